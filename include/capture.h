@@ -1,0 +1,155 @@
+/*
+ * capture: turns capture files (and, later, live interfaces and HEP
+ * listeners) into transport payloads.
+ *
+ *   cap_reader  one pcap / pcapng file (plain or gzip, "-" = stdin)
+ *   cap_merge   several readers merged by timestamp
+ *   cap_decoder link layers, tunnels, IPv4/IPv6 (+ fragment reassembly),
+ *               UDP, TCP (+ stream reassembly and SIP framing), SCTP,
+ *               WebSocket, HEP v2/v3 decapsulation -> cap_payload callbacks
+ *
+ * Threads: a reader, a merge and a decoder each belong to one thread (the
+ * capture thread of their source).  Nothing here touches curses or the store.
+ */
+#ifndef SIPDX_CAPTURE_H
+#define SIPDX_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+
+/* ---------------------------------------------------------------- records */
+
+/* One captured frame, as read from a file.  `data` is borrowed: valid until
+ * the next call on the same reader. */
+struct cap_record {
+    unsigned source;      /* index of the input (file) this came from */
+    uint64_t frame;       /* 1-based frame number within that input */
+    int64_t ts_ns;        /* capture time, epoch nanoseconds */
+    int linktype;         /* DLT_/LINKTYPE_ value of the frame's interface */
+    unsigned iface;       /* pcapng interface id (0 for pcap) */
+    const uint8_t *data;
+    uint32_t caplen;      /* bytes present in data */
+    uint32_t origlen;     /* bytes on the wire */
+    int64_t file_off;     /* offset of data[0] in the file, -1 if the input is
+                             not seekable (stdin, gzip) */
+};
+
+/* ---------------------------------------------------------------- readers */
+
+struct cap_reader;
+
+/* Opens a pcap or pcapng file, gzip-compressed or not; "-" reads stdin.
+ * Returns NULL and fills d on error. */
+struct cap_reader *cap_reader_open(const char *path, unsigned source, struct diag *d);
+/* 1: a record was read; 0: clean end of file; -1: damaged or truncated input,
+ * d names the file, frame number and byte offset.  After -1 the reader is at
+ * its end: every record before the damage has already been returned. */
+int cap_reader_next(struct cap_reader *r, struct cap_record *rec, struct diag *d);
+const char *cap_reader_path(const struct cap_reader *r);
+bool cap_reader_seekable(const struct cap_reader *r); /* file offsets are valid */
+uint64_t cap_reader_bytes_read(const struct cap_reader *r); /* compressed bytes consumed */
+uint64_t cap_reader_bytes_total(const struct cap_reader *r); /* file size, 0 if unknown */
+void cap_reader_close(struct cap_reader *r); /* accepts NULL */
+
+/* Several readers merged by timestamp (stable: ties keep input order).
+ * Takes ownership of the readers. */
+struct cap_merge;
+struct cap_merge *cap_merge_new(struct cap_reader **readers, unsigned n);
+/* As cap_reader_next; on -1 the damaged input is reported in d and dropped,
+ * and the next call continues with the others. */
+int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct diag *d);
+void cap_merge_free(struct cap_merge *m);
+
+/* ---------------------------------------------------------------- payloads */
+
+enum cap_transport {
+    CAP_TRANSPORT_UDP,
+    CAP_TRANSPORT_TCP,
+    CAP_TRANSPORT_SCTP,
+    CAP_TRANSPORT_WS,  /* SIP over WebSocket (RFC 7118) */
+    CAP_TRANSPORT_TLS, /* reserved: plaintext SIP that arrived over TLS (HEP) */
+};
+const char *cap_transport_name(enum cap_transport t); /* "UDP", "TCP", ... */
+
+/* Layers a payload came through, outermost first (for --dump packets). */
+enum cap_layer {
+    CAP_L_ETH = 1, CAP_L_VLAN, CAP_L_SLL, CAP_L_SLL2, CAP_L_NULL, CAP_L_RAW,
+    CAP_L_IPV4, CAP_L_IPV6, CAP_L_IPV4_FRAG, CAP_L_IPV6_FRAG,
+    CAP_L_GRE, CAP_L_ERSPAN, CAP_L_VXLAN, CAP_L_GTP, CAP_L_MPLS, CAP_L_PPPOE,
+    CAP_L_UDP, CAP_L_TCP, CAP_L_TCP_REASM, CAP_L_SCTP, CAP_L_WS,
+    CAP_L_HEP2, CAP_L_HEP3, CAP_L_HEP_GZIP,
+};
+const char *cap_layer_name(enum cap_layer l); /* "eth", "vlan", "ipv4", ... */
+
+#define CAP_MAX_LAYERS 24
+
+struct cap_addr {
+    uint8_t family; /* 4 or 6 */
+    uint8_t ip[16]; /* IPv4 in the first 4 bytes */
+    uint16_t port;  /* host order */
+};
+/* "1.2.3.4:5060" or "[::1]:5060"; out should hold 64 bytes. */
+void cap_addr_format(const struct cap_addr *a, bool with_port, char *out, size_t outlen);
+bool cap_addr_eq(const struct cap_addr *a, const struct cap_addr *b); /* ip and port */
+
+/* A transport payload: a UDP datagram, a framed SIP message from a TCP
+ * stream, an SCTP DATA chunk, a WebSocket message, or a HEP payload.
+ * Everything is borrowed for the duration of the callback only. */
+struct cap_payload {
+    unsigned source;         /* input index */
+    uint64_t frame;          /* frame that completed it (tshark's convention for
+                                reassembled PDUs: the last segment/fragment) */
+    int64_t ts_ns;           /* time of that frame, or HEP's own timestamp */
+    struct cap_addr src, dst;
+    enum cap_transport transport;
+    const uint8_t *data;
+    size_t len;
+    int64_t file_off;        /* offset of data[0] in the source file when the
+                                bytes sit there contiguously and uncompressed;
+                                -1 when they were reassembled, unmasked,
+                                decompressed or read from a stream */
+    uint8_t layers[CAP_MAX_LAYERS]; /* enum cap_layer, outermost first */
+    uint8_t nlayers;
+    bool truncated;          /* snaplen cut the frame: payload is partial */
+    bool sip_likely;         /* content looks like SIP (start line match) */
+    uint32_t hep_agent;      /* HEP capture agent id (0 if none) */
+};
+
+typedef void (*cap_payload_fn)(void *ctx, const struct cap_payload *p);
+
+/* Decoder limits (bounded memory on hostile input). */
+struct cap_limits {
+    size_t frag_max_bytes;   /* all pending IP fragments together */
+    int64_t frag_timeout_ns; /* a datagram missing a fragment is freed after */
+    size_t tcp_max_bytes;    /* buffered per TCP direction before resync */
+    size_t tcp_max_streams;  /* tracked streams; oldest evicted */
+};
+void cap_limits_default(struct cap_limits *l);
+
+struct cap_stats {
+    uint64_t frames;
+    uint64_t payloads;
+    uint64_t undecodable;    /* frames with no IP/transport found */
+    uint64_t frag_reassembled, frag_expired, frag_dropped;
+    uint64_t tcp_gaps, tcp_resyncs, tcp_retrans;
+    uint64_t hep_packets, hep_errors;
+};
+
+struct cap_decoder;
+struct cap_decoder *cap_decoder_new(const struct cap_limits *lim, cap_payload_fn fn, void *ctx);
+/* Decodes one frame; calls fn zero or more times before returning. */
+void cap_decoder_feed(struct cap_decoder *dec, const struct cap_record *rec);
+/* End of input: expires pending fragments and stream buffers (a partial SIP
+ * message at the end of a TCP stream is emitted as it is, flagged truncated). */
+void cap_decoder_flush(struct cap_decoder *dec);
+const struct cap_stats *cap_decoder_stats(const struct cap_decoder *dec);
+void cap_decoder_free(struct cap_decoder *dec);
+
+/* True when the bytes start like a SIP request or status line (tolerates
+ * leading CR/LF).  Used to recognise SIP on any port. */
+bool cap_looks_like_sip(const uint8_t *p, size_t n);
+
+#endif

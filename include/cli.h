@@ -1,0 +1,54 @@
+/*
+ * cli: the command line (struct config) and the batch outputs, the same
+ * engine as the console without curses, for scripts and tests.
+ * Each batch function runs on the calling thread and returns the process
+ * exit status (0 ok, 1 input damaged but output produced, 2 usage error).
+ */
+#ifndef SIPDX_CLI_H
+#define SIPDX_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum cli_mode {
+    CLI_MODE_CONSOLE = 0,   /* the curses console (default) */
+    CLI_MODE_DUMP_PACKETS,  /* --dump packets */
+    CLI_MODE_DUMP_MESSAGES, /* --dump messages */
+    CLI_MODE_LIST,          /* --list */
+    CLI_MODE_FLOW,          /* --flow CALL-ID */
+    CLI_MODE_STATS,         /* --stats */
+    CLI_MODE_EXPLAIN,       /* --explain CODE [REASON] */
+};
+
+struct config {
+    const char **inputs;    /* borrowed from argv */
+    size_t ninputs;
+    enum cli_mode mode;
+    const char *flow_call_id;
+    bool json;
+    uint64_t max_memory;    /* 0 = unlimited */
+    const char *explain;    /* --explain argument: "488", "q850:34", "warning:399" */
+    const char *explain_reason; /* reason phrase after it (positional words joined), or NULL */
+    char *explain_reason_buf;   /* owned storage for explain_reason */
+    const char *lang;       /* --lang: "en", "ru"; NULL = from the environment */
+    const char *kb_dir;     /* --kb-dir: extra knowledge-base directory */
+    FILE *out;              /* where batch output goes (stdout) */
+    FILE *err;              /* where errors go (stderr) */
+};
+
+/* Parses argv into cfg.  Returns 0 to go on, 1 when it already printed what
+ * was asked (--help, --version), 2 on a usage error (message on stderr). */
+int cli_parse_args(int argc, char **argv, struct config *cfg);
+void cli_config_fini(struct config *cfg);
+void cli_print_help(FILE *f);
+
+int cli_dump_packets(const struct config *cfg);
+int cli_dump_messages(const struct config *cfg);
+int cli_list(const struct config *cfg);
+int cli_flow(const struct config *cfg);
+int cli_stats(const struct config *cfg);
+int cli_explain(const struct config *cfg);
+
+#endif

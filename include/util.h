@@ -1,0 +1,80 @@
+/*
+ * util: allocation that never returns NULL, growable strings, an arena,
+ * user-facing diagnostics, and escaping of untrusted bytes for terminals
+ * and JSON.  Pure functions, callable from any thread (the fatal hook is
+ * set once at start-up, before threads exist).
+ */
+#ifndef SIPDX_UTIL_H
+#define SIPDX_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- allocation: abort through fatal() on out-of-memory ---- */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Runs the registered restore hook (endwin) then prints and aborts. */
+void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* Hook run by fatal() before printing; set once before threads start. */
+void fatal_set_hook(void (*hook)(void));
+
+/* ---- user-facing diagnostics (STYLE §4) ---- */
+struct diag {
+    char file[256];  /* input file or "" */
+    uint64_t frame;  /* frame number, 0 if none */
+    int64_t offset;  /* byte offset in file, -1 if none */
+    int line, col;   /* for text inputs, 0 if none */
+    char msg[256];
+};
+void diag_clear(struct diag *d);
+void diag_set(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Formats "file: frame N, offset M: msg" (parts that are unset left out). */
+void diag_format(const struct diag *d, char *out, size_t outlen);
+
+/* ---- growable string (sds-like, but a plain struct) ---- */
+struct strbuf {
+    char *s;    /* owned; always NUL-terminated once anything was appended */
+    size_t len;
+    size_t cap;
+};
+void sb_init(struct strbuf *b);
+void sb_fini(struct strbuf *b);
+void sb_reset(struct strbuf *b);
+void sb_append(struct strbuf *b, const char *s, size_t n);
+void sb_puts(struct strbuf *b, const char *s);
+void sb_putc(struct strbuf *b, char c);
+void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap);
+/* Appends bytes with control characters, DEL, backslash and invalid UTF-8
+ * shown as escapes (\r \n \t \e \xNN), so wire bytes never drive a terminal. */
+void sb_append_escaped(struct strbuf *b, const char *s, size_t n);
+/* Appends a JSON string literal (with quotes). Invalid UTF-8 becomes \u00NN
+ * of each byte, so the output is always valid JSON. */
+void sb_append_json(struct strbuf *b, const char *s, size_t n);
+
+/* ---- arena: bump allocator for data that lives as long as its owner ---- */
+struct arena_chunk;
+struct arena {
+    struct arena_chunk *head; /* owned list */
+    size_t total;             /* bytes reserved from malloc */
+};
+void arena_init(struct arena *a);
+void arena_fini(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);       /* 8-byte aligned */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+
+/* ---- small helpers ---- */
+bool mem_ieq(const char *a, size_t alen, const char *b); /* case-insensitive vs C string */
+uint64_t hash_bytes(const void *p, size_t n);            /* FNV-1a 64 */
+/* Formats epoch nanoseconds as "YYYY-MM-DD HH:MM:SS.uuuuuu" in UTC. */
+void fmt_time_utc(int64_t ts_ns, char *out, size_t outlen);
+/* Formats epoch nanoseconds as "seconds.micro" (tshark -t e style, 6 digits). */
+void fmt_time_epoch(int64_t ts_ns, char *out, size_t outlen);
+
+#endif

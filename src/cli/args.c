@@ -1,0 +1,219 @@
+/*
+ * args: command-line parsing into struct config.  Every long option listed
+ * in cli_print_help() must also be in man/sipdx.1 (a test checks).
+ * Runs on the main thread before anything else starts.
+ */
+#include "cli.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    OPT_DUMP = 1000,
+    OPT_JSON,
+    OPT_LIST,
+    OPT_FLOW,
+    OPT_STATS,
+    OPT_MAX_MEMORY,
+    OPT_EXPLAIN,
+    OPT_LANG,
+    OPT_KB_DIR,
+};
+
+static const struct option long_opts[] = {
+    {"read", required_argument, NULL, 'r'},
+    {"dump", required_argument, NULL, OPT_DUMP},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"flow", required_argument, NULL, OPT_FLOW},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+    {"explain", required_argument, NULL, OPT_EXPLAIN},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"kb-dir", required_argument, NULL, OPT_KB_DIR},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+void cli_print_help(FILE *f)
+{
+    fputs("usage: sipdx [options] [FILE...]\n"
+          "\n"
+          "Opens SIP captures (pcap, pcapng, gzip; - for stdin), groups messages\n"
+          "into calls and explains why calls failed.\n"
+          "\n"
+          "Input:\n"
+          "  -r, --read FILE        read a capture file (repeatable; files are merged\n"
+          "                         by timestamp); FILE may also be given bare\n"
+          "\n"
+          "Batch output (no console):\n"
+          "      --dump WHAT        packets: one line per transport payload;\n"
+          "                         messages: one line per SIP message\n"
+          "      --list             one line per call\n"
+          "      --flow CALL-ID     one call as a text ladder\n"
+          "      --stats            message counts as tshark -z sip,stat prints them\n"
+          "      --json             one JSON object per line instead of text\n"
+          "      --explain CODE [REASON]\n"
+          "                         explain a response code (488 \"Not Acceptable Here\"),\n"
+          "                         a Q.850 cause (q850:34) or a Warning (warning:399)\n"
+          "\n"
+          "Knowledge base:\n"
+          "      --lang LANG        language of explanations: en or ru (default from\n"
+          "                         LC_ALL, LC_MESSAGES or LANG)\n"
+          "      --kb-dir DIR       extra knowledge-base files that override the built-in\n"
+          "                         ones (also read from $XDG_DATA_HOME/sipdx/kb)\n"
+          "\n"
+          "Limits:\n"
+          "      --max-memory SIZE  bound the call store (e.g. 200M); the oldest calls\n"
+          "                         are rotated out and counted\n"
+          "\n"
+          "  -h, --help             show this help\n"
+          "  -V, --version          show the version\n",
+          f);
+}
+
+/* "200M", "1G", "65536" -> bytes; -1 on error. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    switch (*end) {
+    case 'k': case 'K': v <<= 10; end++; break;
+    case 'm': case 'M': v <<= 20; end++; break;
+    case 'g': case 'G': v <<= 30; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static void add_input(struct config *cfg, const char *path)
+{
+    cfg->inputs = xrealloc(cfg->inputs, (cfg->ninputs + 1) * sizeof(*cfg->inputs));
+    cfg->inputs[cfg->ninputs++] = path;
+}
+
+static int set_mode(struct config *cfg, enum cli_mode m)
+{
+    if (cfg->mode != CLI_MODE_CONSOLE && cfg->mode != m) {
+        fputs("sipdx: choose one of --dump, --list, --flow, --stats\n", cfg->err);
+        return -1;
+    }
+    cfg->mode = m;
+    return 0;
+}
+
+int cli_parse_args(int argc, char **argv, struct config *cfg)
+{
+    int c;
+
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->out = stdout;
+    cfg->err = stderr;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "r:hV", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            add_input(cfg, optarg);
+            break;
+        case OPT_DUMP:
+            if (strcmp(optarg, "packets") == 0) {
+                if (set_mode(cfg, CLI_MODE_DUMP_PACKETS))
+                    return 2;
+            } else if (strcmp(optarg, "messages") == 0) {
+                if (set_mode(cfg, CLI_MODE_DUMP_MESSAGES))
+                    return 2;
+            } else {
+                fprintf(cfg->err, "sipdx: --dump takes packets or messages, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case OPT_JSON:
+            cfg->json = true;
+            break;
+        case OPT_LIST:
+            if (set_mode(cfg, CLI_MODE_LIST))
+                return 2;
+            break;
+        case OPT_FLOW:
+            if (set_mode(cfg, CLI_MODE_FLOW))
+                return 2;
+            cfg->flow_call_id = optarg;
+            break;
+        case OPT_STATS:
+            if (set_mode(cfg, CLI_MODE_STATS))
+                return 2;
+            break;
+        case OPT_MAX_MEMORY:
+            if (parse_size(optarg, &cfg->max_memory)) {
+                fprintf(cfg->err, "sipdx: --max-memory: bad size '%s' (try 200M)\n", optarg);
+                return 2;
+            }
+            break;
+        case OPT_EXPLAIN:
+            if (set_mode(cfg, CLI_MODE_EXPLAIN))
+                return 2;
+            cfg->explain = optarg;
+            break;
+        case OPT_LANG:
+            cfg->lang = optarg;
+            break;
+        case OPT_KB_DIR:
+            cfg->kb_dir = optarg;
+            break;
+        case 'h':
+            cli_print_help(cfg->out);
+            return 1;
+        case 'V':
+            fprintf(cfg->out, "sipdx %s\n", SIPDX_VERSION);
+            return 1;
+        default:
+            fputs("sipdx: try --help\n", cfg->err);
+            return 2;
+        }
+    }
+    if (cfg->mode == CLI_MODE_EXPLAIN) {
+        /* Words after the code are its reason phrase. */
+        struct strbuf b;
+
+        sb_init(&b);
+        for (; optind < argc; optind++) {
+            if (b.len)
+                sb_putc(&b, ' ');
+            sb_puts(&b, argv[optind]);
+        }
+        cfg->explain_reason_buf = b.s;
+        cfg->explain_reason = b.s;
+        return 0;
+    }
+    for (; optind < argc; optind++)
+        add_input(cfg, argv[optind]);
+    if (cfg->ninputs == 0 && cfg->mode != CLI_MODE_EXPLAIN) {
+        fputs("sipdx: no input: give a capture file (-r FILE); live capture is not built yet\n",
+              cfg->err);
+        return 2;
+    }
+    return 0;
+}
+
+void cli_config_fini(struct config *cfg)
+{
+    free(cfg->inputs);
+    free(cfg->explain_reason_buf);
+    cfg->explain_reason_buf = NULL;
+    cfg->inputs = NULL;
+    cfg->ninputs = 0;
+}

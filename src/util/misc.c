@@ -1,0 +1,77 @@
+/*
+ * misc: small pure helpers (case-insensitive compare, hashing, time
+ * formatting).  Thread-safe.
+ */
+#include "util.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+bool mem_ieq(const char *a, size_t alen, const char *b)
+{
+    size_t i;
+
+    for (i = 0; i < alen; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+        if (!y)
+            return false;
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y + 32);
+        if (x != y)
+            return false;
+    }
+    return b[alen] == '\0';
+}
+
+uint64_t hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static void split_ns(int64_t ts_ns, int64_t *sec, int64_t *ns)
+{
+    *sec = ts_ns / 1000000000;
+    *ns = ts_ns % 1000000000;
+    if (*ns < 0) {
+        *ns += 1000000000;
+        (*sec)--;
+    }
+}
+
+void fmt_time_utc(int64_t ts_ns, char *out, size_t outlen)
+{
+    int64_t sec, ns;
+    time_t t;
+    struct tm tm;
+    char buf[32];
+
+    split_ns(ts_ns, &sec, &ns);
+    t = (time_t)sec;
+    if (!gmtime_r(&t, &tm)) {
+        snprintf(out, outlen, "%" PRId64 ".%06" PRId64, sec, ns / 1000);
+        return;
+    }
+    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+    snprintf(out, outlen, "%s.%06" PRId64, buf, ns / 1000);
+}
+
+void fmt_time_epoch(int64_t ts_ns, char *out, size_t outlen)
+{
+    int64_t sec, ns;
+
+    split_ns(ts_ns, &sec, &ns);
+    snprintf(out, outlen, "%" PRId64 ".%06" PRId64, sec, ns / 1000);
+}

@@ -1,0 +1,213 @@
+/*
+ * strbuf: a growable NUL-terminated byte string, and the two escapers that
+ * every text output goes through: one for terminals and text files (control
+ * characters never reach a terminal raw) and one for JSON.
+ * Thread-safe: each strbuf belongs to one caller.
+ */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sb_init(struct strbuf *b)
+{
+    b->s = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void sb_fini(struct strbuf *b)
+{
+    free(b->s);
+    sb_init(b);
+}
+
+void sb_reset(struct strbuf *b)
+{
+    b->len = 0;
+    if (b->s)
+        b->s[0] = '\0';
+}
+
+static void sb_grow(struct strbuf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    size_t cap;
+
+    if (need <= b->cap)
+        return;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    b->s = xrealloc(b->s, cap);
+    b->cap = cap;
+}
+
+void sb_append(struct strbuf *b, const char *s, size_t n)
+{
+    sb_grow(b, n);
+    if (n)
+        memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void sb_puts(struct strbuf *b, const char *s)
+{
+    sb_append(b, s, strlen(s));
+}
+
+void sb_putc(struct strbuf *b, char c)
+{
+    sb_append(b, &c, 1);
+}
+
+void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n <= 0) {
+        sb_grow(b, 0);
+        b->s[b->len] = '\0';
+        return;
+    }
+    sb_grow(b, (size_t)n);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    sb_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+/* Length of a valid UTF-8 sequence starting at s (at most n bytes), or 0.
+ * Rejects overlongs, surrogates and code points above U+10FFFF so that a
+ * terminal never sees a sequence it could misread. */
+static size_t utf8_valid_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len, i;
+    unsigned cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    /* C1 controls (U+0080..U+009F) act as escape introducers on some terminals. */
+    if (cp >= 0x80 && cp <= 0x9f)
+        return 0;
+    return len;
+}
+
+void sb_append_escaped(struct strbuf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, run = 0;
+    char esc[8];
+
+    sb_grow(b, n);
+    while (i < n) {
+        unsigned c = p[i];
+        size_t ulen;
+
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            i++;
+            run++;
+            continue;
+        }
+        ulen = c >= 0x80 ? utf8_valid_len(p + i, n - i) : 0;
+        if (ulen > 1) {
+            i += ulen;
+            run += ulen;
+            continue;
+        }
+        if (run)
+            sb_append(b, (const char *)p + i - run, run);
+        run = 0;
+        switch (c) {
+        case '\\': sb_append(b, "\\\\", 2); break;
+        case '\r': sb_append(b, "\\r", 2); break;
+        case '\n': sb_append(b, "\\n", 2); break;
+        case '\t': sb_append(b, "\\t", 2); break;
+        case 0x1b: sb_append(b, "\\e", 2); break;
+        default:
+            snprintf(esc, sizeof(esc), "\\x%02X", c);
+            sb_append(b, esc, 4);
+        }
+        i++;
+    }
+    if (run)
+        sb_append(b, (const char *)p + i - run, run);
+    if (!b->s)
+        sb_append(b, "", 0);
+}
+
+void sb_append_json(struct strbuf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    char esc[8];
+
+    sb_grow(b, n + 2);
+    sb_putc(b, '"');
+    while (i < n) {
+        unsigned c = p[i];
+        size_t ulen;
+
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            sb_putc(b, (char)c);
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            ulen = utf8_valid_len(p + i, n - i);
+            if (ulen > 1) {
+                sb_append(b, (const char *)p + i, ulen);
+                i += ulen;
+                continue;
+            }
+        }
+        switch (c) {
+        case '"': sb_append(b, "\\\"", 2); break;
+        case '\\': sb_append(b, "\\\\", 2); break;
+        case '\r': sb_append(b, "\\r", 2); break;
+        case '\n': sb_append(b, "\\n", 2); break;
+        case '\t': sb_append(b, "\\t", 2); break;
+        default:
+            snprintf(esc, sizeof(esc), "\\u%04X", c);
+            sb_append(b, esc, 6);
+        }
+        i++;
+    }
+    sb_putc(b, '"');
+}
