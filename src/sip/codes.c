@@ -1,0 +1,330 @@
+/*
+ * codes: the constant tables of the sip module - method names, header names
+ * (full and compact forms) and their lookup, problem-flag descriptions and
+ * static RTP payload type names.  Pure functions over const tables; any
+ * thread may call them.  Nothing here allocates or owns memory.
+ */
+#include "sip.h"
+
+#include <string.h>
+
+#include "sip_int.h"
+
+/* ---- methods ---- */
+
+static const char *const method_names[SIP_METHOD__COUNT] = {
+    [SIP_METHOD_UNKNOWN] = "",           [SIP_METHOD_INVITE] = "INVITE",
+    [SIP_METHOD_ACK] = "ACK",             [SIP_METHOD_BYE] = "BYE",
+    [SIP_METHOD_CANCEL] = "CANCEL",       [SIP_METHOD_REGISTER] = "REGISTER",
+    [SIP_METHOD_OPTIONS] = "OPTIONS",     [SIP_METHOD_PRACK] = "PRACK",
+    [SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE", [SIP_METHOD_NOTIFY] = "NOTIFY",
+    [SIP_METHOD_PUBLISH] = "PUBLISH",     [SIP_METHOD_INFO] = "INFO",
+    [SIP_METHOD_REFER] = "REFER",         [SIP_METHOD_MESSAGE] = "MESSAGE",
+    [SIP_METHOD_UPDATE] = "UPDATE",
+};
+
+#define METHOD_IS(lit, id)                                                                         \
+    do {                                                                                           \
+        if (memcmp(s, lit, sizeof(lit) - 1) == 0)                                                  \
+            return id;                                                                             \
+    } while (0)
+
+enum sip_method sip_method_from(const char *s, size_t n)
+{
+    /* Case-sensitive on purpose (RFC 3261 §7.1). */
+    switch (n) {
+    case 3:
+        METHOD_IS("ACK", SIP_METHOD_ACK);
+        METHOD_IS("BYE", SIP_METHOD_BYE);
+        break;
+    case 4:
+        METHOD_IS("INFO", SIP_METHOD_INFO);
+        break;
+    case 5:
+        METHOD_IS("PRACK", SIP_METHOD_PRACK);
+        METHOD_IS("REFER", SIP_METHOD_REFER);
+        break;
+    case 6:
+        METHOD_IS("INVITE", SIP_METHOD_INVITE);
+        METHOD_IS("CANCEL", SIP_METHOD_CANCEL);
+        METHOD_IS("NOTIFY", SIP_METHOD_NOTIFY);
+        METHOD_IS("UPDATE", SIP_METHOD_UPDATE);
+        break;
+    case 7:
+        METHOD_IS("OPTIONS", SIP_METHOD_OPTIONS);
+        METHOD_IS("PUBLISH", SIP_METHOD_PUBLISH);
+        METHOD_IS("MESSAGE", SIP_METHOD_MESSAGE);
+        break;
+    case 8:
+        METHOD_IS("REGISTER", SIP_METHOD_REGISTER);
+        break;
+    case 9:
+        METHOD_IS("SUBSCRIBE", SIP_METHOD_SUBSCRIBE);
+        break;
+    default:
+        break;
+    }
+    return SIP_METHOD_UNKNOWN;
+}
+
+const char *sip_method_name(enum sip_method m)
+{
+    if ((int)m < 0 || m >= SIP_METHOD__COUNT)
+        return "";
+    return method_names[m];
+}
+
+/* ---- header names ---- */
+
+static const char *const hdr_names[SIP_HDR__COUNT] = {
+    [SIP_HDR_OTHER] = NULL,
+    [SIP_HDR_CALL_ID] = "Call-ID",
+    [SIP_HDR_FROM] = "From",
+    [SIP_HDR_TO] = "To",
+    [SIP_HDR_CSEQ] = "CSeq",
+    [SIP_HDR_VIA] = "Via",
+    [SIP_HDR_CONTACT] = "Contact",
+    [SIP_HDR_CONTENT_LENGTH] = "Content-Length",
+    [SIP_HDR_CONTENT_TYPE] = "Content-Type",
+    [SIP_HDR_CONTENT_ENCODING] = "Content-Encoding",
+    [SIP_HDR_MAX_FORWARDS] = "Max-Forwards",
+    [SIP_HDR_REASON] = "Reason",
+    [SIP_HDR_WARNING] = "Warning",
+    [SIP_HDR_USER_AGENT] = "User-Agent",
+    [SIP_HDR_SERVER] = "Server",
+    [SIP_HDR_AUTHORIZATION] = "Authorization",
+    [SIP_HDR_PROXY_AUTHORIZATION] = "Proxy-Authorization",
+    [SIP_HDR_WWW_AUTHENTICATE] = "WWW-Authenticate",
+    [SIP_HDR_PROXY_AUTHENTICATE] = "Proxy-Authenticate",
+    [SIP_HDR_RECORD_ROUTE] = "Record-Route",
+    [SIP_HDR_ROUTE] = "Route",
+    [SIP_HDR_EXPIRES] = "Expires",
+    [SIP_HDR_MIN_EXPIRES] = "Min-Expires",
+    [SIP_HDR_RETRY_AFTER] = "Retry-After",
+    [SIP_HDR_SUPPORTED] = "Supported",
+    [SIP_HDR_REQUIRE] = "Require",
+    [SIP_HDR_ALLOW] = "Allow",
+    [SIP_HDR_SESSION_EXPIRES] = "Session-Expires",
+    [SIP_HDR_MIN_SE] = "Min-SE",
+    [SIP_HDR_EVENT] = "Event",
+    [SIP_HDR_SUBSCRIPTION_STATE] = "Subscription-State",
+    [SIP_HDR_REFER_TO] = "Refer-To",
+    [SIP_HDR_REFERRED_BY] = "Referred-By",
+    [SIP_HDR_SUBJECT] = "Subject",
+    [SIP_HDR_P_ASSERTED_IDENTITY] = "P-Asserted-Identity",
+    [SIP_HDR_REMOTE_PARTY_ID] = "Remote-Party-ID",
+    [SIP_HDR_DIVERSION] = "Diversion",
+    [SIP_HDR_X_CALL_ID] = "X-Call-ID",
+};
+
+/* Compares against a lower-case literal of the same length as the name. */
+#define HDR_IS(lit, id)                                                                            \
+    do {                                                                                           \
+        if (n == sizeof(lit) - 1 && sip_ieq_lit(s, lit, n))                                        \
+            return id;                                                                             \
+    } while (0)
+
+/* Dispatch on length then first letter, so a name costs one comparison. */
+enum sip_hdr_id sip_hdr_lookup(const char *s, size_t n)
+{
+    unsigned char c;
+
+    if (n == 0)
+        return SIP_HDR_OTHER;
+    c = sip_lower((unsigned char)s[0]);
+    switch (n) {
+    case 1:
+        switch (c) {
+        case 'i': return SIP_HDR_CALL_ID;
+        case 'f': return SIP_HDR_FROM;
+        case 't': return SIP_HDR_TO;
+        case 'v': return SIP_HDR_VIA;
+        case 'm': return SIP_HDR_CONTACT;
+        case 'l': return SIP_HDR_CONTENT_LENGTH;
+        case 'c': return SIP_HDR_CONTENT_TYPE;
+        case 'e': return SIP_HDR_CONTENT_ENCODING;
+        case 'k': return SIP_HDR_SUPPORTED;
+        case 'x': return SIP_HDR_SESSION_EXPIRES;
+        case 'o': return SIP_HDR_EVENT;
+        case 'r': return SIP_HDR_REFER_TO;
+        case 'b': return SIP_HDR_REFERRED_BY;
+        case 's': return SIP_HDR_SUBJECT;
+        default: return SIP_HDR_OTHER;
+        }
+    case 2:
+        HDR_IS("to", SIP_HDR_TO);
+        break;
+    case 3:
+        HDR_IS("via", SIP_HDR_VIA);
+        break;
+    case 4:
+        if (c == 'f')
+            HDR_IS("from", SIP_HDR_FROM);
+        else
+            HDR_IS("cseq", SIP_HDR_CSEQ);
+        break;
+    case 5:
+        switch (c) {
+        case 'r': HDR_IS("route", SIP_HDR_ROUTE); break;
+        case 'a': HDR_IS("allow", SIP_HDR_ALLOW); break;
+        case 'e': HDR_IS("event", SIP_HDR_EVENT); break;
+        case 'x': HDR_IS("x-cid", SIP_HDR_X_CALL_ID); break;
+        default: break;
+        }
+        break;
+    case 6:
+        switch (c) {
+        case 'r': HDR_IS("reason", SIP_HDR_REASON); break;
+        case 's': HDR_IS("server", SIP_HDR_SERVER); break;
+        case 'm': HDR_IS("min-se", SIP_HDR_MIN_SE); break;
+        default: break;
+        }
+        break;
+    case 7:
+        switch (c) {
+        case 'c':
+            HDR_IS("call-id", SIP_HDR_CALL_ID);
+            HDR_IS("contact", SIP_HDR_CONTACT);
+            break;
+        case 'e': HDR_IS("expires", SIP_HDR_EXPIRES); break;
+        case 's': HDR_IS("subject", SIP_HDR_SUBJECT); break;
+        case 'r': HDR_IS("require", SIP_HDR_REQUIRE); break;
+        case 'w': HDR_IS("warning", SIP_HDR_WARNING); break;
+        default: break;
+        }
+        break;
+    case 8:
+        HDR_IS("refer-to", SIP_HDR_REFER_TO);
+        break;
+    case 9:
+        switch (c) {
+        case 's': HDR_IS("supported", SIP_HDR_SUPPORTED); break;
+        case 'x': HDR_IS("x-call-id", SIP_HDR_X_CALL_ID); break;
+        case 'd': HDR_IS("diversion", SIP_HDR_DIVERSION); break;
+        default: break;
+        }
+        break;
+    case 10:
+        HDR_IS("user-agent", SIP_HDR_USER_AGENT);
+        break;
+    case 11:
+        switch (c) {
+        case 'm': HDR_IS("min-expires", SIP_HDR_MIN_EXPIRES); break;
+        case 'r':
+            HDR_IS("retry-after", SIP_HDR_RETRY_AFTER);
+            HDR_IS("referred-by", SIP_HDR_REFERRED_BY);
+            break;
+        default: break;
+        }
+        break;
+    case 12:
+        switch (c) {
+        case 'c': HDR_IS("content-type", SIP_HDR_CONTENT_TYPE); break;
+        case 'm': HDR_IS("max-forwards", SIP_HDR_MAX_FORWARDS); break;
+        case 'r': HDR_IS("record-route", SIP_HDR_RECORD_ROUTE); break;
+        default: break;
+        }
+        break;
+    case 13:
+        HDR_IS("authorization", SIP_HDR_AUTHORIZATION);
+        break;
+    case 14:
+        HDR_IS("content-length", SIP_HDR_CONTENT_LENGTH);
+        break;
+    case 15:
+        if (c == 'r')
+            HDR_IS("remote-party-id", SIP_HDR_REMOTE_PARTY_ID);
+        else
+            HDR_IS("session-expires", SIP_HDR_SESSION_EXPIRES);
+        break;
+    case 16:
+        if (c == 'c')
+            HDR_IS("content-encoding", SIP_HDR_CONTENT_ENCODING);
+        else
+            HDR_IS("www-authenticate", SIP_HDR_WWW_AUTHENTICATE);
+        break;
+    case 18:
+        if (c == 's')
+            HDR_IS("subscription-state", SIP_HDR_SUBSCRIPTION_STATE);
+        else
+            HDR_IS("proxy-authenticate", SIP_HDR_PROXY_AUTHENTICATE);
+        break;
+    case 19:
+        if (c == 'p' && n > 2 && s[1] == '-')
+            HDR_IS("p-asserted-identity", SIP_HDR_P_ASSERTED_IDENTITY);
+        else
+            HDR_IS("proxy-authorization", SIP_HDR_PROXY_AUTHORIZATION);
+        break;
+    default:
+        break;
+    }
+    return SIP_HDR_OTHER;
+}
+
+const char *sip_hdr_canonical(enum sip_hdr_id id)
+{
+    if ((int)id <= 0 || id >= SIP_HDR__COUNT)
+        return NULL;
+    return hdr_names[id];
+}
+
+/* ---- problems ---- */
+
+static const char *const problem_names[] = {
+    "malformed start line",
+    "header line without ':'",
+    "no end of headers (truncated message)",
+    "Content-Length is not a number",
+    "body shorter than Content-Length",
+    "no Call-ID header",
+    "no CSeq header",
+    "malformed CSeq header",
+    "no From header",
+    "no To header",
+    "no Via header",
+    "junk bytes before the start line",
+    "control bytes in headers",
+};
+
+const char *sip_problem_str(unsigned flags)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(problem_names) / sizeof(problem_names[0]); i++)
+        if (flags & (1u << i))
+            return problem_names[i];
+    return "";
+}
+
+/* ---- RTP static payload types (RFC 3551 §6) ---- */
+
+const char *sdp_static_pt_name(int pt)
+{
+    switch (pt) {
+    case 0: return "PCMU";
+    case 3: return "GSM";
+    case 4: return "G723";
+    case 5: return "DVI4";
+    case 6: return "DVI4";
+    case 7: return "LPC";
+    case 8: return "PCMA";
+    case 9: return "G722";
+    case 10: return "L16";
+    case 11: return "L16";
+    case 12: return "QCELP";
+    case 13: return "CN";
+    case 14: return "MPA";
+    case 15: return "G728";
+    case 16: return "DVI4";
+    case 17: return "DVI4";
+    case 18: return "G729";
+    case 25: return "CelB";
+    case 26: return "JPEG";
+    case 28: return "nv";
+    case 31: return "H261";
+    case 32: return "MPV";
+    case 33: return "MP2T";
+    case 34: return "H263";
+    default: return NULL;
+    }
+}

@@ -1,0 +1,522 @@
+/*
+ * parse: bytes -> struct sip_msg, without copying.  Called on the capture
+ * thread for every message (about a million per large capture), so the hot
+ * path is memchr line scanning, one switch per header name and no
+ * allocation unless a message has more than SIP_INLINE_HDRS headers.
+ *
+ * Pure: any thread may call it on its own struct sip_msg.  The message bytes
+ * are borrowed (m->buf); the only memory the message may own is the heap
+ * header array, freed by sip_msg_fini().
+ *
+ * Tolerance: whatever is wrong is recorded in m->problems and parsing goes
+ * on; only input with no SIP start line at all is refused.
+ */
+#include "sip.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sip_int.h"
+#include "util.h"
+
+/* ---- start line ---- */
+
+/* RFC 3261 token characters (method names). */
+static bool is_token_char(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    switch (c) {
+    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`':
+    case '\'': case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_version(const char *p, size_t n)
+{
+    return n >= 5 && memcmp(p, "SIP/", 4) == 0 && sip_is_digit(p[4]);
+}
+
+/* Tries the line [b, e) (CR stripped) of buf as a start line.  Returns true
+ * when it is one, filling m (offsets relative to buf + base). */
+static bool start_line(const char *buf, size_t b, size_t e, size_t base, struct sip_msg *m)
+{
+    const char *p = buf + b;
+    size_t n = e - b, i, sp1, sp2;
+
+    if (n >= 8 && memcmp(p, "SIP/", 4) == 0) {
+        /* SIP-Version SP Status-Code SP Reason-Phrase */
+        const char *sp = memchr(p, ' ', n);
+        size_t code_b, code_e;
+        unsigned status = 0;
+
+        if (!sp || !is_version(p, (size_t)(sp - p)))
+            return false;
+        sp1 = (size_t)(sp - p);
+        m->is_request = false;
+        m->version = sip_mkstr(b - base, sp1);
+        code_b = sp1 + 1;
+        while (code_b < n && p[code_b] == ' ')
+            code_b++;
+        code_e = code_b;
+        while (code_e < n && sip_is_digit(p[code_e]) && code_e - code_b < 4)
+            status = status * 10 + (unsigned)(p[code_e++] - '0');
+        if (code_e - code_b != 3 || status < 100 || status > 699 ||
+            (code_e < n && p[code_e] != ' ' && p[code_e] != '\t'))
+            m->problems |= SIP_BAD_START_LINE;
+        else
+            m->status = (uint16_t)status;
+        i = code_e;
+        while (i < n && sip_is_ws(p[i]))
+            i++;
+        m->reason = sip_mkstr(b + i - base, n - i);
+        return true;
+    }
+
+    /* Method SP Request-URI SP SIP-Version */
+    for (i = 0; i < n && is_token_char((unsigned char)p[i]); i++)
+        ;
+    if (i == 0 || i >= n || p[i] != ' ')
+        return false;
+    sp1 = i;
+    {
+        const char *sp = memchr(p + sp1 + 1, ' ', n - sp1 - 1);
+
+        if (!sp)
+            return false;
+        sp2 = (size_t)(sp - p);
+    }
+    if (!is_version(p + sp2 + 1, n - sp2 - 1))
+        return false;
+    m->is_request = true;
+    m->method_str = sip_mkstr(b - base, sp1);
+    m->method = sip_method_from(p, sp1);
+    m->ruri = sip_mkstr(b + sp1 + 1 - base, sp2 - sp1 - 1);
+    m->version = sip_mkstr(b + sp2 + 1 - base, n - sp2 - 1);
+    if (sp2 == sp1 + 1 || n - sp2 - 1 != 7 || memcmp(p + sp2 + 1, "SIP/2.0", 7) != 0)
+        m->problems |= SIP_BAD_START_LINE;
+    return true;
+}
+
+/* ---- control bytes ---- */
+
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* True when [p, p+n) holds a byte below 0x20 other than HT, or DEL.  Eight
+ * bytes at a time; the exact check runs only on words that trip the test. */
+static bool has_ctl(const char *p, size_t n)
+{
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, lo, del;
+
+        memcpy(&w, p + i, 8);
+        lo = (w - ONES * 0x20) & ~w & HIGHS;
+        del = ((w ^ (ONES * 0x7f)) - ONES) & ~(w ^ (ONES * 0x7f)) & HIGHS;
+        if (lo | del) {
+            size_t j;
+
+            for (j = i; j < i + 8; j++) {
+                unsigned char c = (unsigned char)p[j];
+
+                if ((c < 0x20 && c != '\t') || c == 0x7f)
+                    return true;
+            }
+        }
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+/* ---- headers ---- */
+
+static void hdr_push(struct sip_msg *m, const struct sip_hdr *h)
+{
+    if (m->nhdrs == m->hdrs_cap) {
+        size_t cap = m->hdrs_cap * 2;
+
+        if (m->hdrs == m->inl) {
+            m->hdrs = xmalloc(cap * sizeof(*m->hdrs));
+            memcpy(m->hdrs, m->inl, m->nhdrs * sizeof(*m->hdrs));
+        } else {
+            m->hdrs = xrealloc(m->hdrs, cap * sizeof(*m->hdrs));
+        }
+        m->hdrs_cap = cap;
+    }
+    m->hdrs[m->nhdrs++] = *h;
+    if (h->id != SIP_HDR_OTHER) {
+        if (m->nfound[h->id] == 0)
+            m->first[h->id] = h->value;
+        if (m->nfound[h->id] != UINT16_MAX)
+            m->nfound[h->id]++;
+    }
+}
+
+/* The last header grew by a folded continuation: keep first[] in step. */
+static void hdr_extend(struct sip_msg *m, size_t vb, size_t ve)
+{
+    struct sip_hdr *h = &m->hdrs[m->nhdrs - 1];
+
+    if (h->value.len == 0)
+        h->value.off = (uint32_t)vb;
+    h->value.len = (uint32_t)(ve - h->value.off);
+    if (h->id != SIP_HDR_OTHER && m->nfound[h->id] == 1)
+        m->first[h->id] = h->value;
+}
+
+/* ---- derived values ---- */
+
+static void parse_cseq(struct sip_msg *m)
+{
+    const char *p = m->buf;
+    struct sip_str v = m->first[SIP_HDR_CSEQ];
+    size_t i = v.off, e = (size_t)v.off + v.len, nb;
+    uint64_t num;
+
+    if (m->nfound[SIP_HDR_CSEQ] == 0) {
+        m->problems |= SIP_MISSING_CSEQ;
+        return;
+    }
+    nb = i;
+    while (i < e && sip_is_digit(p[i]))
+        i++;
+    if (!sip_parse_uint(p + nb, i - nb, UINT32_MAX, &num)) {
+        m->problems |= SIP_BAD_CSEQ;
+        return;
+    }
+    while (i < e && sip_is_lws(p[i]))
+        i++;
+    nb = i;
+    while (i < e && is_token_char((unsigned char)p[i]))
+        i++;
+    if (i == nb || i != e) {
+        m->problems |= SIP_BAD_CSEQ;
+        return;
+    }
+    m->cseq_num = (uint32_t)num;
+    m->cseq_method_str = sip_mkstr(nb, i - nb);
+    m->cseq_method = sip_method_from(p + nb, i - nb);
+}
+
+static void parse_numbers(struct sip_msg *m)
+{
+    uint64_t v;
+
+    m->content_length = -1;
+    if (m->nfound[SIP_HDR_CONTENT_LENGTH]) {
+        struct sip_str s = m->first[SIP_HDR_CONTENT_LENGTH];
+
+        if (sip_parse_uint(m->buf + s.off, s.len, (uint64_t)INT64_MAX, &v))
+            m->content_length = (int64_t)v;
+        else
+            m->problems |= SIP_BAD_CONTENT_LENGTH;
+    }
+    m->max_forwards = -1;
+    if (m->nfound[SIP_HDR_MAX_FORWARDS]) {
+        struct sip_str s = m->first[SIP_HDR_MAX_FORWARDS];
+
+        if (sip_parse_uint(m->buf + s.off, s.len, 0x7fffffff, &v))
+            m->max_forwards = (int)v;
+    }
+}
+
+/* ---- the parser ---- */
+
+static void msg_init(struct sip_msg *m)
+{
+    /* Everything but the inline header array, which is written as used. */
+    memset(m, 0, offsetof(struct sip_msg, inl));
+    memset(&m->cseq_num, 0, sizeof(*m) - offsetof(struct sip_msg, cseq_num));
+    m->hdrs = m->inl;
+    m->hdrs_cap = SIP_INLINE_HDRS;
+    m->content_length = -1;
+    m->max_forwards = -1;
+}
+
+/* Finds the start line: the first line that parses as one.  Leading CR/LF
+ * (keep-alives) are skipped silently; anything else skipped is junk. */
+static int find_start(const char *buf, size_t len, struct sip_msg *m)
+{
+    size_t b = 0;
+
+    while (b < len && (buf[b] == '\r' || buf[b] == '\n'))
+        b++;
+    while (b < len) {
+        const char *nl = memchr(buf + b, '\n', len - b);
+        size_t e = nl ? (size_t)(nl - buf) : len, ce = e;
+
+        if (ce > b && buf[ce - 1] == '\r')
+            ce--;
+        if (start_line(buf, b, ce, b, m)) {
+            bool junk = false;
+            size_t i;
+
+            for (i = 0; i < b; i++)
+                if (buf[i] != '\r' && buf[i] != '\n')
+                    junk = true;
+            if (junk)
+                m->problems |= SIP_JUNK_BEFORE;
+            m->skipped = b;
+            return 0;
+        }
+        /* A failed try may have set a problem or fields: start clean. */
+        msg_init(m);
+        if (!nl)
+            break;
+        b = e + 1;
+    }
+    return -1;
+}
+
+int sip_parse(const char *buf, size_t len, struct sip_msg *m)
+{
+    const char *p;
+    size_t pos, end, hdr_end = 0;
+    bool eoh = false;
+
+    msg_init(m);
+    m->buf = buf;
+    if (!buf || len == 0)
+        return -1;
+    if (len > UINT32_MAX)
+        len = UINT32_MAX; /* slices are 32-bit; no SIP message comes close */
+    if (find_start(buf, len, m) < 0) {
+        m->buf = buf;
+        return -1;
+    }
+    /* From here on offsets are relative to the start line. */
+    p = buf + m->skipped;
+    end = len - m->skipped;
+    m->buf = p;
+    {
+        const char *nl = memchr(p, '\n', end);
+
+        pos = nl ? (size_t)(nl - p) + 1 : end;
+    }
+
+    while (pos < end) {
+        const char *nl = memchr(p + pos, '\n', end - pos);
+        size_t le = nl ? (size_t)(nl - p) : end; /* line end (LF or end) */
+        size_t ce = le, colon, nb, ne, vb, ve;
+        struct sip_hdr h;
+
+        if (ce > pos && p[ce - 1] == '\r')
+            ce--;
+        if (ce == pos) { /* blank line: end of headers */
+            hdr_end = nl ? le + 1 : end; /* no LF: a lone CR ends the bytes */
+            eoh = true;
+            break;
+        }
+        if (has_ctl(p + pos, ce - pos))
+            m->problems |= SIP_BINARY_HEADERS;
+        if (sip_is_ws(p[pos])) { /* folded continuation (RFC 3261 §7.3.1) */
+            vb = pos;
+            ve = ce;
+            sip_trim(p, &vb, &ve);
+            if (m->nhdrs == 0)
+                m->problems |= SIP_BAD_HEADER;
+            else if (ve > vb)
+                hdr_extend(m, vb, ve);
+            pos = nl ? le + 1 : end;
+            continue;
+        }
+        {
+            const char *c = memchr(p + pos, ':', ce - pos);
+
+            if (!c) {
+                m->problems |= SIP_BAD_HEADER;
+                pos = nl ? le + 1 : end;
+                continue;
+            }
+            colon = (size_t)(c - p);
+        }
+        nb = pos;
+        ne = colon;
+        while (ne > nb && sip_is_ws(p[ne - 1]))
+            ne--;
+        vb = colon + 1;
+        ve = ce;
+        while (vb < ve && sip_is_ws(p[vb]))
+            vb++;
+        while (ve > vb && sip_is_ws(p[ve - 1]))
+            ve--;
+        if (ne == nb)
+            m->problems |= SIP_BAD_HEADER;
+        h.id = (uint16_t)sip_hdr_lookup(p + nb, ne - nb);
+        h.name = sip_mkstr(nb, ne - nb);
+        h.value = sip_mkstr(vb, ve - vb);
+        hdr_push(m, &h);
+        pos = nl ? le + 1 : end;
+    }
+    if (!eoh) {
+        /* Ran out of bytes inside the headers: a truncated message. */
+        m->problems |= SIP_NO_END_OF_HEADERS;
+        hdr_end = end;
+    }
+
+    parse_numbers(m);
+    parse_cseq(m);
+    if (!m->nfound[SIP_HDR_CALL_ID])
+        m->problems |= SIP_MISSING_CALL_ID;
+    if (!m->nfound[SIP_HDR_FROM])
+        m->problems |= SIP_MISSING_FROM;
+    if (!m->nfound[SIP_HDR_TO])
+        m->problems |= SIP_MISSING_TO;
+    if (!m->nfound[SIP_HDR_VIA])
+        m->problems |= SIP_MISSING_VIA;
+
+    m->len = end;
+    if (eoh) {
+        size_t avail = end - hdr_end;
+
+        if (m->content_length < 0) {
+            m->body = sip_mkstr(hdr_end, avail);
+        } else if ((uint64_t)m->content_length > avail) {
+            m->problems |= SIP_BODY_SHORT;
+            m->body = sip_mkstr(hdr_end, avail);
+        } else {
+            m->body = sip_mkstr(hdr_end, (size_t)m->content_length);
+            m->len = hdr_end + (size_t)m->content_length;
+        }
+    }
+    return 0;
+}
+
+void sip_msg_fini(struct sip_msg *m)
+{
+    if (!m)
+        return;
+    if (m->hdrs && m->hdrs != m->inl)
+        free(m->hdrs);
+    m->hdrs = m->inl;
+    m->hdrs_cap = SIP_INLINE_HDRS;
+    m->nhdrs = 0;
+}
+
+size_t sip_str_copy(const struct sip_msg *m, struct sip_str s, char *out, size_t outlen)
+{
+    size_t n = s.len;
+
+    if (outlen == 0)
+        return 0;
+    if (n > outlen - 1)
+        n = outlen - 1;
+    if (n)
+        memcpy(out, m->buf + s.off, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* ---- value iteration ---- */
+
+/* Headers whose commas are not list separators (auth params, dates, free
+ * text), so sip_hdr_values returns their whole value. */
+static bool hdr_is_list(enum sip_hdr_id id)
+{
+    switch (id) {
+    case SIP_HDR_OTHER:
+    case SIP_HDR_CALL_ID:
+    case SIP_HDR_CSEQ:
+    case SIP_HDR_FROM:
+    case SIP_HDR_TO:
+    case SIP_HDR_USER_AGENT:
+    case SIP_HDR_SERVER:
+    case SIP_HDR_SUBJECT:
+    case SIP_HDR_AUTHORIZATION:
+    case SIP_HDR_PROXY_AUTHORIZATION:
+    case SIP_HDR_WWW_AUTHENTICATE:
+    case SIP_HDR_PROXY_AUTHENTICATE:
+    case SIP_HDR_RETRY_AFTER:
+    case SIP_HDR_X_CALL_ID:
+    case SIP_HDR_CONTENT_LENGTH:
+    case SIP_HDR_CONTENT_TYPE:
+    case SIP_HDR_MAX_FORWARDS:
+    case SIP_HDR_EXPIRES:
+    case SIP_HDR_MIN_EXPIRES:
+    case SIP_HDR_SUBSCRIPTION_STATE:
+    case SIP_HDR_REFERRED_BY:
+    case SIP_HDR_REFER_TO:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* State: 0 to start, else 1 + the absolute offset R where scanning resumes.
+ * Header values never overlap and are in message order, so R alone finds
+ * the header: values ending before R are done, the rest resume at R. */
+static bool values_iter(const struct sip_msg *m, enum sip_hdr_id id, const char *name,
+                        size_t namelen, size_t *state, struct sip_str *out)
+{
+    size_t resume = *state ? *state - 1 : 0, i;
+    bool split = hdr_is_list(id);
+
+    for (i = 0; i < m->nhdrs; i++) {
+        const struct sip_hdr *h = &m->hdrs[i];
+        size_t vb = h->value.off, ve = (size_t)h->value.off + h->value.len;
+
+        if (h->id != id || ve < resume)
+            continue;
+        if (id == SIP_HDR_OTHER &&
+            (h->name.len != namelen || !sip_ieq_lit(m->buf + h->name.off, name, namelen)))
+            continue;
+        if (!split) {
+            if (vb < resume)
+                continue;
+            *out = h->value;
+            *state = ve + 2; /* R = ve + 1 */
+            return true;
+        }
+        if (vb < resume)
+            vb = resume;
+        while (vb < ve) {
+            size_t comma = sip_find_unquoted(m->buf, vb, ve, ',', true);
+            size_t eb = vb, ee = comma;
+
+            sip_trim(m->buf, &eb, &ee);
+            vb = comma + 1;
+            if (ee > eb) {
+                *out = sip_mkstr(eb, ee - eb);
+                *state = (comma < ve ? comma + 1 : ve + 1) + 1;
+                return true;
+            }
+        }
+    }
+    *state = (size_t)-1; /* R beyond every value: stays exhausted */
+    return false;
+}
+
+bool sip_hdr_values(const struct sip_msg *m, enum sip_hdr_id id, size_t *state,
+                    struct sip_str *out)
+{
+    if (id == SIP_HDR_OTHER || (int)id < 0 || id >= SIP_HDR__COUNT)
+        return false;
+    return values_iter(m, id, NULL, 0, state, out);
+}
+
+bool sip_hdr_values_named(const struct sip_msg *m, const char *name, size_t *state,
+                          struct sip_str *out)
+{
+    size_t n = strlen(name), i;
+    enum sip_hdr_id id = sip_hdr_lookup(name, n);
+    char low[64];
+
+    if (id != SIP_HDR_OTHER)
+        return values_iter(m, id, NULL, 0, state, out);
+    if (n == 0 || n >= sizeof(low))
+        return false;
+    for (i = 0; i < n; i++)
+        low[i] = (char)sip_lower((unsigned char)name[i]);
+    low[n] = '\0';
+    return values_iter(m, SIP_HDR_OTHER, low, n, state, out);
+}
