@@ -1,0 +1,106 @@
+/*
+ * names: small pure helpers of the capture module: transport and layer
+ * names, address formatting, default limits, and SIP recognition by
+ * content.  Thread-safe (no state).
+ */
+#include "capture.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *cap_transport_name(enum cap_transport t)
+{
+    switch (t) {
+    case CAP_TRANSPORT_UDP: return "UDP";
+    case CAP_TRANSPORT_TCP: return "TCP";
+    case CAP_TRANSPORT_SCTP: return "SCTP";
+    case CAP_TRANSPORT_WS: return "WS";
+    case CAP_TRANSPORT_TLS: return "TLS";
+    }
+    return "?";
+}
+
+const char *cap_layer_name(enum cap_layer l)
+{
+    static const char *const names[] = {
+        [CAP_L_ETH] = "eth",         [CAP_L_VLAN] = "vlan",     [CAP_L_SLL] = "sll",
+        [CAP_L_SLL2] = "sll2",       [CAP_L_NULL] = "null",     [CAP_L_RAW] = "raw",
+        [CAP_L_IPV4] = "ipv4",       [CAP_L_IPV6] = "ipv6",     [CAP_L_IPV4_FRAG] = "ipv4frag",
+        [CAP_L_IPV6_FRAG] = "ipv6frag", [CAP_L_GRE] = "gre",    [CAP_L_ERSPAN] = "erspan",
+        [CAP_L_VXLAN] = "vxlan",     [CAP_L_GTP] = "gtp",       [CAP_L_MPLS] = "mpls",
+        [CAP_L_PPPOE] = "pppoe",     [CAP_L_UDP] = "udp",       [CAP_L_TCP] = "tcp",
+        [CAP_L_TCP_REASM] = "reasm", [CAP_L_SCTP] = "sctp",     [CAP_L_WS] = "ws",
+        [CAP_L_HEP2] = "hep2",       [CAP_L_HEP3] = "hep3",     [CAP_L_HEP_GZIP] = "hepz",
+    };
+
+    if ((unsigned)l < sizeof(names) / sizeof(names[0]) && names[l])
+        return names[l];
+    return "?";
+}
+
+void cap_addr_format(const struct cap_addr *a, bool with_port, char *out, size_t outlen)
+{
+    char ip[INET6_ADDRSTRLEN];
+
+    if (a->family == 6)
+        inet_ntop(AF_INET6, a->ip, ip, sizeof(ip));
+    else
+        inet_ntop(AF_INET, a->ip, ip, sizeof(ip));
+    if (!with_port)
+        snprintf(out, outlen, "%s", ip);
+    else if (a->family == 6)
+        snprintf(out, outlen, "[%s]:%u", ip, a->port);
+    else
+        snprintf(out, outlen, "%s:%u", ip, a->port);
+}
+
+bool cap_addr_eq(const struct cap_addr *a, const struct cap_addr *b)
+{
+    size_t n = a->family == 6 ? 16 : 4;
+
+    return a->family == b->family && a->port == b->port && memcmp(a->ip, b->ip, n) == 0;
+}
+
+void cap_limits_default(struct cap_limits *l)
+{
+    l->frag_max_bytes = 16u << 20;
+    l->frag_timeout_ns = 30ll * 1000000000;
+    l->tcp_max_bytes = 1u << 20;
+    l->tcp_max_streams = 65536;
+}
+
+static bool is_token_char(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           strchr("-.!%*_+`'~", c) != NULL;
+}
+
+bool cap_looks_like_sip(const uint8_t *p, size_t n)
+{
+    size_t i = 0, m, e, lim;
+
+    while (i < n && (p[i] == '\r' || p[i] == '\n'))
+        i++;
+    p += i;
+    n -= i;
+    if (n >= 12 && memcmp(p, "SIP/2.0 ", 8) == 0)
+        return p[8] >= '1' && p[8] <= '6' && p[9] >= '0' && p[9] <= '9' && p[10] >= '0' &&
+               p[10] <= '9' && (n == 11 || p[11] == ' ' || p[11] == '\r' || p[11] == '\n');
+    for (m = 0; m < n && m < 32 && p[m] && is_token_char(p[m]); m++)
+        ;
+    if (m == 0 || m >= n || p[m] != ' ')
+        return false;
+    /* Request line: METHOD SP URI SP SIP/2.0 CRLF. */
+    lim = n < 8192 ? n : 8192;
+    for (e = m + 1; e < lim && p[e] != '\r' && p[e] != '\n'; e++)
+        if (p[e] < 0x21 && p[e] != ' ')
+            return false;
+    if (e < lim)
+        return e >= m + 10 && memcmp(p + e - 8, " SIP/2.0", 8) == 0;
+    /* Line not complete in these bytes: the URI must at least have a scheme. */
+    for (i = m + 1; i < lim && i < m + 12 && p[i] != ' '; i++)
+        if (p[i] == ':')
+            return i > m + 1;
+    return false;
+}

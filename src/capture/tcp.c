@@ -1,0 +1,680 @@
+/*
+ * tcp: TCP stream reassembly per direction, and what rides on a stream:
+ * SIP framed by Content-Length (sip_frame), SIP over WebSocket (RFC 6455
+ * frames, RFC 7118) and HEP packets split by their length field.
+ *
+ * A direction is recognised by its first payload: a SIP start line, an HTTP
+ * WebSocket handshake, a WebSocket frame carrying SIP, or a HEP header.
+ * Anything else is passed through segment by segment, unbuffered, until a
+ * segment starts with a SIP start line.  In-order bytes are framed straight
+ * from the segment when nothing is buffered (no copy, file offsets kept);
+ * only a partial message's tail is copied.  Out-of-order segments are kept
+ * (copied) until the hole fills; retransmitted bytes are dropped.  When the
+ * buffered bytes of a direction pass tcp_max_bytes the hole is declared a
+ * gap: buffered bytes are dropped and the stream resynchronises on the next
+ * SIP start line.  At most tcp_max_streams directions are tracked; the least
+ * recently used is evicted.
+ *
+ * Thread: the decoder's.  Ownership: the table owns every direction and
+ * its buffers.
+ */
+#include "capture.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture_int.h"
+#include "sip.h"
+#include "util.h"
+
+#define TCP_BUCKETS (1u << 14)
+
+enum tcp_mode { M_UNKNOWN, M_SIP, M_RESYNC, M_PASS, M_HTTP, M_WS, M_HEP };
+
+struct tcp_ooo {
+    struct tcp_ooo *next; /* sorted by seq */
+    uint32_t seq;
+    size_t len;
+    uint8_t data[];
+};
+
+struct tcp_dir {
+    struct tcp_dir *hnext;        /* hash chain */
+    struct tcp_dir *lprev, *lnext; /* LRU order, least recent first */
+    struct cap_addr src, dst;
+    uint32_t next_seq;
+    bool have_seq;
+    enum tcp_mode mode;
+    uint8_t *buf;                 /* owned: in-order bytes not yet consumed */
+    size_t len, cap;
+    struct tcp_ooo *ooo;          /* owned list */
+    size_t ooo_bytes;
+    uint8_t *ws;                  /* owned: fragmented WebSocket message */
+    size_t wslen, wscap;
+    bool ws_open;                 /* a fragmented message is in progress */
+    struct cap_record last;       /* frame of the last segment (data unused) */
+    uint8_t layers[CAP_MAX_LAYERS]; /* its layers, up to tcp */
+    uint8_t nlayers;
+};
+
+struct cap_tcp {
+    struct tcp_dir *bucket[TCP_BUCKETS];
+    struct tcp_dir *lru_head, *lru_tail;
+    size_t count;
+    uint8_t *scratch;             /* owned: unmasked WebSocket payload */
+    size_t scratch_cap;
+};
+
+struct cap_tcp *cap_tcp_new(void)
+{
+    return xcalloc(1, sizeof(struct cap_tcp));
+}
+
+static unsigned dir_hash(const struct cap_addr *s, const struct cap_addr *d)
+{
+    uint64_t h = hash_bytes(s->ip, 16) ^ (hash_bytes(d->ip, 16) * 31);
+
+    h ^= (uint64_t)s->port << 16 | d->port;
+    h *= 0x9E3779B97F4A7C15ull;
+    return (unsigned)(h >> 40) & (TCP_BUCKETS - 1);
+}
+
+static void dir_reset(struct tcp_dir *t)
+{
+    struct tcp_ooo *o, *nx;
+
+    for (o = t->ooo; o; o = nx) {
+        nx = o->next;
+        free(o);
+    }
+    t->ooo = NULL;
+    t->ooo_bytes = 0;
+    t->len = 0;
+    t->wslen = 0;
+    t->ws_open = false;
+}
+
+static void dir_free(struct cap_tcp *tb, struct tcp_dir *t)
+{
+    struct tcp_dir **pp = &tb->bucket[dir_hash(&t->src, &t->dst)];
+
+    while (*pp && *pp != t)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = t->hnext;
+    if (t->lprev)
+        t->lprev->lnext = t->lnext;
+    else
+        tb->lru_head = t->lnext;
+    if (t->lnext)
+        t->lnext->lprev = t->lprev;
+    else
+        tb->lru_tail = t->lprev;
+    tb->count--;
+    dir_reset(t);
+    free(t->buf);
+    free(t->ws);
+    free(t);
+}
+
+void cap_tcp_free(struct cap_tcp *t)
+{
+    if (!t)
+        return;
+    while (t->lru_head)
+        dir_free(t, t->lru_head);
+    free(t->scratch);
+    free(t);
+}
+
+static struct tcp_dir *dir_get(struct cap_decoder *dec, struct cap_tcp *tb,
+                               const struct cap_addr *s, const struct cap_addr *d)
+{
+    unsigned h = dir_hash(s, d);
+    struct tcp_dir *t;
+
+    for (t = tb->bucket[h]; t; t = t->hnext) {
+        if (cap_addr_eq(&t->src, s) && cap_addr_eq(&t->dst, d))
+            break;
+    }
+    if (t) {
+        if (t != tb->lru_tail) { /* move to the most recent end */
+            if (t->lprev)
+                t->lprev->lnext = t->lnext;
+            else
+                tb->lru_head = t->lnext;
+            t->lnext->lprev = t->lprev;
+            t->lprev = tb->lru_tail;
+            t->lnext = NULL;
+            tb->lru_tail->lnext = t;
+            tb->lru_tail = t;
+        }
+        return t;
+    }
+    while (tb->count > 0 && tb->count >= cap_decoder_limits(dec)->tcp_max_streams)
+        dir_free(tb, tb->lru_head);
+    t = xcalloc(1, sizeof(*t));
+    t->src = *s;
+    t->dst = *d;
+    t->hnext = tb->bucket[h];
+    tb->bucket[h] = t;
+    t->lprev = tb->lru_tail;
+    if (tb->lru_tail)
+        tb->lru_tail->lnext = t;
+    else
+        tb->lru_head = t;
+    tb->lru_tail = t;
+    tb->count++;
+    return t;
+}
+
+static void buf_append(uint8_t **b, size_t *len, size_t *cap, const uint8_t *p, size_t n)
+{
+    if (*len + n > *cap) {
+        size_t nc = *cap ? *cap : 4096;
+
+        while (nc < *len + n)
+            nc *= 2;
+        *b = xrealloc(*b, nc);
+        *cap = nc;
+    }
+    memcpy(*b + *len, p, n);
+    *len += n;
+}
+
+/* ------------------------------------------------------------ detection */
+
+static bool has_ci(const uint8_t *p, size_t n, const char *needle)
+{
+    size_t k = strlen(needle), i, j;
+
+    for (i = 0; i + k <= n; i++) {
+        for (j = 0; j < k; j++) {
+            uint8_t a = p[i + j], b = (uint8_t)needle[j];
+
+            if (a >= 'A' && a <= 'Z')
+                a = (uint8_t)(a + 32);
+            if (a != b)
+                break;
+        }
+        if (j == k)
+            return true;
+    }
+    return false;
+}
+
+/* End of an HTTP header block (index after the blank line), 0 if absent. */
+static size_t http_end(const uint8_t *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < n; i++) {
+        if (p[i] == '\n' && p[i + 1] == '\n')
+            return i + 2;
+        if (p[i] == '\n' && p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n')
+            return i + 3;
+    }
+    return 0;
+}
+
+/* Parses a WebSocket frame header.  1: complete frame (*hl header length,
+ * *plen payload length); 0: need more; -1: not a valid frame. */
+static int ws_header(const uint8_t *p, size_t n, size_t max, size_t *hl, uint64_t *plen)
+{
+    uint8_t op;
+    uint64_t len;
+    size_t h = 2;
+
+    if (n < 2)
+        return 0;
+    op = p[0] & 0x0F;
+    if ((op > 2 && op < 8) || op > 10)
+        return -1;
+    len = p[1] & 0x7F;
+    if (len == 126) {
+        if (n < 4)
+            return 0;
+        len = rd16be(p + 2);
+        h = 4;
+    } else if (len == 127) {
+        if (n < 10)
+            return 0;
+        len = (uint64_t)rd32be(p + 2) << 32 | rd32be(p + 6);
+        h = 10;
+    }
+    if (p[1] & 0x80)
+        h += 4;
+    if (len > max)
+        return -1;
+    *hl = h;
+    *plen = len;
+    return n >= h + len ? 1 : 0;
+}
+
+static bool ws_carries_sip(const uint8_t *p, size_t n)
+{
+    size_t hl, i, k;
+    uint64_t plen;
+    uint8_t tmp[64];
+    int rc = ws_header(p, n, SIZE_MAX / 2, &hl, &plen);
+
+    if (rc < 0 || n < hl || !(p[0] & 0x80) || (p[0] & 0x0F) == 0 || (p[0] & 0x0F) > 2)
+        return false;
+    k = n - hl < sizeof(tmp) ? n - hl : sizeof(tmp);
+    if (k > plen)
+        k = (size_t)plen;
+    for (i = 0; i < k; i++)
+        tmp[i] = (uint8_t)(p[hl + i] ^ ((p[1] & 0x80) ? p[hl - 4 + (i & 3)] : 0));
+    return cap_looks_like_sip(tmp, k);
+}
+
+/* ------------------------------------------------------------ consumers */
+
+struct seg_ctx {
+    struct cap_decoder *dec;
+    struct cap_tcp *tb;
+    struct tcp_dir *t;
+    struct cap_ctx *c;
+    int64_t file_off;   /* of p[0] when p is the segment itself, else -1 */
+    size_t old;         /* bytes at the start of p that came from earlier segments */
+};
+
+static void emit_msg(struct seg_ctx *s, enum cap_transport tr, const uint8_t *p, size_t n,
+                     size_t start, bool trunc)
+{
+    struct cap_ctx c = *s->c;
+
+    if (start < s->old)
+        cap_ctx_push(&c, CAP_L_TCP_REASM);
+    cap_emit(s->dec, &c, tr, &s->t->src, &s->t->dst, p, n,
+             s->file_off >= 0 ? s->file_off + (int64_t)start : -1, trunc || c.truncated);
+}
+
+/* Position of the next SIP start line at a line start in p (from `from`),
+ * or n when none. */
+static size_t find_sip_start(const uint8_t *p, size_t n, size_t from)
+{
+    size_t i;
+
+    for (i = from; i < n; i++) {
+        if ((i == 0 || p[i - 1] == '\n') && p[i] != '\r' && p[i] != '\n' &&
+            cap_looks_like_sip(p + i, n - i))
+            return i;
+    }
+    return n;
+}
+
+static size_t consume_ws(struct seg_ctx *s, const uint8_t *p, size_t n)
+{
+    struct tcp_dir *t = s->t;
+    size_t max = cap_decoder_limits(s->dec)->tcp_max_bytes, o = 0;
+
+    while (o < n) {
+        size_t hl, i;
+        uint64_t plen;
+        int rc = ws_header(p + o, n - o, max, &hl, &plen);
+        uint8_t op;
+        const uint8_t *pl;
+        bool masked;
+
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            cap_decoder_stats_mut(s->dec)->tcp_resyncs++;
+            t->mode = M_UNKNOWN;
+            t->wslen = 0;
+            t->ws_open = false;
+            return n;
+        }
+        op = p[o] & 0x0F;
+        masked = (p[o + 1] & 0x80) != 0;
+        pl = p + o + hl;
+        if (masked) {
+            if (s->tb->scratch_cap < plen) {
+                s->tb->scratch = xrealloc(s->tb->scratch, (size_t)plen);
+                s->tb->scratch_cap = (size_t)plen;
+            }
+            for (i = 0; i < plen; i++)
+                s->tb->scratch[i] = (uint8_t)(pl[i] ^ p[o + hl - 4 + (i & 3)]);
+            pl = s->tb->scratch;
+        }
+        if (op == 1 || op == 2 || op == 0) {
+            bool fin = (p[o] & 0x80) != 0;
+
+            if (op != 0 && fin && !t->ws_open) {
+                struct cap_ctx c = *s->c;
+
+                cap_ctx_push(&c, CAP_L_WS);
+                if (o < s->old)
+                    cap_ctx_push(&c, CAP_L_TCP_REASM);
+                cap_emit(s->dec, &c, CAP_TRANSPORT_WS, &t->src, &t->dst, pl, (size_t)plen,
+                         (!masked && s->file_off >= 0) ? s->file_off + (int64_t)(o + hl) : -1,
+                         c.truncated);
+            } else {
+                if (op != 0) {
+                    t->wslen = 0;
+                    t->ws_open = true;
+                }
+                if (t->ws_open) {
+                    if (t->wslen + plen > max) {
+                        t->wslen = 0;
+                        t->ws_open = false;
+                    } else {
+                        buf_append(&t->ws, &t->wslen, &t->wscap, pl, (size_t)plen);
+                    }
+                }
+                if (fin && t->ws_open) {
+                    struct cap_ctx c = *s->c;
+
+                    cap_ctx_push(&c, CAP_L_WS);
+                    cap_ctx_push(&c, CAP_L_TCP_REASM);
+                    cap_emit(s->dec, &c, CAP_TRANSPORT_WS, &t->src, &t->dst, t->ws, t->wslen,
+                             -1, c.truncated);
+                    t->wslen = 0;
+                    t->ws_open = false;
+                }
+            }
+        }
+        /* Control frames (close, ping, pong) may sit between fragments. */
+        o += hl + (size_t)plen;
+    }
+    return o;
+}
+
+static size_t consume_hep(struct seg_ctx *s, const uint8_t *p, size_t n)
+{
+    size_t o = 0;
+
+    while (o + 6 <= n) {
+        size_t len = cap_hep3_len(p + o, n - o);
+
+        if (len == 0) {
+            /* Lost framing: look for the next magic. */
+            size_t i;
+
+            for (i = o + 1; i + 4 <= n; i++)
+                if ((p[i] == 'H' || p[i] == 'E') && memcmp(p + i + 1, "EP3", 3) == 0)
+                    break;
+            cap_decoder_stats_mut(s->dec)->tcp_resyncs++;
+            o = i + 4 <= n ? i : n;
+            continue;
+        }
+        if (o + len > n)
+            break;
+        cap_hep_decode(s->dec, s->c, p + o, len);
+        o += len;
+    }
+    return o;
+}
+
+/* Consumes as much of p as forms complete units; returns the bytes used.
+ * The rest stays buffered by the caller. */
+static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
+{
+    struct tcp_dir *t = s->t;
+    size_t o = 0;
+    int guard;
+
+    for (guard = 0; guard < 100000 && o < n; guard++) {
+        switch (t->mode) {
+        case M_UNKNOWN:
+            if (cap_looks_like_sip(p + o, n - o)) {
+                t->mode = M_SIP;
+            } else if (n - o >= 4 && (memcmp(p + o, "HEP3", 4) == 0 ||
+                                      memcmp(p + o, "EEP3", 4) == 0)) {
+                t->mode = M_HEP;
+            } else if (n - o >= 4 && (memcmp(p + o, "GET ", 4) == 0 ||
+                                      (n - o >= 12 && memcmp(p + o, "HTTP/1.1 101", 12) == 0)) &&
+                       (has_ci(p + o, n - o, "upgrade: websocket") ||
+                        memcmp(p + o, "HTTP/1.1 101", 4) == 0)) {
+                t->mode = M_HTTP;
+            } else if (ws_carries_sip(p + o, n - o)) {
+                t->mode = M_WS;
+            } else {
+                t->mode = M_PASS;
+            }
+            break;
+        case M_PASS:
+            if (cap_looks_like_sip(p + o, n - o)) {
+                t->mode = M_SIP;
+                break;
+            }
+            emit_msg(s, CAP_TRANSPORT_TCP, p + o, n - o, o, false);
+            return n;
+        case M_HTTP: {
+            size_t e = http_end(p + o, n - o);
+
+            if (e == 0)
+                return o;
+            emit_msg(s, CAP_TRANSPORT_TCP, p + o, e, o, false);
+            o += e;
+            t->mode = M_WS;
+            break;
+        }
+        case M_WS:
+            return o + consume_ws(s, p + o, n - o);
+        case M_HEP:
+            return o + consume_hep(s, p + o, n - o);
+        case M_RESYNC: {
+            size_t i = find_sip_start(p, n, o);
+
+            if (i == n) {
+                /* Keep a partial last line: it may start a message. */
+                size_t k = n;
+
+                while (k > o && p[k - 1] != '\n')
+                    k--;
+                return k > o ? k : o;
+            }
+            o = i;
+            t->mode = M_SIP;
+            break;
+        }
+        case M_SIP: {
+            size_t skip = 0, mlen = 0;
+            int rc = sip_frame((const char *)p + o, n - o, &skip, &mlen);
+
+            if (rc == 1) {
+                emit_msg(s, CAP_TRANSPORT_TCP, p + o + skip, mlen, o + skip, false);
+                o += skip + mlen;
+            } else if (rc == 0) {
+                return o + skip;
+            } else {
+                cap_decoder_stats_mut(s->dec)->tcp_resyncs++;
+                t->mode = M_RESYNC;
+                o += skip;
+                if (o < n && find_sip_start(p, n, o) == o)
+                    o++; /* sip_frame refused it: do not loop on it */
+            }
+            break;
+        }
+        }
+    }
+    return o < n ? o : n;
+}
+
+/* Feeds in-order bytes of one segment. */
+static void deliver(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir *t,
+                    struct cap_ctx *c, const uint8_t *p, size_t n, int64_t file_off)
+{
+    struct seg_ctx s = { dec, tb, t, c, file_off, 0 };
+    size_t used, max = cap_decoder_limits(dec)->tcp_max_bytes;
+
+    if (t->len == 0) {
+        used = consume(&s, p, n);
+        if (used < n)
+            buf_append(&t->buf, &t->len, &t->cap, p + used, n - used);
+    } else {
+        s.old = t->len;
+        s.file_off = -1;
+        buf_append(&t->buf, &t->len, &t->cap, p, n);
+        used = consume(&s, t->buf, t->len);
+        memmove(t->buf, t->buf + used, t->len - used);
+        t->len -= used;
+    }
+    if (t->len > max) {
+        /* A message bigger than we buffer: emit what we have, resync. */
+        struct seg_ctx s2 = { dec, tb, t, c, -1, t->len };
+
+        if (t->mode == M_SIP)
+            emit_msg(&s2, CAP_TRANSPORT_TCP, t->buf, t->len, 0, true);
+        cap_decoder_stats_mut(dec)->tcp_resyncs++;
+        t->len = 0;
+        t->mode = t->mode == M_SIP ? M_RESYNC : M_UNKNOWN;
+        t->ws_open = false;
+        t->wslen = 0;
+    }
+}
+
+static bool seq_lt(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) < 0;
+}
+
+/* Delivers queued out-of-order segments that are now in order. */
+static void drain_ooo(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir *t,
+                      struct cap_ctx *c)
+{
+    while (t->ooo && !seq_lt(t->next_seq, t->ooo->seq)) {
+        struct tcp_ooo *o = t->ooo;
+        uint32_t skip = t->next_seq - o->seq;
+
+        t->ooo = o->next;
+        t->ooo_bytes -= o->len;
+        if (skip < o->len) {
+            t->next_seq = o->seq + (uint32_t)o->len;
+            deliver(dec, tb, t, c, o->data + skip, o->len - skip, -1);
+        }
+        free(o);
+    }
+}
+
+/* Gives up on the hole before the first queued segment. */
+static void declare_gap(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir *t,
+                        struct cap_ctx *c)
+{
+    struct cap_stats *st = cap_decoder_stats_mut(dec);
+
+    st->tcp_gaps++;
+    if (t->mode == M_SIP && t->len > 0) {
+        struct seg_ctx s = { dec, tb, t, c, -1, t->len };
+        size_t k = 0;
+
+        while (k < t->len && (t->buf[k] == '\r' || t->buf[k] == '\n'))
+            k++;
+        if (k < t->len)
+            emit_msg(&s, CAP_TRANSPORT_TCP, t->buf + k, t->len - k, 0, true);
+    }
+    t->len = 0;
+    t->ws_open = false;
+    t->wslen = 0;
+    if (t->mode == M_SIP || t->mode == M_RESYNC)
+        t->mode = M_RESYNC;
+    else if (t->mode != M_PASS)
+        t->mode = M_UNKNOWN;
+    if (t->ooo)
+        t->next_seq = t->ooo->seq;
+    drain_ooo(dec, tb, t, c);
+}
+
+void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx *c,
+                     const struct cap_addr *src, const struct cap_addr *dst, uint32_t seq,
+                     uint8_t flags, const uint8_t *p, size_t n, int64_t file_off)
+{
+    struct tcp_dir *t;
+    struct cap_stats *st = cap_decoder_stats_mut(dec);
+    size_t max = cap_decoder_limits(dec)->tcp_max_bytes;
+
+    if (n == 0 && !(flags & 0x07))
+        return; /* pure ACK */
+    t = dir_get(dec, tb, src, dst);
+    t->last = *c->rec;
+    t->last.data = NULL;
+    memcpy(t->layers, c->layers, c->nlayers);
+    t->nlayers = c->nlayers;
+    if (flags & 0x02) { /* SYN: a new connection */
+        if (t->have_seq && t->next_seq != seq + 1) {
+            dir_reset(t);
+            t->mode = M_UNKNOWN;
+        }
+        t->next_seq = seq + 1;
+        t->have_seq = true;
+        seq++;
+    }
+    if (!t->have_seq) {
+        t->next_seq = seq;
+        t->have_seq = true;
+    }
+    if (n > 0) {
+        if (t->mode == M_PASS && !cap_looks_like_sip(p, n)) {
+            /* Not SIP: pass segments through as they come. */
+            if (seq_lt(seq + (uint32_t)n - 1, t->next_seq)) {
+                st->tcp_retrans++;
+            } else {
+                struct seg_ctx s = { dec, tb, t, c, file_off, 0 };
+
+                emit_msg(&s, CAP_TRANSPORT_TCP, p, n, 0, false);
+                if (seq_lt(t->next_seq, seq + (uint32_t)n))
+                    t->next_seq = seq + (uint32_t)n;
+            }
+        } else if (t->mode == M_PASS) {
+            t->mode = M_SIP;
+            t->next_seq = seq;
+            deliver(dec, tb, t, c, p, n, file_off);
+            t->next_seq = seq + (uint32_t)n;
+        } else if (!seq_lt(t->next_seq, seq + (uint32_t)n)) {
+            st->tcp_retrans++; /* every byte already seen */
+        } else if (!seq_lt(seq, t->next_seq) && seq != t->next_seq) {
+            /* Ahead of a hole: queue a copy. */
+            struct tcp_ooo *o, **pp = &t->ooo;
+
+            while (*pp && seq_lt((*pp)->seq, seq))
+                pp = &(*pp)->next;
+            if (*pp && (*pp)->seq == seq && (*pp)->len >= n) {
+                st->tcp_retrans++;
+            } else {
+                o = xmalloc(sizeof(*o) + n);
+                o->seq = seq;
+                o->len = n;
+                memcpy(o->data, p, n);
+                o->next = *pp;
+                *pp = o;
+                t->ooo_bytes += n;
+                if (t->ooo_bytes + t->len > max)
+                    declare_gap(dec, tb, t, c);
+            }
+        } else {
+            uint32_t skip = t->next_seq - seq; /* overlap with bytes seen */
+
+            t->next_seq = seq + (uint32_t)n;
+            deliver(dec, tb, t, c, p + skip, n - skip, file_off >= 0 ? file_off + skip : -1);
+            drain_ooo(dec, tb, t, c);
+        }
+    }
+    if ((flags & 0x05) && t->len == 0 && !t->ooo)
+        dir_free(tb, t); /* FIN/RST with nothing pending */
+}
+
+void cap_tcp_flush(struct cap_decoder *dec, struct cap_tcp *tb)
+{
+    struct tcp_dir *t;
+    struct cap_ctx c;
+
+    for (t = tb->lru_head; t; t = t->lnext) {
+        int guard = 0;
+
+        memset(&c, 0, sizeof(c));
+        c.rec = &t->last;
+        memcpy(c.layers, t->layers, t->nlayers);
+        c.nlayers = t->nlayers;
+
+        while ((t->ooo || t->len) && guard++ < 1000000) {
+            if (t->ooo) {
+                declare_gap(dec, tb, t, &c);
+            } else {
+                declare_gap(dec, tb, t, &c);
+                cap_decoder_stats_mut(dec)->tcp_gaps--;
+            }
+        }
+    }
+}
