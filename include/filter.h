@@ -1,0 +1,169 @@
+/*
+ * filter: the display/match filter language (DESIGN.md "The filter language").
+ *
+ * filter_compile() turns text such as
+ *     sip.msg.call-id = "x" or sip.msg.status >= 400
+ * into an immutable tree (regular expressions compiled once, with PCRE2 JIT);
+ * filter_match() evaluates it against an abstract subject that hands out the
+ * values of a field through a callback, so the store can serve indexed fields
+ * from its index and re-read message bytes only for the fields that need it
+ * (filter_needs()).
+ *
+ * The grammar accepts every Asterisk res_pjsip_history expression and the
+ * usual Wireshark display-filter spellings.  Precedence is Wireshark's:
+ * not > and > or.  (Asterisk gives "and" and "or" the same precedence and
+ * evaluates left to right, so there "a or b and c" means "(a or b) and c";
+ * that is a quirk we deliberately do not copy: here it means "a or (b and c)".)
+ *
+ * Multi-valued fields (several Via, several addresses): a comparison is true
+ * when ANY value satisfies it.  "!=" is Wireshark's: the field has at least
+ * one value and no value equals the literal, i.e. "f != x" is "f and not f == x"
+ * (so it is false when the field is absent, as Asterisk's "!=" on a response's
+ * method is).  Write "not f == x" to also accept absent fields.
+ *
+ * Pure code, no curses, no threads.  A compiled filter is immutable except
+ * for per-regex match scratch: evaluate one filter from one thread at a time
+ * (compile a second one for another thread).
+ */
+#ifndef SIPDX_FILTER_H
+#define SIPDX_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+struct sip_msg;
+
+/* Fields a subject may be asked for.  Composite fields (addr = src or dst,
+ * port = src.port or dst.port) are split by the evaluator: a subject is
+ * never asked for FILTER_F_ADDR or FILTER_F_PORT. */
+enum filter_field {
+    FILTER_F_NUMBER = 0,   /* int: message number (Asterisk history entry, frame) */
+    FILTER_F_TIMESTAMP,    /* time: absolute, epoch ns */
+    FILTER_F_ADDR,         /* addr: src or dst (never asked) */
+    FILTER_F_SRC,          /* addr: source IP and port */
+    FILTER_F_DST,          /* addr: destination IP and port */
+    FILTER_F_PORT,         /* int: src or dst port (never asked) */
+    FILTER_F_SRC_PORT,     /* int */
+    FILTER_F_DST_PORT,     /* int */
+    FILTER_F_TRANSPORT,    /* str: UDP TCP TLS WS WSS SCTP */
+    FILTER_F_METHOD,       /* str: request method; no value for responses */
+    FILTER_F_CALL_ID,      /* str */
+    FILTER_F_STATUS,       /* int: response code; no value for requests */
+    FILTER_F_REASON,       /* str: reason phrase of the status line */
+    FILTER_F_CSEQ_METHOD,  /* str */
+    FILTER_F_CSEQ_SEQ,     /* int */
+    FILTER_F_FROM,         /* str: the From URI */
+    FILTER_F_FROM_USER,
+    FILTER_F_FROM_HOST,
+    FILTER_F_FROM_TAG,
+    FILTER_F_TO,
+    FILTER_F_TO_USER,
+    FILTER_F_TO_HOST,
+    FILTER_F_TO_TAG,
+    FILTER_F_RURI,         /* str: request URI; no value for responses */
+    FILTER_F_RURI_USER,
+    FILTER_F_RURI_HOST,
+    FILTER_F_CONTACT,      /* str: each Contact URI */
+    FILTER_F_CONTACT_USER,
+    FILTER_F_CONTACT_HOST,
+    FILTER_F_VIA,          /* str: each Via value */
+    FILTER_F_USER_AGENT,   /* str */
+    FILTER_F_HEADER,       /* str: each value of the header named by key */
+    FILTER_F_BODY,         /* str: the whole body */
+    FILTER_F_SDP_MEDIA,    /* str: each m= type (audio, video, image) */
+    FILTER_F_SDP_CODEC,    /* str: each codec name (rtpmap or static PT name) */
+    FILTER_F_SDP_CONN,     /* addr: each c= address (port 0) */
+    FILTER_F_SDP_PORT,     /* int: each m= port */
+    FILTER_F_CALL_STATE,   /* str: call-level */
+    FILTER_F_CALL_DURATION, /* time: relative ns, call-level */
+    FILTER_F_CALL_FAILED,  /* int 0/1: call-level */
+    FILTER_F_EXT,          /* str: each user part of From/To/R-URI/Contact/PAI */
+    FILTER_F_HEP_AGENT,    /* str: HEP capture agent id (decimal) or name */
+    FILTER_F__COUNT
+};
+
+/* What a subject must provide for a filter (bits of filter_needs()). */
+enum {
+    FILTER_NEEDS_INDEX   = 1u << 0, /* fields a store index keeps per message */
+    FILTER_NEEDS_HEADERS = 1u << 1, /* other header fields: re-read message bytes */
+    FILTER_NEEDS_BODY    = 1u << 2, /* body / SDP */
+    FILTER_NEEDS_CALL    = 1u << 3, /* call-level fields (call.*) */
+};
+
+enum filter_vtype {
+    FILTER_V_STR = 0, /* s, len (not NUL-terminated) */
+    FILTER_V_INT,     /* i */
+    FILTER_V_ADDR,    /* addr */
+    FILTER_V_TIME,    /* i = nanoseconds (epoch for timestamps, relative for durations) */
+};
+
+struct filter_addr {
+    uint8_t family;  /* 4 or 6; 0 = none */
+    uint8_t ip[16];  /* network order; IPv4 in the first 4 bytes */
+    uint16_t port;   /* 0 = no port */
+};
+
+struct filter_value {
+    enum filter_vtype type;
+    const char *s;   /* borrowed for the duration of the emit() call */
+    size_t len;
+    int64_t i;
+    struct filter_addr addr;
+};
+
+/* emit() returns true when it has seen enough (the subject may then stop
+ * emitting; it is also fine to carry on). */
+typedef bool (*filter_emit_fn)(void *ectx, const struct filter_value *v);
+
+struct filter_subject {
+    void *ctx;
+    /* Call emit() once per value of `field` (key: the header name for
+     * FILTER_F_HEADER, else NULL); return without calling it when the field
+     * has no value.  A subject may emit FILTER_V_STR for any field: the
+     * evaluator converts ("5060" for an int field, "10.0.0.1" for an addr). */
+    void (*values)(void *ctx, enum filter_field field, const char *key, filter_emit_fn emit,
+                   void *ectx);
+};
+
+struct filter;
+
+/* Compiles src.  Returns an owned filter, or NULL with d filled (d->col is the
+ * 1-based column of the problem, d->msg says what was expected).  Never
+ * touches any previous filter: on error the caller keeps its old one. */
+struct filter *filter_compile(const char *src, struct diag *d);
+void filter_free(struct filter *f); /* accepts NULL */
+const char *filter_source(const struct filter *f); /* the text it was compiled from */
+unsigned filter_needs(const struct filter *f);     /* FILTER_NEEDS_* bits */
+bool filter_match(const struct filter *f, const struct filter_subject *s);
+
+/* Parses "10.0.0.1", "10.0.0.1:5060", "::1", "[::1]:5060" (n bytes, no NUL
+ * needed).  0 on success, -1 otherwise. */
+int filter_addr_parse(const char *s, size_t n, struct filter_addr *a);
+
+/* ---- a subject over one parsed SIP message (src/filter/sipmsg.c) ---- */
+
+/* Everything the message bytes do not say; fill what you know.  Call-level
+ * fields are absent unless has_call is set. */
+struct filter_msg_meta {
+    uint64_t number;
+    int64_t ts_ns;             /* 0 = unknown */
+    struct filter_addr src, dst;
+    const char *transport;     /* borrowed; NULL = unknown */
+    const char *hep_agent;     /* borrowed; NULL = not from HEP */
+    bool has_call;
+    const char *call_state;    /* borrowed */
+    int64_t call_duration_ns;
+    bool call_failed;
+};
+struct filter_msg_subject {
+    const struct sip_msg *msg;         /* borrowed */
+    const struct filter_msg_meta *meta; /* borrowed */
+};
+/* Fills s so that filter_match() reads fields from msg and meta; ms holds the
+ * pointers and must outlive s.  No allocation. */
+void filter_subject_msg(struct filter_subject *s, struct filter_msg_subject *ms,
+                        const struct sip_msg *msg, const struct filter_msg_meta *meta);
+
+#endif
