@@ -19,8 +19,22 @@
 
 #define MAX_DEPTH 8 /* nested tunnels */
 
+#define SCTP_SLOTS 64
+
+/* A fragmented SCTP user message being collected (B ... E chunks). */
+struct sctp_part {
+    bool used;
+    struct cap_addr src, dst;
+    uint16_t sid;
+    uint32_t next_tsn;
+    uint8_t *buf; /* owned */
+    size_t len, cap;
+};
+
 struct cap_decoder {
     struct cap_limits lim;
+    struct sctp_part sctp[SCTP_SLOTS]; /* small table, oldest slot reused */
+    unsigned sctp_rr;
     cap_payload_fn fn;
     void *ctx;
     struct cap_stats st;
@@ -51,8 +65,12 @@ void cap_decoder_free(struct cap_decoder *dec)
 {
     if (!dec)
         return;
+    unsigned i;
+
     cap_frags_free(dec->frags);
     cap_tcp_free(dec->tcp);
+    for (i = 0; i < SCTP_SLOTS; i++)
+        free(dec->sctp[i].buf);
     free(dec);
 }
 
@@ -192,6 +210,57 @@ static void decode_udp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_ad
     c->nlayers = save;
 }
 
+/* Collects one DATA chunk of a fragmented user message (RFC 4960 6.9):
+ * B starts it, TSNs must follow each other, E completes it. */
+static void sctp_fragment(struct cap_decoder *dec, struct cap_ctx *c, const struct cap_addr *src,
+                          const struct cap_addr *dst, const uint8_t *ch, size_t clen,
+                          uint8_t flags)
+{
+    uint32_t tsn = rd32be(ch + 4);
+    uint16_t sid = rd16be(ch + 8);
+    struct sctp_part *sp = NULL;
+    unsigned i;
+
+    for (i = 0; i < SCTP_SLOTS; i++) {
+        struct sctp_part *q = &dec->sctp[i];
+
+        if (q->used && q->sid == sid && cap_addr_eq(&q->src, src) && cap_addr_eq(&q->dst, dst))
+            sp = q;
+    }
+    if (flags & 2) { /* B */
+        if (!sp) {
+            sp = &dec->sctp[dec->sctp_rr++ % SCTP_SLOTS];
+            sp->used = true;
+            sp->src = *src;
+            sp->dst = *dst;
+            sp->sid = sid;
+        }
+        sp->len = 0;
+    } else if (!sp || tsn != sp->next_tsn) {
+        if (sp)
+            sp->used = false; /* lost a piece: drop the message */
+        return;
+    }
+    if (sp->len + clen - 16 > dec->lim.tcp_max_bytes) {
+        sp->used = false;
+        return;
+    }
+    if (sp->len + clen - 16 > sp->cap) {
+        sp->cap = sp->len + clen - 16 + 4096;
+        sp->buf = xrealloc(sp->buf, sp->cap);
+    }
+    memcpy(sp->buf + sp->len, ch + 16, clen - 16);
+    sp->len += clen - 16;
+    sp->next_tsn = tsn + 1;
+    if (flags & 1) { /* E */
+        struct cap_ctx rc = *c;
+
+        cap_ctx_push(&rc, CAP_L_TCP_REASM);
+        cap_emit(dec, &rc, CAP_TRANSPORT_SCTP, src, dst, sp->buf, sp->len, -1, c->truncated);
+        sp->used = false;
+    }
+}
+
 static void decode_sctp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_addr src,
                         struct cap_addr dst, const uint8_t *p, size_t n, int64_t file_off)
 {
@@ -214,8 +283,9 @@ static void decode_sctp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_a
             clen = n - o;
             trunc = true;
         }
-        /* DATA chunk, both B and E set (unfragmented user message). */
-        if (type == 0 && clen > 16 && (flags & 3) == 3) {
+        if (type == 0 && clen > 16 && (flags & 3) != 3) {
+            sctp_fragment(dec, c, &src, &dst, p + o, clen, flags);
+        } else if (type == 0 && clen > 16) { /* B and E: a whole user message */
             const uint8_t *d = p + o + 16;
 
             if (cap_hep_is(d, clen - 16))
@@ -271,16 +341,38 @@ void cap_decode_transport(struct cap_decoder *dec, struct cap_ctx *c, int proto,
             uint16_t fl = rd16be(p), pt = rd16be(p + 2);
             size_t o = 4;
 
-            if ((fl & 7) != 0 || (fl & 0x4000))
-                break; /* version 1 (PPTP) or source routing: not handled */
+            if ((fl & 7) > 1 || (fl & 0x4000))
+                break; /* source routing: not handled */
             if (fl & 0x8000)
                 o += 4;
             if (fl & 0x2000)
                 o += 4;
             if (fl & 0x1000)
                 o += 4;
+            if ((fl & 7) == 1 && (fl & 0x0080))
+                o += 4; /* enhanced GRE (PPTP): acknowledgment number */
             if (o > n)
                 break;
+            if (pt == 0x880B) { /* PPP inside enhanced GRE */
+                uint16_t pp;
+
+                if (o + 2 <= n && p[o] == 0xFF && p[o + 1] == 0x03)
+                    o += 2;
+                if (o >= n)
+                    break;
+                if (p[o] & 1) {
+                    pp = p[o];
+                    o += 1;
+                } else {
+                    if (o + 2 > n)
+                        break;
+                    pp = rd16be(p + o);
+                    o += 2;
+                }
+                if (pp != 0x21 && pp != 0x57)
+                    break;
+                pt = pp == 0x21 ? 0x0800 : 0x86DD;
+            }
             c->depth++;
             cap_ctx_push(c, CAP_L_GRE);
             if (pt == 0x88BE || pt == 0x22EB) {
