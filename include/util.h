@@ -46,6 +46,8 @@ struct strbuf {
 void sb_init(struct strbuf *b);
 void sb_fini(struct strbuf *b);
 void sb_reset(struct strbuf *b);
+/* Makes room for n more bytes (plus the NUL) without changing len. */
+void sb_reserve(struct strbuf *b, size_t n);
 void sb_append(struct strbuf *b, const char *s, size_t n);
 void sb_puts(struct strbuf *b, const char *s);
 void sb_putc(struct strbuf *b, char c);
@@ -72,6 +74,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* ---- small helpers ---- */
 bool mem_ieq(const char *a, size_t alen, const char *b); /* case-insensitive vs C string */
 uint64_t hash_bytes(const void *p, size_t n);            /* FNV-1a 64 */
+/* First occurrence of needle in hay (memmem, which strict C11 lacks). */
+const void *mem_find(const void *hay, size_t n, const void *needle, size_t m);
 /* Formats epoch nanoseconds as "YYYY-MM-DD HH:MM:SS.uuuuuu" in UTC. */
 void fmt_time_utc(int64_t ts_ns, char *out, size_t outlen);
 /* Formats epoch nanoseconds as "seconds.micro" (tshark -t e style, 6 digits). */

@@ -41,6 +41,24 @@ uint64_t hash_bytes(const void *p, size_t n)
     return h;
 }
 
+const void *mem_find(const void *hay, size_t n, const void *needle, size_t m)
+{
+    const unsigned char *h = hay, *nd = needle, *p;
+
+    if (m == 0)
+        return hay;
+    while (n >= m) {
+        p = memchr(h, nd[0], n - m + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p, nd, m) == 0)
+            return p;
+        n -= (size_t)(p - h) + 1;
+        h = p + 1;
+    }
+    return NULL;
+}
+
 static void split_ns(int64_t ts_ns, int64_t *sec, int64_t *ns)
 {
     *sec = ts_ns / 1000000000;

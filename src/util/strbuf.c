@@ -44,6 +44,12 @@ static void sb_grow(struct strbuf *b, size_t extra)
     b->cap = cap;
 }
 
+void sb_reserve(struct strbuf *b, size_t n)
+{
+    sb_grow(b, n);
+    b->s[b->len] = '\0';
+}
+
 void sb_append(struct strbuf *b, const char *s, size_t n)
 {
     sb_grow(b, n);

@@ -1,0 +1,214 @@
+/*
+ * store: calls keyed by Call-ID, their messages in capture order,
+ * transactions, retransmissions and dialog state.
+ *
+ * Memory by design: a message costs an index entry (where its bytes are,
+ * plus the fields lists and filters need).  In file mode the bytes stay in
+ * the file and are re-read on demand with pread; bytes that have no stable
+ * file position (stdin, gzip, reassembled TCP, IP fragments, WebSocket,
+ * HEP) are copied once and owned by their call.  --max-memory rotates the
+ * oldest calls out; nothing else is ever dropped.
+ *
+ * Threads: one owner (the UI / main thread).  No locks: capture threads
+ * hand over store_input records through a queue instead of calling in.
+ * Views keep call ids, never pointers, across ticks: rotation frees calls.
+ */
+#ifndef SIPDX_STORE_H
+#define SIPDX_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "sip.h"
+
+struct strbuf;
+
+/* A borrowed string: pointer + length (not NUL-terminated). */
+struct store_str {
+    const char *p;
+    size_t len;
+};
+
+/* What the store needs of one SIP message.  Everything is borrowed for the
+ * duration of store_add(); the store copies what it keeps. */
+struct store_input {
+    unsigned source;
+    uint64_t frame;
+    int64_t ts_ns;
+    struct cap_addr src, dst;
+    enum cap_transport transport;
+    const char *bytes;      /* the whole message */
+    size_t len;
+    int64_t file_off;       /* offset of bytes in the source file, -1 if none */
+    uint32_t hep_agent;
+    bool is_request;
+    enum sip_method method; /* UNKNOWN for extension or odd-case methods */
+    struct store_str method_str;
+    uint16_t status;
+    struct store_str reason;
+    uint32_t cseq;
+    bool has_cseq;
+    enum sip_method cseq_method;
+    struct store_str cseq_method_str;
+    struct store_str call_id, from_user, to_user, from_tag, to_tag, branch;
+    struct store_str xcall_id; /* X-Call-ID / X-CID: the A-leg's Call-ID */
+    struct store_str user_agent;
+    bool has_sdp;
+    unsigned problems;      /* SIP_* flags from the parser */
+};
+
+/* Fills in from a parsed message and its payload.  The result borrows from
+ * both. */
+void store_input_from(struct store_input *in, const struct cap_payload *p,
+                      const struct sip_msg *m);
+
+enum call_kind {
+    CALL_KIND_INVITE = 0, CALL_KIND_REGISTER, CALL_KIND_OPTIONS, CALL_KIND_SUBSCRIBE,
+    CALL_KIND_NOTIFY, CALL_KIND_MESSAGE, CALL_KIND_PUBLISH, CALL_KIND_REFER, CALL_KIND_INFO,
+    CALL_KIND_OTHER
+};
+const char *call_kind_name(enum call_kind k); /* "INVITE", "REGISTER", ... */
+
+enum call_state {
+    /* INVITE dialogs */
+    CALL_STATE_SETUP = 0,  /* INVITE sent, nothing final yet */
+    CALL_STATE_RINGING,    /* 180/183 seen */
+    CALL_STATE_IN_CALL,    /* 2xx to the INVITE */
+    CALL_STATE_COMPLETED,  /* BYE after the answer */
+    CALL_STATE_CANCELLED,  /* CANCEL or 487 before an answer */
+    CALL_STATE_REJECTED,   /* 401/403/407/488/603/606 ... */
+    CALL_STATE_BUSY,       /* 486, 600 */
+    CALL_STATE_DIVERTED,   /* 3xx */
+    CALL_STATE_FAILED,     /* other 4xx, 5xx, 6xx */
+    /* other exchanges (REGISTER, OPTIONS, ...) */
+    CALL_STATE_PENDING,    /* request with no final response */
+    CALL_STATE_OK,         /* 2xx final */
+    CALL_STATE_ERROR,      /* >= 300 final */
+};
+const char *call_state_name(enum call_state s); /* "IN CALL", "CANCELLED", ... */
+
+enum {
+    STORE_MSG_REQUEST = 1u << 0,
+    STORE_MSG_RESENT = 1u << 1,    /* a retransmission, as tshark's sip.resend */
+    STORE_MSG_SDP = 1u << 2,
+    STORE_MSG_MALFORMED = 1u << 3, /* parser flagged problems */
+};
+
+/* One message: an index entry.  Read-only outside the store. */
+struct store_msg {
+    int64_t ts_ns;
+    uint64_t frame;
+    int64_t file_off;      /* >= 0: bytes are at this offset of the source */
+    char *bytes;           /* owned copy when file_off < 0 */
+    uint32_t len;
+    uint32_t src_ep, dst_ep; /* endpoint ids: store_endpoint() */
+    uint32_t cseq;
+    uint16_t status;       /* responses */
+    uint16_t source;
+    uint16_t txn;          /* index into the call's transactions */
+    uint8_t method;        /* enum sip_method (requests) */
+    uint8_t cseq_method;   /* enum sip_method */
+    uint8_t transport;     /* enum cap_transport */
+    uint8_t flags;         /* STORE_MSG_* */
+};
+
+/* A transaction: branch + CSeq (ACK to a non-2xx and CANCEL share the
+ * INVITE's branch but are their own transactions, keyed by method). */
+struct store_txn {
+    uint64_t branch_hash;
+    uint32_t cseq;
+    uint8_t method;        /* enum sip_method of the CSeq */
+    uint16_t final_status; /* 0 while none */
+    uint32_t first_req;    /* message index of the first request */
+    int64_t req_ts, first_resp_ts, final_ts; /* 0 when not seen */
+};
+
+struct store_call {
+    uint64_t id;           /* stable, increasing; store_call_get() */
+    char *call_id;         /* owned */
+    size_t call_id_len;
+    char *from_user, *to_user; /* owned, of the first request ("" if none) */
+    char *xcall_id;        /* owned or NULL: the Call-ID this B-leg points at */
+    char *user_agent;      /* owned or NULL: first User-Agent seen */
+    char *final_reason;    /* owned or NULL: reason phrase of final_status */
+    enum call_kind kind;
+    enum call_state state;
+    uint16_t final_status; /* final response of the initial request (0: none) */
+    int64_t first_ts, last_ts;
+    int64_t invite_ts;     /* first initial INVITE (0 if none) */
+    int64_t ring_ts;       /* first 18x */
+    int64_t answer_ts;     /* 2xx to the initial INVITE */
+    int64_t end_ts;        /* BYE, or the failure final response */
+    int64_t final_ts;      /* time of final_status */
+    uint32_t src_ep, dst_ep; /* of the first message */
+    struct store_msg *msgs; /* owned, capture order */
+    uint32_t nmsgs, msgs_cap;
+    struct store_txn *txns; /* owned */
+    uint32_t ntxns, txns_cap;
+    uint32_t nretrans;
+    bool established;      /* a 2xx to an INVITE was seen */
+    bool initial_cseq_set; /* the initial request's CSeq is known */
+    uint32_t initial_cseq;
+    /* private bookkeeping */
+    struct store_call *hnext;
+    struct store_dir *dirs; /* retransmission detection per direction */
+    uint32_t ndirs;
+    size_t mem;            /* bytes charged to this call */
+};
+
+struct store_opts {
+    uint64_t max_memory;   /* 0: unlimited */
+};
+
+struct store_counts {
+    uint64_t messages;     /* messages currently held */
+    uint64_t calls;        /* calls currently held */
+    uint64_t total_messages; /* ever added */
+    uint64_t total_calls;
+    uint64_t rotated_calls, rotated_messages;
+    uint64_t no_call_id;   /* messages without a Call-ID (kept in call "") */
+    uint64_t mem;          /* bytes charged */
+};
+
+struct store;
+struct store *store_new(const struct store_opts *opts);
+void store_free(struct store *s);
+
+/* Registers an input so that message bytes can be re-read later; returns
+ * its index (the `source` in store_input).  path may be "-" (not seekable). */
+unsigned store_source_add(struct store *s, const char *path, bool seekable);
+/* Opens the source's file for pread once it is known to be seekable. */
+void store_source_open(struct store *s, unsigned source);
+
+/* Adds a message.  Returns the call it went to (borrowed; valid until the
+ * next store_add, which may rotate calls out). */
+const struct store_call *store_add(struct store *s, const struct store_input *in);
+
+/* Calls in creation order: index 0 .. store_ncalls()-1. */
+size_t store_ncalls(const struct store *s);
+const struct store_call *store_call_at(const struct store *s, size_t i);
+/* By id; NULL once rotated out. */
+const struct store_call *store_call_get(const struct store *s, uint64_t id);
+const struct store_call *store_call_find(const struct store *s, const char *call_id, size_t n);
+/* The B-legs of a call (calls whose X-Call-ID names it) and its A-leg. */
+size_t store_call_blegs(const struct store *s, const struct store_call *c,
+                        const struct store_call **out, size_t max);
+const struct store_call *store_call_aleg(const struct store *s, const struct store_call *c);
+
+/* Endpoint (address:port) of an endpoint id. */
+const struct cap_addr *store_endpoint(const struct store *s, uint32_t ep);
+
+/* Reads a message's bytes into out (reset first).  0 ok, -1 on I/O error. */
+int store_msg_bytes(const struct store *s, const struct store_msg *m, struct strbuf *out);
+
+void store_counts(const struct store *s, struct store_counts *out);
+/* Increases on every change; views compare it to know when to redraw. */
+uint64_t store_gen(const struct store *s);
+
+/* Time from the transaction's request to this response, in ns (-1 if the
+ * request was not seen). */
+int64_t store_msg_response_time(const struct store_call *c, const struct store_msg *m);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * cli_int.h: helpers shared by the batch outputs.  Private to src/cli.
+ */
+#ifndef SIPDX_CLI_INT_H
+#define SIPDX_CLI_INT_H
+
+#include "cli.h"
+#include "store.h"
+#include "util.h"
+
+/* Loads every input of cfg into a new store (fn may be NULL).  *rc gets 0
+ * or 1 (an input was damaged).  Returns the store (caller frees). */
+struct store *cli_load(const struct config *cfg, void (*fn)(void *, const struct cap_payload *,
+                                                            const struct sip_msg *,
+                                                            const struct store_call *,
+                                                            const struct store_msg *),
+                       void *ctx, int *rc);
+
+/* "1.2.3.4:5060" of an endpoint id. */
+void cli_ep(const struct store *s, uint32_t ep, char *out, size_t outlen);
+/* Appends a JSON "key": value pair with a leading comma unless first. */
+void cli_json_str(struct strbuf *b, const char *key, const char *v, size_t n, bool first);
+void cli_json_num(struct strbuf *b, const char *key, double v, int decimals, bool first);
+void cli_json_int(struct strbuf *b, const char *key, long long v, bool first);
+void cli_json_bool(struct strbuf *b, const char *key, bool v, bool first);
+/* Seconds with 3 decimals, or "-" when ns < 0. */
+void cli_fmt_secs(int64_t ns, char *out, size_t outlen);
+/* Writes b to cfg->out and resets it. */
+void cli_flush(const struct config *cfg, struct strbuf *b);
+
+#endif

@@ -1,0 +1,259 @@
+/*
+ * flow: `--flow CALL-ID`, one call (and its B-legs) as a text ladder: one
+ * column per endpoint, one arrow per message with its time and the delta
+ * from the previous message.  Message bytes are re-read from the capture
+ * on demand (store_msg_bytes).  Main thread only.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_int.h"
+
+#define COL_W 26   /* width of one lane */
+#define LEFT 27    /* time + delta prefix */
+#define MAX_EPS 64 /* lanes drawn at most */
+
+struct flow_row {
+    const struct store_call *call;
+    const struct store_msg *msg;
+};
+
+static int row_cmp(const void *a, const void *b)
+{
+    const struct flow_row *x = a, *y = b;
+
+    if (x->msg->ts_ns != y->msg->ts_ns)
+        return x->msg->ts_ns < y->msg->ts_ns ? -1 : 1;
+    if (x->msg->frame != y->msg->frame)
+        return x->msg->frame < y->msg->frame ? -1 : 1;
+    return 0;
+}
+
+static int ep_index(uint32_t *eps, size_t *n, uint32_t ep)
+{
+    size_t i;
+
+    for (i = 0; i < *n; i++)
+        if (eps[i] == ep)
+            return (int)i;
+    if (*n >= MAX_EPS)
+        return (int)(*n - 1); /* more endpoints than lanes: share the last */
+    eps[(*n)++] = ep;
+    return (int)(*n - 1);
+}
+
+/* Builds the arrow label: method or status, SDP summary, resent mark. */
+static void label_for(const struct store *s, const struct store_msg *msg, struct strbuf *lab,
+                      struct strbuf *tmp)
+{
+    struct sip_msg m;
+
+    sb_reset(lab);
+    if (store_msg_bytes(s, msg, tmp) != 0 || sip_parse(tmp->s, tmp->len, &m) != 0) {
+        sb_puts(lab, "(unreadable)");
+        if (tmp->s)
+            sip_msg_fini(&m);
+        return;
+    }
+    if (m.is_request) {
+        sb_append_escaped(lab, m.buf + m.method_str.off, m.method_str.len);
+    } else {
+        sb_printf(lab, "%u ", m.status);
+        sb_append_escaped(lab, m.buf + m.reason.off, m.reason.len);
+    }
+    if (msg->flags & STORE_MSG_SDP) {
+        struct sdp sdp;
+
+        if (sdp_parse(&m, m.body, &sdp) == 0 && sdp.nmedia > 0) {
+            const struct sdp_media *md = &sdp.media[0];
+            struct sip_str c = SIP_STR_PRESENT(md->conn) ? md->conn : sdp.conn;
+            int k;
+
+            sb_puts(lab, " (SDP ");
+            for (k = 0; k < md->nmaps && k < 2; k++) {
+                if (k)
+                    sb_putc(lab, ',');
+                sb_append_escaped(lab, m.buf + md->maps[k].encoding.off, md->maps[k].encoding.len);
+            }
+            if (md->nmaps == 0 && md->npts > 0 && sdp_static_pt_name(md->pts[0]))
+                sb_puts(lab, sdp_static_pt_name(md->pts[0]));
+            sb_putc(lab, ' ');
+            if (SIP_STR_PRESENT(c))
+                sb_append_escaped(lab, m.buf + c.off, c.len);
+            sb_printf(lab, ":%u)", md->port);
+        }
+        sdp_fini(&sdp);
+    }
+    if (msg->flags & STORE_MSG_RESENT)
+        sb_puts(lab, " [resent]");
+    sip_msg_fini(&m);
+}
+
+static void put_spaces(struct strbuf *b, size_t n)
+{
+    while (n--)
+        sb_putc(b, ' ');
+}
+
+/* Draws lanes with an arrow from column a to b carrying label. */
+static void draw_arrow(struct strbuf *b, size_t ncols, int a, int z, const char *label)
+{
+    size_t width = ncols * COL_W, i;
+    char *line = xmalloc(width + 1);
+    int lo = a < z ? a : z, hi = a < z ? z : a;
+    size_t x0 = (size_t)lo * COL_W + COL_W / 2, x1 = (size_t)hi * COL_W + COL_W / 2;
+    size_t llen = strlen(label), span, start;
+
+    memset(line, ' ', width);
+    line[width] = '\0';
+    for (i = 0; i < ncols; i++)
+        line[i * COL_W + COL_W / 2] = '|';
+    if (a == z) {
+        /* A message to itself (same endpoint): a short loop marker. */
+        size_t x = x0 + 1;
+
+        memcpy(line + x, "<-'", 3);
+        sb_append(b, line, x + 3);
+        sb_putc(b, ' ');
+        sb_puts(b, label);
+        free(line);
+        return;
+    }
+    for (i = x0 + 1; i < x1; i++)
+        line[i] = '-';
+    if (a < z)
+        line[x1 - 1] = '>';
+    else
+        line[x0 + 1] = '<';
+    span = x1 - x0 - 3;
+    if (llen > span)
+        llen = span;
+    start = x0 + 2 + (span - llen) / 2;
+    if (llen) {
+        line[start - 1] = ' ';
+        memcpy(line + start, label, llen);
+        if (start + llen < x1 - 1)
+            line[start + llen] = ' ';
+    }
+    /* Trim trailing spaces. */
+    i = width;
+    while (i > 0 && line[i - 1] == ' ')
+        i--;
+    sb_append(b, line, i);
+    if (strlen(label) > span) {
+        sb_puts(b, "  ");
+        sb_puts(b, label + llen); /* the rest of a long label after the lanes */
+    }
+    free(line);
+}
+
+int cli_flow(const struct config *cfg)
+{
+    struct store *s;
+    const struct store_call *c, *legs[64];
+    struct flow_row *rows = NULL;
+    struct strbuf b, lab, tmp;
+    uint32_t eps[MAX_EPS];
+    size_t neps = 0, nrows = 0, nlegs, i, k;
+    int rc;
+    int64_t prev = 0;
+
+    s = cli_load(cfg, NULL, NULL, &rc);
+    c = store_call_find(s, cfg->flow_call_id, strlen(cfg->flow_call_id));
+    if (!c) {
+        fprintf(cfg->err, "sipdx: no call with Call-ID '%s' (see --list)\n", cfg->flow_call_id);
+        store_free(s);
+        return 2;
+    }
+    nlegs = store_call_blegs(s, c, legs + 1, 63);
+    if (nlegs > 63)
+        nlegs = 63;
+    legs[0] = c;
+    nlegs++;
+    for (k = 0; k < nlegs; k++) {
+        rows = xrealloc(rows, (nrows + legs[k]->nmsgs + 1) * sizeof(*rows));
+        for (i = 0; i < legs[k]->nmsgs; i++) {
+            rows[nrows].call = legs[k];
+            rows[nrows++].msg = &legs[k]->msgs[i];
+        }
+    }
+    qsort(rows, nrows, sizeof(*rows), row_cmp);
+    for (i = 0; i < nrows; i++) {
+        ep_index(eps, &neps, rows[i].msg->src_ep);
+        ep_index(eps, &neps, rows[i].msg->dst_ep);
+    }
+    sb_init(&b);
+    sb_init(&lab);
+    sb_init(&tmp);
+    for (k = 0; k < nlegs; k++) {
+        sb_printf(&b, "%s ", k ? "B-leg:" : "Call-ID:");
+        sb_append_escaped(&b, legs[k]->call_id, legs[k]->call_id_len);
+        sb_printf(&b, "  %s  ", call_kind_name(legs[k]->kind));
+        sb_append_escaped(&b, legs[k]->from_user, strlen(legs[k]->from_user));
+        sb_puts(&b, " -> ");
+        sb_append_escaped(&b, legs[k]->to_user, strlen(legs[k]->to_user));
+        sb_printf(&b, "  %s", call_state_name(legs[k]->state));
+        if (legs[k]->final_status) {
+            sb_printf(&b, "  %u ", legs[k]->final_status);
+            if (legs[k]->final_reason)
+                sb_append_escaped(&b, legs[k]->final_reason, strlen(legs[k]->final_reason));
+        }
+        sb_putc(&b, '\n');
+    }
+    sb_putc(&b, '\n');
+    /* Endpoint header, each name centred over its lane. */
+    put_spaces(&b, LEFT);
+    for (i = 0; i < neps; i++) {
+        char name[64];
+        size_t len, pad;
+
+        cli_ep(s, eps[i], name, sizeof(name));
+        len = strlen(name);
+        if (len > COL_W - 1)
+            len = COL_W - 1;
+        pad = (COL_W - len) / 2;
+        put_spaces(&b, pad);
+        sb_append(&b, name, len);
+        put_spaces(&b, COL_W - pad - len);
+    }
+    while (b.len && b.s[b.len - 1] == ' ')
+        b.len--;
+    sb_putc(&b, '\n');
+    for (i = 0; i < nrows; i++) {
+        const struct store_msg *m = rows[i].msg;
+        char t[64];
+        int a, z;
+
+        if (i == 0)
+            prev = m->ts_ns;
+        fmt_time_utc(m->ts_ns, t, sizeof(t));
+        sb_printf(&b, "%s +%" PRId64 ".%06" PRId64 " ", t + 11, (m->ts_ns - prev) / 1000000000,
+                  ((m->ts_ns - prev) / 1000) % 1000000);
+        prev = m->ts_ns;
+        /* Pad the prefix to LEFT columns so lanes line up. */
+        {
+            size_t linestart = b.len;
+
+            while (linestart > 0 && b.s[linestart - 1] != '\n')
+                linestart--;
+            while (b.len - linestart < LEFT)
+                sb_putc(&b, ' ');
+        }
+        a = ep_index(eps, &neps, m->src_ep);
+        z = ep_index(eps, &neps, m->dst_ep);
+        label_for(s, m, &lab, &tmp);
+        draw_arrow(&b, neps, a, z, lab.s ? lab.s : "");
+        sb_putc(&b, '\n');
+        if (b.len > 65536)
+            cli_flush(cfg, &b);
+    }
+    cli_flush(cfg, &b);
+    sb_fini(&b);
+    sb_fini(&lab);
+    sb_fini(&tmp);
+    free(rows);
+    store_free(s);
+    return rc;
+}

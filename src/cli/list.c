@@ -1,0 +1,134 @@
+/*
+ * list: `--list`, one line per call (dialog or other exchange) after the
+ * whole input is read.  Main thread only.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_int.h"
+
+/* Answered calls: answer to BYE (or to the last message).  Others: 0. */
+static int64_t call_duration(const struct store_call *c)
+{
+    if (!c->answer_ts)
+        return -1;
+    return (c->end_ts > c->answer_ts ? c->end_ts : c->last_ts) - c->answer_ts;
+}
+
+/* First INVITE to its final answer (2xx or failure). */
+static int64_t call_setup(const struct store_call *c)
+{
+    if (!c->invite_ts || !c->final_ts)
+        return -1;
+    return c->final_ts - c->invite_ts;
+}
+
+static void pad_escaped(struct strbuf *b, const char *s, size_t width)
+{
+    size_t start = b->len, n;
+
+    sb_append_escaped(b, s, strlen(s));
+    n = b->len - start;
+    if (n > width) {
+        /* Cut long values so columns stay aligned; mark the cut. */
+        b->len = start + width - 1;
+        sb_putc(b, '~');
+        n = width;
+    }
+    while (n++ < width)
+        sb_putc(b, ' ');
+    sb_putc(b, ' ');
+}
+
+int cli_list(const struct config *cfg)
+{
+    struct store *s;
+    struct store_counts cnt;
+    struct strbuf b;
+    size_t i, n;
+    int rc;
+
+    s = cli_load(cfg, NULL, NULL, &rc);
+    sb_init(&b);
+    n = store_ncalls(s);
+    if (!cfg->json)
+        sb_printf(&b, "%-5s %-26s %-9s %-16s %-16s %-21s %-21s %5s %-10s %-28s %9s %8s\n", "#",
+                  "START", "KIND", "FROM", "TO", "SRC", "DST", "MSGS", "STATE", "FINAL",
+                  "DURATION", "SETUP");
+    for (i = 0; i < n; i++) {
+        const struct store_call *c = store_call_at(s, i);
+        char t[64], src[64], dst[64], dur[32], setup[32], fin[128];
+
+        cli_ep(s, c->src_ep, src, sizeof(src));
+        cli_ep(s, c->dst_ep, dst, sizeof(dst));
+        cli_fmt_secs(call_duration(c), dur, sizeof(dur));
+        cli_fmt_secs(call_setup(c), setup, sizeof(setup));
+        if (cfg->json) {
+            const struct store_call *a = store_call_aleg(s, c);
+
+            fmt_time_epoch(c->first_ts, t, sizeof(t));
+            sb_putc(&b, '{');
+            cli_json_int(&b, "index", (long long)c->id + 1, true);
+            cli_json_str(&b, "call_id", c->call_id, c->call_id_len, false);
+            sb_printf(&b, ",\"start\":%s", t);
+            cli_json_str(&b, "kind", call_kind_name(c->kind), strlen(call_kind_name(c->kind)),
+                         false);
+            cli_json_str(&b, "from", c->from_user, strlen(c->from_user), false);
+            cli_json_str(&b, "to", c->to_user, strlen(c->to_user), false);
+            cli_json_str(&b, "src", src, strlen(src), false);
+            cli_json_str(&b, "dst", dst, strlen(dst), false);
+            cli_json_int(&b, "messages", c->nmsgs, false);
+            cli_json_int(&b, "resent", c->nretrans, false);
+            cli_json_str(&b, "state", call_state_name(c->state),
+                         strlen(call_state_name(c->state)), false);
+            if (c->final_status) {
+                cli_json_int(&b, "status", c->final_status, false);
+                cli_json_str(&b, "reason", c->final_reason,
+                             c->final_reason ? strlen(c->final_reason) : 0, false);
+            } else {
+                sb_puts(&b, ",\"status\":null,\"reason\":null");
+            }
+            if (call_duration(c) >= 0)
+                cli_json_num(&b, "duration", (double)call_duration(c) / 1e9, 3, false);
+            else
+                sb_puts(&b, ",\"duration\":null");
+            if (call_setup(c) >= 0)
+                cli_json_num(&b, "setup_time", (double)call_setup(c) / 1e9, 3, false);
+            else
+                sb_puts(&b, ",\"setup_time\":null");
+            if (a)
+                cli_json_str(&b, "a_leg", a->call_id, a->call_id_len, false);
+            sb_puts(&b, "}\n");
+        } else {
+            fmt_time_utc(c->first_ts, t, sizeof(t));
+            if (c->final_status)
+                snprintf(fin, sizeof(fin), "%u %s", c->final_status,
+                         c->final_reason ? c->final_reason : "");
+            else
+                snprintf(fin, sizeof(fin), "-");
+            sb_printf(&b, "%-5" PRIu64 " %-26s %-9s ", c->id + 1, t, call_kind_name(c->kind));
+            pad_escaped(&b, c->from_user, 16);
+            pad_escaped(&b, c->to_user, 16);
+            sb_printf(&b, "%-21s %-21s %5u %-10s ", src, dst, c->nmsgs,
+                      call_state_name(c->state));
+            pad_escaped(&b, fin, 28);
+            sb_printf(&b, "%9s %8s\n", dur, setup);
+        }
+        if (b.len > 65536)
+            cli_flush(cfg, &b);
+    }
+    store_counts(s, &cnt);
+    if (!cfg->json) {
+        sb_printf(&b, "%" PRIu64 " calls, %" PRIu64 " messages", cnt.calls, cnt.messages);
+        if (cnt.rotated_calls)
+            sb_printf(&b, " (%" PRIu64 " older calls with %" PRIu64
+                          " messages rotated out by --max-memory)",
+                      cnt.rotated_calls, cnt.rotated_messages);
+        sb_putc(&b, '\n');
+    }
+    cli_flush(cfg, &b);
+    sb_fini(&b);
+    store_free(s);
+    return rc;
+}

@@ -1,0 +1,82 @@
+/*
+ * input: extracts from a parsed SIP message the few fields the store keeps
+ * (struct store_input).  Pure; any thread (capture threads call it before
+ * handing a message over).
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "store.h"
+
+static struct store_str slice(const struct sip_msg *m, struct sip_str s)
+{
+    struct store_str r;
+
+    if (!SIP_STR_PRESENT(s)) {
+        r.p = NULL;
+        r.len = 0;
+        return r;
+    }
+    r.p = m->buf + s.off;
+    r.len = s.len;
+    return r;
+}
+
+static bool content_is_sdp(const struct sip_msg *m)
+{
+    struct sip_str ct = m->first[SIP_HDR_CONTENT_TYPE];
+    static const char sdp[] = "application/sdp";
+    size_t n = sizeof(sdp) - 1;
+
+    if (!SIP_STR_PRESENT(ct) || ct.len < n || m->body.len == 0)
+        return false;
+    return strncasecmp(m->buf + ct.off, sdp, n) == 0;
+}
+
+void store_input_from(struct store_input *in, const struct cap_payload *p,
+                      const struct sip_msg *m)
+{
+    struct sip_nameaddr na;
+    struct sip_via via;
+    struct sip_str v;
+    size_t st = 0;
+
+    memset(in, 0, sizeof(*in));
+    in->source = p->source;
+    in->frame = p->frame;
+    in->ts_ns = p->ts_ns;
+    in->src = p->src;
+    in->dst = p->dst;
+    in->transport = p->transport;
+    in->bytes = m->buf;
+    in->len = m->len;
+    in->file_off = p->file_off >= 0 ? p->file_off + (int64_t)((const uint8_t *)m->buf - p->data)
+                                    : -1;
+    in->hep_agent = p->hep_agent;
+    in->is_request = m->is_request;
+    in->method = m->method;
+    in->method_str = slice(m, m->method_str);
+    in->status = m->status;
+    in->reason = slice(m, m->reason);
+    in->cseq = m->cseq_num;
+    in->has_cseq = SIP_STR_PRESENT(m->first[SIP_HDR_CSEQ]) && !(m->problems & SIP_BAD_CSEQ);
+    in->cseq_method = m->cseq_method;
+    in->cseq_method_str = slice(m, m->cseq_method_str);
+    in->call_id = slice(m, m->first[SIP_HDR_CALL_ID]);
+    if (SIP_STR_PRESENT(m->first[SIP_HDR_FROM]) &&
+        sip_parse_nameaddr(m, m->first[SIP_HDR_FROM], &na) == 0) {
+        in->from_user = slice(m, na.uri.user);
+        in->from_tag = slice(m, na.tag);
+    }
+    if (SIP_STR_PRESENT(m->first[SIP_HDR_TO]) &&
+        sip_parse_nameaddr(m, m->first[SIP_HDR_TO], &na) == 0) {
+        in->to_user = slice(m, na.uri.user);
+        in->to_tag = slice(m, na.tag);
+    }
+    if (sip_hdr_values(m, SIP_HDR_VIA, &st, &v) && sip_parse_via(m, v, &via) == 0)
+        in->branch = slice(m, via.branch);
+    in->xcall_id = slice(m, m->first[SIP_HDR_X_CALL_ID]);
+    in->user_agent = slice(m, m->first[SIP_HDR_USER_AGENT]);
+    in->has_sdp = content_is_sdp(m);
+    in->problems = m->problems;
+}

@@ -1,0 +1,434 @@
+/*
+ * store: calls keyed by Call-ID (chained hash table), messages kept as
+ * compact index entries per call, endpoints interned, memory charged per
+ * call so --max-memory can rotate the oldest calls out.
+ *
+ * Thread: the owner thread only (UI / main).  Ownership: the store owns
+ * every call, message array and copied byte buffer; callers get borrowed
+ * const pointers that stay valid until the next store_add().
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_int.h"
+#include "util.h"
+
+/* ------------------------------------------------------------ endpoints */
+
+static uint64_t ep_hash(const struct cap_addr *a)
+{
+    uint64_t h = hash_bytes(a->ip, a->family == 6 ? 16 : 4);
+
+    return h ^ ((uint64_t)a->port * 0x9e3779b97f4a7c15ULL) ^ a->family;
+}
+
+static uint32_t endpoint_intern(struct store *s, const struct cap_addr *a)
+{
+    uint64_t h = ep_hash(a);
+    size_t mask, i;
+    struct cap_addr norm;
+
+    /* Normalise: unused bytes of an IPv4 address are zero, so equal
+     * endpoints compare equal with memcmp-free cap_addr_eq. */
+    memset(&norm, 0, sizeof(norm));
+    norm.family = a->family;
+    norm.port = a->port;
+    memcpy(norm.ip, a->ip, a->family == 6 ? 16 : 4);
+
+    if (s->ep_count * 2 >= s->ep_slots_n) {
+        size_t n = s->ep_slots_n ? s->ep_slots_n * 2 : 256, j;
+        uint32_t *slots = xmalloc(n * sizeof(*slots));
+
+        for (j = 0; j < n; j++)
+            slots[j] = UINT32_MAX;
+        for (j = 0; j < s->ep_count; j++) {
+            size_t k = ep_hash(&s->eps[j]) & (n - 1);
+
+            while (slots[k] != UINT32_MAX)
+                k = (k + 1) & (n - 1);
+            slots[k] = (uint32_t)j;
+        }
+        free(s->ep_slots);
+        s->ep_slots = slots;
+        s->ep_slots_n = n;
+    }
+    mask = s->ep_slots_n - 1;
+    for (i = h & mask; s->ep_slots[i] != UINT32_MAX; i = (i + 1) & mask) {
+        const struct cap_addr *e = &s->eps[s->ep_slots[i]];
+
+        if (e->family == norm.family && e->port == norm.port &&
+            memcmp(e->ip, norm.ip, 16) == 0)
+            return s->ep_slots[i];
+    }
+    if (s->ep_count == s->ep_cap) {
+        s->ep_cap = s->ep_cap ? s->ep_cap * 2 : 64;
+        s->eps = xrealloc(s->eps, s->ep_cap * sizeof(*s->eps));
+    }
+    s->eps[s->ep_count] = norm;
+    s->ep_slots[i] = (uint32_t)s->ep_count;
+    return (uint32_t)s->ep_count++;
+}
+
+const struct cap_addr *store_endpoint(const struct store *s, uint32_t ep)
+{
+    static const struct cap_addr none = {4, {0}, 0};
+
+    return ep < s->ep_count ? &s->eps[ep] : &none;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+struct store *store_new(const struct store_opts *opts)
+{
+    struct store *s = xcalloc(1, sizeof(*s));
+
+    if (opts)
+        s->opts = *opts;
+    s->nbuckets = 1024;
+    s->buckets = xcalloc(s->nbuckets, sizeof(*s->buckets));
+    return s;
+}
+
+static void call_free(struct store_call *c)
+{
+    uint32_t i;
+
+    for (i = 0; i < c->nmsgs; i++)
+        free(c->msgs[i].bytes);
+    free(c->msgs);
+    free(c->txns);
+    free(c->dirs);
+    free(c->call_id);
+    free(c->from_user);
+    free(c->to_user);
+    free(c->xcall_id);
+    free(c->user_agent);
+    free(c->final_reason);
+    free(c);
+}
+
+void store_free(struct store *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    for (i = s->calls_head; i < s->ncalls_arr; i++)
+        call_free(s->calls[i]);
+    free(s->calls);
+    free(s->buckets);
+    free(s->eps);
+    free(s->ep_slots);
+    for (i = 0; i < s->nsources; i++) {
+        if (s->sources[i].fd >= 0)
+            close(s->sources[i].fd);
+        free(s->sources[i].path);
+    }
+    free(s->sources);
+    free(s);
+}
+
+unsigned store_source_add(struct store *s, const char *path, bool seekable)
+{
+    struct store_source *src;
+
+    s->sources = xrealloc(s->sources, (s->nsources + 1) * sizeof(*s->sources));
+    src = &s->sources[s->nsources];
+    src->path = xstrdup(path);
+    src->fd = seekable ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    return (unsigned)s->nsources++;
+}
+
+void store_source_open(struct store *s, unsigned source)
+{
+    if (source < s->nsources && s->sources[source].fd < 0)
+        s->sources[source].fd = open(s->sources[source].path, O_RDONLY | O_CLOEXEC);
+}
+
+/* ------------------------------------------------------------ call index */
+
+static uint64_t callid_hash(const char *p, size_t n)
+{
+    return hash_bytes(p, n);
+}
+
+static void buckets_grow(struct store *s)
+{
+    size_t n = s->nbuckets * 2, i;
+    struct store_call **b = xcalloc(n, sizeof(*b));
+
+    for (i = s->calls_head; i < s->ncalls_arr; i++) {
+        struct store_call *c = s->calls[i];
+        size_t k = callid_hash(c->call_id, c->call_id_len) & (n - 1);
+
+        c->hnext = b[k];
+        b[k] = c;
+    }
+    free(s->buckets);
+    s->buckets = b;
+    s->nbuckets = n;
+}
+
+const struct store_call *store_call_find(const struct store *s, const char *call_id, size_t n)
+{
+    size_t k = callid_hash(call_id, n) & (s->nbuckets - 1);
+    const struct store_call *c;
+
+    for (c = s->buckets[k]; c; c = c->hnext)
+        if (c->call_id_len == n && memcmp(c->call_id, call_id, n) == 0)
+            return c;
+    return NULL;
+}
+
+static char *dup_str(struct store_str s)
+{
+    return xstrndup(s.p ? s.p : "", s.p ? s.len : 0);
+}
+
+static struct store_call *call_new(struct store *s, const struct store_input *in)
+{
+    struct store_call *c = xcalloc(1, sizeof(*c));
+    size_t k;
+
+    c->id = s->next_id++;
+    c->call_id = dup_str(in->call_id);
+    c->call_id_len = in->call_id.p ? in->call_id.len : 0;
+    c->from_user = dup_str(in->from_user);
+    c->to_user = dup_str(in->to_user);
+    c->first_ts = in->ts_ns;
+    c->kind = store_kind_of(in);
+    c->state = c->kind == CALL_KIND_INVITE ? CALL_STATE_SETUP : CALL_STATE_PENDING;
+    c->mem = sizeof(*c) + c->call_id_len + strlen(c->from_user) + strlen(c->to_user) + 48;
+    if (s->ncalls_arr == s->calls_cap) {
+        /* Compact away rotated-out slots before growing. */
+        if (s->calls_head > s->calls_cap / 2) {
+            memmove(s->calls, s->calls + s->calls_head,
+                    (s->ncalls_arr - s->calls_head) * sizeof(*s->calls));
+            s->ncalls_arr -= s->calls_head;
+            s->calls_head = 0;
+        } else {
+            s->calls_cap = s->calls_cap ? s->calls_cap * 2 : 1024;
+            s->calls = xrealloc(s->calls, s->calls_cap * sizeof(*s->calls));
+        }
+    }
+    s->calls[s->ncalls_arr++] = c;
+    if (s->ncalls_arr - s->calls_head > s->nbuckets)
+        buckets_grow(s);
+    k = callid_hash(c->call_id, c->call_id_len) & (s->nbuckets - 1);
+    c->hnext = s->buckets[k];
+    s->buckets[k] = c;
+    s->total_calls++;
+    s->mem += c->mem;
+    return c;
+}
+
+static void call_unlink(struct store *s, struct store_call *c)
+{
+    size_t k = callid_hash(c->call_id, c->call_id_len) & (s->nbuckets - 1);
+    struct store_call **pp;
+
+    for (pp = &s->buckets[k]; *pp; pp = &(*pp)->hnext) {
+        if (*pp == c) {
+            *pp = c->hnext;
+            return;
+        }
+    }
+}
+
+/* Rotates the oldest calls out until the store is under 90 % of its
+ * limit.  The newest call (being added to) is never rotated. */
+static void store_rotate(struct store *s, const struct store_call *keep)
+{
+    uint64_t target = s->opts.max_memory / 10 * 9;
+
+    while (s->mem > target && s->ncalls_arr - s->calls_head > 1) {
+        struct store_call *c = s->calls[s->calls_head];
+
+        if (c == keep)
+            break;
+        s->calls[s->calls_head++] = NULL;
+        call_unlink(s, c);
+        s->mem -= c->mem;
+        s->nmsgs -= c->nmsgs;
+        s->rotated_calls++;
+        s->rotated_msgs += c->nmsgs;
+        s->first_id = c->id + 1;
+        call_free(c);
+    }
+}
+
+/* ------------------------------------------------------------ queries */
+
+size_t store_ncalls(const struct store *s)
+{
+    return s->ncalls_arr - s->calls_head;
+}
+
+const struct store_call *store_call_at(const struct store *s, size_t i)
+{
+    return i < store_ncalls(s) ? s->calls[s->calls_head + i] : NULL;
+}
+
+const struct store_call *store_call_get(const struct store *s, uint64_t id)
+{
+    /* Ids are dense and rotation only removes the oldest, so the live ids
+     * are exactly first_id .. next_id-1, in array order. */
+    if (id < s->first_id || id >= s->next_id)
+        return NULL;
+    return store_call_at(s, (size_t)(id - s->first_id));
+}
+
+size_t store_call_blegs(const struct store *s, const struct store_call *c,
+                        const struct store_call **out, size_t max)
+{
+    size_t i, n = 0;
+
+    for (i = s->calls_head; i < s->ncalls_arr; i++) {
+        const struct store_call *b = s->calls[i];
+
+        if (b->xcall_id && strlen(b->xcall_id) == c->call_id_len &&
+            memcmp(b->xcall_id, c->call_id, c->call_id_len) == 0) {
+            if (n < max)
+                out[n] = b;
+            n++;
+        }
+    }
+    return n;
+}
+
+const struct store_call *store_call_aleg(const struct store *s, const struct store_call *c)
+{
+    if (!c->xcall_id)
+        return NULL;
+    return store_call_find(s, c->xcall_id, strlen(c->xcall_id));
+}
+
+int store_msg_bytes(const struct store *s, const struct store_msg *m, struct strbuf *out)
+{
+    size_t got = 0;
+
+    sb_reset(out);
+    if (m->bytes) {
+        sb_append(out, m->bytes, m->len);
+        return 0;
+    }
+    if (m->source >= s->nsources || s->sources[m->source].fd < 0)
+        return -1;
+    sb_reserve(out, m->len);
+    while (got < m->len) {
+        ssize_t r = pread(s->sources[m->source].fd, out->s + got, m->len - got,
+                          (off_t)(m->file_off + (int64_t)got));
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    out->len = m->len;
+    out->s[out->len] = '\0';
+    return 0;
+}
+
+void store_counts(const struct store *s, struct store_counts *out)
+{
+    out->messages = s->nmsgs;
+    out->calls = store_ncalls(s);
+    out->total_messages = s->total_msgs;
+    out->total_calls = s->total_calls;
+    out->rotated_calls = s->rotated_calls;
+    out->rotated_messages = s->rotated_msgs;
+    out->no_call_id = s->no_call_id;
+    out->mem = s->mem;
+}
+
+uint64_t store_gen(const struct store *s)
+{
+    return s->gen;
+}
+
+int64_t store_msg_response_time(const struct store_call *c, const struct store_msg *m)
+{
+    const struct store_txn *t;
+
+    if ((m->flags & STORE_MSG_REQUEST) || m->txn >= c->ntxns)
+        return -1;
+    t = &c->txns[m->txn];
+    if (!t->req_ts)
+        return -1;
+    return m->ts_ns - t->req_ts;
+}
+
+/* ------------------------------------------------------------ adding */
+
+const struct store_call *store_add(struct store *s, const struct store_input *in)
+{
+    struct store_call *c;
+    struct store_msg *m;
+    size_t mem_before;
+
+    c = (struct store_call *)store_call_find(s, in->call_id.p ? in->call_id.p : "",
+                                             in->call_id.p ? in->call_id.len : 0);
+    if (!in->call_id.p || in->call_id.len == 0)
+        s->no_call_id++;
+    if (!c)
+        c = call_new(s, in);
+    mem_before = c->mem;
+    if (c->nmsgs == c->msgs_cap) {
+        size_t old = c->msgs_cap;
+
+        c->msgs_cap = c->msgs_cap ? c->msgs_cap * 2 : 4;
+        c->msgs = xrealloc(c->msgs, c->msgs_cap * sizeof(*c->msgs));
+        c->mem += (c->msgs_cap - old) * sizeof(*c->msgs);
+    }
+    m = &c->msgs[c->nmsgs];
+    memset(m, 0, sizeof(*m));
+    m->ts_ns = in->ts_ns;
+    m->frame = in->frame;
+    m->len = (uint32_t)in->len;
+    m->source = (uint16_t)in->source;
+    m->src_ep = endpoint_intern(s, &in->src);
+    m->dst_ep = endpoint_intern(s, &in->dst);
+    m->cseq = in->cseq;
+    m->status = in->status;
+    m->method = (uint8_t)in->method;
+    m->cseq_method = (uint8_t)in->cseq_method;
+    m->transport = (uint8_t)in->transport;
+    if (in->is_request)
+        m->flags |= STORE_MSG_REQUEST;
+    if (in->has_sdp)
+        m->flags |= STORE_MSG_SDP;
+    if (in->problems)
+        m->flags |= STORE_MSG_MALFORMED;
+    if (in->file_off >= 0 && in->source < s->nsources && s->sources[in->source].fd >= 0) {
+        m->file_off = in->file_off;
+    } else {
+        /* No stable position in a file: keep one copy, owned by the call. */
+        m->file_off = -1;
+        m->bytes = xmalloc(in->len ? in->len : 1);
+        memcpy(m->bytes, in->bytes, in->len);
+        c->mem += in->len;
+    }
+    if (c->nmsgs == 0) {
+        c->src_ep = m->src_ep;
+        c->dst_ep = m->dst_ep;
+    }
+    c->nmsgs++;
+    s->nmsgs++;
+    s->total_msgs++;
+    if (in->ts_ns > c->last_ts || c->nmsgs == 1)
+        c->last_ts = in->ts_ns;
+
+    store_dialog_update(s, c, m, in);
+    s->mem += c->mem - mem_before;
+
+    s->gen++;
+    if (s->opts.max_memory && s->mem > s->opts.max_memory)
+        store_rotate(s, c);
+    return c;
+}

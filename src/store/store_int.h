@@ -1,0 +1,48 @@
+/*
+ * store_int.h: what store.c and dialog.c share.  Private to src/store.
+ */
+#ifndef SIPDX_STORE_INT_H
+#define SIPDX_STORE_INT_H
+
+#include "store.h"
+
+struct store_source {
+    char *path; /* owned */
+    int fd;     /* for pread; -1 when the input is not seekable */
+};
+
+/* Retransmission state per direction of a call, as tshark keys it:
+ * (Call-ID, source address and port, destination address and port). */
+struct store_dir {
+    uint32_t src_ep, dst_ep;
+    uint32_t cseq;
+    uint8_t method;        /* enum sip_method; UNKNOWN compared by hash */
+    uint8_t state;         /* DIR_NOTHING, DIR_REQUEST, DIR_PROVISIONAL, DIR_FINAL */
+    uint16_t resp_code;
+    uint64_t method_hash;  /* of the CSeq method text (for extension methods) */
+};
+
+struct store {
+    struct store_opts opts;
+    struct store_call **calls; /* creation order; [calls_head, ncalls_arr) live */
+    size_t calls_head, ncalls_arr, calls_cap;
+    uint64_t first_id, next_id; /* live ids: first_id .. next_id-1 */
+    struct store_call **buckets; /* Call-ID hash chains */
+    size_t nbuckets;
+    struct cap_addr *eps;  /* interned endpoints */
+    size_t ep_count, ep_cap;
+    uint32_t *ep_slots;    /* open addressing over eps */
+    size_t ep_slots_n;
+    struct store_source *sources;
+    size_t nsources;
+    uint64_t nmsgs, total_msgs, total_calls, rotated_calls, rotated_msgs, no_call_id;
+    uint64_t mem, gen;
+};
+
+enum call_kind store_kind_of(const struct store_input *in);
+/* Updates transactions, retransmission marks and dialog state for message
+ * m, just appended to c. */
+void store_dialog_update(struct store *s, struct store_call *c, struct store_msg *m,
+                         const struct store_input *in);
+
+#endif
