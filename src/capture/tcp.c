@@ -464,7 +464,9 @@ static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
 
                 while (k > o && p[k - 1] != '\n')
                     k--;
-                return k > o ? k : o;
+                if (n - k > 1024)
+                    return n; /* no line end in sight: not a start line */
+                return k;
             }
             o = i;
             t->mode = M_SIP;

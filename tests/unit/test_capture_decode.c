@@ -1,0 +1,577 @@
+/*
+ * Unit tests of the capture decoder: link layers and tunnels, IP fragment
+ * reassembly, TCP stream reassembly, WebSocket, HEP, and sip_frame.  Frames
+ * are built byte by byte here where the corpus has no example.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "sip.h"
+#include "util.h"
+
+#define MAXP 64
+
+struct got {
+    size_t n;
+    struct cap_payload p[MAXP];
+    char *data[MAXP];
+    char layers[MAXP][128];
+};
+
+static void collect(void *ctx, const struct cap_payload *p)
+{
+    struct got *g = ctx;
+    unsigned i;
+
+    if (g->n >= MAXP)
+        return;
+    g->p[g->n] = *p;
+    g->data[g->n] = xstrndup((const char *)p->data, p->len);
+    g->layers[g->n][0] = 0;
+    for (i = 0; i < p->nlayers; i++) {
+        if (i)
+            strcat(g->layers[g->n], "/");
+        strcat(g->layers[g->n], cap_layer_name(p->layers[i]));
+    }
+    g->n++;
+}
+
+static void got_free(struct got *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->n; i++)
+        free(g->data[i]);
+}
+
+static void feed(struct cap_decoder *dec, int linktype, uint64_t frame, const uint8_t *b, size_t n)
+{
+    struct cap_record r;
+
+    memset(&r, 0, sizeof(r));
+    r.frame = frame;
+    r.ts_ns = (int64_t)frame * 1000000000;
+    r.linktype = linktype;
+    r.data = b;
+    r.caplen = r.origlen = (uint32_t)n;
+    r.file_off = -1;
+    cap_decoder_feed(dec, &r);
+}
+
+static size_t put16(uint8_t *b, uint16_t v)
+{
+    b[0] = (uint8_t)(v >> 8);
+    b[1] = (uint8_t)v;
+    return 2;
+}
+
+static size_t put32(uint8_t *b, uint32_t v)
+{
+    put16(b, (uint16_t)(v >> 16));
+    put16(b + 2, (uint16_t)v);
+    return 4;
+}
+
+/* IPv4 header with the given payload length; returns 20. */
+static size_t ip4(uint8_t *b, int proto, uint32_t src, uint32_t dst, size_t plen, uint16_t id,
+                  uint16_t frag)
+{
+    memset(b, 0, 20);
+    b[0] = 0x45;
+    put16(b + 2, (uint16_t)(20 + plen));
+    put16(b + 4, id);
+    put16(b + 6, frag);
+    b[8] = 64;
+    b[9] = (uint8_t)proto;
+    put32(b + 12, src);
+    put32(b + 16, dst);
+    return 20;
+}
+
+static size_t udp(uint8_t *b, uint16_t sp, uint16_t dp, const void *pl, size_t n)
+{
+    put16(b, sp);
+    put16(b + 2, dp);
+    put16(b + 4, (uint16_t)(8 + n));
+    put16(b + 6, 0);
+    memcpy(b + 8, pl, n);
+    return 8 + n;
+}
+
+static size_t eth(uint8_t *b, uint16_t type)
+{
+    memset(b, 0x11, 12);
+    put16(b + 12, type);
+    return 14;
+}
+
+/* Ethernet/IPv4/UDP frame carrying pl. */
+static size_t eth_udp(uint8_t *b, uint32_t s, uint32_t d, uint16_t sp, uint16_t dp, const char *pl)
+{
+    size_t o = eth(b, 0x0800), n = strlen(pl);
+
+    o += ip4(b + o, 17, s, d, 8 + n, 1, 0);
+    o += udp(b + o, sp, dp, pl, n);
+    return o;
+}
+
+static const char INV[] = "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n"
+                          "Content-Length: 4\r\n\r\nabcd";
+
+/* ------------------------------------------------------------ link layers */
+
+static void decodes_qinq_vlan_tags(void **state)
+{
+    uint8_t b[512];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+    size_t o = eth(b, 0x88A8), n = strlen(INV);
+
+    (void)state;
+    put16(b + o, 100), put16(b + o + 2, 0x8100), o += 4;
+    put16(b + o, 200), put16(b + o + 2, 0x0800), o += 4;
+    o += ip4(b + o, 17, 0x0a000001, 0x0a000002, 8 + n, 1, 0);
+    o += udp(b + o, 5060, 5070, INV, n);
+    feed(dec, 1, 1, b, o);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.layers[0], "eth/vlan/vlan/ipv4/udp");
+    assert_true(g.p[0].sip_likely);
+    assert_int_equal(g.p[0].dst.port, 5070);
+    assert_string_equal(g.data[0], INV);
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+static void decodes_linux_sll2(void **state)
+{
+    uint8_t b[512];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+    size_t o = 20, n = strlen(INV);
+    char addr[64];
+
+    (void)state;
+    memset(b, 0, 20);
+    put16(b, 0x0800);
+    o += ip4(b + o, 17, 0xc0a80001, 0xc0a80002, 8 + n, 1, 0);
+    o += udp(b + o, 1234, 5060, INV, n);
+    feed(dec, 276, 1, b, o);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.layers[0], "sll2/ipv4/udp");
+    cap_addr_format(&g.p[0].src, true, addr, sizeof(addr));
+    assert_string_equal(addr, "192.168.0.1:1234");
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+static void decodes_vxlan_inner_ethernet(void **state)
+{
+    uint8_t inner[512], b[1024];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+    size_t in = eth_udp(inner, 0x0a000005, 0x0a000006, 5060, 5060, INV), o;
+    uint8_t vx[8 + 512];
+
+    (void)state;
+    memset(vx, 0, 8);
+    vx[0] = 0x08;
+    memcpy(vx + 8, inner, in);
+    o = eth(b, 0x0800);
+    o += ip4(b + o, 17, 0x01010101, 0x02020202, 8 + 8 + in, 1, 0);
+    o += udp(b + o, 40000, 4789, vx, 8 + in);
+    feed(dec, 1, 1, b, o);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.layers[0], "eth/ipv4/udp/vxlan/eth/ipv4/udp");
+    assert_int_equal(g.p[0].src.ip[3], 5);
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+/* ------------------------------------------------------------ IP fragments */
+
+static size_t ip6_frag(uint8_t *b, uint32_t id, uint16_t off, bool more, const uint8_t *p,
+                       size_t n)
+{
+    size_t o = 16; /* SLL header */
+
+    memset(b, 0, 16);
+    put16(b + 14, 0x86DD);
+    memset(b + o, 0, 40);
+    b[o] = 0x60;
+    put16(b + o + 4, (uint16_t)(8 + n));
+    b[o + 6] = 44;
+    b[o + 7] = 64;
+    b[o + 8 + 15] = 1;  /* ::1 */
+    b[o + 24 + 15] = 2; /* ::2 */
+    o += 40;
+    b[o] = 17;
+    b[o + 1] = 0;
+    put16(b + o + 2, (uint16_t)(off | (more ? 1 : 0)));
+    put32(b + o + 4, id);
+    o += 8;
+    memcpy(b + o, p, n);
+    return o + n;
+}
+
+static void reassembles_ipv6_fragments_out_of_order_with_overlap(void **state)
+{
+    uint8_t dgram[2048], b[2048];
+    char msg[1500];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+    size_t n, i;
+    char addr[64];
+
+    (void)state;
+    /* 1000-byte SIP message: headers padded with a long header. */
+    snprintf(msg, sizeof(msg), "OPTIONS sip:x@y SIP/2.0\r\nX-Pad: %0950d\r\n\r\n", 7);
+    n = udp(dgram, 5060, 5060, msg, strlen(msg));
+    /* Fragments [0,512) [400,800) (overlaps, garbage in the overlap) and
+     * [800,end) M=0, sent last-first; then a duplicate of the first. */
+    feed(dec, 113, 1, b, ip6_frag(b, 77, 800, false, dgram + 800, n - 800));
+    {
+        uint8_t mid[400];
+
+        memcpy(mid, dgram + 400, 400);
+        for (i = 0; i < 112; i++)
+            mid[i] = 'Z'; /* overlap with the first fragment: first must win */
+        feed(dec, 113, 2, b, ip6_frag(b, 77, 400, true, mid, 400));
+        /* mid was queued before the first fragment arrived, so its bytes
+         * 400..511 were first: check below that they are used. */
+        memcpy(dgram + 400, mid, 112);
+    }
+    assert_int_equal(g.n, 0);
+    feed(dec, 113, 3, b, ip6_frag(b, 77, 0, true, dgram, 512));
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.p[0].frame, 3);
+    assert_int_equal(g.p[0].len, n - 8);
+    assert_memory_equal(g.data[0], dgram + 8, n - 8);
+    assert_string_equal(g.layers[0], "sll/ipv6/ipv6frag/udp");
+    cap_addr_format(&g.p[0].dst, true, addr, sizeof(addr));
+    assert_string_equal(addr, "[::2]:5060");
+    /* A late duplicate starts a new datagram that never completes. */
+    feed(dec, 113, 4, b, ip6_frag(b, 77, 0, true, dgram, 512));
+    assert_int_equal(g.n, 1);
+    feed(dec, 113, 100, b, ip6_frag(b, 78, 0, true, dgram, 512)); /* 96 s later */
+    assert_true(cap_decoder_stats(dec)->frag_expired >= 1);
+    cap_decoder_flush(dec);
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+static void bounds_memory_under_a_fragment_flood(void **state)
+{
+    uint8_t b[256], pl[64];
+    struct got g = {0};
+    struct cap_limits lim;
+    struct cap_decoder *dec;
+    uint32_t i;
+
+    (void)state;
+    cap_limits_default(&lim);
+    lim.frag_max_bytes = 1u << 20;
+    dec = cap_decoder_new(&lim, collect, &g);
+    memset(pl, 'x', sizeof(pl));
+    for (i = 0; i < 5000; i++) {
+        size_t o = eth(b, 0x0800);
+
+        o += ip4(b + o, 17, 0x0a000001, 0x0a000002, sizeof(pl), (uint16_t)i, 0x2000);
+        memcpy(b + o, pl, sizeof(pl));
+        feed(dec, 1, i + 1, b, o + sizeof(pl));
+    }
+    assert_int_equal(g.n, 0);
+    assert_true(cap_decoder_stats(dec)->frag_dropped > 4900);
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+/* ------------------------------------------------------------ TCP */
+
+static size_t tcp_frame(uint8_t *b, uint32_t seq, uint8_t flags, const void *p, size_t n)
+{
+    size_t o = eth(b, 0x0800);
+
+    o += ip4(b + o, 6, 0x0a000001, 0x0a000002, 20 + n, 1, 0);
+    memset(b + o, 0, 20);
+    put16(b + o, 40000);
+    put16(b + o + 2, 5060);
+    put32(b + o + 4, seq);
+    b[o + 12] = 0x50;
+    b[o + 13] = flags;
+    memcpy(b + o + 20, p, n);
+    return o + 20 + n;
+}
+
+static void reassembles_tcp_message_over_segments_with_retransmission_and_reorder(void **state)
+{
+    char msg[2048], two[4096];
+    uint8_t b[4096];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+    size_t n, m;
+    uint32_t isn = 1000;
+
+    (void)state;
+    snprintf(msg, sizeof(msg),
+             "INVITE sip:b@c SIP/2.0\r\nCall-ID: 1\r\nContent-Length: 300\r\n\r\n%0300d", 5);
+    n = strlen(msg);
+    /* two messages: msg, then a short BYE in the same stream */
+    m = (size_t)snprintf(two, sizeof(two), "%sBYE sip:b@c SIP/2.0\r\nl: 0\r\n\r\n", msg);
+    feed(dec, 1, 1, b, tcp_frame(b, isn, 0x02, "", 0));              /* SYN */
+    feed(dec, 1, 2, b, tcp_frame(b, isn + 1, 0x18, two, 100));        /* [0,100) */
+    feed(dec, 1, 3, b, tcp_frame(b, isn + 1 + 200, 0x18, two + 200, 100)); /* ahead */
+    feed(dec, 1, 4, b, tcp_frame(b, isn + 1, 0x18, two, 100));        /* retransmission */
+    assert_int_equal(g.n, 0);
+    feed(dec, 1, 5, b, tcp_frame(b, isn + 1 + 100, 0x18, two + 100, 100)); /* fills hole */
+    feed(dec, 1, 6, b, tcp_frame(b, isn + 1 + 300, 0x18, two + 300, m - 300));
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.p[0].len, n);
+    assert_memory_equal(g.data[0], msg, n);
+    assert_int_equal(g.p[0].frame, 6);
+    assert_int_equal(g.p[0].transport, CAP_TRANSPORT_TCP);
+    assert_string_equal(g.layers[0], "eth/ipv4/tcp/reasm");
+    assert_string_equal(g.data[1], "BYE sip:b@c SIP/2.0\r\nl: 0\r\n\r\n");
+    assert_true(cap_decoder_stats(dec)->tcp_retrans >= 1);
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+static void resyncs_tcp_stream_after_a_gap(void **state)
+{
+    uint8_t b[8192];
+    char big[3000];
+    struct got g = {0};
+    struct cap_limits lim;
+    struct cap_decoder *dec;
+    const char *m1 = "OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 2000\r\n\r\n";
+    const char *m3 = "tail of body\r\nREGISTER sip:b SIP/2.0\r\nl: 0\r\n\r\n";
+    uint32_t seq = 5000;
+    int i;
+
+    (void)state;
+    cap_limits_default(&lim);
+    lim.tcp_max_bytes = 3000;
+    dec = cap_decoder_new(&lim, collect, &g);
+    feed(dec, 1, 1, b, tcp_frame(b, seq, 0x18, m1, strlen(m1)));
+    seq += (uint32_t)strlen(m1);
+    /* 1000 bytes of body are lost; later segments queue up behind the hole */
+    memset(big, 'q', sizeof(big));
+    seq += 1000;
+    for (i = 0; i < 3; i++) {
+        feed(dec, 1, 2 + (uint64_t)i, b, tcp_frame(b, seq, 0x18, big, 1000));
+        seq += 1000;
+    }
+    feed(dec, 1, 5, b, tcp_frame(b, seq, 0x18, big, 1000));
+    seq += 1000;
+    feed(dec, 1, 6, b, tcp_frame(b, seq, 0x18, m3, strlen(m3)));
+    assert_true(cap_decoder_stats(dec)->tcp_gaps >= 1);
+    assert_true(g.n >= 2);
+    assert_true(g.p[0].truncated); /* the message cut by the gap */
+    assert_string_equal(g.data[g.n - 1], "REGISTER sip:b SIP/2.0\r\nl: 0\r\n\r\n");
+    assert_int_equal(g.p[g.n - 1].frame, 6);
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+static void passes_non_sip_tcp_through_unbuffered(void **state)
+{
+    uint8_t b[2048];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+
+    (void)state;
+    feed(dec, 1, 1, b, tcp_frame(b, 1, 0x18, "GET / HTTP/1.1\r\n", 16));
+    feed(dec, 1, 2, b, tcp_frame(b, 17, 0x18, "Host: x\r\n", 9));
+    assert_int_equal(g.n, 2);
+    assert_false(g.p[0].sip_likely);
+    assert_int_equal(g.p[1].frame, 2);
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+/* ------------------------------------------------------------ WebSocket */
+
+static size_t ws_frame(uint8_t *b, bool fin, int op, bool mask, const char *p, size_t n,
+                       int lenform)
+{
+    size_t o = 2, i;
+    uint8_t key[4] = {0x12, 0x34, 0x56, 0x78};
+
+    b[0] = (uint8_t)((fin ? 0x80 : 0) | op);
+    if (lenform == 7) {
+        b[1] = (uint8_t)n;
+    } else if (lenform == 16) {
+        b[1] = 126;
+        o += put16(b + 2, (uint16_t)n);
+    } else {
+        b[1] = 127;
+        put32(b + 2, 0);
+        put32(b + 6, (uint32_t)n);
+        o = 10;
+    }
+    if (mask) {
+        b[1] |= 0x80;
+        memcpy(b + o, key, 4);
+        o += 4;
+    }
+    for (i = 0; i < n; i++)
+        b[o + i] = (uint8_t)(p[i] ^ (mask ? key[i & 3] : 0));
+    return o + n;
+}
+
+static void decodes_websocket_frames_of_every_length_and_fragmented(void **state)
+{
+    uint8_t st[70000], b[72000];
+    char big[300];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+    const char *hs = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+    size_t o = 0, half;
+    uint32_t seq = 1;
+
+    (void)state;
+    snprintf(big, sizeof(big), "MESSAGE sip:a@b SIP/2.0\r\nl: 200\r\n\r\n%0200d", 1);
+    memcpy(st, hs, strlen(hs));
+    o = strlen(hs);
+    o += ws_frame(st + o, true, 1, true, INV, strlen(INV), 7);         /* 7-bit, masked */
+    o += ws_frame(st + o, true, 1, false, big, strlen(big), 16);       /* 16-bit, plain */
+    o += ws_frame(st + o, true, 2, true, big, strlen(big), 64);        /* 64-bit, masked */
+    o += ws_frame(st + o, false, 1, true, big, 100, 7);                /* fragmented: */
+    o += ws_frame(st + o, true, 9, true, "hi", 2, 7);                  /* ping between */
+    o += ws_frame(st + o, false, 0, false, big + 100, 100, 16);
+    o += ws_frame(st + o, true, 0, true, big + 200, strlen(big) - 200, 64);
+    /* Sent in two segments cut in the middle of a frame header. */
+    half = strlen(hs) + 1;
+    feed(dec, 1, 1, b, tcp_frame(b, seq, 0x18, st, half));
+    feed(dec, 1, 2, b, tcp_frame(b, seq + (uint32_t)half, 0x18, st + half, o - half));
+    assert_int_equal(g.n, 5); /* handshake + 4 messages */
+    assert_int_equal(g.p[0].transport, CAP_TRANSPORT_TCP);
+    assert_string_equal(g.data[1], INV);
+    assert_int_equal(g.p[1].transport, CAP_TRANSPORT_WS);
+    assert_true(g.p[1].sip_likely);
+    assert_string_equal(g.data[2], big);
+    assert_string_equal(g.data[3], big);
+    assert_string_equal(g.data[4], big);
+    assert_int_equal(g.p[4].frame, 2);
+    assert_non_null(strstr(g.layers[4], "tcp/ws"));
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+/* ------------------------------------------------------------ HEP */
+
+static void decodes_hep3_spec_vector(void **state)
+{
+    /* domain.md 5.1: the example from the HEP spec (113 bytes). */
+    static const uint8_t v[] = {
+        0x48, 0x45, 0x50, 0x33, 0x00, 0x71,
+        0x00, 0x00, 0x00, 0x01, 0x00, 0x07, 0x02,
+        0x00, 0x00, 0x00, 0x02, 0x00, 0x07, 0x11,
+        0x00, 0x00, 0x00, 0x03, 0x00, 0x0a, 0xd4, 0xca, 0x00, 0x01,
+        0x00, 0x00, 0x00, 0x04, 0x00, 0x0a, 0x52, 0x74, 0x00, 0xd7,
+        0x00, 0x00, 0x00, 0x07, 0x00, 0x08, 0x2e, 0xea,
+        0x00, 0x00, 0x00, 0x08, 0x00, 0x08, 0x13, 0xc4,
+        0x00, 0x00, 0x00, 0x09, 0x00, 0x0a, 0x4e, 0x49, 0x82, 0xcb,
+        0x00, 0x00, 0x00, 0x0a, 0x00, 0x0a, 0x00, 0x01, 0xd4, 0xc0,
+        0x00, 0x00, 0x00, 0x0b, 0x00, 0x07, 0x01,
+        0x00, 0x00, 0x00, 0x0c, 0x00, 0x0a, 0x00, 0x00, 0x00, 0xe4,
+        0x00, 0x00, 0x00, 0x0f, 0x00, 0x14, 'I', 'N', 'V', 'I', 'T', 'E', ' ', 's', 'i', 'p',
+        ':', 'b', 'o', 'b',
+    };
+    uint8_t b[512];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+    size_t o = eth(b, 0x0800);
+    char s[64], d[64];
+
+    (void)state;
+    assert_int_equal(sizeof(v), 113);
+    o += ip4(b + o, 17, 0x0a000001, 0x0a000002, 8 + sizeof(v), 1, 0);
+    o += udp(b + o, 40000, 9060, v, sizeof(v));
+    feed(dec, 1, 1, b, o);
+    assert_int_equal(g.n, 1);
+    cap_addr_format(&g.p[0].src, true, s, sizeof(s));
+    cap_addr_format(&g.p[0].dst, true, d, sizeof(d));
+    assert_string_equal(s, "212.202.0.1:12010");
+    assert_string_equal(d, "82.116.0.215:5060");
+    assert_string_equal(g.data[0], "INVITE sip:bob");
+    assert_int_equal(g.p[0].ts_ns, (int64_t)0x4e4982cb * 1000000000 + 120000000);
+    assert_string_equal(g.layers[0], "eth/ipv4/udp/hep3");
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+static void decodes_hep2(void **state)
+{
+    uint8_t h[512], b[1024];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+    size_t o = 0, n = strlen(INV);
+
+    (void)state;
+    h[0] = 2, h[1] = 16, h[2] = 2, h[3] = 17;
+    put16(h + 4, 5060), put16(h + 6, 5080);
+    put32(h + 8, 0x01020304), put32(h + 12, 0x05060708);
+    /* time header, little-endian as x86 senders write it, padded to 12 */
+    h[16] = 100, h[17] = 0, h[18] = 0, h[19] = 0;
+    h[20] = 7, h[21] = 0, h[22] = 0, h[23] = 0;
+    h[24] = 1, h[25] = 0, h[26] = 0, h[27] = 0;
+    memcpy(h + 28, INV, n);
+    o = eth(b, 0x0800);
+    o += ip4(b + o, 17, 0x0a000001, 0x0a000002, 8 + 28 + n, 1, 0);
+    o += udp(b + o, 40000, 9060, h, 28 + n);
+    feed(dec, 1, 1, b, o);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.data[0], INV);
+    assert_int_equal(g.p[0].src.port, 5060);
+    assert_int_equal(g.p[0].dst.ip[3], 8);
+    assert_int_equal(g.p[0].ts_ns, 100 * 1000000000ll + 7000);
+    assert_string_equal(g.layers[0], "eth/ipv4/udp/hep2");
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
+/* ------------------------------------------------------------ sip_frame */
+
+static void frames_sip_stream_by_content_length(void **state)
+{
+    size_t skip, len;
+    const char *s = "\r\n\r\nSIP/2.0 200 OK\nl: 3\n\nabcINVITE";
+
+    (void)state;
+    assert_int_equal(sip_frame(s, strlen(s), &skip, &len), 1);
+    assert_int_equal(skip, 4);
+    assert_int_equal(len, strlen("SIP/2.0 200 OK\nl: 3\n\nabc"));
+    assert_int_equal(sip_frame(s, 20, &skip, &len), 0);
+    assert_int_equal(sip_frame("\x16\x03\x01 junk", 9, &skip, &len), -1);
+    assert_int_equal(sip_frame("\r\n", 2, &skip, &len), 0);
+    assert_int_equal(skip, 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(decodes_qinq_vlan_tags),
+        cmocka_unit_test(decodes_linux_sll2),
+        cmocka_unit_test(decodes_vxlan_inner_ethernet),
+        cmocka_unit_test(reassembles_ipv6_fragments_out_of_order_with_overlap),
+        cmocka_unit_test(bounds_memory_under_a_fragment_flood),
+        cmocka_unit_test(reassembles_tcp_message_over_segments_with_retransmission_and_reorder),
+        cmocka_unit_test(resyncs_tcp_stream_after_a_gap),
+        cmocka_unit_test(passes_non_sip_tcp_through_unbuffered),
+        cmocka_unit_test(decodes_websocket_frames_of_every_length_and_fragmented),
+        cmocka_unit_test(decodes_hep3_spec_vector),
+        cmocka_unit_test(decodes_hep2),
+        cmocka_unit_test(frames_sip_stream_by_content_length),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
