@@ -97,56 +97,83 @@ static void put_spaces(struct strbuf *b, size_t n)
         sb_putc(b, ' ');
 }
 
-/* Draws lanes with an arrow from column a to b carrying label. */
-static void draw_arrow(struct strbuf *b, size_t ncols, int a, int z, const char *label)
+/* Lanes only, with '|' at every endpoint column: the start of a row. */
+static char *lanes(size_t ncols, size_t *width)
 {
-    size_t width = ncols * COL_W, i;
-    char *line = xmalloc(width + 1);
-    int lo = a < z ? a : z, hi = a < z ? z : a;
-    size_t x0 = (size_t)lo * COL_W + COL_W / 2, x1 = (size_t)hi * COL_W + COL_W / 2;
-    size_t llen = strlen(label), span, start;
+    size_t i;
+    char *line;
 
-    memset(line, ' ', width);
-    line[width] = '\0';
+    *width = ncols * COL_W;
+    line = xmalloc(*width + 1);
+    memset(line, ' ', *width);
+    line[*width] = '\0';
     for (i = 0; i < ncols; i++)
         line[i * COL_W + COL_W / 2] = '|';
-    if (a == z) {
-        /* A message to itself (same endpoint): a short loop marker. */
-        size_t x = x0 + 1;
+    return line;
+}
 
-        memcpy(line + x, "<-'", 3);
-        sb_append(b, line, x + 3);
-        sb_putc(b, ' ');
-        sb_puts(b, label);
-        free(line);
-        return;
-    }
-    for (i = x0 + 1; i < x1; i++)
-        line[i] = '-';
-    if (a < z)
-        line[x1 - 1] = '>';
-    else
-        line[x0 + 1] = '<';
-    span = x1 - x0 - 3;
-    if (llen > span)
-        llen = span;
-    start = x0 + 2 + (span - llen) / 2;
-    if (llen) {
-        line[start - 1] = ' ';
+static void put_trimmed(struct strbuf *b, const char *line, size_t width)
+{
+    while (width > 0 && line[width - 1] == ' ')
+        width--;
+    sb_append(b, line, width);
+}
+
+/* The label line: centred over the arrow from column a to z; a label wider
+ * than the arrow runs on to the right (lanes are redrawn after it). */
+static void draw_label(struct strbuf *b, size_t ncols, int a, int z, const char *label)
+{
+    size_t width, llen = strlen(label), x0, x1, start;
+    int lo = a < z ? a : z, hi = a < z ? z : a;
+    char *line = lanes(ncols, &width);
+
+    x0 = (size_t)lo * COL_W + COL_W / 2;
+    x1 = (size_t)hi * COL_W + COL_W / 2;
+    if (a == z)
+        x1 = x0 + COL_W; /* a loop to the same endpoint: label beside it */
+    start = llen + 2 < x1 - x0 ? x0 + 1 + (x1 - x0 - llen) / 2 : x0 + 2;
+    if (start + llen > width) {
+        put_trimmed(b, line, start);
+        sb_append(b, label, llen);
+    } else {
         memcpy(line + start, label, llen);
-        if (start + llen < x1 - 1)
-            line[start + llen] = ' ';
-    }
-    /* Trim trailing spaces. */
-    i = width;
-    while (i > 0 && line[i - 1] == ' ')
-        i--;
-    sb_append(b, line, i);
-    if (strlen(label) > span) {
-        sb_puts(b, "  ");
-        sb_puts(b, label + llen); /* the rest of a long label after the lanes */
+        put_trimmed(b, line, width);
     }
     free(line);
+}
+
+/* The arrow line: |------>| or |<------| between the two columns. */
+static void draw_arrow(struct strbuf *b, size_t ncols, int a, int z)
+{
+    size_t width, x0, x1, i;
+    int lo = a < z ? a : z, hi = a < z ? z : a;
+    char *line = lanes(ncols, &width);
+
+    x0 = (size_t)lo * COL_W + COL_W / 2;
+    x1 = (size_t)hi * COL_W + COL_W / 2;
+    if (a == z) {
+        memcpy(line + x0 + 1, "<-'", 3);
+    } else {
+        for (i = x0 + 1; i < x1; i++)
+            line[i] = '-';
+        if (a < z)
+            line[x1 - 1] = '>';
+        else
+            line[x0 + 1] = '<';
+    }
+    put_trimmed(b, line, width);
+    free(line);
+}
+
+/* Pads the current output line to the lane start. */
+static void pad_to_lanes(struct strbuf *b)
+{
+    size_t linestart = b->len;
+
+    while (linestart > 0 && b->s[linestart - 1] != '\n')
+        linestart--;
+    while (b->len - linestart < LEFT)
+        sb_putc(b, ' ');
 }
 
 int cli_flow(const struct config *cfg)
@@ -229,22 +256,17 @@ int cli_flow(const struct config *cfg)
         if (i == 0)
             prev = m->ts_ns;
         fmt_time_utc(m->ts_ns, t, sizeof(t));
-        sb_printf(&b, "%s +%" PRId64 ".%06" PRId64 " ", t + 11, (m->ts_ns - prev) / 1000000000,
-                  ((m->ts_ns - prev) / 1000) % 1000000);
-        prev = m->ts_ns;
-        /* Pad the prefix to LEFT columns so lanes line up. */
-        {
-            size_t linestart = b.len;
-
-            while (linestart > 0 && b.s[linestart - 1] != '\n')
-                linestart--;
-            while (b.len - linestart < LEFT)
-                sb_putc(&b, ' ');
-        }
         a = ep_index(eps, &neps, m->src_ep);
         z = ep_index(eps, &neps, m->dst_ep);
         label_for(s, m, &lab, &tmp);
-        draw_arrow(&b, neps, a, z, lab.s ? lab.s : "");
+        pad_to_lanes(&b);
+        draw_label(&b, neps, a, z, lab.s ? lab.s : "");
+        sb_putc(&b, '\n');
+        sb_printf(&b, "%s +%" PRId64 ".%06" PRId64 " ", t + 11, (m->ts_ns - prev) / 1000000000,
+                  ((m->ts_ns - prev) / 1000) % 1000000);
+        prev = m->ts_ns;
+        pad_to_lanes(&b);
+        draw_arrow(&b, neps, a, z);
         sb_putc(&b, '\n');
         if (b.len > 65536)
             cli_flush(cfg, &b);
