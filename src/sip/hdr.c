@@ -52,7 +52,9 @@ size_t sip_find_unquoted(const char *buf, size_t b, size_t e, char c, bool angle
                 q = false;
             continue;
         }
-        if (x == '"') {
+        if (x == '\\' && i + 1 < e) {
+            i++; /* lenient: \" outside quotes (seen on the wire) is no quote */
+        } else if (x == '"') {
             q = true;
         } else if (angle && x == '<') {
             depth++;
@@ -209,11 +211,15 @@ int sip_parse_nameaddr(const struct sip_msg *m, struct sip_str s, struct sip_nam
         if (qe >= e)
             return -1;
         r.display = sip_mkstr(b + 1, qe - b - 1);
-        i = qe + 1;
-        while (i < e && sip_is_lws(p[i]))
-            i++;
-        if (i >= e || p[i] != '<')
-            return -1;
+        /* Lenient: junk between the quote and '<' is skipped, as tshark
+         * does ("arik"J<sip:...> in the fuzz capture, frame 326). */
+        {
+            const char *lt = memchr(p + qe + 1, '<', e - qe - 1);
+
+            if (!lt)
+                return -1;
+            i = (size_t)(lt - p);
+        }
     } else {
         const char *lt = memchr(p + b, '<', e - b);
 

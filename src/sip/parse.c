@@ -47,6 +47,10 @@ static bool start_line(const char *buf, size_t b, size_t e, size_t base, struct 
     const char *p = buf + b;
     size_t n = e - b, i, sp1, sp2;
 
+    /* tshark 4.0 does not take a line with a NUL as a start line (fuzz
+     * capture frames 108, 154, 346, 348, 441). */
+    if (memchr(p, '\0', n))
+        return false;
     if (n >= 8 && memcmp(p, "SIP/", 4) == 0) {
         /* SIP-Version SP Status-Code SP Reason-Phrase */
         const char *sp = memchr(p, ' ', n);
@@ -64,8 +68,11 @@ static bool start_line(const char *buf, size_t b, size_t e, size_t base, struct 
         code_e = code_b;
         while (code_e < n && sip_is_digit(p[code_e]) && code_e - code_b < 4)
             status = status * 10 + (unsigned)(p[code_e++] - '0');
-        if (code_e - code_b != 3 || status < 100 || status > 699 ||
-            (code_e < n && p[code_e] != ' ' && p[code_e] != '\t'))
+        /* Like tshark 4.0: without a 3-digit code this is not a status line
+         * (fuzz-2006-06-26-2594.pcap frames 181 and 274). */
+        if (code_e - code_b != 3 || (code_e < n && p[code_e] != ' ' && p[code_e] != '\t'))
+            return false;
+        if (status < 100 || status > 699)
             m->problems |= SIP_BAD_START_LINE;
         else
             m->status = (uint16_t)status;
@@ -317,8 +324,22 @@ int sip_parse(const char *buf, size_t len, struct sip_msg *m)
             eoh = true;
             break;
         }
-        if (has_ctl(p + pos, ce - pos))
+        if (has_ctl(p + pos, ce - pos)) {
+            const char *cr = memchr(p + pos, '\r', ce - pos);
+
             m->problems |= SIP_BINARY_HEADERS;
+            /* A lone CR ends a line, as in tshark (fuzz capture frame 266). */
+            if (cr) {
+                ce = (size_t)(cr - p);
+                le = ce;
+                nl = p + le;
+                if (ce == pos) { /* "\r\r\n" style blank line */
+                    hdr_end = le + 1;
+                    eoh = true;
+                    break;
+                }
+            }
+        }
         if (sip_is_ws(p[pos])) { /* folded continuation (RFC 3261 §7.3.1) */
             vb = pos;
             ve = ce;
