@@ -371,7 +371,7 @@ static void start_entry(struct parser *p, const char *s, size_t n, int line)
     while (i < n && is_space(s[i]))
         i++;
     ws = i;
-    while (i < n && s[i] >= 'a' && s[i] <= 'z')
+    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
         i++;
     if (i - ws == 3 && memcmp(s + ws, "sip", 3) == 0)
         kind = KB_KIND_SIP;
