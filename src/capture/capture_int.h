@@ -38,6 +38,7 @@ struct cap_ctx {
     uint8_t nlayers;
     bool truncated;
     int depth; /* tunnel nesting, bounded */
+    uint32_t hep_agent; /* HEP capture agent id, 0 if none */
 };
 
 struct cap_decoder;

@@ -115,6 +115,7 @@ void cap_emit(struct cap_decoder *dec, const struct cap_ctx *c, enum cap_transpo
     pl.nlayers = c->nlayers;
     pl.truncated = truncated;
     pl.sip_likely = cap_looks_like_sip(p, n);
+    pl.hep_agent = c->hep_agent;
     dec->st.payloads++;
     dec->emitted_frame++;
     dec->fn(dec->ctx, &pl);

@@ -146,6 +146,7 @@ static void hep3_decode(struct cap_decoder *dec, struct cap_ctx *c, const uint8_
     if (have_ts)
         rec.ts_ns = (int64_t)sec * 1000000000 + (int64_t)usec * 1000;
     hc.rec = &rec;
+    hc.hep_agent = agent;
     cap_ctx_push(&hc, CAP_L_HEP3);
     st->hep_packets++;
     if (!pl && zpl) {
@@ -166,7 +167,6 @@ static void hep3_decode(struct cap_decoder *dec, struct cap_ctx *c, const uint8_
         st->hep_errors++;
         return;
     }
-    (void)agent;
     cap_emit(dec, &hc, hep_transport(proto), &src, &dst, pl, pllen,
              c->rec->file_off >= 0 && pl >= c->rec->data && pl < c->rec->data + c->rec->caplen
                  ? c->rec->file_off + (pl - c->rec->data)

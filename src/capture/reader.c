@@ -190,6 +190,8 @@ struct cap_reader *cap_reader_open(const char *path, unsigned source, struct dia
     }
     gzbuffer(r->gz, 256 * 1024);
     r->cap = RD_CHUNK * 4;
+    if (r->seekable && r->total + 64 < r->cap)
+        r->cap = r->total < 65536 ? 65536 : (size_t)r->total + 64; /* small file */
     r->buf = xmalloc(r->cap);
     if (rd_header(r, d) < 0) {
         cap_reader_close(r);

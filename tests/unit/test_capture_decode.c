@@ -505,6 +505,7 @@ static void decodes_hep3_spec_vector(void **state)
     assert_string_equal(g.data[0], "INVITE sip:bob");
     assert_int_equal(g.p[0].ts_ns, (int64_t)0x4e4982cb * 1000000000 + 120000000);
     assert_string_equal(g.layers[0], "eth/ipv4/udp/hep3");
+    assert_int_equal(g.p[0].hep_agent, 228);
     cap_decoder_free(dec);
     got_free(&g);
 }
