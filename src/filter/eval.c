@@ -198,7 +198,10 @@ static int cmp_lit(const struct lit *l, const struct filter_value *v)
             return 0;
         if (a.family != l->a.family)
             return 2;
-        return cmp_addr(&a, &l->a);
+        c = cmp_addr(&a, &l->a);
+        if (c == 0) /* same IP, other port */
+            return a.port < l->a.port ? -1 : 1;
+        return c;
     }
     return 2;
 }

@@ -48,6 +48,7 @@ struct lexer {
     size_t len, pos;
     char *strbuf;  /* owned: decoded text of the current string token */
     const char *err; /* TK_ERROR: message */
+    int hdr;         /* 1: just read "sip.msg.header"; 2: inside its [ ] */
 };
 
 void lex_init(struct lexer *lx, const char *src, size_t len);

@@ -5,9 +5,11 @@
  * decoded text of the current string token (lx->strbuf), valid until the next
  * lex_next() or lex_fini().
  *
- * Words are runs of anything but blanks and ( ) [ ] { } , " ' ! = < > ~ & |,
- * so unquoted values like abc@10.0.0.1, 10.0.0.0/8, 2001:db8::1 and
- * 100..199 are single words, as Asterisk's whitespace-split CLI words are.
+ * Words are runs of anything but blanks and ( ) { } , " ' ! = < > ~ & |,
+ * so unquoted values like abc@10.0.0.1, 10.0.0.0/8, 2001:db8::1, 100..199
+ * and ^a[0-9]+ are single words, as Asterisk's whitespace-split CLI words
+ * are.  '[' and ']' are tokens only right after the word sip.msg.header
+ * (sip.msg.header["X-Name"] or sip.msg.header[X-Name]).
  * "..." strings take C escapes (\" \\ \n \r \t \xHH; any other backslash is
  * kept, so "\d+" reaches PCRE2 unchanged); '...' strings are raw.
  */
@@ -40,7 +42,7 @@ static bool is_word_char(char c)
 {
     if (is_blank(c) || c == '\0')
         return false;
-    return !strchr("()[]{},\"'!=<>~&|", c);
+    return !strchr("(){},\"'!=<>~&|", c);
 }
 
 static int hexval(char c)
@@ -147,11 +149,19 @@ void lex_next(struct lexer *lx, struct token *t)
         t->type = TK_RBRACE;
         break;
     case '[':
+        if (lx->hdr != 1)
+            goto word;
         t->type = TK_LBRACKET;
-        break;
+        lx->hdr = 2;
+        lx->pos = p + 1;
+        return;
     case ']':
+        if (lx->hdr != 2)
+            goto word;
         t->type = TK_RBRACKET;
-        break;
+        lx->hdr = 0;
+        lx->pos = p + 1;
+        return;
     case ',':
         t->type = TK_COMMA;
         break;
@@ -193,15 +203,26 @@ void lex_next(struct lexer *lx, struct token *t)
         t->type = TK_OP;
         break;
     default:
+    word:
         if (!is_word_char(s[p])) { /* NUL or another byte no token starts with */
             t->type = TK_ERROR;
             lx->err = "unexpected character";
             break;
         }
         t->type = TK_WORD;
-        while (p + t->n < lx->len && is_word_char(s[p + t->n]))
+        while (p + t->n < lx->len && is_word_char(s[p + t->n])) {
+            if (s[p + t->n] == ']' && lx->hdr == 2)
+                break;
+            if (s[p + t->n] == '[' && t->n == 14 && mem_ieq(s + p, 14, "sip.msg.header")) {
+                lx->hdr = 1;
+                lx->pos = p + t->n;
+                return;
+            }
             t->n++;
+        }
         break;
     }
+    if (lx->hdr == 1)
+        lx->hdr = 0;
     lx->pos = p + t->n;
 }

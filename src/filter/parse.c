@@ -265,11 +265,11 @@ static int parse_seconds(const char *s, size_t n, int64_t *ns, int64_t *gran)
     }
     *gran = 1000000000;
     if (i < n && s[i] == '.') {
+        *gran = 1; /* a written fraction compares exactly */
         for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
             if (scale > 1) {
                 scale /= 10;
                 frac += (s[i] - '0') * scale;
-                *gran = scale;
             }
             digits = true;
         }
@@ -319,11 +319,11 @@ int parse_time_lit(const char *s, size_t n, int64_t *ns, int64_t *gran)
             if (num2(s, n, &i, 2, &sec) < 0)
                 return -1;
             if (i < n && s[i] == '.') {
+                *gran = 1; /* a written fraction compares exactly */
                 for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
                     if (scale > 1) {
                         scale /= 10;
                         frac += (s[i] - '0') * scale;
-                        *gran = scale;
                     }
                 }
             }
@@ -357,12 +357,12 @@ static int parse_duration(const char *s, size_t n, int64_t *ns, int64_t *gran)
 {
     int64_t mul = 1;
 
+    *gran = 1; /* durations compare exactly */
     if (n > 2 && mem_ieq(s + n - 2, 2, "ms")) {
-        n -= 2;
-        if (parse_seconds(s, n, ns, gran) < 0)
+        if (parse_seconds(s, n - 2, ns, gran) < 0)
             return -1;
         *ns /= 1000;
-        *gran = *gran / 1000 > 0 ? *gran / 1000 : 1;
+        *gran = 1;
         return 0;
     }
     if (n > 1 && (s[n - 1] == 's' || s[n - 1] == 'm' || s[n - 1] == 'h')) {
@@ -372,7 +372,7 @@ static int parse_duration(const char *s, size_t n, int64_t *ns, int64_t *gran)
     if (parse_seconds(s, n, ns, gran) < 0 || *ns > INT64_MAX / 3600 || *ns < INT64_MIN / 3600)
         return -1;
     *ns *= mul;
-    *gran *= mul;
+    *gran = 1;
     return 0;
 }
 
