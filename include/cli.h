@@ -34,6 +34,9 @@ struct config {
     char *explain_reason_buf;   /* owned storage for explain_reason */
     const char *lang;       /* --lang: "en", "ru"; NULL = from the environment */
     const char *kb_dir;     /* --kb-dir: extra knowledge-base directory */
+    const char *theme;      /* --theme: name or path; NULL = dark */
+    bool ascii;             /* --ascii: ASCII line drawing */
+    bool no_color;          /* --no-color */
     FILE *out;              /* where batch output goes (stdout) */
     FILE *err;              /* where errors go (stderr) */
 };

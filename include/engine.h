@@ -38,4 +38,32 @@ int engine_run_files(const char *const *paths, size_t n, struct store *store, en
 size_t engine_feed_payload(struct store *store, const struct cap_payload *p, engine_msg_fn fn,
                            void *ctx);
 
+/* ---- console loader: a capture thread feeding the UI thread's store ----
+ * loader_start (UI thread) registers and opens the inputs in store, then
+ * starts a thread that decodes and parses them and queues self-contained
+ * records (a bounded queue: reading blocks while it is full).  The UI
+ * thread calls loader_drain each tick to move records into the store.
+ * loader_free stops and joins the thread.  The store is never touched by
+ * the capture thread. */
+struct loader;
+struct loader_progress {
+    uint64_t bytes_read, bytes_total; /* compressed bytes consumed / file sizes */
+    uint64_t frames, messages;        /* read / parsed so far by the thread */
+    size_t queued;                    /* records waiting in the queue */
+    uint64_t producer_waits;          /* times reading blocked on a full queue */
+    bool done;                        /* the thread finished reading */
+    const char *error;                /* last input error or NULL (borrowed) */
+};
+struct loader *loader_start(const char *const *paths, size_t n, struct store *store,
+                            size_t queue_cap);
+/* Registers the same sources again in a fresh store (after a clear), so
+ * records still queued keep valid source numbers. */
+void loader_sources_register(struct loader *l, struct store *store);
+/* Moves up to max queued records into store; returns how many. */
+size_t loader_drain(struct loader *l, struct store *store, size_t max);
+bool loader_done(struct loader *l);             /* finished and queue empty */
+bool loader_wait(struct loader *l, int timeout_ms); /* a record is queued */
+void loader_progress(struct loader *l, struct loader_progress *p);
+void loader_free(struct loader *l);             /* accepts NULL */
+
 #endif

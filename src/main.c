@@ -3,6 +3,7 @@
  * The only place that calls exit() (by returning from main).
  */
 #include "cli.h"
+#include "ui.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -33,10 +34,11 @@ int main(int argc, char **argv)
     case CLI_MODE_EXPLAIN:
         rc = cli_explain(&cfg);
         break;
-    case CLI_MODE_LIST:
     case CLI_MODE_CONSOLE:
+        rc = ui_run(&cfg);
+        break;
+    case CLI_MODE_LIST:
     default:
-        /* The console is not built yet: print the call list instead. */
         rc = cli_list(&cfg);
         break;
     }

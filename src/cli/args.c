@@ -21,6 +21,9 @@ enum {
     OPT_EXPLAIN,
     OPT_LANG,
     OPT_KB_DIR,
+    OPT_THEME,
+    OPT_ASCII,
+    OPT_NO_COLOR,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +37,9 @@ static const struct option long_opts[] = {
     {"explain", required_argument, NULL, OPT_EXPLAIN},
     {"lang", required_argument, NULL, OPT_LANG},
     {"kb-dir", required_argument, NULL, OPT_KB_DIR},
+    {"theme", required_argument, NULL, OPT_THEME},
+    {"ascii", no_argument, NULL, OPT_ASCII},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -66,6 +72,12 @@ void cli_print_help(FILE *f)
           "                         LC_ALL, LC_MESSAGES or LANG)\n"
           "      --kb-dir DIR       extra knowledge-base files that override the built-in\n"
           "                         ones (also read from $XDG_DATA_HOME/sipdx/kb)\n"
+          "\n"
+          "Console:\n"
+          "      --theme NAME       colour theme: dark (default), light, high-contrast,\n"
+          "                         mono, or a path to a .theme file\n"
+          "      --ascii            draw lines with ASCII characters (+ - |)\n"
+          "      --no-color         no colours (also when NO_COLOR is set)\n"
           "\n"
           "Limits:\n"
           "      --max-memory SIZE  bound the call store (e.g. 200M); the oldest calls\n"
@@ -173,6 +185,15 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
             break;
         case OPT_KB_DIR:
             cfg->kb_dir = optarg;
+            break;
+        case OPT_THEME:
+            cfg->theme = optarg;
+            break;
+        case OPT_ASCII:
+            cfg->ascii = true;
+            break;
+        case OPT_NO_COLOR:
+            cfg->no_color = true;
             break;
         case 'h':
             cli_print_help(cfg->out);

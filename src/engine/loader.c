@@ -1,0 +1,354 @@
+/*
+ * loader: the console's capture thread for file inputs.
+ *
+ *   capture thread: readers -> merge -> decoder -> sip_parse -> owned
+ *                   struct loader_rec (bytes copied once, plus what
+ *                   store_add needs) -> msgq_push (blocks when full)
+ *   UI thread:      loader_drain -> store_add -> loader_rec_free
+ *
+ * The store belongs to the UI thread: loader_start registers the sources
+ * there (before the thread exists) and the thread never touches the store.
+ * Progress counters are _Atomic; the error text is written by the thread
+ * before it sets `done` and read by the UI only after seeing it.
+ */
+#include "engine.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msgq.h"
+#include "util.h"
+
+struct loader_rec {
+    struct store_input in; /* every pointer points into data[] */
+    size_t size;
+    char data[];           /* message bytes, then copied strings */
+};
+
+struct loader {
+    struct msgq *q;                 /* owned */
+    struct cap_reader **readers;    /* owned; NULL once finished (thread-owned) */
+    struct cap_record *heads;       /* next record of each reader */
+    bool *have;                     /* heads[i] is valid */
+    uint64_t *final_bytes;          /* bytes read by readers already closed */
+    size_t nreaders;
+    struct cap_decoder *dec;        /* owned; thread-owned while running */
+    pthread_t th;
+    bool started;
+    _Atomic bool stop;
+    _Atomic bool done;
+    _Atomic uint64_t bytes_read, bytes_total, frames, messages;
+    char error[512];                /* written by the thread before done */
+    const char *const *paths;       /* borrowed: the caller's, outlive l */
+    bool *seekable;                 /* per path (UI thread only) */
+    size_t npaths;
+    int open_errors;                /* UI thread only */
+    char open_error[512];           /* UI thread only */
+};
+
+/* ---------------------------------------------------------------- records */
+
+static size_t str_extra(const struct store_input *in, const struct store_str *s)
+{
+    if (!s->p || (s->p >= in->bytes && s->p + s->len <= in->bytes + in->len))
+        return 0;
+    return s->len + 1;
+}
+
+static void str_move(const struct store_input *src, struct store_str *dst, char *base,
+                     char **tail)
+{
+    if (!dst->p)
+        return;
+    if (dst->p >= src->bytes && dst->p + dst->len <= src->bytes + src->len) {
+        dst->p = base + (dst->p - src->bytes);
+        return;
+    }
+    memcpy(*tail, dst->p, dst->len);
+    (*tail)[dst->len] = '\0';
+    dst->p = *tail;
+    *tail += dst->len + 1;
+}
+
+#define REC_STRS(X)                                                                             \
+    X(method_str) X(reason) X(cseq_method_str) X(call_id) X(from_user) X(to_user) X(from_tag)  \
+        X(to_tag) X(branch) X(xcall_id) X(user_agent)
+
+/* One self-contained record from a borrowed store_input. */
+static struct loader_rec *rec_new(const struct store_input *in)
+{
+    size_t extra = 0;
+    struct loader_rec *r;
+    char *tail;
+
+#define X(f) extra += str_extra(in, &in->f);
+    REC_STRS(X)
+#undef X
+    r = xmalloc(sizeof(*r) + in->len + extra + 1);
+    r->size = in->len + extra;
+    r->in = *in;
+    memcpy(r->data, in->bytes, in->len);
+    r->data[in->len] = '\0';
+    tail = r->data + in->len + 1;
+#define X(f) str_move(in, &r->in.f, r->data, &tail);
+    REC_STRS(X)
+#undef X
+    r->in.bytes = r->data;
+    return r;
+}
+
+static void rec_free(void *p)
+{
+    free(p);
+}
+
+/* ---------------------------------------------------------------- capture thread */
+
+static bool maybe_sip(const struct cap_payload *p)
+{
+    size_t n = p->len < 1024 ? p->len : 1024;
+
+    if (p->sip_likely)
+        return true;
+    return n >= 7 && mem_find(p->data, n, "SIP/2.0", 7) != NULL;
+}
+
+static void on_payload(void *ctx, const struct cap_payload *p)
+{
+    struct loader *l = ctx;
+    const char *buf = (const char *)p->data;
+    size_t off = 0, used;
+    struct sip_msg m;
+    struct store_input in;
+
+    if (!maybe_sip(p))
+        return;
+    /* Several messages may share a datagram; bounded by its length. */
+    while (off < p->len && !atomic_load(&l->stop)) {
+        while (off < p->len && (buf[off] == '\r' || buf[off] == '\n'))
+            off++;
+        if (off >= p->len)
+            break;
+        if (sip_parse(buf + off, p->len - off, &m) != 0) {
+            sip_msg_fini(&m);
+            break;
+        }
+        used = m.skipped + m.len;
+        store_input_from(&in, p, &m);
+        if (msgq_push(l->q, rec_new(&in)) == 0)
+            atomic_fetch_add(&l->messages, 1);
+        sip_msg_fini(&m);
+        if (used == 0)
+            break;
+        off += used;
+    }
+}
+
+static void publish_progress(struct loader *l)
+{
+    uint64_t rd = 0;
+    size_t i;
+
+    for (i = 0; i < l->nreaders; i++)
+        rd += l->readers[i] ? cap_reader_bytes_read(l->readers[i]) : l->final_bytes[i];
+    atomic_store(&l->bytes_read, rd);
+}
+
+static void reader_finish(struct loader *l, size_t i)
+{
+    l->final_bytes[i] = cap_reader_bytes_read(l->readers[i]);
+    cap_reader_close(l->readers[i]);
+    l->readers[i] = NULL;
+}
+
+/* Inputs merged by timestamp (ties keep input order).  A damaged input is
+ * reported in d, closed, and the others go on.  1 / 0 / -1 as
+ * cap_reader_next. */
+static int next_record(struct loader *l, struct cap_record *rec, struct diag *d)
+{
+    size_t i, best = l->nreaders;
+    int r;
+
+    for (i = 0; i < l->nreaders; i++) {
+        if (!l->readers[i] || l->have[i])
+            continue;
+        r = cap_reader_next(l->readers[i], &l->heads[i], d);
+        if (r == 1) {
+            l->have[i] = true;
+            continue;
+        }
+        reader_finish(l, i);
+        if (r < 0)
+            return -1;
+    }
+    for (i = 0; i < l->nreaders; i++) {
+        if (l->have[i] && (best == l->nreaders || l->heads[i].ts_ns < l->heads[best].ts_ns))
+            best = i;
+    }
+    if (best == l->nreaders)
+        return 0;
+    *rec = l->heads[best];
+    l->have[best] = false;
+    return 1;
+}
+
+static void *loader_main(void *arg)
+{
+    struct loader *l = arg;
+    struct cap_record rec;
+    struct diag d;
+    uint64_t n = 0;
+    int r;
+
+    while (!atomic_load(&l->stop)) {
+        diag_clear(&d);
+        r = next_record(l, &rec, &d);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            diag_format(&d, l->error, sizeof(l->error));
+            continue;
+        }
+        cap_decoder_feed(l->dec, &rec);
+        atomic_fetch_add(&l->frames, 1);
+        if ((++n & 63) == 0)
+            publish_progress(l);
+    }
+    if (!atomic_load(&l->stop))
+        cap_decoder_flush(l->dec);
+    publish_progress(l);
+    atomic_store(&l->done, true);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- UI thread */
+
+struct loader *loader_start(const char *const *paths, size_t n, struct store *store,
+                            size_t queue_cap)
+{
+    struct loader *l = xcalloc(1, sizeof(*l));
+    struct cap_limits lim;
+    struct diag d;
+    size_t i;
+
+    atomic_init(&l->stop, false);
+    atomic_init(&l->done, false);
+    atomic_init(&l->bytes_read, 0);
+    atomic_init(&l->bytes_total, 0);
+    atomic_init(&l->frames, 0);
+    atomic_init(&l->messages, 0);
+    l->q = msgq_new(queue_cap ? queue_cap : 1024, rec_free);
+    l->readers = xcalloc(n ? n : 1, sizeof(*l->readers));
+    l->paths = paths;
+    l->npaths = n;
+    l->seekable = xcalloc(n ? n : 1, sizeof(*l->seekable));
+    for (i = 0; i < n; i++) {
+        struct cap_reader *rd;
+        unsigned src = store_source_add(store, paths[i], false);
+
+        diag_clear(&d);
+        rd = cap_reader_open(paths[i], src, &d);
+        if (!rd) {
+            l->open_errors++;
+            diag_format(&d, l->open_error, sizeof(l->open_error));
+            continue;
+        }
+        if (cap_reader_seekable(rd)) {
+            store_source_open(store, src); /* bytes re-read on demand */
+            l->seekable[i] = true;
+        }
+        atomic_fetch_add(&l->bytes_total, cap_reader_bytes_total(rd));
+        l->readers[l->nreaders++] = rd;
+    }
+    cap_limits_default(&lim);
+    l->dec = cap_decoder_new(&lim, on_payload, l);
+    l->heads = xcalloc(l->nreaders + 1, sizeof(*l->heads));
+    l->have = xcalloc(l->nreaders + 1, sizeof(*l->have));
+    l->final_bytes = xcalloc(l->nreaders + 1, sizeof(*l->final_bytes));
+    if (pthread_create(&l->th, NULL, loader_main, l) == 0)
+        l->started = true;
+    else
+        atomic_store(&l->done, true);
+    return l;
+}
+
+void loader_sources_register(struct loader *l, struct store *store)
+{
+    size_t i;
+
+    for (i = 0; i < l->npaths; i++) {
+        unsigned src = store_source_add(store, l->paths[i], false);
+        if (l->seekable[i])
+            store_source_open(store, src);
+    }
+}
+
+size_t loader_drain(struct loader *l, struct store *store, size_t max)
+{
+    void *batch[256];
+    size_t total = 0, n, i;
+
+    while (total < max) {
+        size_t want = max - total < 256 ? max - total : 256;
+
+        n = msgq_drain(l->q, batch, want);
+        if (n == 0)
+            break;
+        for (i = 0; i < n; i++) {
+            struct loader_rec *r = batch[i];
+            store_add(store, &r->in);
+            free(r);
+        }
+        total += n;
+    }
+    return total;
+}
+
+bool loader_done(struct loader *l)
+{
+    return atomic_load(&l->done) && msgq_len(l->q) == 0;
+}
+
+bool loader_wait(struct loader *l, int timeout_ms)
+{
+    return msgq_wait(l->q, timeout_ms);
+}
+
+void loader_progress(struct loader *l, struct loader_progress *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->bytes_read = atomic_load(&l->bytes_read);
+    p->bytes_total = atomic_load(&l->bytes_total);
+    p->frames = atomic_load(&l->frames);
+    p->messages = atomic_load(&l->messages);
+    p->queued = msgq_len(l->q);
+    p->producer_waits = msgq_waits(l->q);
+    p->done = atomic_load(&l->done);
+    p->error = NULL;
+    if (p->done && l->error[0])
+        p->error = l->error;
+    else if (l->open_errors)
+        p->error = l->open_error;
+}
+
+void loader_free(struct loader *l)
+{
+    if (!l)
+        return;
+    atomic_store(&l->stop, true);
+    msgq_close(l->q); /* wakes a producer blocked on a full queue */
+    if (l->started)
+        pthread_join(l->th, NULL);
+    cap_decoder_free(l->dec);
+    for (size_t i = 0; i < l->nreaders; i++)
+        cap_reader_close(l->readers[i]);
+    free(l->readers);
+    free(l->heads);
+    free(l->have);
+    free(l->final_bytes);
+    free(l->seekable);
+    msgq_free(l->q);
+    free(l);
+}

@@ -1,0 +1,326 @@
+/*
+ * ui: the console's main loop, view stack and dispatch.
+ *
+ * Thread: the main (UI) thread.  It owns the store, kb, theme and curses;
+ * the capture thread (engine loader) only fills a bounded queue.  Each tick:
+ * drain up to UI_DRAIN_MAX records into the store, redraw if the store
+ * generation or anything else changed (one doupdate per tick), then wait
+ * for a key for at most 100 ms.  No lock is held while drawing or waiting.
+ * Resize and quit are handled here, once; views get actions.
+ */
+#include "ui_int.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define UI_DRAIN_MAX 4096   /* records moved into the store per tick */
+#define UI_QUEUE_CAP 4096   /* capture -> UI queue capacity (back-pressure) */
+#define UI_TICK_MS 100      /* longest wait for a key */
+
+static volatile sig_atomic_t got_term; /* SIGTERM/SIGHUP: leave cleanly */
+
+static void on_term(int sig)
+{
+    (void)sig;
+    got_term = 1;
+}
+
+static void restore_terminal(void)
+{
+    if (!isendwin())
+        endwin();
+}
+
+void ui_push(struct ui *ui, const struct view_ops *ops)
+{
+    ui->push_ops = ops;
+}
+
+void ui_notice(struct ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(ui->notice, sizeof(ui->notice), fmt, ap);
+    va_end(ap);
+}
+
+static void view_pop(struct ui *ui)
+{
+    struct view *v;
+
+    if (ui->depth == 0)
+        return;
+    v = &ui->stack[--ui->depth];
+    if (v->ops->close)
+        v->ops->close(v);
+    memset(v, 0, sizeof(*v));
+}
+
+static void do_push(struct ui *ui)
+{
+    const struct view_ops *ops = ui->push_ops;
+    struct view *v;
+
+    ui->push_ops = NULL;
+    if (!ops || ui->depth >= UI_MAX_VIEWS)
+        return;
+    v = &ui->stack[ui->depth];
+    memset(v, 0, sizeof(*v));
+    v->ops = ops;
+    v->ui = ui;
+    if (ops->open && ops->open(v, &ui->push_arg) != 0) {
+        memset(v, 0, sizeof(*v));
+        return;
+    }
+    ui->depth++;
+}
+
+static void draw_all(struct ui *ui)
+{
+    int i, base = ui->depth - 1;
+
+    while (base > 0 && ui->stack[base].ops->overlay)
+        base--;
+    erase();
+    for (i = base; i < ui->depth; i++) {
+        struct view *v = &ui->stack[i];
+        if (v->ops->update)
+            v->ops->update(v);
+        if (v->ops->draw)
+            v->ops->draw(v, stdscr);
+    }
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+/* F5: a fresh store with the same sources (queued records keep their
+ * source numbers), and no filter or search. */
+static void clear_calls(struct ui *ui)
+{
+    struct store_opts so = {ui->cfg->max_memory};
+
+    store_free(ui->store);
+    ui->store = store_new(&so);
+    loader_sources_register(ui->loader, ui->store);
+    filter_free(ui->filter);
+    ui->filter = NULL;
+    ui->search[0] = '\0';
+    ui->list_gen++;
+    while (ui->depth > 1)
+        view_pop(ui);
+    ui_notice(ui, "cleared");
+}
+
+static unsigned dispatch(struct ui *ui, int is_key, wint_t ch)
+{
+    struct view *top = &ui->stack[ui->depth - 1];
+    enum action a;
+    unsigned r = 0;
+
+    if (top->ops->on_char) {
+        r = top->ops->on_char(top, is_key, ch);
+        if (r & UI_HANDLED)
+            return r;
+    }
+    a = keymap_action(is_key, ch);
+    if (a == ACT_NONE)
+        return 0;
+    ui->notice[0] = '\0';
+    if (top->ops->on_action)
+        r = top->ops->on_action(top, a);
+    if (r & UI_HANDLED)
+        return r;
+    switch (a) {
+    case ACT_QUIT:
+        return UI_QUIT;
+    case ACT_BACK:
+        return ui->depth > 1 ? UI_POP | UI_REDRAW : UI_QUIT;
+    case ACT_HELP:
+        ui->push_arg.text.title = "Help";
+        ui->push_arg.text.kind = 0;
+        ui_push(ui, &view_text_ops);
+        return UI_REDRAW;
+    case ACT_SAVE:
+        ui->push_arg.text.title = "Save";
+        ui->push_arg.text.kind = 1;
+        ui_push(ui, &view_text_ops);
+        return UI_REDRAW;
+    case ACT_FILTER:
+        ui->push_arg.prompt = PROMPT_FILTER;
+        ui_push(ui, &view_prompt_ops);
+        return UI_REDRAW;
+    case ACT_PAUSE:
+        ui->paused = !ui->paused;
+        ui_notice(ui, "%s", ui->paused ? "paused: loading stopped" : "resumed");
+        return UI_REDRAW;
+    case ACT_CLEAR:
+        clear_calls(ui);
+        return UI_REDRAW | UI_REBUILD;
+    default:
+        return 0;
+    }
+}
+
+static bool want_color(const struct config *cfg)
+{
+    const char *nc = getenv("NO_COLOR");
+
+    if (cfg->no_color || (nc && nc[0]))
+        return false;
+    return has_colors();
+}
+
+int ui_run(const struct config *cfg)
+{
+    struct ui ui;
+    struct store_opts so;
+    struct strbuf warn;
+    struct diag d;
+    struct sigaction sa;
+    uint64_t seen_gen = ~0ull, seen_list = ~0ull;
+    struct timespec last_draw = {0, 0};
+    bool dirty = true, running = true, force = true, defer = false;
+    SCREEN *scr = NULL;
+    const char *cs;
+    int rc = 0;
+
+    memset(&ui, 0, sizeof(ui));
+    ui.cfg = cfg;
+    setlocale(LC_ALL, "");
+    cs = nl_langinfo(CODESET);
+    ui.utf8 = cs && strcmp(cs, "UTF-8") == 0;
+
+    /* Everything that can fail with a message goes before initscr. */
+    diag_clear(&d);
+    sb_init(&warn);
+    theme_init_default(&ui.theme);
+    if (cfg->theme && theme_select(&ui.theme, cfg->theme, &d, &warn) != 0) {
+        char msg[600];
+        diag_format(&d, msg, sizeof(msg));
+        fprintf(cfg->err, "sipdx: --theme: %s\n", msg);
+        sb_fini(&warn);
+        return 2;
+    }
+    if (warn.len)
+        fprintf(cfg->err, "sipdx: %s", warn.s);
+    sb_fini(&warn);
+    diag_clear(&d);
+    ui.kb = kb_new(cfg->lang, cfg->kb_dir, &d);
+    memset(&so, 0, sizeof(so));
+    so.max_memory = cfg->max_memory;
+    ui.store = store_new(&so);
+    ui.loader = loader_start(cfg->inputs, cfg->ninputs, ui.store, UI_QUEUE_CAP);
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    fatal_set_hook(restore_terminal);
+    scr = newterm(NULL, stdout, stdin);
+    if (!scr) {
+        fprintf(cfg->err, "sipdx: cannot start the console on this terminal (TERM=%s)\n",
+                getenv("TERM") ? getenv("TERM") : "");
+        rc = 2;
+        goto out;
+    }
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    if (want_color(cfg)) {
+        start_color();
+        use_default_colors();
+        ui.color = true;
+    }
+    palette_init(&ui);
+    {
+        const char *acsc = tigetstr("acsc");
+        ui.ascii = cfg->ascii || ((!acsc || acsc == (char *)-1) && !ui.utf8);
+    }
+    getmaxyx(stdscr, ui.rows, ui.cols);
+    ui.push_ops = &view_calls_ops;
+    do_push(&ui);
+    if (ui.depth == 0) {
+        rc = 2;
+        goto out_curses;
+    }
+    timeout(UI_TICK_MS);
+
+    while (running && !got_term) {
+        wint_t ch;
+        int r;
+        unsigned res;
+        struct loader_progress p;
+        struct timespec now;
+
+        if (!ui.paused)
+            loader_drain(ui.loader, ui.store, UI_DRAIN_MAX);
+        if (store_gen(ui.store) != seen_gen || ui.list_gen != seen_list)
+            dirty = true;
+        loader_progress(ui.loader, &p);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        /* While loading, redraw at most every 100 ms (progress moves). */
+        if (!p.done || p.queued) {
+            long ms = (now.tv_sec - last_draw.tv_sec) * 1000 +
+                      (now.tv_nsec - last_draw.tv_nsec) / 1000000;
+            if (ms >= UI_TICK_MS)
+                dirty = true;
+            else if (!force)
+                defer = true;
+        }
+        if (dirty && !defer) {
+            seen_gen = store_gen(ui.store);
+            seen_list = ui.list_gen;
+            draw_all(&ui);
+            last_draw = now;
+            dirty = false;
+            force = false;
+        }
+        defer = false;
+        /* Loading: short waits so the queue keeps moving; idle: 100 ms. */
+        timeout((!p.done || p.queued) && !ui.paused ? 10 : UI_TICK_MS);
+        r = get_wch(&ch);
+        if (r == ERR)
+            continue;
+        if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
+            getmaxyx(stdscr, ui.rows, ui.cols);
+            dirty = force = true;
+            continue;
+        }
+        res = dispatch(&ui, r == KEY_CODE_YES, ch);
+        if (res & UI_QUIT)
+            running = false;
+        if (res & UI_POP)
+            view_pop(&ui);
+        if (ui.push_ops)
+            do_push(&ui);
+        if (res & UI_REBUILD)
+            ui.list_gen++;
+        dirty = force = true;
+        if (ui.depth == 0)
+            running = false;
+    }
+
+out_curses:
+    while (ui.depth > 0)
+        view_pop(&ui);
+    endwin();
+    delscreen(scr);
+out:
+    loader_free(ui.loader); /* stops and joins the capture thread */
+    filter_free(ui.filter);
+    store_free(ui.store);
+    kb_free(ui.kb);
+    free(ui.push_ids);
+    return rc;
+}

@@ -1,0 +1,182 @@
+/*
+ * ui_int.h: what the console's files share (views, actions, drawing).
+ * UI thread only: nothing here may be touched by the capture thread.
+ */
+#ifndef SIPDX_UI_INT_H
+#define SIPDX_UI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "filter.h"
+#include "kb.h"
+#include "store.h"
+#include "theme.h"
+#include "ui.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------- actions */
+
+enum action {
+    ACT_NONE = 0,
+    ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END, ACT_LEFT, ACT_RIGHT,
+    ACT_ENTER,      /* Enter: open */
+    ACT_SELECT,     /* Space: mark/unmark */
+    ACT_BACK,       /* q, Esc: back (quit from the first screen) */
+    ACT_QUIT,       /* Q: quit from anywhere */
+    ACT_HELP,       /* F1, h */
+    ACT_SAVE,       /* F2, s */
+    ACT_SEARCH,     /* F3, / */
+    ACT_FILTER,     /* F7, f */
+    ACT_CLEAR,      /* F5: clear the call list */
+    ACT_PAUSE,      /* p */
+    ACT_SORT,       /* o: next sort column */
+    ACT_SORT_REV,   /* O: reverse sort order */
+    ACT_NEXT,       /* n: next failure (ladder) */
+    ACT_PREV,       /* N: previous failure (ladder) */
+    ACT_PANE,       /* t: toggle the message pane */
+    ACT__COUNT
+};
+
+/* Key -> action (keymap.c).  ACT_NONE when the key is not bound. */
+enum action keymap_action(int is_key, wint_t ch);
+/* "F7/f" for an action, for hints and help. */
+const char *keymap_keys(enum action a);
+const char *keymap_desc(enum action a);
+
+/* ---------------------------------------------------------------- views */
+
+enum {
+    UI_HANDLED = 1u << 0,
+    UI_REDRAW = 1u << 1,
+    UI_POP = 1u << 2,
+    UI_QUIT = 1u << 3,
+    UI_REBUILD = 1u << 4, /* lists depend on the filter/search/store: rebuild */
+};
+
+struct key_hint {
+    enum action act;
+    const char *label;
+};
+
+struct ui;
+struct view;
+
+struct view_ops {
+    const char *name;
+    bool overlay;                                         /* drawn over the view below */
+    int (*open)(struct view *v, const void *arg);         /* alloc v->state */
+    void (*close)(struct view *v);                        /* free it */
+    void (*update)(struct view *v);                       /* before draw: refresh caches */
+    void (*draw)(struct view *v, WINDOW *w);              /* reads state; mutates nothing */
+    unsigned (*on_action)(struct view *v, enum action a);
+    unsigned (*on_char)(struct view *v, int is_key, wint_t ch); /* text entry: all keys */
+    const struct key_hint *hints;
+};
+
+struct view {
+    const struct view_ops *ops;
+    struct ui *ui;
+    void *state; /* owned by the view */
+};
+
+extern const struct view_ops view_calls_ops;
+extern const struct view_ops view_flow_ops;
+extern const struct view_ops view_msg_ops;
+extern const struct view_ops view_prompt_ops;
+extern const struct view_ops view_text_ops;
+
+/* Argument of view_flow_ops: the calls to merge. */
+struct flow_arg {
+    const uint64_t *ids;
+    size_t n;
+};
+/* Argument of view_msg_ops: one message. */
+struct msg_arg {
+    uint64_t call_id;
+    uint32_t msg_index;
+};
+/* Argument of view_prompt_ops. */
+enum prompt_kind { PROMPT_FILTER, PROMPT_SEARCH };
+/* Argument of view_text_ops: a title and a static text. */
+struct text_arg {
+    const char *title;
+    int kind; /* 0: help, 1: "save: not yet" */
+};
+
+#define UI_MAX_VIEWS 8
+
+struct ui {
+    const struct config *cfg;          /* borrowed */
+    struct store *store;               /* owned */
+    struct kb *kb;                     /* owned, may be NULL */
+    struct loader *loader;             /* owned */
+    struct theme theme;
+    attr_t attr[ROLE__COUNT];          /* palette.c */
+    bool color, ascii, utf8;
+    int rows, cols;
+    struct view stack[UI_MAX_VIEWS];
+    int depth;
+    /* a push requested by a handler, done after it returns */
+    const struct view_ops *push_ops;
+    union {
+        struct flow_arg flow;
+        struct msg_arg msg;
+        enum prompt_kind prompt;
+        struct text_arg text;
+    } push_arg;
+    uint64_t *push_ids; /* owned storage behind push_arg.flow.ids */
+    bool paused;
+    struct filter *filter;    /* owned: active call filter, NULL = none */
+    char search[128];         /* call-list search text ("" = none) */
+    char notice[256];         /* one-line message in the status line */
+    uint64_t list_gen;        /* bumped when filter/search change */
+};
+
+/* Schedules a view push (after the current handler returns). */
+void ui_push(struct ui *ui, const struct view_ops *ops);
+/* Sets the status-line notice (printf-style). */
+void ui_notice(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* palette.c */
+void palette_init(struct ui *ui);
+static inline attr_t ui_attr(const struct ui *ui, enum theme_role r)
+{
+    return ui->attr[r];
+}
+
+/* draw.c: width-aware text on screen.  Text must already be escaped. */
+/* Draws s (UTF-8) at y,x within w cells; returns the cells used. */
+int draw_str(const struct ui *ui, WINDOW *win, int y, int x, int w, const char *s, attr_t a);
+/* Cells s takes on screen. */
+int draw_width(const struct ui *ui, const char *s);
+/* Fills w cells with spaces in attribute a. */
+void draw_fill(WINDOW *win, int y, int x, int w, attr_t a);
+void draw_hline(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t a);
+void draw_vline_ch(const struct ui *ui, WINDOW *win, int y, int x, attr_t a);
+/* The key-hint bar on the last row. */
+void draw_hints(const struct ui *ui, WINDOW *win, const struct key_hint *hints);
+/* The status line on row y: mode, counts, filter, notice. */
+void draw_status(const struct ui *ui, WINDOW *win, int y, const char *view_title);
+/* Appends bytes escaped for the terminal. */
+void draw_escape(struct strbuf *b, const char *s, size_t n);
+
+/* Syntax-coloured lines of a SIP message (view_msg.c, used by the ladder's
+ * pane too): draws msg text wrapped into the box, first line `skip`.
+ * Returns the total number of wrapped lines. */
+int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w,
+                  const char *text, size_t len, int skip);
+
+/* Call helpers shared by views. */
+attr_t call_state_attr(const struct ui *ui, const struct store_call *c);
+/* "487 Request Terminated" or kb short text; escaped into out. */
+void call_status_text(const struct ui *ui, const struct store_call *c, struct strbuf *out);
+bool call_is_failure_status(unsigned status);
+
+#endif

@@ -1,0 +1,613 @@
+/*
+ * view_calls: the first screen, one row per call (sngrep's call list).
+ * Columns: index, start, kind, from, to, src, dst, messages, state, final
+ * status (kb short meaning), duration.  Sortable, searchable (/), filtered
+ * (F7), Space marks calls, Enter opens the ladder.
+ * UI thread only.  Keeps call ids, never store pointers, across ticks.
+ */
+#include "ui_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum col {
+    COL_IDX, COL_START, COL_KIND, COL_FROM, COL_TO, COL_SRC, COL_DST, COL_MSGS, COL_STATE,
+    COL_STATUS, COL_DUR, COL__COUNT
+};
+
+static const struct {
+    const char *title;
+    int width; /* preferred width; FROM/TO/STATUS grow */
+    int prio;  /* lower = dropped last when the screen is narrow */
+} cols[COL__COUNT] = {
+    [COL_IDX] = {"Idx", 4, 0},      [COL_START] = {"Start", 12, 3},
+    [COL_KIND] = {"Method", 9, 1},  [COL_FROM] = {"From", 14, 0},
+    [COL_TO] = {"To", 14, 0},       [COL_SRC] = {"Source", 21, 5},
+    [COL_DST] = {"Destination", 21, 6}, [COL_MSGS] = {"Msgs", 4, 4},
+    [COL_STATE] = {"State", 10, 0}, [COL_STATUS] = {"Final", 22, 0},
+    [COL_DUR] = {"Duration", 8, 2},
+};
+
+struct row {
+    uint64_t id;
+    size_t pos; /* creation order (index column) */
+};
+
+struct filt_cache {
+    uint64_t id;
+    uint32_t nmsgs; /* messages checked */
+    bool match;
+};
+
+struct calls_state {
+    struct row *rows;      /* owned: visible rows, sorted */
+    size_t nrows, cap;
+    size_t cur, top;
+    uint64_t *marked;      /* owned: ids marked with Space */
+    size_t nmarked, mcap;
+    enum col sort;
+    bool rev;
+    uint64_t built_gen, built_list;
+    struct filt_cache *fc; /* owned: filter results by call id (ids increase) */
+    size_t nfc, fccap;
+    uint64_t fc_gen;       /* ui->list_gen fc was computed for */
+    uint64_t cur_id;       /* keeps the cursor on its call across rebuilds */
+};
+
+/* ---------------------------------------------------------------- cells */
+
+static void fmt_dur(int64_t ns, char *out, size_t n)
+{
+    int64_t s = ns / 1000000000;
+
+    if (ns <= 0)
+        snprintf(out, n, "-");
+    else if (s >= 3600)
+        snprintf(out, n, "%" PRId64 ":%02d:%02d", s / 3600, (int)(s / 60 % 60), (int)(s % 60));
+    else
+        snprintf(out, n, "%d:%02d", (int)(s / 60), (int)(s % 60));
+}
+
+static int64_t call_duration(const struct store_call *c)
+{
+    if (c->answer_ts && c->end_ts > c->answer_ts)
+        return c->end_ts - c->answer_ts;
+    if (c->answer_ts)
+        return c->last_ts - c->answer_ts;
+    return 0;
+}
+
+/* The cell text, escaped (out is reset). */
+static void cell(const struct ui *ui, const struct store_call *c, size_t pos, enum col k,
+                 struct strbuf *out)
+{
+    char buf[96];
+
+    sb_reset(out);
+    switch (k) {
+    case COL_IDX:
+        sb_printf(out, "%zu", pos + 1);
+        break;
+    case COL_START: {
+        char t[64];
+        fmt_time_utc(c->first_ts, t, sizeof(t));
+        /* "YYYY-MM-DD HH:MM:SS.uuuuuu" -> "HH:MM:SS.mmm" */
+        sb_append(out, strlen(t) >= 23 ? t + 11 : t, strlen(t) >= 23 ? 12 : strlen(t));
+        break;
+    }
+    case COL_KIND:
+        sb_puts(out, call_kind_name(c->kind));
+        break;
+    case COL_FROM:
+        draw_escape(out, c->from_user, strlen(c->from_user));
+        break;
+    case COL_TO:
+        draw_escape(out, c->to_user, strlen(c->to_user));
+        break;
+    case COL_SRC:
+    case COL_DST: {
+        const struct cap_addr *a = store_endpoint(ui->store, k == COL_SRC ? c->src_ep : c->dst_ep);
+        if (a) {
+            cap_addr_format(a, true, buf, sizeof(buf));
+            sb_puts(out, buf);
+        }
+        break;
+    }
+    case COL_MSGS:
+        sb_printf(out, "%u", c->nmsgs);
+        break;
+    case COL_STATE:
+        sb_puts(out, call_state_name(c->state));
+        break;
+    case COL_STATUS:
+        call_status_text(ui, c, out);
+        break;
+    case COL_DUR:
+        fmt_dur(call_duration(c), buf, sizeof(buf));
+        sb_puts(out, buf);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---------------------------------------------------------------- filter */
+
+static void addr_to_filter(const struct cap_addr *a, struct filter_addr *f)
+{
+    memset(f, 0, sizeof(*f));
+    if (!a)
+        return;
+    f->family = a->family;
+    memcpy(f->ip, a->ip, sizeof(f->ip));
+    f->port = a->port;
+}
+
+/* A call matches when one of its messages does. */
+static bool call_matches(const struct ui *ui, const struct store_call *c, uint32_t from,
+                         struct strbuf *tmp)
+{
+    uint32_t i;
+
+    for (i = from; i < c->nmsgs; i++) {
+        const struct store_msg *sm = &c->msgs[i];
+        struct filter_msg_meta meta;
+        struct filter_msg_subject ms;
+        struct filter_subject subj;
+        struct sip_msg m;
+        bool ok = false;
+
+        if (store_msg_bytes(ui->store, sm, tmp) != 0 || !tmp->s)
+            continue;
+        memset(&meta, 0, sizeof(meta));
+        meta.number = sm->frame;
+        meta.ts_ns = sm->ts_ns;
+        addr_to_filter(store_endpoint(ui->store, sm->src_ep), &meta.src);
+        addr_to_filter(store_endpoint(ui->store, sm->dst_ep), &meta.dst);
+        meta.transport = cap_transport_name(sm->transport);
+        meta.has_call = true;
+        meta.call_state = call_state_name(c->state);
+        meta.call_duration_ns = call_duration(c);
+        meta.call_failed = c->state == CALL_STATE_FAILED || c->state == CALL_STATE_REJECTED ||
+                           c->state == CALL_STATE_ERROR || c->state == CALL_STATE_BUSY;
+        if (sip_parse(tmp->s, tmp->len, &m) == 0) {
+            filter_subject_msg(&subj, &ms, &m, &meta);
+            ok = filter_match(ui->filter, &subj);
+        }
+        sip_msg_fini(&m);
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+static struct filt_cache *fc_find(struct calls_state *st, uint64_t id)
+{
+    size_t lo = 0, hi = st->nfc;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->fc[mid].id == id)
+            return &st->fc[mid];
+        if (st->fc[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (st->nfc && st->fc[st->nfc - 1].id > id)
+        return NULL; /* ids only grow: an older id missing from the cache */
+    if (st->nfc == st->fccap) {
+        st->fccap = st->fccap ? st->fccap * 2 : 256;
+        st->fc = xrealloc(st->fc, st->fccap * sizeof(*st->fc));
+    }
+    st->fc[st->nfc].id = id;
+    st->fc[st->nfc].nmsgs = 0;
+    st->fc[st->nfc].match = false;
+    return &st->fc[st->nfc++];
+}
+
+static bool filter_ok(const struct ui *ui, struct calls_state *st, const struct store_call *c,
+                      struct strbuf *tmp)
+{
+    struct filt_cache *e;
+
+    if (!ui->filter)
+        return true;
+    if (st->fc_gen != ui->list_gen) {
+        st->nfc = 0;
+        st->fc_gen = ui->list_gen;
+    }
+    e = fc_find(st, c->id);
+    if (!e)
+        return call_matches(ui, c, 0, tmp);
+    /* Call-level fields change as messages arrive: re-check a call that
+     * did not match; a match stays (messages are never removed). */
+    if (!e->match && e->nmsgs != c->nmsgs) {
+        e->match = call_matches(ui, c, 0, tmp);
+        e->nmsgs = c->nmsgs;
+    }
+    return e->match;
+}
+
+static bool search_ok(const struct ui *ui, const struct store_call *c, size_t pos,
+                      struct strbuf *tmp)
+{
+    size_t n = strlen(ui->search), i;
+    int k;
+
+    if (!n)
+        return true;
+    for (k = 0; k < COL__COUNT; k++) {
+        cell(ui, c, pos, (enum col)k, tmp);
+        for (i = 0; tmp->s && i + n <= tmp->len; i++) {
+            if (strncasecmp(tmp->s + i, ui->search, n) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- sort */
+
+struct sort_ctx {
+    const struct ui *ui;
+    enum col col;
+    bool rev;
+};
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+    return a < b ? -1 : a > b;
+}
+
+static int row_cmp(const struct sort_ctx *sc, const struct row *x, const struct row *y)
+{
+    const struct store_call *a = store_call_get(sc->ui->store, x->id);
+    const struct store_call *b = store_call_get(sc->ui->store, y->id);
+    int r = 0;
+
+    if (!a || !b)
+        return cmp_i64((int64_t)x->pos, (int64_t)y->pos);
+    switch (sc->col) {
+    case COL_START:
+        r = cmp_i64(a->first_ts, b->first_ts);
+        break;
+    case COL_KIND:
+        r = strcmp(call_kind_name(a->kind), call_kind_name(b->kind));
+        break;
+    case COL_FROM:
+        r = strcmp(a->from_user, b->from_user);
+        break;
+    case COL_TO:
+        r = strcmp(a->to_user, b->to_user);
+        break;
+    case COL_MSGS:
+        r = cmp_i64(a->nmsgs, b->nmsgs);
+        break;
+    case COL_STATE:
+        r = strcmp(call_state_name(a->state), call_state_name(b->state));
+        break;
+    case COL_STATUS:
+        r = cmp_i64(a->final_status, b->final_status);
+        break;
+    case COL_DUR:
+        r = cmp_i64(call_duration(a), call_duration(b));
+        break;
+    default:
+        break;
+    }
+    if (r == 0)
+        r = cmp_i64((int64_t)x->pos, (int64_t)y->pos);
+    return sc->rev ? -r : r;
+}
+
+/* Insertion-merge sort without a global context (qsort has no ctx arg). */
+static void sort_rows(const struct sort_ctx *sc, struct row *r, size_t n, struct row *tmp)
+{
+    size_t mid, i, j, k;
+
+    if (n < 2)
+        return;
+    mid = n / 2;
+    sort_rows(sc, r, mid, tmp);
+    sort_rows(sc, r + mid, n - mid, tmp);
+    for (i = 0, j = mid, k = 0; i < mid || j < n;) {
+        if (j >= n || (i < mid && row_cmp(sc, &r[i], &r[j]) <= 0))
+            tmp[k++] = r[i++];
+        else
+            tmp[k++] = r[j++];
+    }
+    memcpy(r, tmp, n * sizeof(*r));
+}
+
+static void rebuild(struct view *v)
+{
+    struct calls_state *st = v->state;
+    const struct ui *ui = v->ui;
+    size_t n = store_ncalls(ui->store), i;
+    struct strbuf tmp;
+    struct sort_ctx sc = {ui, st->sort, st->rev};
+    struct row *scratch;
+
+    if (st->nrows && st->cur < st->nrows)
+        st->cur_id = st->rows[st->cur].id;
+    if (n > st->cap) {
+        st->cap = n;
+        st->rows = xrealloc(st->rows, st->cap * sizeof(*st->rows));
+    }
+    sb_init(&tmp);
+    st->nrows = 0;
+    for (i = 0; i < n; i++) {
+        const struct store_call *c = store_call_at(ui->store, i);
+        if (!c || !filter_ok(ui, st, c, &tmp) || !search_ok(ui, c, i, &tmp))
+            continue;
+        st->rows[st->nrows].id = c->id;
+        st->rows[st->nrows].pos = i;
+        st->nrows++;
+    }
+    sb_fini(&tmp);
+    if (st->sort != COL_IDX || st->rev) {
+        scratch = xmalloc((st->nrows ? st->nrows : 1) * sizeof(*scratch));
+        sort_rows(&sc, st->rows, st->nrows, scratch);
+        free(scratch);
+    }
+    st->cur = 0;
+    for (i = 0; i < st->nrows; i++) {
+        if (st->rows[i].id == st->cur_id) {
+            st->cur = i;
+            break;
+        }
+    }
+    st->built_gen = store_gen(ui->store);
+    st->built_list = ui->list_gen;
+}
+
+/* ---------------------------------------------------------------- view */
+
+static bool is_marked(const struct calls_state *st, uint64_t id)
+{
+    size_t i;
+
+    for (i = 0; i < st->nmarked; i++)
+        if (st->marked[i] == id)
+            return true;
+    return false;
+}
+
+static int calls_open(struct view *v, const void *arg)
+{
+    (void)arg;
+    v->state = xcalloc(1, sizeof(struct calls_state));
+    ((struct calls_state *)v->state)->built_gen = ~0ull;
+    return 0;
+}
+
+static void calls_close(struct view *v)
+{
+    struct calls_state *st = v->state;
+
+    free(st->rows);
+    free(st->marked);
+    free(st->fc);
+    free(st);
+}
+
+static void calls_update(struct view *v)
+{
+    struct calls_state *st = v->state;
+
+    size_t list_h = v->ui->rows > 4 ? (size_t)v->ui->rows - 4 : 1;
+
+    if (st->built_gen != store_gen(v->ui->store) || st->built_list != v->ui->list_gen)
+        rebuild(v);
+    /* keep the cursor visible */
+    if (st->cur < st->top)
+        st->top = st->cur;
+    if (st->cur >= st->top + list_h)
+        st->top = st->cur - list_h + 1;
+}
+
+/* Which columns fit and how wide each is. */
+static void layout_cols(int width, int *w)
+{
+    int used = 0, k, prio, spare, grow[3] = {COL_FROM, COL_TO, COL_STATUS};
+
+    for (k = 0; k < COL__COUNT; k++)
+        w[k] = cols[k].width;
+    for (k = 0; k < COL__COUNT; k++)
+        used += w[k] + 1;
+    for (prio = 6; prio > 0 && used > width; prio--) {
+        for (k = 0; k < COL__COUNT; k++) {
+            if (cols[k].prio == prio && w[k] && used > width) {
+                used -= w[k] + 1;
+                w[k] = 0;
+            }
+        }
+    }
+    /* Still too wide: shrink the flexible columns down to 8. */
+    while (used > width && (w[COL_FROM] > 8 || w[COL_TO] > 8 || w[COL_STATUS] > 10)) {
+        for (k = 0; k < 3 && used > width; k++) {
+            if (w[grow[k]] > 8) {
+                w[grow[k]]--;
+                used--;
+            }
+        }
+    }
+    spare = width - used;
+    for (k = 0; spare > 0; k = (k + 1) % 3, spare--)
+        w[grow[k]]++;
+}
+
+static void calls_draw(struct view *v, WINDOW *win)
+{
+    struct calls_state *st = v->state;
+    const struct ui *ui = v->ui;
+    int rows = getmaxy(win), width = getmaxx(win);
+    int w[COL__COUNT], k, x, y, list_h = rows - 3;
+    struct strbuf b;
+    size_t i;
+    char title[160];
+
+    layout_cols(width - 2, w);
+    sb_init(&b);
+    /* row 0: title */
+    draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
+    snprintf(title, sizeof(title), " sipdx %s - calls%s", SIPDX_VERSION,
+             st->nmarked ? "" : "");
+    draw_str(ui, win, 0, 0, width, title, ui_attr(ui, ROLE_TITLE));
+    if (st->nmarked) {
+        snprintf(title, sizeof(title), "%zu marked ", st->nmarked);
+        draw_str(ui, win, 0, width - (int)strlen(title), (int)strlen(title), title,
+                 ui_attr(ui, ROLE_TITLE));
+    }
+    /* row 1: column headers */
+    draw_fill(win, 1, 0, width, ui_attr(ui, ROLE_LIST_HEADER));
+    for (k = 0, x = 2; k < COL__COUNT; k++) {
+        if (!w[k])
+            continue;
+        snprintf(title, sizeof(title), "%s%s", cols[k].title,
+                 (enum col)k == st->sort ? (st->rev ? "v" : "^") : "");
+        draw_str(ui, win, 1, x, w[k], title, ui_attr(ui, ROLE_LIST_HEADER));
+        x += w[k] + 1;
+    }
+    if (list_h < 1)
+        list_h = 1;
+    for (i = st->top, y = 2; i < st->nrows && y < 2 + list_h; i++, y++) {
+        const struct store_call *c = store_call_get(ui->store, st->rows[i].id);
+        bool sel = i == st->cur, mk;
+        attr_t a;
+
+        if (!c)
+            continue;
+        mk = is_marked(st, c->id);
+        a = sel ? ui_attr(ui, ROLE_SEL) : call_state_attr(ui, c);
+        if (sel)
+            draw_fill(win, y, 0, width, a);
+        draw_str(ui, win, y, 0, 2, mk ? "* " : "  ", sel ? a : ui_attr(ui, ROLE_MARK));
+        for (k = 0, x = 2; k < COL__COUNT; k++) {
+            if (!w[k])
+                continue;
+            cell(ui, c, st->rows[i].pos, (enum col)k, &b);
+            draw_str(ui, win, y, x, w[k], b.s ? b.s : "", a);
+            x += w[k] + 1;
+        }
+    }
+    if (st->nrows == 0)
+        draw_str(ui, win, 3, 2, width - 4,
+                 ui->filter || ui->search[0] ? "no call matches the filter/search"
+                                             : "no calls yet",
+                 ui_attr(ui, ROLE_DEFAULT));
+    sb_fini(&b);
+    draw_status(ui, win, rows - 2, "Calls");
+    draw_hints(ui, win, v->ops->hints);
+}
+
+static void mark_toggle(struct calls_state *st, uint64_t id)
+{
+    size_t i;
+
+    for (i = 0; i < st->nmarked; i++) {
+        if (st->marked[i] == id) {
+            st->marked[i] = st->marked[--st->nmarked];
+            return;
+        }
+    }
+    if (st->nmarked == st->mcap) {
+        st->mcap = st->mcap ? st->mcap * 2 : 16;
+        st->marked = xrealloc(st->marked, st->mcap * sizeof(*st->marked));
+    }
+    st->marked[st->nmarked++] = id;
+}
+
+static unsigned calls_action(struct view *v, enum action a)
+{
+    struct calls_state *st = v->state;
+    struct ui *ui = v->ui;
+    size_t page = ui->rows > 6 ? (size_t)ui->rows - 4 : 1;
+
+    switch (a) {
+    case ACT_UP:
+        if (st->cur > 0)
+            st->cur--;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_DOWN:
+        if (st->cur + 1 < st->nrows)
+            st->cur++;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_PGUP:
+        st->cur = st->cur > page ? st->cur - page : 0;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_PGDN:
+        st->cur = st->cur + page < st->nrows ? st->cur + page : (st->nrows ? st->nrows - 1 : 0);
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_HOME:
+        st->cur = 0;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_END:
+        st->cur = st->nrows ? st->nrows - 1 : 0;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_SELECT:
+        if (st->cur < st->nrows) {
+            mark_toggle(st, st->rows[st->cur].id);
+            if (st->cur + 1 < st->nrows)
+                st->cur++;
+        }
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_ENTER: {
+        size_t n = st->nmarked ? st->nmarked : (st->cur < st->nrows ? 1 : 0);
+        if (!n)
+            return UI_HANDLED;
+        free(ui->push_ids);
+        ui->push_ids = xmalloc(n * sizeof(*ui->push_ids));
+        if (st->nmarked)
+            memcpy(ui->push_ids, st->marked, n * sizeof(*ui->push_ids));
+        else
+            ui->push_ids[0] = st->rows[st->cur].id;
+        ui->push_arg.flow.ids = ui->push_ids;
+        ui->push_arg.flow.n = n;
+        ui_push(ui, &view_flow_ops);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    case ACT_SEARCH:
+        ui->push_arg.prompt = PROMPT_SEARCH;
+        ui_push(ui, &view_prompt_ops);
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_SORT:
+        do {
+            st->sort = (enum col)((st->sort + 1) % COL__COUNT);
+        } while (st->sort == COL_SRC || st->sort == COL_DST);
+        ui_notice(ui, "sorted by %s", cols[st->sort].title);
+        st->built_gen = ~0ull;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_SORT_REV:
+        st->rev = !st->rev;
+        st->built_gen = ~0ull;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_CLEAR:
+        st->nmarked = 0;
+        st->nrows = st->cur = st->top = 0;
+        st->nfc = 0;
+        return 0; /* ui.c clears the store */
+    default:
+        return 0;
+    }
+}
+
+static const struct key_hint calls_hints[] = {
+    {ACT_BACK, "Quit"},    {ACT_HELP, "Help"},   {ACT_ENTER, "Flow"}, {ACT_SELECT, "Mark"},
+    {ACT_SEARCH, "Search"}, {ACT_FILTER, "Filter"}, {ACT_SORT, "Sort"}, {ACT_CLEAR, "Clear"},
+    {ACT_PAUSE, "Pause"},  {ACT_SAVE, "Save"},   {ACT_NONE, NULL},
+};
+
+const struct view_ops view_calls_ops = {
+    .name = "calls",
+    .open = calls_open,
+    .close = calls_close,
+    .update = calls_update,
+    .draw = calls_draw,
+    .on_action = calls_action,
+    .hints = calls_hints,
+};

@@ -1,0 +1,447 @@
+/*
+ * view_flow: the ladder of one call or of several merged calls: one column
+ * per endpoint, one arrow per message (method or status, time delta,
+ * retransmissions, SDP summary), failures in the failure colour with the kb
+ * short note beside them, and a bottom pane with the selected message.
+ * UI thread only.  Rows hold (call id, message index), never pointers; the
+ * per-row labels are computed in update(), before drawing.
+ */
+#include "ui_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EPS 12
+
+struct frow {
+    uint64_t call;
+    uint32_t idx;
+    int64_t ts;
+    uint64_t frame;
+    char *label; /* owned, escaped: "INVITE (SDP PCMU 10.0.0.1:4000)" */
+    char *note;  /* owned, escaped: kb short for failures, or NULL */
+    bool failure, request, resent, sdp;
+    uint32_t src_ep, dst_ep;
+};
+
+struct flow_state {
+    uint64_t *ids; /* owned: the merged calls */
+    size_t nids;
+    struct frow *rows; /* owned */
+    size_t nrows;
+    uint32_t eps[MAX_EPS];
+    size_t neps;
+    size_t cur, top;
+    int pane_scroll;
+    bool pane;         /* message pane shown */
+    uint64_t built_gen;
+    struct strbuf msg; /* bytes of the current message */
+    size_t msg_for;    /* row the bytes belong to (+1; 0 = none) */
+};
+
+static int frow_cmp(const void *a, const void *b)
+{
+    const struct frow *x = a, *y = b;
+
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
+    if (x->frame != y->frame)
+        return x->frame < y->frame ? -1 : 1;
+    return 0;
+}
+
+static size_t ep_index(struct flow_state *st, uint32_t ep)
+{
+    size_t i;
+
+    for (i = 0; i < st->neps; i++)
+        if (st->eps[i] == ep)
+            return i;
+    if (st->neps >= MAX_EPS)
+        return st->neps - 1;
+    st->eps[st->neps++] = ep;
+    return st->neps - 1;
+}
+
+static void free_rows(struct flow_state *st)
+{
+    size_t i;
+
+    for (i = 0; i < st->nrows; i++) {
+        free(st->rows[i].label);
+        free(st->rows[i].note);
+    }
+    free(st->rows);
+    st->rows = NULL;
+    st->nrows = 0;
+}
+
+static void make_label(const struct ui *ui, const struct store_msg *sm, struct frow *r,
+                       struct strbuf *tmp)
+{
+    struct strbuf lab;
+    struct sip_msg m;
+
+    sb_init(&lab);
+    if (store_msg_bytes(ui->store, sm, tmp) != 0 || !tmp->s ||
+        sip_parse(tmp->s, tmp->len, &m) != 0) {
+        if (tmp->s)
+            sip_msg_fini(&m);
+        r->label = xstrdup("(unreadable)");
+        sb_fini(&lab);
+        return;
+    }
+    if (m.is_request) {
+        draw_escape(&lab, m.buf + m.method_str.off, m.method_str.len);
+    } else {
+        sb_printf(&lab, "%u ", m.status);
+        draw_escape(&lab, m.buf + m.reason.off, m.reason.len);
+        if (call_is_failure_status(m.status) || m.status == 487) {
+            const struct kb_entry *e =
+                ui->kb ? kb_lookup_response(ui->kb, m.status, m.buf + m.reason.off, m.reason.len)
+                       : NULL;
+            if (e && e->short_text[0]) {
+                struct strbuf n;
+                sb_init(&n);
+                draw_escape(&n, e->short_text, strlen(e->short_text));
+                r->note = n.s;
+            }
+        }
+    }
+    if (sm->flags & STORE_MSG_SDP) {
+        struct sdp sdp;
+
+        if (sdp_parse(&m, m.body, &sdp) == 0 && sdp.nmedia > 0) {
+            const struct sdp_media *md = &sdp.media[0];
+            struct sip_str c = SIP_STR_PRESENT(md->conn) ? md->conn : sdp.conn;
+
+            sb_puts(&lab, " (SDP ");
+            if (md->nmaps > 0)
+                draw_escape(&lab, m.buf + md->maps[0].encoding.off, md->maps[0].encoding.len);
+            else if (md->npts > 0 && sdp_static_pt_name(md->pts[0]))
+                sb_puts(&lab, sdp_static_pt_name(md->pts[0]));
+            if (SIP_STR_PRESENT(c)) {
+                sb_putc(&lab, ' ');
+                draw_escape(&lab, m.buf + c.off, c.len);
+                sb_printf(&lab, ":%u", md->port);
+            }
+            sb_putc(&lab, ')');
+        }
+        sdp_fini(&sdp);
+    }
+    sip_msg_fini(&m);
+    r->label = lab.s ? lab.s : xstrdup("");
+}
+
+static void rebuild(struct view *v)
+{
+    struct flow_state *st = v->state;
+    const struct ui *ui = v->ui;
+    struct strbuf tmp;
+    size_t i, n = 0, k;
+    uint32_t j;
+
+    free_rows(st);
+    st->neps = 0;
+    for (i = 0; i < st->nids; i++) {
+        const struct store_call *c = store_call_get(ui->store, st->ids[i]);
+        if (c)
+            n += c->nmsgs;
+    }
+    st->rows = xcalloc(n ? n : 1, sizeof(*st->rows));
+    sb_init(&tmp);
+    for (i = 0; i < st->nids; i++) {
+        const struct store_call *c = store_call_get(ui->store, st->ids[i]);
+        for (j = 0; c && j < c->nmsgs; j++) {
+            const struct store_msg *sm = &c->msgs[j];
+            struct frow *r = &st->rows[st->nrows++];
+
+            r->call = c->id;
+            r->idx = j;
+            r->ts = sm->ts_ns;
+            r->frame = sm->frame;
+            r->request = sm->flags & STORE_MSG_REQUEST;
+            r->resent = sm->flags & STORE_MSG_RESENT;
+            r->sdp = sm->flags & STORE_MSG_SDP;
+            r->failure = !r->request && call_is_failure_status(sm->status);
+            r->src_ep = sm->src_ep;
+            r->dst_ep = sm->dst_ep;
+            make_label(ui, sm, r, &tmp);
+        }
+    }
+    sb_fini(&tmp);
+    qsort(st->rows, st->nrows, sizeof(*st->rows), frow_cmp);
+    for (k = 0; k < st->nrows; k++) {
+        ep_index(st, st->rows[k].src_ep);
+        ep_index(st, st->rows[k].dst_ep);
+    }
+    if (st->cur >= st->nrows)
+        st->cur = st->nrows ? st->nrows - 1 : 0;
+    st->built_gen = store_gen(ui->store);
+    st->msg_for = 0;
+}
+
+static int flow_open(struct view *v, const void *arg)
+{
+    const struct flow_arg *fa = arg;
+    struct flow_state *st = xcalloc(1, sizeof(*st));
+
+    st->nids = fa->n;
+    st->ids = xmalloc((fa->n ? fa->n : 1) * sizeof(*st->ids));
+    memcpy(st->ids, fa->ids, fa->n * sizeof(*st->ids));
+    st->pane = true;
+    st->built_gen = ~0ull;
+    sb_init(&st->msg);
+    v->state = st;
+    return 0;
+}
+
+static void flow_close(struct view *v)
+{
+    struct flow_state *st = v->state;
+
+    free_rows(st);
+    free(st->ids);
+    sb_fini(&st->msg);
+    free(st);
+}
+
+static int ladder_height(const struct ui *ui, bool pane)
+{
+    int avail = ui->rows - 4; /* title, endpoints, status, hints */
+
+    if (!pane)
+        return avail > 1 ? avail : 1;
+    avail = avail * 55 / 100;
+    return avail > 3 ? avail : 3;
+}
+
+static void flow_update(struct view *v)
+{
+    struct flow_state *st = v->state;
+    const struct ui *ui = v->ui;
+    size_t h = (size_t)ladder_height(ui, st->pane);
+
+    if (st->built_gen != store_gen(ui->store))
+        rebuild(v);
+    if (st->cur < st->top)
+        st->top = st->cur;
+    if (st->cur >= st->top + h)
+        st->top = st->cur - h + 1;
+    if (st->nrows && st->msg_for != st->cur + 1) {
+        const struct frow *r = &st->rows[st->cur];
+        const struct store_call *c = store_call_get(ui->store, r->call);
+
+        sb_reset(&st->msg);
+        if (!c || r->idx >= c->nmsgs || store_msg_bytes(ui->store, &c->msgs[r->idx], &st->msg))
+            sb_puts(&st->msg, "(message bytes could not be read)");
+        st->msg_for = st->cur + 1;
+        st->pane_scroll = 0;
+    }
+}
+
+static void fmt_delta(int64_t ns, char *out, size_t n)
+{
+    if (ns < 0)
+        ns = 0;
+    snprintf(out, n, "+%" PRId64 ".%03ds", ns / 1000000000, (int)(ns / 1000000 % 1000));
+}
+
+static void flow_draw(struct view *v, WINDOW *win)
+{
+    struct flow_state *st = v->state;
+    const struct ui *ui = v->ui;
+    int rows = getmaxy(win), width = getmaxx(win);
+    int left = 10, note_w, lane_w, h = ladder_height(ui, st->pane), y, x[MAX_EPS];
+    char buf[128];
+    size_t i, e;
+    struct strbuf b;
+
+    sb_init(&b);
+    draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
+    {
+        const struct store_call *c = st->nids ? store_call_get(ui->store, st->ids[0]) : NULL;
+        sb_printf(&b, " Call flow");
+        if (st->nids > 1)
+            sb_printf(&b, " (%zu calls merged)", st->nids);
+        if (c) {
+            sb_puts(&b, " - Call-ID: ");
+            draw_escape(&b, c->call_id, c->call_id_len);
+        }
+        draw_str(ui, win, 0, 0, width, b.s, ui_attr(ui, ROLE_TITLE));
+    }
+    note_w = width >= 100 ? 26 : (width >= 70 ? 18 : 0);
+    lane_w = st->neps > 1 ? (width - left - note_w - 2) / (int)(st->neps - 1) : 20;
+    if (lane_w < 8)
+        lane_w = 8;
+    if (lane_w > 40)
+        lane_w = 40;
+    for (e = 0; e < st->neps; e++) {
+        const struct cap_addr *a = store_endpoint(ui->store, st->eps[e]);
+        int w = lane_w > 22 ? 22 : lane_w - 1;
+        x[e] = left + (int)e * lane_w;
+        buf[0] = '\0';
+        if (a)
+            cap_addr_format(a, true, buf, sizeof(buf));
+        if (x[e] < width) {
+            int bw = draw_width(ui, buf);
+            int bx = x[e] - (bw < w ? bw : w) / 2;
+            draw_str(ui, win, 1, bx < 0 ? 0 : bx, w, buf, ui_attr(ui, ROLE_FLOW_ENDPOINT));
+        }
+    }
+    for (i = st->top, y = 2; i < st->nrows && y < 2 + h; i++, y++) {
+        const struct frow *r = &st->rows[i];
+        size_t s = ep_index(st, r->src_ep), d = ep_index(st, r->dst_ep);
+        int xa = x[s], xb = x[d], lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
+        attr_t a = r->failure   ? ui_attr(ui, ROLE_FLOW_FAILURE)
+                   : r->resent  ? ui_attr(ui, ROLE_FLOW_RETRANS)
+                   : r->request ? ui_attr(ui, ROLE_FLOW_REQUEST)
+                                : ui_attr(ui, ROLE_FLOW_RESPONSE);
+        bool sel = i == st->cur;
+        int lw, lx;
+
+        fmt_delta(i ? r->ts - st->rows[i - 1].ts : 0, buf, sizeof(buf));
+        draw_str(ui, win, y, 0, left - 1, buf, ui_attr(ui, ROLE_FLOW_TIME));
+        for (e = 0; e < st->neps; e++)
+            if (x[e] < width)
+                draw_vline_ch(ui, win, y, x[e], ui_attr(ui, ROLE_FLOW_LINE));
+        if (sel)
+            a = ui_attr(ui, ROLE_SEL);
+        if (hi > lo) {
+            draw_hline(ui, win, y, lo + 1, hi - lo - 1, a);
+            if (xb > xa)
+                mvwaddch(win, y, hi - 1, '>' | a);
+            else
+                mvwaddch(win, y, lo + 1, '<' | a);
+        }
+        sb_reset(&b);
+        if (r->resent)
+            sb_puts(&b, "[resent] ");
+        sb_puts(&b, r->label);
+        lw = draw_width(ui, b.s);
+        if (hi - lo - 4 > 0 && lw > hi - lo - 4)
+            lw = hi - lo - 4;
+        lx = lo + (hi - lo - lw) / 2;
+        if (hi - lo < 6) { /* same endpoint or too narrow: label to the right */
+            lx = hi + 2;
+            lw = width - lx - note_w;
+        }
+        draw_str(ui, win, y, lx, lw, b.s, a);
+        if (r->note && note_w) {
+            sb_reset(&b);
+            sb_puts(&b, "<- ");
+            sb_puts(&b, r->note);
+            draw_str(ui, win, y, width - note_w, note_w, b.s, ui_attr(ui, ROLE_KB_HINT));
+        }
+    }
+    if (st->pane) {
+        int py = 2 + h;
+        draw_hline(ui, win, py, 0, width, ui_attr(ui, ROLE_FLOW_LINE));
+        if (st->nrows) {
+            const struct frow *r = &st->rows[st->cur];
+            const struct store_call *c = store_call_get(ui->store, r->call);
+            const struct cap_addr *sa = c ? store_endpoint(ui->store, r->src_ep) : NULL;
+            const struct cap_addr *da = c ? store_endpoint(ui->store, r->dst_ep) : NULL;
+            char s1[64] = "", s2[64] = "", t[64];
+
+            if (sa)
+                cap_addr_format(sa, true, s1, sizeof(s1));
+            if (da)
+                cap_addr_format(da, true, s2, sizeof(s2));
+            fmt_time_utc(r->ts, t, sizeof(t));
+            snprintf(buf, sizeof(buf), " %s  %s -> %s  frame %" PRIu64 " ", t, s1, s2,
+                     r->frame);
+            draw_str(ui, win, py, 2, width - 4, buf, ui_attr(ui, ROLE_FLOW_ENDPOINT));
+        }
+        draw_sip_text(ui, win, py + 1, 1, rows - 2 - py - 1, width - 2, st->msg.s ? st->msg.s : "",
+                      st->msg.len, st->pane_scroll);
+    }
+    sb_fini(&b);
+    draw_status(ui, win, rows - 2, "Flow");
+    draw_hints(ui, win, v->ops->hints);
+}
+
+static unsigned flow_action(struct view *v, enum action a)
+{
+    struct flow_state *st = v->state;
+    struct ui *ui = v->ui;
+    size_t page = (size_t)ladder_height(ui, st->pane), i;
+
+    switch (a) {
+    case ACT_UP:
+        if (st->cur > 0)
+            st->cur--;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_DOWN:
+        if (st->cur + 1 < st->nrows)
+            st->cur++;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_PGUP:
+        st->cur = st->cur > page ? st->cur - page : 0;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_PGDN:
+        st->cur = st->cur + page < st->nrows ? st->cur + page : (st->nrows ? st->nrows - 1 : 0);
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_HOME:
+        st->cur = 0;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_END:
+        st->cur = st->nrows ? st->nrows - 1 : 0;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_RIGHT:
+        st->pane_scroll++;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_LEFT:
+        if (st->pane_scroll > 0)
+            st->pane_scroll--;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_PANE:
+        st->pane = !st->pane;
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_NEXT:
+        for (i = st->cur + 1; i < st->nrows; i++) {
+            if (st->rows[i].failure) {
+                st->cur = i;
+                return UI_HANDLED | UI_REDRAW;
+            }
+        }
+        ui_notice(ui, "no failure below");
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_PREV:
+        for (i = st->cur; i-- > 0;) {
+            if (st->rows[i].failure) {
+                st->cur = i;
+                return UI_HANDLED | UI_REDRAW;
+            }
+        }
+        ui_notice(ui, "no failure above");
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_ENTER:
+        if (st->nrows) {
+            ui->push_arg.msg.call_id = st->rows[st->cur].call;
+            ui->push_arg.msg.msg_index = st->rows[st->cur].idx;
+            ui_push(ui, &view_msg_ops);
+        }
+        return UI_HANDLED | UI_REDRAW;
+    default:
+        return 0;
+    }
+}
+
+static const struct key_hint flow_hints[] = {
+    {ACT_BACK, "Back"},      {ACT_ENTER, "Message"}, {ACT_NEXT, "Next fail"},
+    {ACT_PREV, "Prev fail"}, {ACT_PANE, "Pane"},     {ACT_RIGHT, "Scroll msg"},
+    {ACT_HELP, "Help"},      {ACT_NONE, NULL},
+};
+
+const struct view_ops view_flow_ops = {
+    .name = "flow",
+    .open = flow_open,
+    .close = flow_close,
+    .update = flow_update,
+    .draw = flow_draw,
+    .on_action = flow_action,
+    .hints = flow_hints,
+};
