@@ -174,8 +174,7 @@ void sb_append_escaped(struct strbuf *b, const char *s, size_t n)
     }
     if (run)
         sb_append(b, (const char *)p + i - run, run);
-    if (!b->s)
-        sb_append(b, "", 0);
+    sb_append(b, "", 0); /* terminate even when n == 0 (sb_grow above allocated) */
 }
 
 void sb_append_json(struct strbuf *b, const char *s, size_t n)

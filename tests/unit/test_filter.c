@@ -606,6 +606,9 @@ static void bad_expressions_name_the_column(void **state)
     bad("src = 10.0.0.0/33", 15, "bad prefix length");
     bad("src = fd00::/129", 13, "bad prefix length");
     bad("addr = 300.1.1.1", 8, "bad address '300.1.1.1'");
+    /* Found by fuzz_filter: an empty address before '/' made the message
+     * read past an unterminated strbuf (fixed in sb_append_escaped). */
+    bad("addr = \"/8\"", 8, "bad address ''");
     bad("(sip.msg.status = 200", 22, "expected ')' to close '(' at col 1");
     bad("sip.msg.status = 200)", 21, "unbalanced ')'");
     bad("sip.msg.status = abc", 18, "expected a number");
