@@ -121,9 +121,9 @@ const char *sip_problem_str(unsigned flags);
 #define SIP_INLINE_HDRS 32
 
 struct sip_msg {
-    const char *buf;        /* borrowed */
+    const char *buf;        /* borrowed; the start line (input + skipped) */
     size_t len;             /* bytes of this message (headers + body) */
-    size_t skipped;         /* junk bytes skipped before the start line */
+    size_t skipped;         /* bytes skipped before the start line (CRLF, junk) */
     bool is_request;
     enum sip_method method; /* requests */
     struct sip_str method_str;
@@ -150,10 +150,11 @@ struct sip_msg {
 
 /* Parses one SIP message at buf.  Stream framing is the caller's: on a
  * datagram the message ends at Content-Length (or at the end of the bytes
- * when it is absent).  m->len tells how many bytes it used, so a datagram
+ * when it is absent).  The message is input[skipped, skipped + len), so a datagram
  * that carries several messages can be walked.  Returns 0 when the bytes
  * are SIP (possibly malformed, see m->problems), -1 when they are not SIP at
- * all (no start line found).  Call sip_msg_fini() after either result. */
+ * all (no start line found).  Call sip_msg_fini() after either result.
+ * Do not copy a parsed struct sip_msg by value: hdrs may point into it. */
 int sip_parse(const char *buf, size_t len, struct sip_msg *m);
 void sip_msg_fini(struct sip_msg *m);
 
@@ -174,7 +175,10 @@ static inline const char *sip_str_ptr(const struct sip_msg *m, struct sip_str s)
 
 /* Iterates values of a header, splitting comma-joined values (Via, Contact,
  * Route...) and walking repeated headers.  *state starts at 0; returns false
- * when there are no more.  Commas inside quotes and <...> do not split. */
+ * when there are no more.  Commas inside quotes and <...> do not split; headers
+ * whose commas are not list separators (From, To, Call-ID, CSeq, the auth
+ * headers, User-Agent, Server, Subject, Date-like and unknown headers) come
+ * back whole.  Walking n values costs O(n log n). */
 bool sip_hdr_values(const struct sip_msg *m, enum sip_hdr_id id, size_t *state,
                     struct sip_str *out);
 /* Same for any header by name (case-insensitive, compact forms resolved). */

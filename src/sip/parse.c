@@ -479,10 +479,20 @@ static bool hdr_is_list(enum sip_hdr_id id)
 static bool values_iter(const struct sip_msg *m, enum sip_hdr_id id, const char *name,
                         size_t namelen, size_t *state, struct sip_str *out)
 {
-    size_t resume = *state ? *state - 1 : 0, i;
+    size_t resume = *state ? *state - 1 : 0, i = 0, hi = m->nhdrs;
     bool split = hdr_is_list(id);
 
-    for (i = 0; i < m->nhdrs; i++) {
+    /* Binary search for the first header whose value ends at or after R,
+     * so walking a list of n values costs O(n log n), not O(n^2). */
+    while (i < hi) {
+        size_t mid = i + (hi - i) / 2;
+
+        if ((size_t)m->hdrs[mid].value.off + m->hdrs[mid].value.len < resume)
+            i = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; i < m->nhdrs; i++) {
         const struct sip_hdr *h = &m->hdrs[i];
         size_t vb = h->value.off, ve = (size_t)h->value.off + h->value.len;
 
