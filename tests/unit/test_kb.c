@@ -183,6 +183,8 @@ static void every_vendor_variant_resolves_to_its_own_entry(void **state)
             assert_non_null(e);
             if (!e->pattern || e->code != variants[i].code)
                 fail_msg("%d %s: got the plain entry", variants[i].code, variants[i].reason);
+            if (strcmp(e->lang, langs[l]) != 0)
+                fail_msg("%d %s: no %s entry", variants[i].code, variants[i].reason, langs[l]);
             seen[i] = e;
             for (j = 0; j < i; j++)
                 if (seen[j] == e)
