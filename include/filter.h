@@ -21,6 +21,17 @@
  * (so it is false when the field is absent, as Asterisk's "!=" on a response's
  * method is).  Write "not f == x" to also accept absent fields.
  *
+ * Literals: "..." (C escapes) or '...' (raw) or a bare word (Asterisk's CLI
+ * strips quotes, so "method = INVITE" works).  Addresses: 10.0.0.1 (any
+ * port), 10.0.0.1:5060, [::1]:5060 (quoted), 10.0.0.0/8, fd00::/8; "addr"
+ * is source or destination.  Times: epoch seconds or "YYYY-MM-DD HH:MM[:SS]"
+ * (local time, "Z"/" UTC" suffix for UTC); a literal without a fraction
+ * compares whole seconds (Asterisk compares tv_sec), one with a fraction
+ * compares exactly.  Durations (call.duration): seconds, "500ms", "2m",
+ * compared exactly.  "~"/"matches" are caseless PCRE2, "like" is
+ * case-sensitive PCRE2 (Asterisk: unanchored POSIX ERE), "contains" is a
+ * case-sensitive substring, "==" is exact.  Sets: in {a, b, 100..199}.
+ *
  * Pure code, no curses, no threads.  A compiled filter is immutable except
  * for per-regex match scratch: evaluate one filter from one thread at a time
  * (compile a second one for another thread).
@@ -39,22 +50,22 @@ struct sip_msg;
  * port = src.port or dst.port) are split by the evaluator: a subject is
  * never asked for FILTER_F_ADDR or FILTER_F_PORT. */
 enum filter_field {
-    FILTER_F_NUMBER = 0,   /* int: message number (Asterisk history entry, frame) */
-    FILTER_F_TIMESTAMP,    /* time: absolute, epoch ns */
-    FILTER_F_ADDR,         /* addr: src or dst (never asked) */
-    FILTER_F_SRC,          /* addr: source IP and port */
-    FILTER_F_DST,          /* addr: destination IP and port */
-    FILTER_F_PORT,         /* int: src or dst port (never asked) */
-    FILTER_F_SRC_PORT,     /* int */
-    FILTER_F_DST_PORT,     /* int */
-    FILTER_F_TRANSPORT,    /* str: UDP TCP TLS WS WSS SCTP */
-    FILTER_F_METHOD,       /* str: request method; no value for responses */
-    FILTER_F_CALL_ID,      /* str */
-    FILTER_F_STATUS,       /* int: response code; no value for requests */
-    FILTER_F_REASON,       /* str: reason phrase of the status line */
-    FILTER_F_CSEQ_METHOD,  /* str */
-    FILTER_F_CSEQ_SEQ,     /* int */
-    FILTER_F_FROM,         /* str: the From URI */
+    FILTER_F_NUMBER = 0,  /* int: message number (Asterisk history entry, frame) */
+    FILTER_F_TIMESTAMP,   /* time: absolute, epoch ns */
+    FILTER_F_ADDR,        /* addr: src or dst (never asked) */
+    FILTER_F_SRC,         /* addr: source IP and port */
+    FILTER_F_DST,         /* addr: destination IP and port */
+    FILTER_F_PORT,        /* int: src or dst port (never asked) */
+    FILTER_F_SRC_PORT,    /* int */
+    FILTER_F_DST_PORT,    /* int */
+    FILTER_F_TRANSPORT,   /* str: UDP TCP TLS WS WSS SCTP */
+    FILTER_F_METHOD,      /* str: request method; no value for responses */
+    FILTER_F_CALL_ID,     /* str */
+    FILTER_F_STATUS,      /* int: response code; no value for requests */
+    FILTER_F_REASON,      /* str: reason phrase of the status line */
+    FILTER_F_CSEQ_METHOD, /* str */
+    FILTER_F_CSEQ_SEQ,    /* int */
+    FILTER_F_FROM,        /* str: the From URI */
     FILTER_F_FROM_USER,
     FILTER_F_FROM_HOST,
     FILTER_F_FROM_TAG,
@@ -62,34 +73,34 @@ enum filter_field {
     FILTER_F_TO_USER,
     FILTER_F_TO_HOST,
     FILTER_F_TO_TAG,
-    FILTER_F_RURI,         /* str: request URI; no value for responses */
+    FILTER_F_RURI, /* str: request URI; no value for responses */
     FILTER_F_RURI_USER,
     FILTER_F_RURI_HOST,
-    FILTER_F_CONTACT,      /* str: each Contact URI */
+    FILTER_F_CONTACT, /* str: each Contact URI */
     FILTER_F_CONTACT_USER,
     FILTER_F_CONTACT_HOST,
-    FILTER_F_VIA,          /* str: each Via value */
-    FILTER_F_USER_AGENT,   /* str */
-    FILTER_F_HEADER,       /* str: each value of the header named by key */
-    FILTER_F_BODY,         /* str: the whole body */
-    FILTER_F_SDP_MEDIA,    /* str: each m= type (audio, video, image) */
-    FILTER_F_SDP_CODEC,    /* str: each codec name (rtpmap or static PT name) */
-    FILTER_F_SDP_CONN,     /* addr: each c= address (port 0) */
-    FILTER_F_SDP_PORT,     /* int: each m= port */
-    FILTER_F_CALL_STATE,   /* str: call-level */
+    FILTER_F_VIA,           /* str: each Via value */
+    FILTER_F_USER_AGENT,    /* str */
+    FILTER_F_HEADER,        /* str: each value of the header named by key */
+    FILTER_F_BODY,          /* str: the whole body */
+    FILTER_F_SDP_MEDIA,     /* str: each m= type (audio, video, image) */
+    FILTER_F_SDP_CODEC,     /* str: each codec name (rtpmap or static PT name) */
+    FILTER_F_SDP_CONN,      /* addr: each c= address (port 0) */
+    FILTER_F_SDP_PORT,      /* int: each m= port */
+    FILTER_F_CALL_STATE,    /* str: call-level */
     FILTER_F_CALL_DURATION, /* time: relative ns, call-level */
-    FILTER_F_CALL_FAILED,  /* int 0/1: call-level */
-    FILTER_F_EXT,          /* str: each user part of From/To/R-URI/Contact/PAI */
-    FILTER_F_HEP_AGENT,    /* str: HEP capture agent id (decimal) or name */
+    FILTER_F_CALL_FAILED,   /* int 0/1: call-level */
+    FILTER_F_EXT,           /* str: each user part of From/To/R-URI/Contact/PAI */
+    FILTER_F_HEP_AGENT,     /* str: HEP capture agent id (decimal) or name */
     FILTER_F__COUNT
 };
 
 /* What a subject must provide for a filter (bits of filter_needs()). */
 enum {
-    FILTER_NEEDS_INDEX   = 1u << 0, /* fields a store index keeps per message */
+    FILTER_NEEDS_INDEX = 1u << 0,   /* fields a store index keeps per message */
     FILTER_NEEDS_HEADERS = 1u << 1, /* other header fields: re-read message bytes */
-    FILTER_NEEDS_BODY    = 1u << 2, /* body / SDP */
-    FILTER_NEEDS_CALL    = 1u << 3, /* call-level fields (call.*) */
+    FILTER_NEEDS_BODY = 1u << 2,    /* body / SDP */
+    FILTER_NEEDS_CALL = 1u << 3,    /* call-level fields (call.*) */
 };
 
 enum filter_vtype {
@@ -100,14 +111,14 @@ enum filter_vtype {
 };
 
 struct filter_addr {
-    uint8_t family;  /* 4 or 6; 0 = none */
-    uint8_t ip[16];  /* network order; IPv4 in the first 4 bytes */
-    uint16_t port;   /* 0 = no port */
+    uint8_t family; /* 4 or 6; 0 = none */
+    uint8_t ip[16]; /* network order; IPv4 in the first 4 bytes */
+    uint16_t port;  /* 0 = no port */
 };
 
 struct filter_value {
     enum filter_vtype type;
-    const char *s;   /* borrowed for the duration of the emit() call */
+    const char *s; /* borrowed for the duration of the emit() call */
     size_t len;
     int64_t i;
     struct filter_addr addr;
@@ -133,7 +144,7 @@ struct filter;
  * 1-based column of the problem, d->msg says what was expected).  Never
  * touches any previous filter: on error the caller keeps its old one. */
 struct filter *filter_compile(const char *src, struct diag *d);
-void filter_free(struct filter *f); /* accepts NULL */
+void filter_free(struct filter *f);                /* accepts NULL */
 const char *filter_source(const struct filter *f); /* the text it was compiled from */
 unsigned filter_needs(const struct filter *f);     /* FILTER_NEEDS_* bits */
 bool filter_match(const struct filter *f, const struct filter_subject *s);
@@ -148,17 +159,17 @@ int filter_addr_parse(const char *s, size_t n, struct filter_addr *a);
  * fields are absent unless has_call is set. */
 struct filter_msg_meta {
     uint64_t number;
-    int64_t ts_ns;             /* 0 = unknown */
+    int64_t ts_ns; /* 0 = unknown */
     struct filter_addr src, dst;
-    const char *transport;     /* borrowed; NULL = unknown */
-    const char *hep_agent;     /* borrowed; NULL = not from HEP */
+    const char *transport; /* borrowed; NULL = unknown */
+    const char *hep_agent; /* borrowed; NULL = not from HEP */
     bool has_call;
-    const char *call_state;    /* borrowed */
+    const char *call_state; /* borrowed */
     int64_t call_duration_ns;
     bool call_failed;
 };
 struct filter_msg_subject {
-    const struct sip_msg *msg;         /* borrowed */
+    const struct sip_msg *msg;          /* borrowed */
     const struct filter_msg_meta *meta; /* borrowed */
 };
 /* Fills s so that filter_match() reads fields from msg and meta; ms holds the

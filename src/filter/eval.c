@@ -303,8 +303,8 @@ static bool eval_test(const struct fnode *n, const struct filter_subject *s)
         s->values(s->ctx, f == FILTER_F_ADDR ? FILTER_F_SRC : FILTER_F_SRC_PORT, NULL, on_value,
                   &e);
         if (!e.hit)
-            s->values(s->ctx, f == FILTER_F_ADDR ? FILTER_F_DST : FILTER_F_DST_PORT, NULL,
-                      on_value, &e);
+            s->values(s->ctx, f == FILTER_F_ADDR ? FILTER_F_DST : FILTER_F_DST_PORT, NULL, on_value,
+                      &e);
     } else {
         s->values(s->ctx, f, n->key, on_value, &e);
     }

@@ -19,8 +19,8 @@
 
 #include "util.h"
 
-#define IDX FILTER_NEEDS_INDEX
-#define HDR FILTER_NEEDS_HEADERS
+#define IDX  FILTER_NEEDS_INDEX
+#define HDR  FILTER_NEEDS_HEADERS
 #define BODY FILTER_NEEDS_BODY
 #define CALL FILTER_NEEDS_CALL
 
@@ -154,14 +154,4 @@ const struct field_def *field_lookup(const char *name, size_t n)
         if (strlen(fields[i].name) == n && mem_ieq(name, n, fields[i].name))
             return &fields[i];
     return NULL;
-}
-
-unsigned field_needs(enum filter_field f)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        if (fields[i].field == f)
-            return fields[i].needs;
-    return FILTER_NEEDS_HEADERS;
 }

@@ -27,10 +27,10 @@ enum ftok {
     TK_LBRACKET,
     TK_RBRACKET,
     TK_COMMA,
-    TK_AND,    /* && */
-    TK_OR,     /* || */
-    TK_NOT,    /* ! */
-    TK_OP,     /* = == != < <= > >= ~ === !== */
+    TK_AND, /* && */
+    TK_OR,  /* || */
+    TK_NOT, /* ! */
+    TK_OP,  /* = == != < <= > >= ~ === !== */
     TK_ERROR,
 };
 
@@ -39,14 +39,14 @@ struct token {
     int col;       /* 1-based column of the first character */
     const char *p; /* raw text in the source */
     size_t n;
-    char *str;     /* TK_STRING: decoded text, owned by the lexer */
+    char *str; /* TK_STRING: decoded text, owned by the lexer */
     size_t slen;
 };
 
 struct lexer {
     const char *src;
     size_t len, pos;
-    char *strbuf;  /* owned: decoded text of the current string token */
+    char *strbuf;    /* owned: decoded text of the current string token */
     const char *err; /* TK_ERROR: message */
     int hdr;         /* 1: just read "sip.msg.header"; 2: inside its [ ] */
 };
@@ -76,7 +76,6 @@ struct field_def {
 
 /* Looks a field name up (case-insensitive).  NULL when unknown. */
 const struct field_def *field_lookup(const char *name, size_t n);
-unsigned field_needs(enum filter_field f);
 
 /* ---- regex ---- */
 struct fregex;
@@ -103,12 +102,12 @@ enum fop {
 
 struct lit {
     enum fkind kind;
-    char *s;            /* FK_STR: owned */
+    char *s; /* FK_STR: owned */
     size_t len;
-    int64_t i, hi;      /* INT/TIME/DUR/BOOL value; hi: range upper bound */
-    int64_t gran;       /* TIME/DUR: subject truncated to this many ns (>= 1) */
+    int64_t i, hi;             /* INT/TIME/DUR/BOOL value; hi: range upper bound */
+    int64_t gran;              /* TIME/DUR: subject truncated to this many ns (>= 1) */
     struct filter_addr a, ahi; /* ADDR; ahi: range upper bound */
-    int prefix;         /* ADDR: prefix length in bits */
+    int prefix;                /* ADDR: prefix length in bits */
     bool range;
 };
 
@@ -125,17 +124,17 @@ struct fnode {
     size_t nkids;
     /* N_TEST */
     const struct field_def *def;
-    char *key;           /* owned: header name for sip.msg.header[...] */
+    char *key; /* owned: header name for sip.msg.header[...] */
     enum fop op;
     struct lit lit;
-    struct lit *set;     /* owned, OP_IN */
+    struct lit *set; /* owned, OP_IN */
     size_t nset;
-    struct fregex *re;   /* owned, OP_MATCHES / OP_LIKE */
+    struct fregex *re; /* owned, OP_MATCHES / OP_LIKE */
 };
 
 struct filter {
-    char *src;           /* owned */
-    struct fnode *root;  /* owned */
+    char *src;          /* owned */
+    struct fnode *root; /* owned */
     unsigned needs;
 };
 

@@ -177,8 +177,8 @@ void lex_next(struct lexer *lx, struct token *t)
             break;
         }
         t->type = TK_ERROR;
-        lx->err = s[p] == '&' ? "'&' must be written '&&' or 'and'"
-                              : "'|' must be written '||' or 'or'";
+        lx->err =
+            s[p] == '&' ? "'&' must be written '&&' or 'and'" : "'|' must be written '||' or 'or'";
         break;
     case '!':
         if (p + 1 < lx->len && s[p + 1] == '=') {

@@ -450,15 +450,14 @@ static struct fnode *parse_expr(struct parser *P);
 
 static const char *op_text(enum fop op)
 {
-    static const char *const names[] = {"", "==", "!=", "<", "<=", ">", ">=",
-                                        "contains", "matches", "like", "in"};
+    static const char *const names[] = {"",   "==",       "!=",      "<",    "<=", ">",
+                                        ">=", "contains", "matches", "like", "in"};
     return names[op];
 }
 
 static const char *kind_name(enum fkind k)
 {
-    static const char *const names[] = {"text", "number", "address", "time", "duration",
-                                        "boolean"};
+    static const char *const names[] = {"text", "number", "address", "time", "duration", "boolean"};
     return names[k];
 }
 
@@ -470,9 +469,15 @@ static bool read_op(struct parser *P, enum fop *op)
     static const struct {
         const char *w;
         enum fop op;
-    } words[] = {{"contains", OP_CONTAINS}, {"matches", OP_MATCHES}, {"like", OP_LIKE},
-                 {"in", OP_IN},             {"eq", OP_EQ},           {"ne", OP_NE},
-                 {"lt", OP_LT},             {"le", OP_LE},           {"gt", OP_GT},
+    } words[] = {{"contains", OP_CONTAINS},
+                 {"matches", OP_MATCHES},
+                 {"like", OP_LIKE},
+                 {"in", OP_IN},
+                 {"eq", OP_EQ},
+                 {"ne", OP_NE},
+                 {"lt", OP_LT},
+                 {"le", OP_LE},
+                 {"gt", OP_GT},
                  {"ge", OP_GE}};
     size_t i;
 
@@ -630,8 +635,9 @@ static int parse_set(struct parser *P, struct fnode *n)
                         l->ahi = h.a;
                         if (k == FK_ADDR && (h.a.family != l->a.family || h.prefix != l->prefix ||
                                              l->prefix != (l->a.family == 4 ? 32 : 128))) {
-                            perr(P, locol, "an address range needs two plain addresses of the "
-                                           "same family");
+                            perr(P, locol,
+                                 "an address range needs two plain addresses of the "
+                                 "same family");
                             rc = -1;
                         }
                     }
@@ -698,8 +704,7 @@ static struct fnode *parse_test(struct parser *P)
     opcol = P->cur.col;
     if (!read_op(P, &n->op)) {
         n->op = OP_PRESENT;
-        if (P->cur.type == TK_EOF || P->cur.type == TK_RPAREN || is_and(&P->cur) ||
-            is_or(&P->cur))
+        if (P->cur.type == TK_EOF || P->cur.type == TK_RPAREN || is_and(&P->cur) || is_or(&P->cur))
             return n;
         tokdesc(&P->cur, desc, sizeof(desc));
         perr(P, P->cur.col, "expected an operator, 'and', 'or' or ')' after '%s', got %s",
@@ -768,8 +773,7 @@ static struct fnode *parse_test(struct parser *P)
     } else if (n->op == OP_CONTAINS) {
         if (make_lit(P, FK_STR, vs, vn, P->cur.col, true, &n->lit) < 0)
             goto fail;
-    } else if (make_lit(P, def->kind, vs, vn, P->cur.col, P->cur.type == TK_STRING, &n->lit) <
-               0) {
+    } else if (make_lit(P, def->kind, vs, vn, P->cur.col, P->cur.type == TK_STRING, &n->lit) < 0) {
         goto fail;
     }
     advance(P);
@@ -886,8 +890,7 @@ struct filter *filter_compile(const char *src, struct diag *d)
         d->msg[0] = '\0';
     }
     if (len > FILTER_MAX_LEN) {
-        perr(&P, FILTER_MAX_LEN + 1, "filter too long (more than %d characters)",
-             FILTER_MAX_LEN);
+        perr(&P, FILTER_MAX_LEN + 1, "filter too long (more than %d characters)", FILTER_MAX_LEN);
         return NULL;
     }
     lex_init(&P.lx, src ? src : "", len);

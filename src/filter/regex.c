@@ -20,9 +20,9 @@
 #define FREGEX_MATCH_LIMIT 200000u
 
 struct fregex {
-    pcre2_code *code;         /* owned */
-    pcre2_match_data *md;     /* owned */
-    pcre2_match_context *mc;  /* owned */
+    pcre2_code *code;        /* owned */
+    pcre2_match_data *md;    /* owned */
+    pcre2_match_context *mc; /* owned */
 };
 
 struct fregex *fregex_new(const char *pat, size_t n, bool caseless, size_t *erroff, char *msg,

@@ -61,7 +61,12 @@ static bool put_addr(const struct emitter *e, const struct filter_addr *a)
     return e->emit(e->ectx, &v);
 }
 
-enum uri_part { PART_URI, PART_USER, PART_HOST, PART_TAG };
+enum uri_part {
+    PART_URI,
+    PART_USER,
+    PART_HOST,
+    PART_TAG
+};
 
 /* One name-addr value (From, To, Contact, PAI): emits the asked part. */
 static bool put_nameaddr(const struct emitter *e, const struct sip_msg *m, struct sip_str s,
@@ -85,8 +90,7 @@ static bool put_nameaddr(const struct emitter *e, const struct sip_msg *m, struc
 }
 
 /* Every value of a comma-list header (Contact, Via, PAI). */
-static bool put_list(const struct emitter *e, const struct sip_msg *m, enum sip_hdr_id id,
-                     int part)
+static bool put_list(const struct emitter *e, const struct sip_msg *m, enum sip_hdr_id id, int part)
 {
     size_t st = 0;
     struct sip_str v;
@@ -122,10 +126,9 @@ static bool put_header(const struct emitter *e, const struct sip_msg *m, const c
         return false;
     for (i = 0; i < m->nhdrs; i++) {
         const struct sip_hdr *h = &m->hdrs[i];
-        bool same = id != SIP_HDR_OTHER
-                        ? h->id == id
-                        : (h->id == SIP_HDR_OTHER && h->name.len == n &&
-                           mem_ieq(sip_str_ptr(m, h->name), n, key));
+        bool same = id != SIP_HDR_OTHER ? h->id == id
+                                        : (h->id == SIP_HDR_OTHER && h->name.len == n &&
+                                           mem_ieq(sip_str_ptr(m, h->name), n, key));
 
         if (same && put_str(e, sip_str_ptr(m, h->value), h->value.len))
             return true;
@@ -252,8 +255,7 @@ static void msg_values(void *ctx, enum filter_field field, const char *key, filt
         return;
     case FILTER_F_REASON:
         if (!m->is_request)
-            put_str(&e, SIP_STR_PRESENT(m->reason) ? sip_str_ptr(m, m->reason) : "",
-                    m->reason.len);
+            put_str(&e, SIP_STR_PRESENT(m->reason) ? sip_str_ptr(m, m->reason) : "", m->reason.len);
         return;
     case FILTER_F_CSEQ_METHOD:
         put_slice(&e, m, m->cseq_method_str);
@@ -305,8 +307,8 @@ static void msg_values(void *ctx, enum filter_field field, const char *key, filt
         return;
     case FILTER_F_EXT:
         if (put_nameaddr(&e, m, m->first[SIP_HDR_FROM], PART_USER) ||
-            put_nameaddr(&e, m, m->first[SIP_HDR_TO], PART_USER) ||
-            put_ruri(&e, m, PART_USER) || put_list(&e, m, SIP_HDR_CONTACT, PART_USER))
+            put_nameaddr(&e, m, m->first[SIP_HDR_TO], PART_USER) || put_ruri(&e, m, PART_USER) ||
+            put_list(&e, m, SIP_HDR_CONTACT, PART_USER))
             return;
         put_list(&e, m, SIP_HDR_P_ASSERTED_IDENTITY, PART_USER);
         return;

@@ -17,8 +17,8 @@ static void fuzz_values(void *ctx, enum filter_field field, const char *key, fil
                         void *ectx)
 {
     struct filter_value v;
-    static const char *const texts[] = {"INVITE", "", "10.0.0.1:5060", "  3600;x", "\xff\xfe",
-                                        "a\\x1b[0m"};
+    static const char *const texts[] = {"INVITE",   "",         "10.0.0.1:5060",
+                                        "  3600;x", "\xff\xfe", "a\\x1b[0m"};
     size_t i;
 
     (void)ctx;

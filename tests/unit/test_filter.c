@@ -8,10 +8,11 @@
  * test.  The micro-benchmark at the end prints its figure; it asserts only
  * that every evaluation gave the right answer.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -80,9 +81,8 @@ static void fx_load(struct fx *f, const char *name)
     meta = slurp(path, &mlen);
     if (!meta)
         fail_msg("cannot read %s", path);
-    assert_int_equal(sscanf(meta, "%31s %63s %63s %15s %63s %15s %15s", num, ts, src, sport, dst,
-                            dport, tr),
-                     7);
+    assert_int_equal(
+        sscanf(meta, "%31s %63s %63s %15s %63s %15s %15s", num, ts, src, sport, dst, dport, tr), 7);
     free(meta);
     f->meta.number = strtoull(num, NULL, 10);
     {
@@ -129,7 +129,7 @@ static bool ev(struct fx *f, const char *expr)
 }
 
 #define YES(f, e) assert_true(ev(f, e))
-#define NO(f, e) assert_false(ev(f, e))
+#define NO(f, e)  assert_false(ev(f, e))
 
 /* Asserts that expr is refused at column col with a message containing want. */
 static void bad(const char *expr, int col, const char *want)
@@ -219,7 +219,7 @@ static void asterisk_addr_with_and_without_port(void **state)
     YES(&f, "addr = \"2.2.2.2:5060\"");
     YES(&f, "addr = 2.2.2.2:5060");
     NO(&f, "addr = 2.2.2.2:5061");
-    YES(&f, "addr = 2.2.2.2");   /* without a port: any port */
+    YES(&f, "addr = 2.2.2.2");      /* without a port: any port */
     YES(&f, "addr = 1.1.1.1:5555"); /* source or destination */
     NO(&f, "addr = 1.1.1.1:5060");
     NO(&f, "addr = 3.3.3.3");
@@ -313,7 +313,7 @@ static void each_operator_on_numbers_and_text(void **state)
     YES(&r, "sip.msg.reason ~ \"AUTHOR\"");
     YES(&r, "sip.msg.reason matches \"^unauth\"");
     YES(&r, "sip.msg.reason > \"Aaa\" and sip.msg.reason < \"Z\""); /* lexical */
-    YES(&r, "sip.msg.status ~ \"^40[17]$\""); /* regex on a number's text */
+    YES(&r, "sip.msg.status ~ \"^40[17]$\"");                       /* regex on a number's text */
     YES(&r, "sip.msg.status contains 0");
     YES(&r, "sip.msg.status in {401, 407}");
     NO(&r, "sip.msg.status in {403 407}");
@@ -402,7 +402,7 @@ static void wireshark_aliases(void **state)
     YES(&inv, "sip.Call-ID == \"105090259-446faf7a@192.168.1.2\"");
     YES(&inv, "sip.Method == \"INVITE\" && !sip.to.tag"); /* Wireshark example */
     NO(&r, "sip.Method == \"INVITE\" && !sip.to.tag");
-    YES(&r, "sip.Status-Code >= 400");                     /* Wireshark example */
+    YES(&r, "sip.Status-Code >= 400"); /* Wireshark example */
     NO(&inv, "sip.Status-Code >= 400");
     YES(&r, "sip.Reason-Phrase == \"Unauthorized\"");
     YES(&inv, "sip.from.user == \"816666\"");
@@ -543,7 +543,7 @@ static void sdp_fields(void **state)
     struct fx inv, v6, big;
 
     (void)state;
-    fx_load(&inv, "invite_sdp"); /* body cut by Content-Length before m= */
+    fx_load(&inv, "invite_sdp");      /* body cut by Content-Length before m= */
     fx_load(&v6, "ringing_183_ipv6"); /* m=audio 25062 RTP/AVP 100 121 */
     fx_load(&big, "invite_big_frag"); /* m=audio 6000 RTP/AVP 8 0 9 18 3 97..102 */
     YES(&inv, "sdp.conn == 192.168.1.0/24");
@@ -765,7 +765,10 @@ static void idx_values(void *ctx, enum filter_field field, const char *key, filt
 static void benchmark_indexed_filter_on_a_million_subjects(void **state)
 {
     static const int codes[] = {0, 100, 180, 200, 0, 401, 0, 200, 486, 0, 503, 183, 0, 200, 0, 487};
-    enum { NREC = 4096, NEVAL = 1000000 };
+    enum {
+        NREC = 4096,
+        NEVAL = 1000000
+    };
     struct idx_rec *recs = xcalloc(NREC, sizeof(*recs));
     struct filter_subject s;
     struct filter *f;
