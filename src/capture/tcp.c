@@ -170,6 +170,8 @@ static struct tcp_dir *dir_get(struct cap_decoder *dec, struct cap_tcp *tb,
 
 static void buf_append(uint8_t **b, size_t *len, size_t *cap, const uint8_t *p, size_t n)
 {
+    if (n == 0)
+        return; /* p may be NULL (empty WebSocket fragment) */
     if (*len + n > *cap) {
         size_t nc = *cap ? *cap : 4096;
 

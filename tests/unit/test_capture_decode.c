@@ -466,6 +466,27 @@ static void decodes_websocket_frames_of_every_length_and_fragmented(void **state
     got_free(&g);
 }
 
+/* Fuzzer find: an empty masked fragment (zero-length payload) passed a
+ * NULL pointer to memcpy (UBSan).  The message must still assemble. */
+static void accepts_empty_websocket_fragments(void **state)
+{
+    uint8_t st[512], b[1024];
+    struct got g = {0};
+    struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
+    size_t o = 0;
+
+    (void)state;
+    o += ws_frame(st + o, true, 1, true, INV, strlen(INV), 7); /* detect as WS */
+    o += ws_frame(st + o, false, 1, true, "", 0, 7);
+    o += ws_frame(st + o, false, 0, false, "", 0, 16);
+    o += ws_frame(st + o, true, 0, true, INV, strlen(INV), 64);
+    feed(dec, 1, 1, b, tcp_frame(b, 1, 0x18, st, o));
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.data[1], INV);
+    cap_decoder_free(dec);
+    got_free(&g);
+}
+
 /* ------------------------------------------------------------ HEP */
 
 static void decodes_hep3_spec_vector(void **state)
@@ -569,6 +590,7 @@ int main(void)
         cmocka_unit_test(resyncs_tcp_stream_after_a_gap),
         cmocka_unit_test(passes_non_sip_tcp_through_unbuffered),
         cmocka_unit_test(decodes_websocket_frames_of_every_length_and_fragmented),
+        cmocka_unit_test(accepts_empty_websocket_fragments),
         cmocka_unit_test(decodes_hep3_spec_vector),
         cmocka_unit_test(decodes_hep2),
         cmocka_unit_test(frames_sip_stream_by_content_length),
