@@ -60,8 +60,6 @@ static bool start_line(const char *buf, size_t b, size_t e, size_t base, struct 
         if (!sp || !is_version(p, (size_t)(sp - p)))
             return false;
         sp1 = (size_t)(sp - p);
-        m->is_request = false;
-        m->version = sip_mkstr(b - base, sp1);
         code_b = sp1 + 1;
         while (code_b < n && p[code_b] == ' ')
             code_b++;
@@ -72,6 +70,8 @@ static bool start_line(const char *buf, size_t b, size_t e, size_t base, struct 
          * (fuzz-2006-06-26-2594.pcap frames 181 and 274). */
         if (code_e - code_b != 3 || (code_e < n && p[code_e] != ' ' && p[code_e] != '\t'))
             return false;
+        m->is_request = false;
+        m->version = sip_mkstr(b - base, sp1);
         if (status < 100 || status > 699)
             m->problems |= SIP_BAD_START_LINE;
         else
@@ -276,8 +276,7 @@ static int find_start(const char *buf, size_t len, struct sip_msg *m)
             m->skipped = b;
             return 0;
         }
-        /* A failed try may have set a problem or fields: start clean. */
-        msg_init(m);
+        /* start_line() writes m only when it accepts the line. */
         if (!nl)
             break;
         b = e + 1;

@@ -84,6 +84,8 @@ static unsigned fuzz_msg(const struct sip_msg *m)
     for (id = 1; id < SIP_HDR__COUNT; id++) {
         size_t n = 0;
 
+        if (!m->nfound[id])
+            continue;
         st = 0;
         while (sip_hdr_values(m, (enum sip_hdr_id)id, &st, &v)) {
             acc += touch(m, v) + fuzz_value(m, v);
