@@ -13,13 +13,20 @@
 /* ---- methods ---- */
 
 static const char *const method_names[SIP_METHOD__COUNT] = {
-    [SIP_METHOD_UNKNOWN] = "",           [SIP_METHOD_INVITE] = "INVITE",
-    [SIP_METHOD_ACK] = "ACK",             [SIP_METHOD_BYE] = "BYE",
-    [SIP_METHOD_CANCEL] = "CANCEL",       [SIP_METHOD_REGISTER] = "REGISTER",
-    [SIP_METHOD_OPTIONS] = "OPTIONS",     [SIP_METHOD_PRACK] = "PRACK",
-    [SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE", [SIP_METHOD_NOTIFY] = "NOTIFY",
-    [SIP_METHOD_PUBLISH] = "PUBLISH",     [SIP_METHOD_INFO] = "INFO",
-    [SIP_METHOD_REFER] = "REFER",         [SIP_METHOD_MESSAGE] = "MESSAGE",
+    [SIP_METHOD_UNKNOWN] = "",
+    [SIP_METHOD_INVITE] = "INVITE",
+    [SIP_METHOD_ACK] = "ACK",
+    [SIP_METHOD_BYE] = "BYE",
+    [SIP_METHOD_CANCEL] = "CANCEL",
+    [SIP_METHOD_REGISTER] = "REGISTER",
+    [SIP_METHOD_OPTIONS] = "OPTIONS",
+    [SIP_METHOD_PRACK] = "PRACK",
+    [SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE",
+    [SIP_METHOD_NOTIFY] = "NOTIFY",
+    [SIP_METHOD_PUBLISH] = "PUBLISH",
+    [SIP_METHOD_INFO] = "INFO",
+    [SIP_METHOD_REFER] = "REFER",
+    [SIP_METHOD_MESSAGE] = "MESSAGE",
     [SIP_METHOD_UPDATE] = "UPDATE",
 };
 
@@ -135,21 +142,36 @@ enum sip_hdr_id sip_hdr_lookup(const char *s, size_t n)
     switch (n) {
     case 1:
         switch (c) {
-        case 'i': return SIP_HDR_CALL_ID;
-        case 'f': return SIP_HDR_FROM;
-        case 't': return SIP_HDR_TO;
-        case 'v': return SIP_HDR_VIA;
-        case 'm': return SIP_HDR_CONTACT;
-        case 'l': return SIP_HDR_CONTENT_LENGTH;
-        case 'c': return SIP_HDR_CONTENT_TYPE;
-        case 'e': return SIP_HDR_CONTENT_ENCODING;
-        case 'k': return SIP_HDR_SUPPORTED;
-        case 'x': return SIP_HDR_SESSION_EXPIRES;
-        case 'o': return SIP_HDR_EVENT;
-        case 'r': return SIP_HDR_REFER_TO;
-        case 'b': return SIP_HDR_REFERRED_BY;
-        case 's': return SIP_HDR_SUBJECT;
-        default: return SIP_HDR_OTHER;
+        case 'i':
+            return SIP_HDR_CALL_ID;
+        case 'f':
+            return SIP_HDR_FROM;
+        case 't':
+            return SIP_HDR_TO;
+        case 'v':
+            return SIP_HDR_VIA;
+        case 'm':
+            return SIP_HDR_CONTACT;
+        case 'l':
+            return SIP_HDR_CONTENT_LENGTH;
+        case 'c':
+            return SIP_HDR_CONTENT_TYPE;
+        case 'e':
+            return SIP_HDR_CONTENT_ENCODING;
+        case 'k':
+            return SIP_HDR_SUPPORTED;
+        case 'x':
+            return SIP_HDR_SESSION_EXPIRES;
+        case 'o':
+            return SIP_HDR_EVENT;
+        case 'r':
+            return SIP_HDR_REFER_TO;
+        case 'b':
+            return SIP_HDR_REFERRED_BY;
+        case 's':
+            return SIP_HDR_SUBJECT;
+        default:
+            return SIP_HDR_OTHER;
         }
     case 2:
         HDR_IS("to", SIP_HDR_TO);
@@ -165,19 +187,35 @@ enum sip_hdr_id sip_hdr_lookup(const char *s, size_t n)
         break;
     case 5:
         switch (c) {
-        case 'r': HDR_IS("route", SIP_HDR_ROUTE); break;
-        case 'a': HDR_IS("allow", SIP_HDR_ALLOW); break;
-        case 'e': HDR_IS("event", SIP_HDR_EVENT); break;
-        case 'x': HDR_IS("x-cid", SIP_HDR_X_CALL_ID); break;
-        default: break;
+        case 'r':
+            HDR_IS("route", SIP_HDR_ROUTE);
+            break;
+        case 'a':
+            HDR_IS("allow", SIP_HDR_ALLOW);
+            break;
+        case 'e':
+            HDR_IS("event", SIP_HDR_EVENT);
+            break;
+        case 'x':
+            HDR_IS("x-cid", SIP_HDR_X_CALL_ID);
+            break;
+        default:
+            break;
         }
         break;
     case 6:
         switch (c) {
-        case 'r': HDR_IS("reason", SIP_HDR_REASON); break;
-        case 's': HDR_IS("server", SIP_HDR_SERVER); break;
-        case 'm': HDR_IS("min-se", SIP_HDR_MIN_SE); break;
-        default: break;
+        case 'r':
+            HDR_IS("reason", SIP_HDR_REASON);
+            break;
+        case 's':
+            HDR_IS("server", SIP_HDR_SERVER);
+            break;
+        case 'm':
+            HDR_IS("min-se", SIP_HDR_MIN_SE);
+            break;
+        default:
+            break;
         }
         break;
     case 7:
@@ -186,11 +224,20 @@ enum sip_hdr_id sip_hdr_lookup(const char *s, size_t n)
             HDR_IS("call-id", SIP_HDR_CALL_ID);
             HDR_IS("contact", SIP_HDR_CONTACT);
             break;
-        case 'e': HDR_IS("expires", SIP_HDR_EXPIRES); break;
-        case 's': HDR_IS("subject", SIP_HDR_SUBJECT); break;
-        case 'r': HDR_IS("require", SIP_HDR_REQUIRE); break;
-        case 'w': HDR_IS("warning", SIP_HDR_WARNING); break;
-        default: break;
+        case 'e':
+            HDR_IS("expires", SIP_HDR_EXPIRES);
+            break;
+        case 's':
+            HDR_IS("subject", SIP_HDR_SUBJECT);
+            break;
+        case 'r':
+            HDR_IS("require", SIP_HDR_REQUIRE);
+            break;
+        case 'w':
+            HDR_IS("warning", SIP_HDR_WARNING);
+            break;
+        default:
+            break;
         }
         break;
     case 8:
@@ -198,10 +245,17 @@ enum sip_hdr_id sip_hdr_lookup(const char *s, size_t n)
         break;
     case 9:
         switch (c) {
-        case 's': HDR_IS("supported", SIP_HDR_SUPPORTED); break;
-        case 'x': HDR_IS("x-call-id", SIP_HDR_X_CALL_ID); break;
-        case 'd': HDR_IS("diversion", SIP_HDR_DIVERSION); break;
-        default: break;
+        case 's':
+            HDR_IS("supported", SIP_HDR_SUPPORTED);
+            break;
+        case 'x':
+            HDR_IS("x-call-id", SIP_HDR_X_CALL_ID);
+            break;
+        case 'd':
+            HDR_IS("diversion", SIP_HDR_DIVERSION);
+            break;
+        default:
+            break;
         }
         break;
     case 10:
@@ -209,20 +263,30 @@ enum sip_hdr_id sip_hdr_lookup(const char *s, size_t n)
         break;
     case 11:
         switch (c) {
-        case 'm': HDR_IS("min-expires", SIP_HDR_MIN_EXPIRES); break;
+        case 'm':
+            HDR_IS("min-expires", SIP_HDR_MIN_EXPIRES);
+            break;
         case 'r':
             HDR_IS("retry-after", SIP_HDR_RETRY_AFTER);
             HDR_IS("referred-by", SIP_HDR_REFERRED_BY);
             break;
-        default: break;
+        default:
+            break;
         }
         break;
     case 12:
         switch (c) {
-        case 'c': HDR_IS("content-type", SIP_HDR_CONTENT_TYPE); break;
-        case 'm': HDR_IS("max-forwards", SIP_HDR_MAX_FORWARDS); break;
-        case 'r': HDR_IS("record-route", SIP_HDR_RECORD_ROUTE); break;
-        default: break;
+        case 'c':
+            HDR_IS("content-type", SIP_HDR_CONTENT_TYPE);
+            break;
+        case 'm':
+            HDR_IS("max-forwards", SIP_HDR_MAX_FORWARDS);
+            break;
+        case 'r':
+            HDR_IS("record-route", SIP_HDR_RECORD_ROUTE);
+            break;
+        default:
+            break;
         }
         break;
     case 13:
@@ -301,30 +365,55 @@ const char *sip_problem_str(unsigned flags)
 const char *sdp_static_pt_name(int pt)
 {
     switch (pt) {
-    case 0: return "PCMU";
-    case 3: return "GSM";
-    case 4: return "G723";
-    case 5: return "DVI4";
-    case 6: return "DVI4";
-    case 7: return "LPC";
-    case 8: return "PCMA";
-    case 9: return "G722";
-    case 10: return "L16";
-    case 11: return "L16";
-    case 12: return "QCELP";
-    case 13: return "CN";
-    case 14: return "MPA";
-    case 15: return "G728";
-    case 16: return "DVI4";
-    case 17: return "DVI4";
-    case 18: return "G729";
-    case 25: return "CelB";
-    case 26: return "JPEG";
-    case 28: return "nv";
-    case 31: return "H261";
-    case 32: return "MPV";
-    case 33: return "MP2T";
-    case 34: return "H263";
-    default: return NULL;
+    case 0:
+        return "PCMU";
+    case 3:
+        return "GSM";
+    case 4:
+        return "G723";
+    case 5:
+        return "DVI4";
+    case 6:
+        return "DVI4";
+    case 7:
+        return "LPC";
+    case 8:
+        return "PCMA";
+    case 9:
+        return "G722";
+    case 10:
+        return "L16";
+    case 11:
+        return "L16";
+    case 12:
+        return "QCELP";
+    case 13:
+        return "CN";
+    case 14:
+        return "MPA";
+    case 15:
+        return "G728";
+    case 16:
+        return "DVI4";
+    case 17:
+        return "DVI4";
+    case 18:
+        return "G729";
+    case 25:
+        return "CelB";
+    case 26:
+        return "JPEG";
+    case 28:
+        return "nv";
+    case 31:
+        return "H261";
+    case 32:
+        return "MPV";
+    case 33:
+        return "MP2T";
+    case 34:
+        return "H263";
+    default:
+        return NULL;
     }
 }

@@ -8,6 +8,7 @@
  */
 #include "sip.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "sip_int.h"
@@ -446,6 +447,37 @@ int sip_parse_warning(const struct sip_msg *m, struct sip_str s, struct sip_warn
 
 /* ---- Digest challenge / credentials (RFC 3261 §22, RFC 7616) ---- */
 
+static const struct {
+    const char *name; /* lower case */
+    size_t off;       /* of the struct sip_str in struct sip_auth */
+} auth_fields[] = {
+    {"realm", offsetof(struct sip_auth, realm)},
+    {"nonce", offsetof(struct sip_auth, nonce)},
+    {"username", offsetof(struct sip_auth, username)},
+    {"uri", offsetof(struct sip_auth, uri)},
+    {"response", offsetof(struct sip_auth, response)},
+    {"algorithm", offsetof(struct sip_auth, algorithm)},
+    {"qop", offsetof(struct sip_auth, qop)},
+    {"opaque", offsetof(struct sip_auth, opaque)},
+};
+
+static void auth_assign(struct sip_auth *r, const char *name, size_t n, struct sip_str val,
+                        const char *vp)
+{
+    size_t i;
+
+    if (n == 5 && sip_ieq_lit(name, "stale", 5)) {
+        r->stale = val.len == 4 && sip_ieq_lit(vp, "true", 4);
+        return;
+    }
+    for (i = 0; i < sizeof(auth_fields) / sizeof(auth_fields[0]); i++) {
+        if (strlen(auth_fields[i].name) == n && sip_ieq_lit(name, auth_fields[i].name, n)) {
+            memcpy((char *)r + auth_fields[i].off, &val, sizeof(val));
+            return;
+        }
+    }
+}
+
 int sip_parse_auth(const struct sip_msg *m, struct sip_str s, struct sip_auth *a)
 {
     const char *p = m->buf;
@@ -474,20 +506,7 @@ int sip_parse_auth(const struct sip_msg *m, struct sip_str s, struct sip_auth *a
             sip_trim(p, &vb, &ve);
             unquote(p, &vb, &ve);
             val = sip_mkstr(vb, ve - vb);
-#define AUTH_PARAM(lit, field)                                                                     \
-    if (ne - nb == sizeof(lit) - 1 && sip_ieq_lit(p + nb, lit, ne - nb))                           \
-        r.field = val;
-            AUTH_PARAM("realm", realm)
-            else AUTH_PARAM("nonce", nonce)
-            else AUTH_PARAM("username", username)
-            else AUTH_PARAM("uri", uri)
-            else AUTH_PARAM("response", response)
-            else AUTH_PARAM("algorithm", algorithm)
-            else AUTH_PARAM("qop", qop)
-            else AUTH_PARAM("opaque", opaque)
-            else if (ne - nb == 5 && sip_ieq_lit(p + nb, "stale", 5))
-                r.stale = ve - vb == 4 && sip_ieq_lit(p + vb, "true", 4);
-#undef AUTH_PARAM
+            auth_assign(&r, p + nb, ne - nb, val, p + vb);
         }
         i = ce + 1;
     }

@@ -27,8 +27,16 @@ static bool is_token_char(unsigned char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`':
-    case '\'': case '~':
+    case '-':
+    case '.':
+    case '!':
+    case '%':
+    case '*':
+    case '_':
+    case '+':
+    case '`':
+    case '\'':
+    case '~':
         return true;
     default:
         return false;
@@ -318,7 +326,7 @@ int sip_parse(const char *buf, size_t len, struct sip_msg *m)
 
         if (ce > pos && p[ce - 1] == '\r')
             ce--;
-        if (ce == pos) { /* blank line: end of headers */
+        if (ce == pos) {                 /* blank line: end of headers */
             hdr_end = nl ? le + 1 : end; /* no LF: a lone CR ends the bytes */
             eoh = true;
             break;
@@ -526,8 +534,7 @@ static bool values_iter(const struct sip_msg *m, enum sip_hdr_id id, const char 
     return false;
 }
 
-bool sip_hdr_values(const struct sip_msg *m, enum sip_hdr_id id, size_t *state,
-                    struct sip_str *out)
+bool sip_hdr_values(const struct sip_msg *m, enum sip_hdr_id id, size_t *state, struct sip_str *out)
 {
     if (id == SIP_HDR_OTHER || (int)id < 0 || id >= SIP_HDR__COUNT)
         return false;

@@ -43,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (s.media[k].npts > 32 || s.media[k].nmaps > 32)
                 __builtin_trap();
             for (j = 0; j < s.media[k].nmaps; j++)
-                acc += touch(&m, s.media[k].maps[j].encoding) +
-                       touch(&m, s.media[k].maps[j].params);
+                acc +=
+                    touch(&m, s.media[k].maps[j].encoding) + touch(&m, s.media[k].maps[j].params);
         }
     }
     sdp_fini(&s);

@@ -50,8 +50,8 @@ static unsigned fuzz_value(const struct sip_msg *m, struct sip_str v)
         acc += touch(m, w.agent) + touch(m, w.text);
     if (sip_parse_auth(m, v, &a) == 0)
         acc += touch(m, a.scheme) + touch(m, a.realm) + touch(m, a.nonce) + touch(m, a.qop) +
-               touch(m, a.opaque) + touch(m, a.username) + touch(m, a.uri) +
-               touch(m, a.response) + touch(m, a.algorithm);
+               touch(m, a.opaque) + touch(m, a.username) + touch(m, a.uri) + touch(m, a.response) +
+               touch(m, a.algorithm);
     if (sip_param(m, v, "tag", &pv))
         acc += touch(m, pv);
     return acc;
@@ -98,8 +98,8 @@ static unsigned fuzz_msg(const struct sip_msg *m)
 
         acc += touch(m, s.origin_user) + touch(m, s.origin_addr) + touch(m, s.conn);
         for (k = 0; k < s.nmedia; k++) {
-            acc += touch(m, s.media[k].type) + touch(m, s.media[k].proto) +
-                   touch(m, s.media[k].conn);
+            acc +=
+                touch(m, s.media[k].type) + touch(m, s.media[k].proto) + touch(m, s.media[k].conn);
             for (j = 0; j < s.media[k].nmaps; j++)
                 acc += touch(m, s.media[k].maps[j].encoding) + touch(m, s.media[k].maps[j].params);
         }

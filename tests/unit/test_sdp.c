@@ -3,10 +3,11 @@
  * hand-written offer with several m= lines, session- and media-level c=,
  * rtpmap, rtcp and direction attributes.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+/* cmocka 1.1 needs the four headers above first */
 #include <cmocka.h>
 
 #include <stdio.h>

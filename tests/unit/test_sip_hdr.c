@@ -3,10 +3,11 @@
  * headers) and the structured header parsers (URI, name-addr, Via, Reason,
  * Warning, Digest) on fixture messages from tests/data/sip/.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -75,12 +76,21 @@ static void looks_up_every_header_name_in_any_case(void **state)
         const char *name;
         enum sip_hdr_id id;
     } compact[] = {
-        {"i", SIP_HDR_CALL_ID},        {"F", SIP_HDR_FROM},          {"t", SIP_HDR_TO},
-        {"v", SIP_HDR_VIA},            {"m", SIP_HDR_CONTACT},       {"l", SIP_HDR_CONTENT_LENGTH},
-        {"c", SIP_HDR_CONTENT_TYPE},   {"e", SIP_HDR_CONTENT_ENCODING},
-        {"k", SIP_HDR_SUPPORTED},      {"x", SIP_HDR_SESSION_EXPIRES},
-        {"o", SIP_HDR_EVENT},          {"r", SIP_HDR_REFER_TO},      {"b", SIP_HDR_REFERRED_BY},
-        {"s", SIP_HDR_SUBJECT},        {"X-CID", SIP_HDR_X_CALL_ID},
+        {"i", SIP_HDR_CALL_ID},
+        {"F", SIP_HDR_FROM},
+        {"t", SIP_HDR_TO},
+        {"v", SIP_HDR_VIA},
+        {"m", SIP_HDR_CONTACT},
+        {"l", SIP_HDR_CONTENT_LENGTH},
+        {"c", SIP_HDR_CONTENT_TYPE},
+        {"e", SIP_HDR_CONTENT_ENCODING},
+        {"k", SIP_HDR_SUPPORTED},
+        {"x", SIP_HDR_SESSION_EXPIRES},
+        {"o", SIP_HDR_EVENT},
+        {"r", SIP_HDR_REFER_TO},
+        {"b", SIP_HDR_REFERRED_BY},
+        {"s", SIP_HDR_SUBJECT},
+        {"X-CID", SIP_HDR_X_CALL_ID},
     };
     size_t i;
 

@@ -8,10 +8,11 @@
  * see the "sip_parse:" line this test prints; about 330 ns for an 800-byte
  * INVITE-sized message.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -475,6 +476,26 @@ static void flags_an_invalid_content_length(void **state)
     free_payloads(v, n);
 }
 
+static void copies_slices_with_truncation(void **state)
+{
+    struct sip_msg m;
+    char *buf, out[8];
+    size_t len;
+
+    (void)state;
+    parse_file("bare_lf.sip", &m, &buf, &len);
+    assert_int_equal(sip_str_copy(&m, m.first[SIP_HDR_CALL_ID], out, sizeof(out)), 7);
+    assert_string_equal(out, "lf-only");
+    assert_int_equal(sip_str_copy(&m, m.first[SIP_HDR_CALL_ID], out, 0), 0);
+    assert_int_equal(sip_str_copy(&m, m.first[SIP_HDR_WARNING], out, sizeof(out)), 0);
+    assert_string_equal(out, "");
+    assert_string_equal(sip_problem_str(0), "");
+    assert_string_equal(sip_problem_str(SIP_MISSING_CALL_ID | SIP_MISSING_VIA),
+                        "no Call-ID header");
+    sip_msg_fini(&m);
+    free(buf);
+}
+
 /* ---- agreement with tshark ---- */
 
 /* tshark prints invalid UTF-8 as U+FFFD and string fields end at a NUL;
@@ -488,8 +509,11 @@ static void append_utf8_fixed(struct strbuf *b, const char *s, size_t n)
         n = (size_t)(nul - s);
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
-        size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
-                                  (c & 0xf8) == 0xf0 ? 4 : 0;
+        size_t k = c < 0x80             ? 1
+                   : (c & 0xe0) == 0xc0 ? 2
+                   : (c & 0xf0) == 0xe0 ? 3
+                   : (c & 0xf8) == 0xf0 ? 4
+                                        : 0;
         size_t j;
         bool ok = k > 0 && i + k <= n && !(k == 2 && c < 0xc2);
 
@@ -658,8 +682,7 @@ static void agrees_with_tshark(const char *name, size_t *msgs, size_t *diffs)
             tframe = line ? (unsigned)strtoul(line, NULL, 10) : 0;
             if (tframe != v[i].frame) {
                 if (!is_known(cap, v[i].frame)) {
-                    report(cap, v[i].frame, "we see a SIP message tshark does not", ours.s,
-                           "");
+                    report(cap, v[i].frame, "we see a SIP message tshark does not", ours.s, "");
                     (*diffs)++;
                 }
                 continue;
@@ -704,17 +727,16 @@ static void agrees_with_tshark(const char *name, size_t *msgs, size_t *diffs)
 static void agrees_with_tshark_on_the_corpus(void **state)
 {
     static const char *const names[] = {
-        "aaa", "multi_val", "compact", "invalid_cl", "junk", "sip_resp", "sip_reqs",
-        "fax_t38", "erspan", "ipv6frag", "long_paths", "busy_head", "fail_403",
-        "fail_500", "auth_407", "fuzz",
+        "aaa",      "multi_val", "compact",  "invalid_cl", "junk",       "sip_resp",
+        "sip_reqs", "fax_t38",   "erspan",   "ipv6frag",   "long_paths", "busy_head",
+        "fail_403", "fail_500",  "auth_407", "fuzz",
     };
     size_t i, msgs = 0, diffs = 0;
 
     (void)state;
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         agrees_with_tshark(names[i], &msgs, &diffs);
-    print_message("compared %zu messages with tshark, %zu unexplained differences\n", msgs,
-                  diffs);
+    print_message("compared %zu messages with tshark, %zu unexplained differences\n", msgs, diffs);
     assert_true(msgs > 500);
     assert_int_equal(diffs, 0);
 }
@@ -739,8 +761,8 @@ static void parses_fast_enough(void **state)
         sip_msg_fini(&m);
     }
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-    ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) /
-         (double)iters;
+    ns =
+        ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / (double)iters;
     /* A figure for the report, not an assertion: sanitizer builds are slow.
      * Thread CPU time, so other processes on the box do not inflate it. */
     print_message("sip_parse: %.0f ns per %zu-byte message\n", ns, len);
@@ -767,6 +789,7 @@ int main(void)
         cmocka_unit_test(keeps_method_names_case_sensitive),
         cmocka_unit_test(refuses_bytes_that_are_not_sip),
         cmocka_unit_test(flags_an_invalid_content_length),
+        cmocka_unit_test(copies_slices_with_truncation),
         cmocka_unit_test(agrees_with_tshark_on_the_corpus),
         cmocka_unit_test(parses_fast_enough),
     };
