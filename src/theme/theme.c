@@ -296,6 +296,10 @@ int theme_load_buffer(struct theme *t, const char *name, const char *data, size_
             diag_set(d, "missing role name before '='");
             goto fail_at;
         }
+        if (memchr(l + a, ' ', b - a) || memchr(l + a, '\t', b - a)) {
+            diag_set(d, "expected 'role = style' (a role name has no spaces)");
+            goto fail_at;
+        }
         role = theme_role_from(l + a, b - a);
         if (role < 0) {
             if (warn)

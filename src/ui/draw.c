@@ -294,7 +294,9 @@ int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w,
 
 bool call_is_failure_status(unsigned status)
 {
-    return status >= 400 && status != 401 && status != 407 && status != 487;
+    /* 401/407 are challenges, answered in the same call; 487 is kept: it is
+     * the INVITE's final answer and the place to look in a cancelled call. */
+    return status >= 400 && status != 401 && status != 407;
 }
 
 attr_t call_state_attr(const struct ui *ui, const struct store_call *c)

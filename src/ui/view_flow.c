@@ -98,7 +98,7 @@ static void make_label(const struct ui *ui, const struct store_msg *sm, struct f
     } else {
         sb_printf(&lab, "%u ", m.status);
         draw_escape(&lab, m.buf + m.reason.off, m.reason.len);
-        if (call_is_failure_status(m.status) || m.status == 487) {
+        if (call_is_failure_status(m.status)) {
             const struct kb_entry *e =
                 ui->kb ? kb_lookup_response(ui->kb, m.status, m.buf + m.reason.off, m.reason.len)
                        : NULL;
