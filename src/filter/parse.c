@@ -349,6 +349,8 @@ int parse_time_lit(const char *s, size_t n, int64_t *ns, int64_t *gran)
     t = utc ? timegm(&tm) : mktime(&tm);
     if (t == (time_t)-1 && !(y == 1969 && mo == 12 && d == 31))
         return -1;
+    if ((int64_t)t > INT64_MAX / 1000000000 - 1 || (int64_t)t < INT64_MIN / 1000000000 + 1)
+        return -1; /* beyond what epoch nanoseconds hold (years 1678..2262) */
     *ns = (int64_t)t * 1000000000 + frac;
     return 0;
 }

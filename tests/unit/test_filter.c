@@ -624,6 +624,9 @@ static void bad_expressions_name_the_column(void **state)
     bad("call.duration ~ \"x\"", 15, "needs a text field");
     bad("sip.msg.status 200", 16, "expected an operator");
     bad("timestamp > \"yesterday\"", 13, "expected a time");
+    /* Found by fuzz_filter (UBSan): year 9308 overflowed epoch nanoseconds. */
+    bad("timestamp > \"9308-01-01\"", 13, "expected a time");
+    bad("timestamp > \"1012-01-01Z\"", 13, "expected a time");
     bad("call.failed > 0", 13, "does not apply");
     bad("sip.msg.reason in {a..z}", 20, "a range needs");
     bad("number = 1 number = 2", 12, "expected 'and', 'or' or end of filter");
