@@ -343,6 +343,48 @@ static void q850_and_warning_lookups_and_mappings_both_ways(void **state)
     kb_free(kb);
 }
 
+/* Every Q.850 cause and Warning code the English files explain has its own
+ * Russian entry (not the English fallback), with the same severity. */
+static void every_english_q850_and_warning_entry_has_a_russian_one(void **state)
+{
+    struct kb *en = kb_new("en", NULL, NULL), *ru = kb_new("ru", NULL, NULL);
+    size_t nq = 0, nw = 0;
+    int c;
+
+    (void)state;
+    for (c = 0; c <= 127; c++) {
+        const struct kb_entry *e = kb_lookup_q850(en, c), *r = kb_lookup_q850(ru, c);
+
+        if (!e)
+            continue;
+        nq++;
+        assert_non_null(r);
+        if (strcmp(r->lang, "ru") != 0)
+            fail_msg("Q.850 cause %d has no Russian entry", c);
+        if (r->severity != e->severity)
+            fail_msg("Q.850 cause %d: severity differs between en and ru", c);
+        assert_true(r->title[0] && r->meaning[0] && r->nrefs > 0);
+    }
+    for (c = 100; c <= 999; c++) {
+        const struct kb_entry *e = kb_lookup_warning(en, c), *r = kb_lookup_warning(ru, c);
+
+        if (!e)
+            continue;
+        nw++;
+        assert_non_null(r);
+        if (strcmp(r->lang, "ru") != 0)
+            fail_msg("Warning code %d has no Russian entry", c);
+        if (r->severity != e->severity)
+            fail_msg("Warning code %d: severity differs between en and ru", c);
+        assert_true(r->title[0] && r->meaning[0] && r->nrefs > 0);
+    }
+    /* The loops above must have seen the shipped tables, not an empty kb. */
+    assert_true(nq >= 28);
+    assert_true(nw >= 12);
+    kb_free(en);
+    kb_free(ru);
+}
+
 static void short_texts_fit_forty_characters(void **state)
 {
     static const char ok[] = "[sip 480]\ntitle = T\nshort = 1234567890123456789012345678901234567890\n"
@@ -373,6 +415,7 @@ int main(void)
         cmocka_unit_test_setup(language_comes_from_option_then_environment_with_english_fallback,
                                setup),
         cmocka_unit_test_setup(q850_and_warning_lookups_and_mappings_both_ways, setup),
+        cmocka_unit_test_setup(every_english_q850_and_warning_entry_has_a_russian_one, setup),
         cmocka_unit_test_setup(short_texts_fit_forty_characters, setup),
     };
 
