@@ -281,6 +281,8 @@ static int find_start(const char *buf, size_t len, struct sip_msg *m)
                     junk = true;
             if (junk)
                 m->problems |= SIP_JUNK_BEFORE;
+            if (has_ctl(buf + b, ce - b)) /* e.g. ESC in a reason phrase */
+                m->problems |= SIP_BINARY_HEADERS;
             m->skipped = b;
             return 0;
         }

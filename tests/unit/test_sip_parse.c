@@ -326,6 +326,14 @@ static void flags_control_bytes_in_headers(void **state)
     sip_msg_fini(&m);
     free(buf);
 
+    /* ESC in the reason phrase of the status line counts too. */
+    parse_file("reason_esc.sip", &m, &buf, &len);
+    assert_int_equal(m.problems, SIP_BINARY_HEADERS);
+    assert_int_equal(m.status, 486);
+    str_eq(&m, m.reason, "Busy \x1b[31mHere");
+    sip_msg_fini(&m);
+    free(buf);
+
     parse_file("inv_500_warning.sip", &m, &buf, &len);
     assert_int_equal(m.problems & SIP_BINARY_HEADERS, 0);
     sip_msg_fini(&m);
