@@ -152,7 +152,10 @@ measure() {
     else
         $check
     fi
-    if [ "$STATUS" = ok ] && [ "$HAVE_HF" = 1 ] && [ "$n" -le "$HF_MAX" ]; then
+    # hyperfine for small sizes, and always for the read loop (it is short
+    # and /usr/bin/time only has 10 ms resolution).
+    if [ "$STATUS" = ok ] && [ "$HAVE_HF" = 1 ] &&
+        { [ "$n" -le "$HF_MAX" ] || [ "$tool" = pcap_loop ]; }; then
         if hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/hf.json" \
             -- "$(shquote "$@")" >/dev/null 2>"$OUT/hf.err"; then
             wall=$(sed -n 's/^ *"mean": *\([0-9.eE+-]*\).*/\1/p' "$OUT/hf.json" | head -n 1)
