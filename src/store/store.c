@@ -216,9 +216,11 @@ static struct store_call *call_new(struct store *s, const struct store_input *in
             s->calls = xrealloc(s->calls, s->calls_cap * sizeof(*s->calls));
         }
     }
-    s->calls[s->ncalls_arr++] = c;
-    if (s->ncalls_arr - s->calls_head > s->nbuckets)
+    /* Grow the table before c is in the call array, or the rehash would
+     * chain c and the insert below would chain it a second time. */
+    if (s->ncalls_arr - s->calls_head + 1 > s->nbuckets)
         buckets_grow(s);
+    s->calls[s->ncalls_arr++] = c;
     k = callid_hash(c->call_id, c->call_id_len) & (s->nbuckets - 1);
     c->hnext = s->buckets[k];
     s->buckets[k] = c;
