@@ -18,25 +18,18 @@
 #include "sip.h"
 #include "store.h"
 
-/* Called for every SIP message after the store took it (call and msg are
- * borrowed, valid during the call only; msg is the entry just added). */
-typedef void (*engine_msg_fn)(void *ctx, const struct cap_payload *p, const struct sip_msg *m,
+/* Called for every SIP message after the store took it (in, call and msg
+ * are borrowed, valid during the call only; msg is the entry just added). */
+typedef void (*engine_msg_fn)(void *ctx, const struct store_input *in,
                               const struct store_call *call, const struct store_msg *msg);
 
-struct engine_counts {
-    uint64_t frames, payloads, sip_messages, not_sip, bad_inputs;
-};
-
-/* Reads every input (merged by time) into store.  Errors in an input are
- * printed to err (file, frame, offset) and reading goes on with what was
- * read so far.  Returns 0, or 1 when an input was damaged or unreadable. */
+/* Reads every input (merged by time) into store: a capture thread decodes
+ * and parses while the calling thread fills the store (the console's
+ * loader, run to the end).  Errors in an input are printed to err (file,
+ * frame, offset) and reading goes on with what was read so far.  Returns
+ * 0, or 1 when an input was damaged or unreadable. */
 int engine_run_files(const char *const *paths, size_t n, struct store *store, engine_msg_fn fn,
-                     void *ctx, FILE *err, struct engine_counts *counts);
-
-/* Parses every SIP message in one payload (a datagram may carry several)
- * and hands each to the store and fn.  Returns the number of messages. */
-size_t engine_feed_payload(struct store *store, const struct cap_payload *p, engine_msg_fn fn,
-                           void *ctx);
+                     void *ctx, FILE *err);
 
 /* ---- console loader: a capture thread feeding the UI thread's store ----
  * loader_start (UI thread) registers and opens the inputs in store, then
@@ -61,6 +54,12 @@ struct loader *loader_start(const char *const *paths, size_t n, struct store *st
 void loader_sources_register(struct loader *l, struct store *store);
 /* Moves up to max queued records into store; returns how many. */
 size_t loader_drain(struct loader *l, struct store *store, size_t max);
+/* The same, calling fn for each message after store_add. */
+size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine_msg_fn fn,
+                       void *ctx);
+/* Every input error so far, one per line, once the thread is done (NULL
+ * before, or when there was none). */
+const char *loader_errors(struct loader *l);
 bool loader_done(struct loader *l);             /* finished and queue empty */
 bool loader_wait(struct loader *l, int timeout_ms); /* a record is queued */
 void loader_progress(struct loader *l, struct loader_progress *p);

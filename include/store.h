@@ -52,6 +52,7 @@ struct store_input {
     bool has_cseq;
     enum sip_method cseq_method;
     struct store_str cseq_method_str;
+    struct store_str cseq_raw; /* the CSeq value as written (shown as is when malformed) */
     struct store_str call_id, from_user, to_user, from_tag, to_tag, branch;
     struct store_str xcall_id; /* X-Call-ID / X-CID: the A-leg's Call-ID */
     struct store_str user_agent;

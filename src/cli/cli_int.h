@@ -5,16 +5,13 @@
 #define SIPDX_CLI_INT_H
 
 #include "cli.h"
+#include "engine.h"
 #include "store.h"
 #include "util.h"
 
 /* Loads every input of cfg into a new store (fn may be NULL).  *rc gets 0
  * or 1 (an input was damaged).  Returns the store (caller frees). */
-struct store *cli_load(const struct config *cfg, void (*fn)(void *, const struct cap_payload *,
-                                                            const struct sip_msg *,
-                                                            const struct store_call *,
-                                                            const struct store_msg *),
-                       void *ctx, int *rc);
+struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, int *rc);
 
 /* "1.2.3.4:5060" of an endpoint id. */
 void cli_ep(const struct store *s, uint32_t ep, char *out, size_t outlen);

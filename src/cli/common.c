@@ -9,11 +9,7 @@
 #include "cli_int.h"
 #include "engine.h"
 
-struct store *cli_load(const struct config *cfg, void (*fn)(void *, const struct cap_payload *,
-                                                            const struct sip_msg *,
-                                                            const struct store_call *,
-                                                            const struct store_msg *),
-                       void *ctx, int *rc)
+struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, int *rc)
 {
     struct store_opts opts;
     struct store *s;
@@ -21,7 +17,7 @@ struct store *cli_load(const struct config *cfg, void (*fn)(void *, const struct
     memset(&opts, 0, sizeof(opts));
     opts.max_memory = cfg->max_memory;
     s = store_new(&opts);
-    *rc = engine_run_files(cfg->inputs, cfg->ninputs, s, fn, ctx, cfg->err, NULL);
+    *rc = engine_run_files(cfg->inputs, cfg->ninputs, s, fn, ctx, cfg->err);
     return s;
 }
 

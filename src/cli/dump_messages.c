@@ -14,69 +14,71 @@ struct dump_ctx {
     struct strbuf line;
 };
 
-static void put_slice(struct strbuf *b, const struct sip_msg *m, struct sip_str s)
+static void put(struct strbuf *b, struct store_str s)
 {
-    if (SIP_STR_PRESENT(s))
-        sb_append_escaped(b, m->buf + s.off, s.len);
+    if (s.p)
+        sb_append_escaped(b, s.p, s.len);
 }
 
-static void on_msg(void *vctx, const struct cap_payload *p, const struct sip_msg *m,
-                   const struct store_call *c, const struct store_msg *msg)
+static void json_str(struct strbuf *b, const char *key, struct store_str s)
+{
+    cli_json_str(b, key, s.p ? s.p : "", s.p ? s.len : 0, false);
+}
+
+static void on_msg(void *vctx, const struct store_input *in, const struct store_call *c,
+                   const struct store_msg *msg)
 {
     struct dump_ctx *d = vctx;
     struct strbuf *b = &d->line;
     char t[64], src[64], dst[64];
-    struct sip_str cid = m->first[SIP_HDR_CALL_ID];
     bool resent = (msg->flags & STORE_MSG_RESENT) != 0;
+    const char *tr = cap_transport_name(in->transport);
 
     (void)c;
-    fmt_time_epoch(p->ts_ns, t, sizeof(t));
-    cap_addr_format(&p->src, true, src, sizeof(src));
-    cap_addr_format(&p->dst, true, dst, sizeof(dst));
+    fmt_time_epoch(in->ts_ns, t, sizeof(t));
+    cap_addr_format(&in->src, true, src, sizeof(src));
+    cap_addr_format(&in->dst, true, dst, sizeof(dst));
     if (d->cfg->json) {
         sb_putc(b, '{');
-        cli_json_int(b, "source", p->source, true);
-        cli_json_int(b, "frame", (long long)p->frame, false);
+        cli_json_int(b, "source", in->source, true);
+        cli_json_int(b, "frame", (long long)in->frame, false);
         sb_printf(b, ",\"time\":%s", t);
         cli_json_str(b, "src", src, strlen(src), false);
         cli_json_str(b, "dst", dst, strlen(dst), false);
-        cli_json_str(b, "transport", cap_transport_name(p->transport),
-                     strlen(cap_transport_name(p->transport)), false);
-        cli_json_str(b, "call_id", SIP_STR_PRESENT(cid) ? m->buf + cid.off : "", cid.len, false);
+        cli_json_str(b, "transport", tr, strlen(tr), false);
+        json_str(b, "call_id", in->call_id);
         /* The CSeq as written (tshark's sip.CSeq), so a malformed one is
          * shown as it is rather than as a parsed 0. */
-        cli_json_str(b, "cseq", m->buf + m->first[SIP_HDR_CSEQ].off, m->first[SIP_HDR_CSEQ].len,
-                     false);
-        if (m->is_request) {
-            cli_json_str(b, "method", m->buf + m->method_str.off, m->method_str.len, false);
+        json_str(b, "cseq", in->cseq_raw);
+        if (in->is_request) {
+            json_str(b, "method", in->method_str);
         } else {
-            cli_json_int(b, "status", m->status, false);
-            cli_json_str(b, "reason", m->buf + m->reason.off, m->reason.len, false);
+            cli_json_int(b, "status", in->status, false);
+            json_str(b, "reason", in->reason);
         }
         cli_json_bool(b, "resent", resent, false);
-        if (m->problems) {
-            const char *pr = sip_problem_str(m->problems);
+        if (in->problems) {
+            const char *pr = sip_problem_str(in->problems);
 
             cli_json_str(b, "malformed", pr, strlen(pr), false);
         }
         sb_puts(b, "}\n");
     } else {
-        sb_printf(b, "%llu %s %s -> %s %s ", (unsigned long long)p->frame, t, src, dst,
-                  cap_transport_name(p->transport));
-        if (m->is_request) {
-            put_slice(b, m, m->method_str);
+        sb_printf(b, "%llu %s %s -> %s %s ", (unsigned long long)in->frame, t, src, dst, tr);
+        if (in->is_request) {
+            put(b, in->method_str);
         } else {
-            sb_printf(b, "%u ", m->status);
-            put_slice(b, m, m->reason);
+            sb_printf(b, "%u ", in->status);
+            put(b, in->reason);
         }
-        sb_printf(b, " | CSeq: %u ", m->cseq_num);
-        put_slice(b, m, m->cseq_method_str);
+        sb_puts(b, " | CSeq: ");
+        put(b, in->cseq_raw);
         sb_puts(b, " | Call-ID: ");
-        put_slice(b, m, cid);
+        put(b, in->call_id);
         if (resent)
             sb_puts(b, " | resent");
-        if (m->problems)
-            sb_printf(b, " | malformed: %s", sip_problem_str(m->problems));
+        if (in->problems)
+            sb_printf(b, " | malformed: %s", sip_problem_str(in->problems));
         sb_putc(b, '\n');
     }
     if (b->len > 65536)

@@ -73,13 +73,12 @@ struct stats_ctx {
     size_t nmethods;
 };
 
-static void on_msg(void *vctx, const struct cap_payload *p, const struct sip_msg *m,
-                   const struct store_call *c, const struct store_msg *msg)
+static void on_msg(void *vctx, const struct store_input *m, const struct store_call *c,
+                   const struct store_msg *msg)
 {
     struct stats_ctx *st = vctx;
     size_t i, n;
 
-    (void)p;
     (void)c;
     st->messages++;
     if (msg->flags & STORE_MSG_RESENT)
@@ -94,14 +93,13 @@ static void on_msg(void *vctx, const struct cap_payload *p, const struct sip_msg
     /* Methods by their exact text: "REGIStER" is not "REGISTER". */
     n = m->method_str.len < 31 ? m->method_str.len : 31;
     for (i = 0; i < st->nmethods; i++) {
-        if (strlen(st->methods[i].name) == n &&
-            memcmp(st->methods[i].name, m->buf + m->method_str.off, n) == 0) {
+        if (strlen(st->methods[i].name) == n && memcmp(st->methods[i].name, m->method_str.p, n) == 0) {
             st->methods[i].n++;
             return;
         }
     }
     st->methods = xrealloc(st->methods, (st->nmethods + 1) * sizeof(*st->methods));
-    memcpy(st->methods[st->nmethods].name, m->buf + m->method_str.off, n);
+    memcpy(st->methods[st->nmethods].name, m->method_str.p, n);
     st->methods[st->nmethods].name[n] = '\0';
     st->methods[st->nmethods++].n = 1;
 }

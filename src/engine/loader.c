@@ -27,6 +27,29 @@ struct loader_rec {
     char data[];           /* message bytes, then copied strings */
 };
 
+/* Records travel in chunks of about 256 KB, so the queue's lock and the
+ * allocator are used once per few hundred messages, not once per message
+ * (per-message pushes made two threads slower than one). */
+#define CHUNK_BYTES (256 * 1024)
+#define CHUNK_RECS 512
+
+struct loader_chunk {
+    size_t n;                           /* records */
+    size_t used, cap;                   /* bytes of mem */
+    struct loader_rec *recs[CHUNK_RECS];
+    _Alignas(16) char mem[];
+};
+
+static struct loader_chunk *chunk_new(size_t cap)
+{
+    struct loader_chunk *c = xmalloc(sizeof(*c) + cap);
+
+    c->n = 0;
+    c->used = 0;
+    c->cap = cap;
+    return c;
+}
+
 struct loader {
     struct msgq *q;                 /* owned */
     struct cap_reader **readers;    /* owned; NULL once finished (thread-owned) */
@@ -40,7 +63,13 @@ struct loader {
     _Atomic bool stop;
     _Atomic bool done;
     _Atomic uint64_t bytes_read, bytes_total, frames, messages;
+    struct loader_chunk *chunk;     /* being filled by the thread (thread-owned) */
+    struct loader_chunk *draining;  /* being emptied by the UI thread (UI-owned) */
+    size_t drain_pos;               /* next record of draining */
     char error[512];                /* written by the thread before done */
+    struct strbuf errors;           /* every input error, one per line; written by
+                                       the thread before done (open errors by the
+                                       caller before the thread starts) */
     const char *const *paths;       /* borrowed: the caller's, outlive l */
     bool *seekable;                 /* per path (UI thread only) */
     size_t npaths;
@@ -49,6 +78,9 @@ struct loader {
 };
 
 /* ---------------------------------------------------------------- records */
+
+struct loader;
+static void chunk_push(struct loader *l);
 
 static size_t str_extra(const struct store_input *in, const struct store_str *s)
 {
@@ -73,11 +105,31 @@ static void str_move(const struct store_input *src, struct store_str *dst, char 
 }
 
 #define REC_STRS(X)                                                                             \
-    X(method_str) X(reason) X(cseq_method_str) X(call_id) X(from_user) X(to_user) X(from_tag)  \
+    X(method_str) X(reason) X(cseq_method_str) X(cseq_raw) X(call_id) X(from_user) X(to_user) X(from_tag)  \
         X(to_tag) X(branch) X(xcall_id) X(user_agent)
 
+/* Room for one record of `size` bytes in the producer's chunk, pushing
+ * the chunk first when it is full. */
+static struct loader_rec *rec_alloc(struct loader *l, size_t size)
+{
+    struct loader_chunk *c = l->chunk;
+    struct loader_rec *r;
+
+    size = (size + 15) & ~(size_t)15;
+    if (c && (c->n == CHUNK_RECS || c->cap - c->used < size)) {
+        chunk_push(l);
+        c = NULL;
+    }
+    if (!c)
+        c = l->chunk = chunk_new(size > CHUNK_BYTES ? size : CHUNK_BYTES);
+    r = (struct loader_rec *)(c->mem + c->used);
+    c->used += size;
+    c->recs[c->n++] = r;
+    return r;
+}
+
 /* One self-contained record from a borrowed store_input. */
-static struct loader_rec *rec_new(const struct store_input *in)
+static struct loader_rec *rec_new(struct loader *l, const struct store_input *in)
 {
     size_t extra = 0;
     struct loader_rec *r;
@@ -86,7 +138,7 @@ static struct loader_rec *rec_new(const struct store_input *in)
 #define X(f) extra += str_extra(in, &in->f);
     REC_STRS(X)
 #undef X
-    r = xmalloc(sizeof(*r) + in->len + extra + 1);
+    r = rec_alloc(l, sizeof(*r) + in->len + extra + 1);
     r->size = in->len + extra;
     r->in = *in;
     memcpy(r->data, in->bytes, in->len);
@@ -99,7 +151,7 @@ static struct loader_rec *rec_new(const struct store_input *in)
     return r;
 }
 
-static void rec_free(void *p)
+static void chunk_free(void *p)
 {
     free(p);
 }
@@ -137,13 +189,26 @@ static void on_payload(void *ctx, const struct cap_payload *p)
         }
         used = m.skipped + m.len;
         store_input_from(&in, p, &m);
-        if (msgq_push(l->q, rec_new(&in)) == 0)
-            atomic_fetch_add(&l->messages, 1);
+        rec_new(l, &in);
+        atomic_fetch_add(&l->messages, 1);
         sip_msg_fini(&m);
         if (used == 0)
             break;
         off += used;
     }
+}
+
+/* Hands the filled chunk to the UI thread (blocks while the queue is
+ * full: back-pressure on the reader). */
+static void chunk_push(struct loader *l)
+{
+    struct loader_chunk *c = l->chunk;
+
+    l->chunk = NULL;
+    if (c && c->n)
+        msgq_push(l->q, c); /* takes ownership even on failure */
+    else
+        free(c);
 }
 
 static void publish_progress(struct loader *l)
@@ -209,6 +274,8 @@ static void *loader_main(void *arg)
             break;
         if (r < 0) {
             diag_format(&d, l->error, sizeof(l->error));
+            sb_puts(&l->errors, l->error);
+            sb_putc(&l->errors, '\n');
             continue;
         }
         cap_decoder_feed(l->dec, &rec);
@@ -218,6 +285,7 @@ static void *loader_main(void *arg)
     }
     if (!atomic_load(&l->stop))
         cap_decoder_flush(l->dec);
+    chunk_push(l);
     publish_progress(l);
     atomic_store(&l->done, true);
     return NULL;
@@ -239,7 +307,9 @@ struct loader *loader_start(const char *const *paths, size_t n, struct store *st
     atomic_init(&l->bytes_total, 0);
     atomic_init(&l->frames, 0);
     atomic_init(&l->messages, 0);
-    l->q = msgq_new(queue_cap ? queue_cap : 1024, rec_free);
+    /* queue_cap counts records; the queue holds chunks of up to CHUNK_RECS. */
+    l->q = msgq_new(queue_cap / CHUNK_RECS + 2, chunk_free);
+    sb_init(&l->errors);
     l->readers = xcalloc(n ? n : 1, sizeof(*l->readers));
     l->paths = paths;
     l->npaths = n;
@@ -253,6 +323,8 @@ struct loader *loader_start(const char *const *paths, size_t n, struct store *st
         if (!rd) {
             l->open_errors++;
             diag_format(&d, l->open_error, sizeof(l->open_error));
+            sb_puts(&l->errors, l->open_error);
+            sb_putc(&l->errors, '\n');
             continue;
         }
         if (cap_reader_seekable(rd)) {
@@ -287,28 +359,44 @@ void loader_sources_register(struct loader *l, struct store *store)
 
 size_t loader_drain(struct loader *l, struct store *store, size_t max)
 {
-    void *batch[256];
-    size_t total = 0, n, i;
+    return loader_drain_fn(l, store, max, NULL, NULL);
+}
+
+size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine_msg_fn fn,
+                       void *ctx)
+{
+    size_t total = 0;
 
     while (total < max) {
-        size_t want = max - total < 256 ? max - total : 256;
+        struct loader_chunk *c = l->draining;
 
-        n = msgq_drain(l->q, batch, want);
-        if (n == 0)
-            break;
-        for (i = 0; i < n; i++) {
-            struct loader_rec *r = batch[i];
-            store_add(store, &r->in);
-            free(r);
+        if (!c) {
+            void *item;
+
+            if (msgq_drain(l->q, &item, 1) == 0)
+                break;
+            c = l->draining = item;
+            l->drain_pos = 0;
         }
-        total += n;
+        while (l->drain_pos < c->n && total < max) {
+            struct loader_rec *r = c->recs[l->drain_pos++];
+            const struct store_call *call = store_add(store, &r->in);
+
+            if (fn)
+                fn(ctx, &r->in, call, &call->msgs[call->nmsgs - 1]);
+            total++;
+        }
+        if (l->drain_pos == c->n) {
+            free(c);
+            l->draining = NULL;
+        }
     }
     return total;
 }
 
 bool loader_done(struct loader *l)
 {
-    return atomic_load(&l->done) && msgq_len(l->q) == 0;
+    return atomic_load(&l->done) && msgq_len(l->q) == 0 && !l->draining;
 }
 
 bool loader_wait(struct loader *l, int timeout_ms)
@@ -333,6 +421,13 @@ void loader_progress(struct loader *l, struct loader_progress *p)
         p->error = l->open_error;
 }
 
+const char *loader_errors(struct loader *l)
+{
+    if (!atomic_load(&l->done))
+        return NULL;
+    return l->errors.s;
+}
+
 void loader_free(struct loader *l)
 {
     if (!l)
@@ -342,6 +437,8 @@ void loader_free(struct loader *l)
     if (l->started)
         pthread_join(l->th, NULL);
     cap_decoder_free(l->dec);
+    free(l->chunk);
+    free(l->draining);
     for (size_t i = 0; i < l->nreaders; i++)
         cap_reader_close(l->readers[i]);
     free(l->readers);
@@ -349,6 +446,7 @@ void loader_free(struct loader *l)
     free(l->have);
     free(l->final_bytes);
     free(l->seekable);
+    sb_fini(&l->errors);
     msgq_free(l->q);
     free(l);
 }

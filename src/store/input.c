@@ -62,6 +62,7 @@ void store_input_from(struct store_input *in, const struct cap_payload *p,
     in->has_cseq = SIP_STR_PRESENT(m->first[SIP_HDR_CSEQ]) && !(m->problems & SIP_BAD_CSEQ);
     in->cseq_method = m->cseq_method;
     in->cseq_method_str = slice(m, m->cseq_method_str);
+    in->cseq_raw = slice(m, m->first[SIP_HDR_CSEQ]);
     in->call_id = slice(m, m->first[SIP_HDR_CALL_ID]);
     if (SIP_STR_PRESENT(m->first[SIP_HDR_FROM]) &&
         sip_parse_nameaddr(m, m->first[SIP_HDR_FROM], &na) == 0) {

@@ -30,7 +30,7 @@ static struct store *load(const char *rel, uint64_t max_memory)
     struct store_opts o = {max_memory};
     struct store *s = store_new(&o);
     const char *path = corpus_path(rel);
-    int rc = engine_run_files(&path, 1, s, NULL, NULL, stderr, NULL);
+    int rc = engine_run_files(&path, 1, s, NULL, NULL, stderr);
 
     assert_int_equal(rc, 0);
     return s;
