@@ -351,8 +351,11 @@ static void flow_draw(struct view *v, WINDOW *win)
             if (da)
                 cap_addr_format(da, true, s2, sizeof(s2));
             fmt_time_utc(r->ts, t, sizeof(t));
-            snprintf(buf, sizeof(buf), " %s  %s -> %s  frame %" PRIu64 " ", t, s1, s2,
-                     r->frame);
+            /* A long address or time may be cut: truncation is fine in a
+             * status line, and the check keeps -Wformat-truncation quiet. */
+            if (snprintf(buf, sizeof(buf), " %s  %s -> %s  frame %" PRIu64 " ", t, s1, s2,
+                         r->frame) < 0)
+                buf[0] = '\0';
             draw_str(ui, win, py, 2, width - 4, buf, ui_attr(ui, ROLE_FLOW_ENDPOINT));
         }
         draw_sip_text(ui, win, py + 1, 1, rows - 2 - py - 1, width - 2, st->msg.s ? st->msg.s : "",
