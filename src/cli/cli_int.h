@@ -6,12 +6,22 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "kb.h"
 #include "store.h"
 #include "util.h"
 
 /* Loads every input of cfg into a new store (fn may be NULL).  *rc gets 0
  * or 1 (an input was damaged).  Returns the store (caller frees). */
 struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, int *rc);
+
+/* The knowledge base in cfg's language (embedded + data path + --kb-dir).
+ * Errors in override files go to cfg->err; the embedded entries stay. */
+struct kb *cli_kb(const struct config *cfg);
+/* The entry explaining a response (code + reason phrase), or NULL. */
+const struct kb_entry *cli_explain_response(const struct kb *kb, int code, const char *reason,
+                                            size_t len);
+/* Appends ,"explain":{"title":..,"short":..,"severity":..} for an entry. */
+void cli_json_explain(struct strbuf *b, const struct kb_entry *e);
 
 /* "1.2.3.4:5060" of an endpoint id. */
 void cli_ep(const struct store *s, uint32_t ep, char *out, size_t outlen);

@@ -21,6 +21,52 @@ struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, in
     return s;
 }
 
+struct kb *cli_kb(const struct config *cfg)
+{
+    struct diag d;
+    struct kb *kb;
+    size_t i;
+
+    diag_clear(&d);
+    kb = kb_new(cfg->lang, cfg->kb_dir, &d);
+    if (!kb) {
+        char msg[512];
+
+        diag_format(&d, msg, sizeof(msg));
+        fprintf(cfg->err, "sipdx: knowledge base: %s\n", msg);
+        return NULL;
+    }
+    for (i = 0; i < kb_error_count(kb); i++)
+        fprintf(cfg->err, "sipdx: %s\n", kb_error(kb, i));
+    return kb;
+}
+
+const struct kb_entry *cli_explain_response(const struct kb *kb, int code, const char *reason,
+                                            size_t len)
+{
+    const struct kb_entry *e;
+
+    if (!kb || code < 100)
+        return NULL;
+    e = kb_lookup_response(kb, code, reason, len);
+    return e ? e : kb_lookup_class(kb, code / 100);
+}
+
+void cli_json_explain(struct strbuf *b, const struct kb_entry *e)
+{
+    const char *sev;
+
+    if (!e)
+        return;
+    sev = kb_severity_name(e->severity);
+    sb_puts(b, ",\"explain\":{");
+    cli_json_str(b, "title", e->title, strlen(e->title), true);
+    cli_json_str(b, "short", e->short_text, strlen(e->short_text), false);
+    cli_json_str(b, "severity", sev, strlen(sev), false);
+    cli_json_str(b, "meaning", e->meaning, strlen(e->meaning), false);
+    sb_putc(b, '}');
+}
+
 void cli_ep(const struct store *s, uint32_t ep, char *out, size_t outlen)
 {
     cap_addr_format(store_endpoint(s, ep), true, out, outlen);

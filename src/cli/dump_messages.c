@@ -11,6 +11,7 @@
 
 struct dump_ctx {
     const struct config *cfg;
+    struct kb *kb;          /* owned; NULL if it failed to load */
     struct strbuf line;
 };
 
@@ -55,6 +56,8 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
         } else {
             cli_json_int(b, "status", in->status, false);
             json_str(b, "reason", in->reason);
+            cli_json_explain(b, cli_explain_response(d->kb, in->status, in->reason.p,
+                                                     in->reason.len));
         }
         cli_json_bool(b, "resent", resent, false);
         if (in->problems) {
@@ -77,6 +80,15 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
         put(b, in->call_id);
         if (resent)
             sb_puts(b, " | resent");
+        if (!in->is_request && in->status >= 300) {
+            const struct kb_entry *e =
+                cli_explain_response(d->kb, in->status, in->reason.p, in->reason.len);
+
+            if (e) {
+                sb_puts(b, " | ");
+                sb_append_escaped(b, e->short_text, strlen(e->short_text));
+            }
+        }
         if (in->problems)
             sb_printf(b, " | malformed: %s", sip_problem_str(in->problems));
         sb_putc(b, '\n');
@@ -92,10 +104,12 @@ int cli_dump_messages(const struct config *cfg)
     int rc;
 
     d.cfg = cfg;
+    d.kb = cli_kb(cfg);
     sb_init(&d.line);
     s = cli_load(cfg, on_msg, &d, &rc);
     cli_flush(cfg, &d.line);
     sb_fini(&d.line);
+    kb_free(d.kb);
     store_free(s);
     return rc;
 }

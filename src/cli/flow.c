@@ -45,12 +45,13 @@ static int ep_index(uint32_t *eps, size_t *n, uint32_t ep)
 }
 
 /* Builds the arrow label: method or status, SDP summary, resent mark. */
-static void label_for(const struct store *s, const struct store_msg *msg, struct strbuf *lab,
-                      struct strbuf *tmp)
+static void label_for(const struct store *s, const struct kb *kb, const struct store_msg *msg,
+                      struct strbuf *lab, struct strbuf *note, struct strbuf *tmp)
 {
     struct sip_msg m;
 
     sb_reset(lab);
+    sb_reset(note);
     if (store_msg_bytes(s, msg, tmp) != 0 || sip_parse(tmp->s, tmp->len, &m) != 0) {
         sb_puts(lab, "(unreadable)");
         if (tmp->s)
@@ -62,6 +63,17 @@ static void label_for(const struct store *s, const struct store_msg *msg, struct
     } else {
         sb_printf(lab, "%u ", m.status);
         sb_append_escaped(lab, m.buf + m.reason.off, m.reason.len);
+        if (m.status >= 300) {
+            /* Failures (and redirects) get the knowledge base's short note
+             * beside their arrow. */
+            const struct kb_entry *e =
+                cli_explain_response(kb, m.status, m.buf + m.reason.off, m.reason.len);
+
+            if (e) {
+                sb_puts(note, "  <- ");
+                sb_append_escaped(note, e->short_text, strlen(e->short_text));
+            }
+        }
     }
     if (msg->flags & STORE_MSG_SDP) {
         struct sdp sdp;
@@ -181,7 +193,8 @@ int cli_flow(const struct config *cfg)
     struct store *s;
     const struct store_call *c, *legs[64];
     struct flow_row *rows = NULL;
-    struct strbuf b, lab, tmp;
+    struct strbuf b, lab, note, tmp;
+    struct kb *kb;
     uint32_t eps[MAX_EPS];
     size_t neps = 0, nrows = 0, nlegs, i, k;
     int rc;
@@ -211,8 +224,10 @@ int cli_flow(const struct config *cfg)
         ep_index(eps, &neps, rows[i].msg->src_ep);
         ep_index(eps, &neps, rows[i].msg->dst_ep);
     }
+    kb = cli_kb(cfg);
     sb_init(&b);
     sb_init(&lab);
+    sb_init(&note);
     sb_init(&tmp);
     for (k = 0; k < nlegs; k++) {
         sb_printf(&b, "%s ", k ? "B-leg:" : "Call-ID:");
@@ -258,7 +273,7 @@ int cli_flow(const struct config *cfg)
         fmt_time_utc(m->ts_ns, t, sizeof(t));
         a = ep_index(eps, &neps, m->src_ep);
         z = ep_index(eps, &neps, m->dst_ep);
-        label_for(s, m, &lab, &tmp);
+        label_for(s, kb, m, &lab, &note, &tmp);
         pad_to_lanes(&b);
         draw_label(&b, neps, a, z, lab.s ? lab.s : "");
         sb_putc(&b, '\n');
@@ -267,6 +282,8 @@ int cli_flow(const struct config *cfg)
         prev = m->ts_ns;
         pad_to_lanes(&b);
         draw_arrow(&b, neps, a, z);
+        if (note.len)
+            sb_append(&b, note.s, note.len);
         sb_putc(&b, '\n');
         if (b.len > 65536)
             cli_flush(cfg, &b);
@@ -274,7 +291,9 @@ int cli_flow(const struct config *cfg)
     cli_flush(cfg, &b);
     sb_fini(&b);
     sb_fini(&lab);
+    sb_fini(&note);
     sb_fini(&tmp);
+    kb_free(kb);
     free(rows);
     store_free(s);
     return rc;

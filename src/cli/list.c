@@ -46,19 +46,25 @@ int cli_list(const struct config *cfg)
     struct store *s;
     struct store_counts cnt;
     struct strbuf b;
+    struct kb *kb;
     size_t i, n;
     int rc;
 
     s = cli_load(cfg, NULL, NULL, &rc);
+    kb = cli_kb(cfg);
     sb_init(&b);
     n = store_ncalls(s);
     if (!cfg->json)
-        sb_printf(&b, "%-5s %-26s %-9s %-16s %-16s %-21s %-21s %5s %-10s %-28s %9s %8s\n", "#",
-                  "START", "KIND", "FROM", "TO", "SRC", "DST", "MSGS", "STATE", "FINAL",
-                  "DURATION", "SETUP");
+        sb_printf(&b, "%-5s %-26s %-9s %-16s %-16s %-21s %-21s %5s %-10s %-28s %9s %8s  %s\n",
+                  "#", "START", "KIND", "FROM", "TO", "SRC", "DST", "MSGS", "STATE", "FINAL",
+                  "DURATION", "SETUP", "MEANING");
     for (i = 0; i < n; i++) {
         const struct store_call *c = store_call_at(s, i);
         char t[64], src[64], dst[64], dur[32], setup[32], fin[128];
+        const struct kb_entry *e =
+            c->final_status ? cli_explain_response(kb, c->final_status, c->final_reason,
+                                                   c->final_reason ? strlen(c->final_reason) : 0)
+                            : NULL;
 
         cli_ep(s, c->src_ep, src, sizeof(src));
         cli_ep(s, c->dst_ep, dst, sizeof(dst));
@@ -86,6 +92,7 @@ int cli_list(const struct config *cfg)
                 cli_json_int(&b, "status", c->final_status, false);
                 cli_json_str(&b, "reason", c->final_reason,
                              c->final_reason ? strlen(c->final_reason) : 0, false);
+                cli_json_explain(&b, e);
             } else {
                 sb_puts(&b, ",\"status\":null,\"reason\":null");
             }
@@ -113,7 +120,12 @@ int cli_list(const struct config *cfg)
             sb_printf(&b, "%-21s %-21s %5u %-10s ", src, dst, c->nmsgs,
                       call_state_name(c->state));
             pad_escaped(&b, fin, 28);
-            sb_printf(&b, "%9s %8s\n", dur, setup);
+            sb_printf(&b, "%9s %8s", dur, setup);
+            if (e) {
+                sb_puts(&b, "  ");
+                sb_append_escaped(&b, e->short_text, strlen(e->short_text));
+            }
+            sb_putc(&b, '\n');
         }
         if (b.len > 65536)
             cli_flush(cfg, &b);
@@ -129,6 +141,7 @@ int cli_list(const struct config *cfg)
     }
     cli_flush(cfg, &b);
     sb_fini(&b);
+    kb_free(kb);
     store_free(s);
     return rc;
 }
