@@ -61,6 +61,8 @@ struct cap_merge *cap_merge_new(struct cap_reader **readers, unsigned n);
 /* As cap_reader_next; on -1 the damaged input is reported in d and dropped,
  * and the next call continues with the others. */
 int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct diag *d);
+/* Compressed bytes consumed so far by all its readers (for progress). */
+uint64_t cap_merge_bytes_read(const struct cap_merge *m);
 void cap_merge_free(struct cap_merge *m);
 
 /* ---------------------------------------------------------------- payloads */

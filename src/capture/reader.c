@@ -423,6 +423,7 @@ struct cap_merge {
     struct cap_record *recs;
     bool *have;
     unsigned n;
+    uint64_t closed_bytes;  /* bytes read by readers already closed */
 };
 
 struct cap_merge *cap_merge_new(struct cap_reader **readers, unsigned n)
@@ -449,10 +450,12 @@ int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct diag *d)
             m->have[i] = true;
             break;
         case 0:
+            m->closed_bytes += cap_reader_bytes_read(m->rd[i]);
             cap_reader_close(m->rd[i]);
             m->rd[i] = NULL;
             break;
         default:
+            m->closed_bytes += cap_reader_bytes_read(m->rd[i]);
             cap_reader_close(m->rd[i]);
             m->rd[i] = NULL;
             return -1;
@@ -467,6 +470,17 @@ int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct diag *d)
     *rec = m->recs[best];
     m->have[best] = false;
     return 1;
+}
+
+uint64_t cap_merge_bytes_read(const struct cap_merge *m)
+{
+    uint64_t n = m->closed_bytes;
+    unsigned i;
+
+    for (i = 0; i < m->n; i++)
+        if (m->rd[i])
+            n += cap_reader_bytes_read(m->rd[i]);
+    return n;
 }
 
 void cap_merge_free(struct cap_merge *m)

@@ -52,11 +52,9 @@ static struct loader_chunk *chunk_new(size_t cap)
 
 struct loader {
     struct msgq *q;                 /* owned */
-    struct cap_reader **readers;    /* owned; NULL once finished (thread-owned) */
-    struct cap_record *heads;       /* next record of each reader */
-    bool *have;                     /* heads[i] is valid */
-    uint64_t *final_bytes;          /* bytes read by readers already closed */
+    struct cap_reader **readers;    /* opened inputs, handed to merge */
     size_t nreaders;
+    struct cap_merge *merge;        /* owned; thread-owned while running */
     struct cap_decoder *dec;        /* owned; thread-owned while running */
     pthread_t th;
     bool started;
@@ -213,50 +211,7 @@ static void chunk_push(struct loader *l)
 
 static void publish_progress(struct loader *l)
 {
-    uint64_t rd = 0;
-    size_t i;
-
-    for (i = 0; i < l->nreaders; i++)
-        rd += l->readers[i] ? cap_reader_bytes_read(l->readers[i]) : l->final_bytes[i];
-    atomic_store(&l->bytes_read, rd);
-}
-
-static void reader_finish(struct loader *l, size_t i)
-{
-    l->final_bytes[i] = cap_reader_bytes_read(l->readers[i]);
-    cap_reader_close(l->readers[i]);
-    l->readers[i] = NULL;
-}
-
-/* Inputs merged by timestamp (ties keep input order).  A damaged input is
- * reported in d, closed, and the others go on.  1 / 0 / -1 as
- * cap_reader_next. */
-static int next_record(struct loader *l, struct cap_record *rec, struct diag *d)
-{
-    size_t i, best = l->nreaders;
-    int r;
-
-    for (i = 0; i < l->nreaders; i++) {
-        if (!l->readers[i] || l->have[i])
-            continue;
-        r = cap_reader_next(l->readers[i], &l->heads[i], d);
-        if (r == 1) {
-            l->have[i] = true;
-            continue;
-        }
-        reader_finish(l, i);
-        if (r < 0)
-            return -1;
-    }
-    for (i = 0; i < l->nreaders; i++) {
-        if (l->have[i] && (best == l->nreaders || l->heads[i].ts_ns < l->heads[best].ts_ns))
-            best = i;
-    }
-    if (best == l->nreaders)
-        return 0;
-    *rec = l->heads[best];
-    l->have[best] = false;
-    return 1;
+    atomic_store(&l->bytes_read, cap_merge_bytes_read(l->merge));
 }
 
 static void *loader_main(void *arg)
@@ -269,7 +224,7 @@ static void *loader_main(void *arg)
 
     while (!atomic_load(&l->stop)) {
         diag_clear(&d);
-        r = next_record(l, &rec, &d);
+        r = cap_merge_next(l->merge, &rec, &d);
         if (r == 0)
             break;
         if (r < 0) {
@@ -336,9 +291,7 @@ struct loader *loader_start(const char *const *paths, size_t n, struct store *st
     }
     cap_limits_default(&lim);
     l->dec = cap_decoder_new(&lim, on_payload, l);
-    l->heads = xcalloc(l->nreaders + 1, sizeof(*l->heads));
-    l->have = xcalloc(l->nreaders + 1, sizeof(*l->have));
-    l->final_bytes = xcalloc(l->nreaders + 1, sizeof(*l->final_bytes));
+    l->merge = cap_merge_new(l->readers, (unsigned)l->nreaders); /* owns the readers now */
     if (pthread_create(&l->th, NULL, loader_main, l) == 0)
         l->started = true;
     else
@@ -439,12 +392,8 @@ void loader_free(struct loader *l)
     cap_decoder_free(l->dec);
     free(l->chunk);
     free(l->draining);
-    for (size_t i = 0; i < l->nreaders; i++)
-        cap_reader_close(l->readers[i]);
+    cap_merge_free(l->merge);
     free(l->readers);
-    free(l->heads);
-    free(l->have);
-    free(l->final_bytes);
     free(l->seekable);
     sb_fini(&l->errors);
     msgq_free(l->q);
