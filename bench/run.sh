@@ -69,14 +69,19 @@ size_to_n() {
 
 mkdir -p "$OUT" || die "cannot create $OUT"
 
+# stale TARGET SOURCE: true when TARGET is missing or older than SOURCE.
+stale() {
+    [ ! -e "$1" ] || [ -n "$(find "$2" -newer "$1" 2>/dev/null)" ]
+}
+
 # ---------------------------------------------------------------- tools
 CFLAGS="-std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -O2 -Wall -Wextra -Wshadow \
 -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wimplicit-fallthrough"
-if [ ! -x "$OUT/gen" ] || [ "$ROOT/bench/gen.c" -nt "$OUT/gen" ]; then
+if stale "$OUT/gen" "$ROOT/bench/gen.c"; then
     # shellcheck disable=SC2086
     $CC $CFLAGS -o "$OUT/gen" "$ROOT/bench/gen.c" || die "cannot build bench/gen.c"
 fi
-if [ ! -x "$OUT/pcap_loop" ] || [ "$ROOT/bench/pcap_loop.c" -nt "$OUT/pcap_loop" ]; then
+if stale "$OUT/pcap_loop" "$ROOT/bench/pcap_loop.c"; then
     # shellcheck disable=SC2086
     $CC $CFLAGS -o "$OUT/pcap_loop" "$ROOT/bench/pcap_loop.c" -lpcap ||
         die "cannot build bench/pcap_loop.c (libpcap-dev missing?)"
@@ -205,7 +210,7 @@ for size in $SIZES; do
             label="$size" base="$OUT/sip-$size-s$SEED" genopt=""
         fi
         pcap="$base.pcap" metaf="$base.meta"
-        if [ ! -s "$pcap" ] || [ ! -s "$metaf" ] || [ "$pcap" -ot "$OUT/gen" ]; then
+        if [ ! -s "$pcap" ] || [ ! -s "$metaf" ] || stale "$pcap" "$OUT/gen"; then
             echo "bench: generating $pcap" >&2
             # shellcheck disable=SC2086
             "$OUT/gen" -n "$n" -s "$SEED" $genopt -m "$metaf" -o "$pcap" ||
