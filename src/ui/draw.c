@@ -338,3 +338,31 @@ void call_status_text(const struct ui *ui, const struct store_call *c, struct st
     else
         draw_escape(out, reason, strlen(reason));
 }
+
+bool draw_list_move(size_t *cur, size_t n, size_t page, enum action a)
+{
+    switch (a) {
+    case ACT_UP:
+        if (*cur > 0)
+            (*cur)--;
+        return true;
+    case ACT_DOWN:
+        if (*cur + 1 < n)
+            (*cur)++;
+        return true;
+    case ACT_PGUP:
+        *cur = *cur > page ? *cur - page : 0;
+        return true;
+    case ACT_PGDN:
+        *cur = *cur + page < n ? *cur + page : (n ? n - 1 : 0);
+        return true;
+    case ACT_HOME:
+        *cur = 0;
+        return true;
+    case ACT_END:
+        *cur = n ? n - 1 : 0;
+        return true;
+    default:
+        return false;
+    }
+}

@@ -151,6 +151,10 @@ static inline attr_t ui_attr(const struct ui *ui, enum theme_role r)
     return ui->attr[r];
 }
 
+/* draw.c: moves a list cursor for Up/Down/PgUp/PgDn/Home/End; returns
+ * false for any other action (the view handles it). */
+bool draw_list_move(size_t *cur, size_t n, size_t page, enum action a);
+
 /* draw.c: width-aware text on screen.  Text must already be escaped. */
 /* Draws s (UTF-8) at y,x within w cells; returns the cells used. */
 int draw_str(const struct ui *ui, WINDOW *win, int y, int x, int w, const char *s, attr_t a);

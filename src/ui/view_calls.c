@@ -528,27 +528,9 @@ static unsigned calls_action(struct view *v, enum action a)
     struct ui *ui = v->ui;
     size_t page = ui->rows > 6 ? (size_t)ui->rows - 4 : 1;
 
+    if (draw_list_move(&st->cur, st->nrows, page, a))
+        return UI_HANDLED | UI_REDRAW;
     switch (a) {
-    case ACT_UP:
-        if (st->cur > 0)
-            st->cur--;
-        return UI_HANDLED | UI_REDRAW;
-    case ACT_DOWN:
-        if (st->cur + 1 < st->nrows)
-            st->cur++;
-        return UI_HANDLED | UI_REDRAW;
-    case ACT_PGUP:
-        st->cur = st->cur > page ? st->cur - page : 0;
-        return UI_HANDLED | UI_REDRAW;
-    case ACT_PGDN:
-        st->cur = st->cur + page < st->nrows ? st->cur + page : (st->nrows ? st->nrows - 1 : 0);
-        return UI_HANDLED | UI_REDRAW;
-    case ACT_HOME:
-        st->cur = 0;
-        return UI_HANDLED | UI_REDRAW;
-    case ACT_END:
-        st->cur = st->nrows ? st->nrows - 1 : 0;
-        return UI_HANDLED | UI_REDRAW;
     case ACT_SELECT:
         if (st->cur < st->nrows) {
             mark_toggle(st, st->rows[st->cur].id);
