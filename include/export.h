@@ -1,0 +1,79 @@
+/*
+ * export: writing what sipdx read back out.
+ *
+ *   export_writer  a pcap or pcapng file (or stdout) written record by
+ *                  record: live capture's -w, the console's save dialog
+ *                  and --save.  Reopen starts a fresh file under the same
+ *                  name (after logrotate moved the old one away).
+ *   export_calls   calls of a store written as synthesized frames (pcap,
+ *                  pcapng) or as ladder text + messages (save_calls.c).
+ *
+ * Thread: a writer belongs to the thread that opened it (the capture thread
+ * for -w, the UI thread for saves).  export_calls reads the store, so it
+ * runs on the thread that owns the store.  Errors go through struct diag.
+ */
+#ifndef SIPDX_EXPORT_H
+#define SIPDX_EXPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+struct store;
+
+enum export_format {
+    EXPORT_FMT_AUTO = 0, /* from the file name: .pcapng/.ntar -> pcapng, .txt/.log
+                            -> text, anything else (.pcap, .cap, "-") -> pcap */
+    EXPORT_FMT_PCAP,     /* classic libpcap, nanosecond magic, little-endian */
+    EXPORT_FMT_PCAPNG,   /* one section, one interface per link type, ns tsresol */
+    EXPORT_FMT_TEXT,     /* export_calls only: --flow ladder + messages */
+};
+
+/* EXPORT_FMT_AUTO resolved from path (never returns AUTO). */
+enum export_format export_format_from_path(const char *path);
+/* "pcap", "pcapng", "text"; NULL for AUTO. */
+const char *export_format_name(enum export_format f);
+/* Parses "pcap", "pcapng", "text" (case-insensitive); -1 if unknown. */
+int export_format_parse(const char *s, enum export_format *out);
+
+/* One frame to write.  data is borrowed for the call only. */
+struct export_record {
+    int64_t ts_ns;      /* epoch nanoseconds (negative clamps to 0) */
+    int linktype;       /* LINKTYPE_ value (1 Ethernet, 101 raw IP, ...) */
+    const uint8_t *data;
+    uint32_t caplen;    /* bytes in data */
+    uint32_t origlen;   /* bytes on the wire (raised to caplen if smaller) */
+};
+
+#define EXPORT_SNAPLEN 262144u /* pcap header snaplen; longer records are cut */
+
+struct export_writer;
+
+/* Opens path for writing ("-" = stdout) as pcap or pcapng (fmt AUTO picks
+ * by name; TEXT is refused).  The file is created or truncated.  Returns
+ * NULL and fills d on error.  A pcap file holds a single link type: the
+ * first record's (Ethernet if the file stays empty); a later record with
+ * another link type is refused with an error (pcapng takes any mix). */
+struct export_writer *export_writer_open(const char *path, enum export_format fmt,
+                                         struct diag *d);
+/* Appends one record.  0, or -1 with d filled (I/O error, or a link type a
+ * pcap file cannot hold); after an I/O error the writer refuses further
+ * records until reopened. */
+int export_writer_write(struct export_writer *w, const struct export_record *rec,
+                        struct diag *d);
+/* Pushes buffered records to the file (so a reader sees whole records). */
+int export_writer_flush(struct export_writer *w, struct diag *d);
+/* Closes the current file and creates a new one under the same name with
+ * fresh headers (for logrotate).  A no-op for stdout.  On error the writer
+ * stays closed and write returns -1 until a reopen succeeds. */
+int export_writer_reopen(struct export_writer *w, struct diag *d);
+/* Flushes, closes and frees (accepts NULL).  Returns -1 with d filled if
+ * the last data could not be written. */
+int export_writer_close(struct export_writer *w, struct diag *d);
+
+enum export_format export_writer_format(const struct export_writer *w);
+uint64_t export_writer_records(const struct export_writer *w); /* written since open */
+const char *export_writer_path(const struct export_writer *w);
+
+#endif

@@ -1,0 +1,393 @@
+/*
+ * Unit tests of export_writer: corpus captures copied record by record to
+ * pcap and pcapng, read back with our own reader (every field and byte
+ * compared) and with tshark (frame times, lengths and SIP Call-ID/CSeq
+ * must match the original's), mixed link types, reopen after a rename
+ * (logrotate), an empty file, and I/O errors (missing directory, /dev/full).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "export.h"
+#include "util.h"
+
+struct rec_copy {
+    int64_t ts_ns;
+    int linktype;
+    uint32_t caplen, origlen;
+    uint8_t *data;
+};
+
+struct recs {
+    struct rec_copy *v;
+    size_t n;
+};
+
+static void recs_free(struct recs *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->v[i].data);
+    free(r->v);
+    r->v = NULL;
+    r->n = 0;
+}
+
+/* Reads every record of path with the project's reader. */
+static void read_all(const char *path, struct recs *out)
+{
+    struct diag d;
+    struct cap_reader *r = cap_reader_open(path, 0, &d);
+    struct cap_record rec;
+    int rc;
+
+    assert_non_null(r);
+    out->v = NULL;
+    out->n = 0;
+    while ((rc = cap_reader_next(r, &rec, &d)) == 1) {
+        struct rec_copy *c;
+
+        out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+        c = &out->v[out->n++];
+        c->ts_ns = rec.ts_ns;
+        c->linktype = rec.linktype;
+        c->caplen = rec.caplen;
+        c->origlen = rec.origlen;
+        c->data = xmalloc(rec.caplen ? rec.caplen : 1);
+        memcpy(c->data, rec.data, rec.caplen);
+    }
+    assert_int_equal(rc, 0);
+    cap_reader_close(r);
+}
+
+static char *corpus(const char *rel)
+{
+    const char *base = getenv("SIPDX_CORPUS");
+    struct strbuf b;
+
+    assert_non_null(base);
+    sb_init(&b);
+    sb_printf(&b, "%s/%s", base, rel);
+    return b.s;
+}
+
+static char *tmp_name(const char *suffix)
+{
+    struct strbuf b;
+
+    sb_init(&b);
+    sb_printf(&b, "/tmp/sipdx_export_%ld_%s", (long)getpid(), suffix);
+    return b.s;
+}
+
+static void write_all(const char *path, enum export_format fmt, const struct recs *in)
+{
+    struct diag d;
+    struct export_writer *w = export_writer_open(path, fmt, &d);
+
+    assert_non_null(w);
+    for (size_t i = 0; i < in->n; i++) {
+        struct export_record er = {in->v[i].ts_ns, in->v[i].linktype, in->v[i].data,
+                                   in->v[i].caplen, in->v[i].origlen};
+
+        assert_int_equal(export_writer_write(w, &er, &d), 0);
+    }
+    assert_int_equal(export_writer_records(w), in->n);
+    assert_int_equal(export_writer_close(w, &d), 0);
+}
+
+static void assert_same_records(const struct recs *a, const struct recs *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_int_equal(a->v[i].ts_ns, b->v[i].ts_ns);
+        assert_int_equal(a->v[i].linktype, b->v[i].linktype);
+        assert_int_equal(a->v[i].caplen, b->v[i].caplen);
+        assert_int_equal(a->v[i].origlen, b->v[i].origlen);
+        assert_memory_equal(a->v[i].data, b->v[i].data, a->v[i].caplen);
+    }
+}
+
+/* tshark's view of a file: one line per frame. */
+static char *tshark_fields(const char *path)
+{
+    struct strbuf cmd, out;
+    char buf[4096];
+    size_t n;
+    FILE *p;
+
+    sb_init(&cmd);
+    sb_init(&out);
+    sb_printf(&cmd,
+              "tshark -n -r '%s' -T fields -e frame.time_epoch -e frame.len -e frame.cap_len "
+              "-e frame.protocols -e sip.Call-ID -e sip.CSeq 2>/dev/null",
+              path);
+    p = popen(cmd.s, "r");
+    assert_non_null(p);
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        sb_append(&out, buf, n);
+    assert_int_equal(pclose(p), 0);
+    sb_fini(&cmd);
+    sb_puts(&out, "");
+    return out.s;
+}
+
+static void copy_and_compare(const char *rel, enum export_format fmt, const char *suffix,
+                             size_t min_sip_lines)
+{
+    char *src = corpus(rel), *dst = tmp_name(suffix);
+    struct recs a, b;
+    char *ta, *tb;
+    size_t sip_lines = 0;
+
+    read_all(src, &a);
+    assert_true(a.n > 0);
+    write_all(dst, fmt, &a);
+    read_all(dst, &b);
+    assert_same_records(&a, &b);
+
+    ta = tshark_fields(src);
+    tb = tshark_fields(dst);
+    assert_string_equal(ta, tb);
+    for (const char *p = ta; (p = strstr(p, ":sip")) != NULL; p++)
+        sip_lines++;
+    assert_true(sip_lines >= min_sip_lines);
+
+    free(ta);
+    free(tb);
+    recs_free(&a);
+    recs_free(&b);
+    unlink(dst);
+    free(dst);
+    free(src);
+}
+
+static void copies_ethernet_pcap_to_pcap_and_pcapng(void **state)
+{
+    (void)state;
+    /* 112 frames, 81 SIP messages (MANIFEST). */
+    copy_and_compare("public/ntop-nDPI/sip.pcap", EXPORT_FMT_PCAP, "eth.pcap", 81);
+    copy_and_compare("public/ntop-nDPI/sip.pcap", EXPORT_FMT_PCAPNG, "eth.pcapng", 81);
+}
+
+static void copies_raw_ip_and_sll_with_their_link_type(void **state)
+{
+    (void)state;
+    /* Raw IP (101) and Linux SLL (113): the lazily written pcap header
+     * takes the first record's link type. */
+    copy_and_compare("public/sipcapture-heplify/ipip0.pcap", EXPORT_FMT_AUTO, "raw.pcap", 8);
+    copy_and_compare("public/irontec-sngrep/ipv6frag.pcap", EXPORT_FMT_AUTO, "sll.pcapng", 20);
+}
+
+static void copies_pcapng_input(void **state)
+{
+    (void)state;
+    copy_and_compare("public/ntop-nDPI/gre_sip.pcapng", EXPORT_FMT_PCAPNG, "gre.pcapng", 36);
+}
+
+static void pcapng_holds_mixed_link_types_and_pcap_refuses_them(void **state)
+{
+    char *eth = corpus("public/ntop-nDPI/sip.pcap");
+    char *raw = corpus("public/sipcapture-heplify/ipip0.pcap");
+    char *ng = tmp_name("mixed.pcapng"), *pc = tmp_name("mixed.pcap");
+    struct recs a, b, mixed, back;
+    struct export_writer *w;
+    struct export_record er;
+    struct diag d;
+    char *t;
+
+    (void)state;
+    read_all(eth, &a);
+    read_all(raw, &b);
+    mixed.n = 2;
+    mixed.v = xcalloc(2, sizeof *mixed.v);
+    mixed.v[0] = a.v[0];
+    mixed.v[1] = b.v[0];
+    write_all(ng, EXPORT_FMT_AUTO, &mixed);
+    read_all(ng, &back);
+    assert_int_equal(back.n, 2);
+    assert_int_equal(back.v[0].linktype, 1);
+    assert_int_equal(back.v[1].linktype, 101);
+    assert_same_records(&mixed, &back);
+    t = tshark_fields(ng);
+    assert_non_null(strstr(t, "eth:ethertype:ip:udp:sip"));
+    assert_non_null(strstr(t, "raw:ip:udp:sip"));
+    free(t);
+
+    w = export_writer_open(pc, EXPORT_FMT_AUTO, &d);
+    assert_non_null(w);
+    assert_int_equal(export_writer_format(w), EXPORT_FMT_PCAP);
+    er = (struct export_record){a.v[0].ts_ns, 1, a.v[0].data, a.v[0].caplen, a.v[0].origlen};
+    assert_int_equal(export_writer_write(w, &er, &d), 0);
+    er = (struct export_record){b.v[0].ts_ns, 101, b.v[0].data, b.v[0].caplen, b.v[0].origlen};
+    assert_int_equal(export_writer_write(w, &er, &d), -1);
+    assert_non_null(strstr(d.msg, "one link type"));
+    assert_int_equal(export_writer_close(w, &d), 0);
+    recs_free(&back);
+    read_all(pc, &back);
+    assert_int_equal(back.n, 1);
+    recs_free(&back);
+
+    free(mixed.v);
+    recs_free(&a);
+    recs_free(&b);
+    unlink(ng);
+    unlink(pc);
+    free(ng);
+    free(pc);
+    free(eth);
+    free(raw);
+}
+
+static void reopen_after_rename_starts_a_fresh_valid_file(void **state)
+{
+    char *src = corpus("public/ntop-nDPI/sip.pcap");
+    char *path = tmp_name("rot.pcapng"), *moved = tmp_name("rot.pcapng.1");
+    struct recs a, back;
+    struct export_writer *w;
+    struct diag d;
+
+    (void)state;
+    read_all(src, &a);
+    w = export_writer_open(path, EXPORT_FMT_AUTO, &d);
+    assert_non_null(w);
+    for (size_t i = 0; i < 3; i++) {
+        struct export_record er = {a.v[i].ts_ns, a.v[i].linktype, a.v[i].data, a.v[i].caplen,
+                                   a.v[i].origlen};
+
+        assert_int_equal(export_writer_write(w, &er, &d), 0);
+    }
+    assert_int_equal(export_writer_flush(w, &d), 0);
+    /* A reader sees the flushed records while the writer is still open. */
+    read_all(path, &back);
+    assert_int_equal(back.n, 3);
+    recs_free(&back);
+    assert_int_equal(rename(path, moved), 0);
+    assert_int_equal(export_writer_reopen(w, &d), 0);
+    for (size_t i = 3; i < 5; i++) {
+        struct export_record er = {a.v[i].ts_ns, a.v[i].linktype, a.v[i].data, a.v[i].caplen,
+                                   a.v[i].origlen};
+
+        assert_int_equal(export_writer_write(w, &er, &d), 0);
+    }
+    assert_int_equal(export_writer_close(w, &d), 0);
+    read_all(moved, &back);
+    assert_int_equal(back.n, 3);
+    assert_memory_equal(back.v[2].data, a.v[2].data, a.v[2].caplen);
+    recs_free(&back);
+    read_all(path, &back);
+    assert_int_equal(back.n, 2);
+    assert_int_equal(back.v[0].ts_ns, a.v[3].ts_ns);
+    assert_memory_equal(back.v[1].data, a.v[4].data, a.v[4].caplen);
+    recs_free(&back);
+    recs_free(&a);
+    unlink(path);
+    unlink(moved);
+    free(path);
+    free(moved);
+    free(src);
+}
+
+static void empty_pcap_is_still_a_valid_capture(void **state)
+{
+    char *path = tmp_name("empty.pcap");
+    struct diag d;
+    struct export_writer *w = export_writer_open(path, EXPORT_FMT_PCAP, &d);
+    struct recs back;
+    FILE *f;
+    long size;
+
+    (void)state;
+    assert_non_null(w);
+    assert_int_equal(export_writer_close(w, &d), 0);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fclose(f);
+    assert_int_equal(size, 24);
+    read_all(path, &back);
+    assert_int_equal(back.n, 0);
+    unlink(path);
+    free(path);
+}
+
+static void reports_errors_with_the_file_name(void **state)
+{
+    struct diag d;
+    struct export_writer *w;
+    uint8_t big[4096];
+    char msg[600];
+    int rc = 0;
+
+    (void)state;
+    w = export_writer_open("/nonexistent-dir/x.pcap", EXPORT_FMT_AUTO, &d);
+    assert_null(w);
+    diag_format(&d, msg, sizeof msg);
+    assert_non_null(strstr(msg, "/nonexistent-dir/x.pcap"));
+    assert_non_null(strstr(msg, "No such file or directory"));
+
+    w = export_writer_open("calls.txt", EXPORT_FMT_AUTO, &d);
+    assert_null(w);
+    assert_non_null(strstr(d.msg, "not a packet format"));
+
+    /* /dev/full: writes fail with ENOSPC once the stdio buffer is pushed. */
+    w = export_writer_open("/dev/full", EXPORT_FMT_PCAPNG, &d);
+    assert_non_null(w);
+    memset(big, 'x', sizeof big);
+    for (int i = 0; i < 64 && rc == 0; i++) {
+        struct export_record er = {1, 1, big, sizeof big, sizeof big};
+
+        rc = export_writer_write(w, &er, &d);
+    }
+    if (rc == 0)
+        rc = export_writer_flush(w, &d);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(d.msg, "No space left on device"));
+    {
+        struct export_record er = {1, 1, big, 10, 10};
+
+        assert_int_equal(export_writer_write(w, &er, &d), -1);
+    }
+    assert_int_equal(export_writer_close(w, &d), -1);
+}
+
+static void picks_the_format_from_the_name(void **state)
+{
+    enum export_format f;
+
+    (void)state;
+    assert_int_equal(export_format_from_path("a.pcapng"), EXPORT_FMT_PCAPNG);
+    assert_int_equal(export_format_from_path("A.PCAPNG"), EXPORT_FMT_PCAPNG);
+    assert_int_equal(export_format_from_path("a.pcap"), EXPORT_FMT_PCAP);
+    assert_int_equal(export_format_from_path("-"), EXPORT_FMT_PCAP);
+    assert_int_equal(export_format_from_path("calls.txt"), EXPORT_FMT_TEXT);
+    assert_int_equal(export_format_parse("PCAPNG", &f), 0);
+    assert_int_equal(f, EXPORT_FMT_PCAPNG);
+    assert_int_equal(export_format_parse("pcapx", &f), -1);
+    assert_string_equal(export_format_name(EXPORT_FMT_TEXT), "text");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(copies_ethernet_pcap_to_pcap_and_pcapng),
+        cmocka_unit_test(copies_raw_ip_and_sll_with_their_link_type),
+        cmocka_unit_test(copies_pcapng_input),
+        cmocka_unit_test(pcapng_holds_mixed_link_types_and_pcap_refuses_them),
+        cmocka_unit_test(reopen_after_rename_starts_a_fresh_valid_file),
+        cmocka_unit_test(empty_pcap_is_still_a_valid_capture),
+        cmocka_unit_test(reports_errors_with_the_file_name),
+        cmocka_unit_test(picks_the_format_from_the_name),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
