@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct filter;
+struct filter_store_matcher;
+
 enum cli_mode {
     CLI_MODE_CONSOLE = 0,   /* the curses console (default) */
     CLI_MODE_DUMP_PACKETS,  /* --dump packets */
@@ -37,6 +40,9 @@ struct config {
     const char *theme;      /* --theme: name or path; NULL = dark */
     bool ascii;             /* --ascii: ASCII line drawing */
     bool no_color;          /* --no-color */
+    struct filter *filter;  /* owned: -Y/--filter and --ext combined, or NULL */
+    struct filter *match;   /* owned: --match (capture-time), or NULL */
+    struct filter_store_matcher *matcher; /* owned: --match state for the store */
     FILE *out;              /* where batch output goes (stdout) */
     FILE *err;              /* where errors go (stderr) */
 };
@@ -46,6 +52,9 @@ struct config {
 int cli_parse_args(int argc, char **argv, struct config *cfg);
 void cli_config_fini(struct config *cfg);
 void cli_print_help(FILE *f);
+/* Compiles filter text for option `what` ("filter", "match"); on error prints
+ * "sipdx: WHAT: col N: ..." to err and returns NULL. */
+struct filter *cli_filter_compile(const char *what, const char *text, FILE *err);
 
 int cli_dump_packets(const struct config *cfg);
 int cli_dump_messages(const struct config *cfg);

@@ -45,6 +45,10 @@
 
 struct diag;
 struct sip_msg;
+struct store;
+struct store_call;
+struct store_msg;
+struct strbuf;
 
 /* Fields a subject may be asked for.  Composite fields (addr = src or dst,
  * port = src.port or dst.port) are split by the evaluator: a subject is
@@ -176,5 +180,34 @@ struct filter_msg_subject {
  * pointers and must outlive s.  No allocation. */
 void filter_subject_msg(struct filter_subject *s, struct filter_msg_subject *ms,
                         const struct sip_msg *msg, const struct filter_msg_meta *meta);
+
+/* ---- a subject over a message in the store (src/filter/store_subject.c) ----
+ * Indexed fields come from the store's index; any other field makes it read
+ * the message bytes once (bytes/len when the caller has them, else
+ * store_msg_bytes into scratch) and parse them.  c supplies the call.*
+ * fields (NULL: they are absent).  f NULL matches everything. */
+bool filter_match_stored(const struct filter *f, const struct store *st,
+                         const struct store_call *c, const struct store_msg *m, const char *bytes,
+                         size_t len, struct strbuf *scratch);
+/* A call matches when any of its messages does. */
+bool filter_match_call(const struct filter *f, const struct store *st, const struct store_call *c,
+                       struct strbuf *scratch);
+/* --match: a store_match_fn (store.h); ctx is a struct filter_store_matcher.
+ * Tests the call's newest message; when the filter reads call.* fields, also
+ * the older ones (the call's state changed). */
+struct store_input;
+struct filter_store_matcher {
+    const struct filter *f; /* borrowed */
+    struct strbuf *scratch; /* owned */
+};
+/* f stays the caller's; scratch is owned by the matcher. */
+struct filter_store_matcher *filter_store_matcher_new(const struct filter *f);
+void filter_store_matcher_free(struct filter_store_matcher *fm); /* accepts NULL */
+bool filter_store_match(void *ctx, const struct store *st, const struct store_call *c,
+                        const struct store_input *in);
+/* call.duration: answer to BYE (or to the last message); 0 if never answered. */
+int64_t filter_call_duration(const struct store_call *c);
+/* call.failed: rejected, busy or failed (not cancelled, not diverted). */
+bool filter_call_failed(const struct store_call *c);
 
 #endif

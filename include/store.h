@@ -95,6 +95,11 @@ enum {
     STORE_MSG_RESENT = 1u << 1,    /* a retransmission, as tshark's sip.resend */
     STORE_MSG_SDP = 1u << 2,
     STORE_MSG_MALFORMED = 1u << 3, /* parser flagged problems */
+    /* From/To users of this message, for filters that read the index only:
+     * the same as the call's from_user/to_user, or the two swapped (requests
+     * from the callee and their responses); neither bit: re-read the bytes. */
+    STORE_MSG_FT_CALL = 1u << 4,
+    STORE_MSG_FT_SWAP = 1u << 5,
 };
 
 /* One message: an index entry.  Read-only outside the store. */
@@ -157,10 +162,37 @@ struct store_call {
     struct store_dir *dirs; /* retransmission detection per direction */
     uint32_t ndirs;
     size_t mem;            /* bytes charged to this call */
+    /* --match: a call no message has matched yet (see store_opts.match) */
+    bool pending;
+    uint8_t pend_list;     /* which pending list it is on */
+    struct store_call *pprev, *pnext;
 };
+
+struct store_input;
+struct store;
+
+/* --match (capture-time filter).  When store_opts.match is set, a new call
+ * is held "pending": its messages gather as usual (index entries only in
+ * file mode, so it is cheap), but it has no id and is not listed
+ * (store_ncalls, store_call_at, store_call_find do not see it) until
+ * match() says yes for it; match() is asked after each message a pending
+ * call takes (`in` is that message, c->msgs[c->nmsgs-1] its entry).  Then
+ * the call is listed with all its messages and never asked again.
+ * A pending call is dropped, and counted, when it can no longer match:
+ * it ended (final state) and nothing came for STORE_PENDING_LINGER_NS of
+ * capture time, or it is the least recently active one when more than
+ * max_pending calls are pending (or pending calls hold more than a quarter
+ * of --max-memory).  A later message with its Call-ID starts a new call. */
+typedef bool (*store_match_fn)(void *ctx, const struct store *s, const struct store_call *c,
+                               const struct store_input *in);
+#define STORE_PENDING_LINGER_NS (32LL * 1000000000LL) /* 64*T1: Timer B/F/H */
+#define STORE_MAX_PENDING       20000
 
 struct store_opts {
     uint64_t max_memory;   /* 0: unlimited */
+    store_match_fn match;  /* NULL: every call is listed at once */
+    void *match_ctx;
+    size_t max_pending;    /* 0: STORE_MAX_PENDING */
 };
 
 struct store_counts {
@@ -171,6 +203,10 @@ struct store_counts {
     uint64_t rotated_calls, rotated_messages;
     uint64_t no_call_id;   /* messages without a Call-ID (kept in call "") */
     uint64_t mem;          /* bytes charged */
+    /* --match */
+    uint64_t pending_calls, pending_messages; /* held, not matched yet */
+    uint64_t unmatched_ended, unmatched_evicted; /* calls dropped: ended / over the limit */
+    uint64_t unmatched_messages;                 /* their messages */
 };
 
 struct store;

@@ -4,6 +4,7 @@
  * Runs on the main thread before anything else starts.
  */
 #include "cli.h"
+#include "filter.h"
 #include "util.h"
 
 #include <errno.h>
@@ -24,6 +25,8 @@ enum {
     OPT_THEME,
     OPT_ASCII,
     OPT_NO_COLOR,
+    OPT_MATCH,
+    OPT_EXT,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +43,9 @@ static const struct option long_opts[] = {
     {"theme", required_argument, NULL, OPT_THEME},
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"filter", required_argument, NULL, 'Y'},
+    {"match", required_argument, NULL, OPT_MATCH},
+    {"ext", required_argument, NULL, OPT_EXT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -66,6 +72,15 @@ void cli_print_help(FILE *f)
           "      --explain CODE [REASON]\n"
           "                         explain a response code (488 \"Not Acceptable Here\"),\n"
           "                         a Q.850 cause (q850:34) or a Warning (warning:399)\n"
+          "\n"
+          "Filters (the filter language: see sipdx(1), FILTERS):\n"
+          "  -Y, --filter EXPR      show only what matches: calls with a matching\n"
+          "                         message (--list, console), matching messages\n"
+          "                         (--dump, --flow), counts of matching messages\n"
+          "                         (--stats); e.g. -Y 'sip.Status-Code >= 400'\n"
+          "      --ext EXT          short for -Y 'ext == \"EXT\"' (and-ed with -Y)\n"
+          "      --match EXPR       at capture time keep only calls with a matching\n"
+          "                         message; the others are dropped and counted\n"
           "\n"
           "Knowledge base:\n"
           "      --lang LANG        language of explanations: en or ru (default from\n"
@@ -128,15 +143,65 @@ static int set_mode(struct config *cfg, enum cli_mode m)
     return 0;
 }
 
+struct filter *cli_filter_compile(const char *what, const char *text, FILE *err)
+{
+    struct diag d;
+    struct filter *f;
+    char msg[512];
+    struct strbuf b;
+
+    diag_clear(&d);
+    f = filter_compile(text, &d);
+    if (f)
+        return f;
+    diag_format(&d, msg, sizeof(msg));
+    sb_init(&b);
+    sb_append_escaped(&b, msg, strlen(msg));
+    fprintf(err, "sipdx: %s: %s\n", what, b.s ? b.s : "");
+    sb_fini(&b);
+    return NULL;
+}
+
+/* -Y and --ext into cfg->filter: -Y is checked alone first, so an error
+ * column points into the text the user typed.  0 or 2. */
+static int build_filter(struct config *cfg, const char *expr, const char *ext)
+{
+    struct strbuf b;
+    const char *p;
+
+    if (expr) {
+        cfg->filter = cli_filter_compile("filter", expr, cfg->err);
+        if (!cfg->filter)
+            return 2;
+    }
+    if (!ext)
+        return 0;
+    sb_init(&b);
+    if (expr)
+        sb_printf(&b, "(%s) and ", expr);
+    sb_puts(&b, "ext == \"");
+    for (p = ext; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            sb_putc(&b, '\\');
+        sb_putc(&b, *p);
+    }
+    sb_putc(&b, '"');
+    filter_free(cfg->filter);
+    cfg->filter = cli_filter_compile("--ext", b.s, cfg->err);
+    sb_fini(&b);
+    return cfg->filter ? 0 : 2;
+}
+
 int cli_parse_args(int argc, char **argv, struct config *cfg)
 {
+    const char *expr = NULL, *ext = NULL, *match = NULL;
     int c;
 
     memset(cfg, 0, sizeof(*cfg));
     cfg->out = stdout;
     cfg->err = stderr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:hV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:Y:hV", long_opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             add_input(cfg, optarg);
@@ -195,6 +260,15 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
         case OPT_NO_COLOR:
             cfg->no_color = true;
             break;
+        case 'Y':
+            expr = optarg;
+            break;
+        case OPT_EXT:
+            ext = optarg;
+            break;
+        case OPT_MATCH:
+            match = optarg;
+            break;
         case 'h':
             cli_print_help(cfg->out);
             return 1;
@@ -205,6 +279,13 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
             fputs("sipdx: try --help\n", cfg->err);
             return 2;
         }
+    }
+    if (build_filter(cfg, expr, ext))
+        return 2;
+    if (match) {
+        if (!(cfg->match = cli_filter_compile("match", match, cfg->err)))
+            return 2;
+        cfg->matcher = filter_store_matcher_new(cfg->match);
     }
     if (cfg->mode == CLI_MODE_EXPLAIN) {
         /* Words after the code are its reason phrase. */
@@ -235,6 +316,11 @@ void cli_config_fini(struct config *cfg)
     free(cfg->inputs);
     free(cfg->explain_reason_buf);
     cfg->explain_reason_buf = NULL;
+    filter_free(cfg->filter);
+    filter_store_matcher_free(cfg->matcher);
+    filter_free(cfg->match);
+    cfg->filter = cfg->match = NULL;
+    cfg->matcher = NULL;
     cfg->inputs = NULL;
     cfg->ninputs = 0;
 }

@@ -10,6 +10,11 @@
 #include "store.h"
 #include "util.h"
 
+/* A new store with cfg's limits (--max-memory, --match). */
+struct store *cli_store_new(const struct config *cfg);
+/* Loads every input of cfg into s (fn may be NULL); 0, or 1 when an input
+ * was damaged.  Reports --match drops on cfg->err at the end. */
+int cli_run(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx);
 /* Loads every input of cfg into a new store (fn may be NULL).  *rc gets 0
  * or 1 (an input was damaged).  Returns the store (caller frees). */
 struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, int *rc);

@@ -8,16 +8,47 @@
 
 #include "cli_int.h"
 #include "engine.h"
+#include "filter.h"
 
-struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, int *rc)
+struct store *cli_store_new(const struct config *cfg)
 {
     struct store_opts opts;
-    struct store *s;
 
     memset(&opts, 0, sizeof(opts));
     opts.max_memory = cfg->max_memory;
-    s = store_new(&opts);
-    *rc = engine_run_files(cfg->inputs, cfg->ninputs, s, fn, ctx, cfg->err);
+    if (cfg->matcher) {
+        opts.match = filter_store_match;
+        opts.match_ctx = cfg->matcher;
+    }
+    return store_new(&opts);
+}
+
+int cli_run(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx)
+{
+    struct store_counts n;
+    int rc = engine_run_files(cfg->inputs, cfg->ninputs, s, fn, ctx, cfg->err);
+
+    if (cfg->matcher) {
+        /* What --match saved: calls it never had to keep. */
+        store_counts(s, &n);
+        fprintf(cfg->err,
+                "sipdx: --match kept %" PRIu64 " of %" PRIu64 " calls; dropped %" PRIu64
+                " calls (%" PRIu64 " messages) without a matching message: %" PRIu64
+                " ended, %" PRIu64 " evicted over the pending limit, %" PRIu64
+                " unfinished at the end of the input\n",
+                n.total_calls - n.unmatched_ended - n.unmatched_evicted - n.pending_calls,
+                n.total_calls, n.unmatched_ended + n.unmatched_evicted + n.pending_calls,
+                n.unmatched_messages + n.pending_messages, n.unmatched_ended,
+                n.unmatched_evicted, n.pending_calls);
+    }
+    return rc;
+}
+
+struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, int *rc)
+{
+    struct store *s = cli_store_new(cfg);
+
+    *rc = cli_run(cfg, s, fn, ctx);
     return s;
 }
 

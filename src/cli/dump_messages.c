@@ -8,11 +8,14 @@
 
 #include "cli_int.h"
 #include "engine.h"
+#include "filter.h"
 
 struct dump_ctx {
     const struct config *cfg;
     struct kb *kb;          /* owned; NULL if it failed to load */
     struct strbuf line;
+    struct store *store;    /* borrowed: for -Y */
+    struct strbuf scratch;  /* for -Y */
 };
 
 static void put(struct strbuf *b, struct store_str s)
@@ -35,7 +38,11 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
     bool resent = (msg->flags & STORE_MSG_RESENT) != 0;
     const char *tr = cap_transport_name(in->transport);
 
-    (void)c;
+    /* -Y, per message as tshark -Y does per packet.  Call-level fields
+     * (call.state ...) see the call as it is when this message arrives. */
+    if (d->cfg->filter &&
+        !filter_match_stored(d->cfg->filter, d->store, c, msg, in->bytes, in->len, &d->scratch))
+        return;
     fmt_time_epoch(in->ts_ns, t, sizeof(t));
     cap_addr_format(&in->src, true, src, sizeof(src));
     cap_addr_format(&in->dst, true, dst, sizeof(dst));
@@ -106,9 +113,12 @@ int cli_dump_messages(const struct config *cfg)
     d.cfg = cfg;
     d.kb = cli_kb(cfg);
     sb_init(&d.line);
-    s = cli_load(cfg, on_msg, &d, &rc);
+    sb_init(&d.scratch);
+    s = d.store = cli_store_new(cfg);
+    rc = cli_run(cfg, s, on_msg, &d);
     cli_flush(cfg, &d.line);
     sb_fini(&d.line);
+    sb_fini(&d.scratch);
     kb_free(d.kb);
     store_free(s);
     return rc;

@@ -12,14 +12,76 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "capture.h"
+#include "filter.h"
+#include "sip.h"
 #include "util.h"
 
 struct dump_ctx {
     const struct config *cfg;
     struct strbuf line; /* owned: reused for every line */
 };
+
+static void addr_of(const struct cap_addr *a, struct filter_addr *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->family = a->family;
+    memcpy(f->ip, a->ip, sizeof(f->ip));
+    f->port = a->port;
+}
+
+/* -Y on a packet: true when one of the SIP messages in the payload matches
+ * (tshark -Y per packet).  A payload without SIP is tested on what the
+ * packet itself says (addresses, ports, transport, frame, time), so
+ * "udp.port == 5060" also shows packets that are not SIP.  There is no
+ * call here: call.* fields are absent. */
+static bool packet_matches(const struct filter *f, const struct cap_payload *p)
+{
+    struct filter_msg_meta meta;
+    struct filter_msg_subject ms;
+    struct filter_subject subj;
+    const char *buf = (const char *)p->data;
+    size_t off = 0, used;
+    bool any = false, ok = false;
+    char agent[16];
+
+    memset(&meta, 0, sizeof(meta));
+    meta.number = p->frame;
+    meta.ts_ns = p->ts_ns;
+    addr_of(&p->src, &meta.src);
+    addr_of(&p->dst, &meta.dst);
+    meta.transport = cap_transport_name(p->transport);
+    if (p->hep_agent) {
+        snprintf(agent, sizeof(agent), "%u", (unsigned)p->hep_agent);
+        meta.hep_agent = agent;
+    }
+    while (!ok && off < p->len) {
+        struct sip_msg m;
+
+        while (off < p->len && (buf[off] == '\r' || buf[off] == '\n'))
+            off++;
+        if (off >= p->len || sip_parse(buf + off, p->len - off, &m) != 0) {
+            if (off < p->len)
+                sip_msg_fini(&m);
+            break;
+        }
+        any = true;
+        filter_subject_msg(&subj, &ms, &m, &meta);
+        ok = filter_match(f, &subj);
+        used = m.skipped + m.len;
+        sip_msg_fini(&m);
+        if (used == 0)
+            break;
+        off += used;
+    }
+    if (!any) {
+        filter_subject_msg(&subj, &ms, NULL, &meta);
+        ok = filter_match(f, &subj);
+    }
+    return ok;
+}
 
 static void dump_one(void *arg, const struct cap_payload *p)
 {
@@ -28,6 +90,8 @@ static void dump_one(void *arg, const struct cap_payload *p)
     char src[64], dst[64], ts[32];
     unsigned i;
 
+    if (dc->cfg->filter && !packet_matches(dc->cfg->filter, p))
+        return;
     cap_addr_format(&p->src, true, src, sizeof(src));
     cap_addr_format(&p->dst, true, dst, sizeof(dst));
     fmt_time_epoch(p->ts_ns, ts, sizeof(ts));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "filter.h"
 
 #define COL_W 26   /* width of one lane */
 #define LEFT 27    /* time + delta prefix */
@@ -207,6 +208,7 @@ int cli_flow(const struct config *cfg)
         store_free(s);
         return 2;
     }
+    sb_init(&tmp);
     nlegs = store_call_blegs(s, c, legs + 1, 63);
     if (nlegs > 63)
         nlegs = 63;
@@ -215,6 +217,10 @@ int cli_flow(const struct config *cfg)
     for (k = 0; k < nlegs; k++) {
         rows = xrealloc(rows, (nrows + legs[k]->nmsgs + 1) * sizeof(*rows));
         for (i = 0; i < legs[k]->nmsgs; i++) {
+            /* -Y: only the matching messages of the call and its legs. */
+            if (cfg->filter && !filter_match_stored(cfg->filter, s, legs[k], &legs[k]->msgs[i],
+                                                    NULL, 0, &tmp))
+                continue;
             rows[nrows].call = legs[k];
             rows[nrows++].msg = &legs[k]->msgs[i];
         }
@@ -228,7 +234,6 @@ int cli_flow(const struct config *cfg)
     sb_init(&b);
     sb_init(&lab);
     sb_init(&note);
-    sb_init(&tmp);
     for (k = 0; k < nlegs; k++) {
         sb_printf(&b, "%s ", k ? "B-leg:" : "Call-ID:");
         sb_append_escaped(&b, legs[k]->call_id, legs[k]->call_id_len);

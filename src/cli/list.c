@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "filter.h"
 
 /* Answered calls: answer to BYE (or to the last message).  Others: 0. */
 static int64_t call_duration(const struct store_call *c)
@@ -45,14 +46,16 @@ int cli_list(const struct config *cfg)
 {
     struct store *s;
     struct store_counts cnt;
-    struct strbuf b;
+    struct strbuf b, tmp;
     struct kb *kb;
-    size_t i, n;
+    size_t i, n, shown = 0;
+    uint64_t shown_msgs = 0;
     int rc;
 
     s = cli_load(cfg, NULL, NULL, &rc);
     kb = cli_kb(cfg);
     sb_init(&b);
+    sb_init(&tmp);
     n = store_ncalls(s);
     if (!cfg->json)
         sb_printf(&b, "%-5s %-26s %-9s %-16s %-16s %-21s %-21s %5s %-10s %-28s %9s %8s  %s\n",
@@ -66,6 +69,11 @@ int cli_list(const struct config *cfg)
                                                    c->final_reason ? strlen(c->final_reason) : 0)
                             : NULL;
 
+        /* -Y: a call is listed when any of its messages matches. */
+        if (cfg->filter && !filter_match_call(cfg->filter, s, c, &tmp))
+            continue;
+        shown++;
+        shown_msgs += c->nmsgs;
         cli_ep(s, c->src_ep, src, sizeof(src));
         cli_ep(s, c->dst_ep, dst, sizeof(dst));
         cli_fmt_secs(call_duration(c), dur, sizeof(dur));
@@ -132,6 +140,9 @@ int cli_list(const struct config *cfg)
     }
     store_counts(s, &cnt);
     if (!cfg->json) {
+        if (cfg->filter)
+            sb_printf(&b, "%zu of %" PRIu64 " calls, %" PRIu64 " messages match the filter; ",
+                      shown, cnt.calls, shown_msgs);
         sb_printf(&b, "%" PRIu64 " calls, %" PRIu64 " messages", cnt.calls, cnt.messages);
         if (cnt.rotated_calls)
             sb_printf(&b, " (%" PRIu64 " older calls with %" PRIu64
@@ -141,6 +152,7 @@ int cli_list(const struct config *cfg)
     }
     cli_flush(cfg, &b);
     sb_fini(&b);
+    sb_fini(&tmp);
     kb_free(kb);
     store_free(s);
     return rc;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "filter.h"
 
 /* Reason phrases of the registered codes (RFC 3261 §21 and the IANA
  * registry), for the summary lines: the wire's phrase varies by vendor. */
@@ -71,6 +72,9 @@ struct stats_ctx {
     int nstatus;
     struct method_count *methods;
     size_t nmethods;
+    const struct filter *filter; /* -Y: count matching messages only */
+    struct store *store;         /* borrowed, for the filter */
+    struct strbuf scratch;
 };
 
 static void on_msg(void *vctx, const struct store_input *m, const struct store_call *c,
@@ -79,7 +83,9 @@ static void on_msg(void *vctx, const struct store_input *m, const struct store_c
     struct stats_ctx *st = vctx;
     size_t i, n;
 
-    (void)c;
+    if (st->filter &&
+        !filter_match_stored(st->filter, st->store, c, msg, m->bytes, m->len, &st->scratch))
+        return;
     st->messages++;
     if (msg->flags & STORE_MSG_RESENT)
         st->resent++;
@@ -105,7 +111,8 @@ static void on_msg(void *vctx, const struct store_input *m, const struct store_c
 }
 
 /* Setup time of answered INVITE calls: first INVITE to the 2xx. */
-static void setup_times(const struct store *s, int64_t *avg, int64_t *min, int64_t *max)
+static void setup_times(struct stats_ctx *st, const struct store *s, int64_t *avg, int64_t *min,
+                        int64_t *max)
 {
     size_t i, n = store_ncalls(s), cnt = 0;
     int64_t sum = 0;
@@ -116,6 +123,8 @@ static void setup_times(const struct store *s, int64_t *avg, int64_t *min, int64
         int64_t t;
 
         if (!c->answer_ts || !c->invite_ts)
+            continue;
+        if (st->filter && !filter_match_call(st->filter, s, c, &st->scratch))
             continue;
         t = (c->answer_ts - c->invite_ts) / 1000000;
         if (cnt == 0 || t < *min)
@@ -139,7 +148,10 @@ int cli_stats(const struct config *cfg)
     size_t k;
 
     memset(&st, 0, sizeof(st));
-    s = cli_load(cfg, on_msg, &st, &rc);
+    st.filter = cfg->filter;
+    sb_init(&st.scratch);
+    s = st.store = cli_store_new(cfg);
+    rc = cli_run(cfg, s, on_msg, &st);
     sb_init(&b);
     if (cfg->json) {
         sb_printf(&b, "{\"messages\":%" PRIu64 ",\"resent\":%" PRIu64 ",\"status\":{", st.messages,
@@ -154,7 +166,7 @@ int cli_stats(const struct config *cfg)
             sb_append_json(&b, st.methods[k].name, strlen(st.methods[k].name));
             sb_printf(&b, ":%" PRIu64, st.methods[k].n);
         }
-        setup_times(s, &avg, &min, &max);
+        setup_times(&st, s, &avg, &min, &max);
         sb_printf(&b, "},\"setup_ms\":{\"avg\":%" PRId64 ",\"min\":%" PRId64 ",\"max\":%" PRId64
                       "}}\n",
                   avg, min, max);
@@ -178,7 +190,7 @@ int cli_stats(const struct config *cfg)
                 sb_putc(&b, ' ');
             sb_printf(&b, " : %5" PRIu64 " Packets\n", st.methods[k].n);
         }
-        setup_times(s, &avg, &min, &max);
+        setup_times(&st, s, &avg, &min, &max);
         sb_printf(&b, "\n* Average setup time %" PRId64 " ms\n Min %" PRId64 " ms\n Max %" PRId64
                       " ms\n",
                   avg, min, max);
@@ -187,6 +199,7 @@ int cli_stats(const struct config *cfg)
     cli_flush(cfg, &b);
     sb_fini(&b);
     free(st.methods);
+    sb_fini(&st.scratch);
     store_free(s);
     return rc;
 }

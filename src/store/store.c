@@ -115,11 +115,20 @@ static void call_free(struct store_call *c)
 void store_free(struct store *s)
 {
     size_t i;
+    int l;
 
     if (!s)
         return;
     for (i = s->calls_head; i < s->ncalls_arr; i++)
         call_free(s->calls[i]);
+    for (l = 0; l < 2; l++) {
+        while (s->pend_head[l]) {
+            struct store_call *c = s->pend_head[l];
+
+            s->pend_head[l] = c->pnext;
+            call_free(c);
+        }
+    }
     free(s->calls);
     free(s->buckets);
     free(s->eps);
@@ -162,22 +171,35 @@ static void buckets_grow(struct store *s)
     size_t n = s->nbuckets * 2, i;
     struct store_call **b = xcalloc(n, sizeof(*b));
 
-    for (i = s->calls_head; i < s->ncalls_arr; i++) {
-        struct store_call *c = s->calls[i];
-        size_t k = callid_hash(c->call_id, c->call_id_len) & (n - 1);
+    struct store_call *c;
+    int l;
 
+    for (i = s->calls_head; i < s->ncalls_arr; i++) {
+        size_t k;
+
+        c = s->calls[i];
+        k = callid_hash(c->call_id, c->call_id_len) & (n - 1);
         c->hnext = b[k];
         b[k] = c;
+    }
+    for (l = 0; l < 2; l++) {
+        for (c = s->pend_head[l]; c; c = c->pnext) {
+            size_t k = callid_hash(c->call_id, c->call_id_len) & (n - 1);
+
+            c->hnext = b[k];
+            b[k] = c;
+        }
     }
     free(s->buckets);
     s->buckets = b;
     s->nbuckets = n;
 }
 
-const struct store_call *store_call_find(const struct store *s, const char *call_id, size_t n)
+/* Listed or pending. */
+static struct store_call *call_lookup(const struct store *s, const char *call_id, size_t n)
 {
     size_t k = callid_hash(call_id, n) & (s->nbuckets - 1);
-    const struct store_call *c;
+    struct store_call *c;
 
     for (c = s->buckets[k]; c; c = c->hnext)
         if (c->call_id_len == n && memcmp(c->call_id, call_id, n) == 0)
@@ -185,9 +207,26 @@ const struct store_call *store_call_find(const struct store *s, const char *call
     return NULL;
 }
 
+const struct store_call *store_call_find(const struct store *s, const char *call_id, size_t n)
+{
+    const struct store_call *c = call_lookup(s, call_id, n);
+
+    return c && !c->pending ? c : NULL;
+}
+
+static void call_list(struct store *s, struct store_call *c);
+
 static char *dup_str(struct store_str s)
 {
     return xstrndup(s.p ? s.p : "", s.p ? s.len : 0);
+}
+
+/* Is s (absent = "") the same text as z? */
+static bool str_is(struct store_str s, const char *z)
+{
+    size_t n = s.p ? s.len : 0;
+
+    return strlen(z) == n && (n == 0 || memcmp(s.p, z, n) == 0);
 }
 
 static struct store_call *call_new(struct store *s, const struct store_input *in)
@@ -195,7 +234,6 @@ static struct store_call *call_new(struct store *s, const struct store_input *in
     struct store_call *c = xcalloc(1, sizeof(*c));
     size_t k;
 
-    c->id = s->next_id++;
     c->call_id = dup_str(in->call_id);
     c->call_id_len = in->call_id.p ? in->call_id.len : 0;
     c->from_user = dup_str(in->from_user);
@@ -204,6 +242,28 @@ static struct store_call *call_new(struct store *s, const struct store_input *in
     c->kind = store_kind_of(in);
     c->state = c->kind == CALL_KIND_INVITE ? CALL_STATE_SETUP : CALL_STATE_PENDING;
     c->mem = sizeof(*c) + c->call_id_len + strlen(c->from_user) + strlen(c->to_user) + 48;
+    /* Grow the table before c is chained, or the rehash would chain c and
+     * the insert below would chain it a second time. */
+    if (s->ncalls_arr - s->calls_head + s->npending + 1 > s->nbuckets)
+        buckets_grow(s);
+    k = callid_hash(c->call_id, c->call_id_len) & (s->nbuckets - 1);
+    c->hnext = s->buckets[k];
+    s->buckets[k] = c;
+    s->total_calls++;
+    s->mem += c->mem;
+    if (s->opts.match) {
+        c->pending = true; /* listed by call_list() once it matches */
+        s->npending++;
+        s->pending_mem += c->mem;
+    } else
+        call_list(s, c);
+    return c;
+}
+
+/* Gives c its id and its place in creation (listing) order. */
+static void call_list(struct store *s, struct store_call *c)
+{
+    c->id = s->next_id++;
     if (s->ncalls_arr == s->calls_cap) {
         /* Compact away rotated-out slots before growing. */
         if (s->calls_head > s->calls_cap / 2) {
@@ -216,17 +276,7 @@ static struct store_call *call_new(struct store *s, const struct store_input *in
             s->calls = xrealloc(s->calls, s->calls_cap * sizeof(*s->calls));
         }
     }
-    /* Grow the table before c is in the call array, or the rehash would
-     * chain c and the insert below would chain it a second time. */
-    if (s->ncalls_arr - s->calls_head + 1 > s->nbuckets)
-        buckets_grow(s);
     s->calls[s->ncalls_arr++] = c;
-    k = callid_hash(c->call_id, c->call_id_len) & (s->nbuckets - 1);
-    c->hnext = s->buckets[k];
-    s->buckets[k] = c;
-    s->total_calls++;
-    s->mem += c->mem;
-    return c;
 }
 
 static void call_unlink(struct store *s, struct store_call *c)
@@ -262,6 +312,109 @@ static void store_rotate(struct store *s, const struct store_call *keep)
         s->first_id = c->id + 1;
         call_free(c);
     }
+}
+
+/* ------------------------------------------------------------ --match
+ * Pending calls sit on one of two lists, least recently active first:
+ * [0] in progress, [1] reached a final state.  Each message moves its call
+ * to the tail of the list its state says.  Drops happen from the heads. */
+
+static bool call_ended(const struct store_call *c)
+{
+    switch (c->state) {
+    case CALL_STATE_SETUP:
+    case CALL_STATE_RINGING:
+    case CALL_STATE_IN_CALL:
+    case CALL_STATE_PENDING:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static void pend_unlink(struct store *s, struct store_call *c)
+{
+    int l = c->pend_list;
+
+    if (c->pprev)
+        c->pprev->pnext = c->pnext;
+    else if (s->pend_head[l] == c)
+        s->pend_head[l] = c->pnext;
+    if (c->pnext)
+        c->pnext->pprev = c->pprev;
+    else if (s->pend_tail[l] == c)
+        s->pend_tail[l] = c->pprev;
+    c->pprev = c->pnext = NULL;
+}
+
+static void pend_append(struct store *s, struct store_call *c)
+{
+    int l = call_ended(c) ? 1 : 0;
+
+    c->pend_list = (uint8_t)l;
+    c->pnext = NULL;
+    c->pprev = s->pend_tail[l];
+    if (s->pend_tail[l])
+        s->pend_tail[l]->pnext = c;
+    else
+        s->pend_head[l] = c;
+    s->pend_tail[l] = c;
+}
+
+static void pend_drop(struct store *s, struct store_call *c, bool ended)
+{
+    pend_unlink(s, c);
+    call_unlink(s, c);
+    s->npending--;
+    s->pending_msgs -= c->nmsgs;
+    s->pending_mem -= c->mem;
+    s->mem -= c->mem;
+    s->unmatched_msgs += c->nmsgs;
+    if (ended)
+        s->unmatched_ended++;
+    else
+        s->unmatched_evicted++;
+    call_free(c);
+}
+
+/* Drops pending calls that can no longer match (now: capture time of the
+ * message just added; keep: its call, never dropped here). */
+static void pend_prune(struct store *s, int64_t now, const struct store_call *keep)
+{
+    size_t max = s->opts.max_pending ? s->opts.max_pending : STORE_MAX_PENDING;
+    uint64_t mem_cap = s->opts.max_memory / 4;
+    struct store_call *c;
+
+    while ((c = s->pend_head[1]) && c != keep && now - c->last_ts > STORE_PENDING_LINGER_NS)
+        pend_drop(s, c, true);
+    while (s->npending > max || (mem_cap && s->pending_mem > mem_cap)) {
+        bool ended = false;
+
+        c = s->pend_head[0];
+        if (!c || c == keep) {
+            c = s->pend_head[1];
+            ended = true;
+        }
+        if (!c || c == keep)
+            break;
+        pend_drop(s, c, ended && now - c->last_ts > STORE_PENDING_LINGER_NS);
+    }
+}
+
+/* After a pending call took a message: match it, or requeue it. */
+static void pend_update(struct store *s, struct store_call *c, const struct store_input *in)
+{
+    pend_unlink(s, c);
+    if (!s->opts.match(s->opts.match_ctx, s, c, in)) {
+        pend_append(s, c);
+        return;
+    }
+    c->pending = false;
+    s->npending--;
+    s->pending_msgs -= c->nmsgs;
+    s->pending_mem -= c->mem;
+    s->nmsgs += c->nmsgs;
+    call_list(s, c);
 }
 
 /* ------------------------------------------------------------ queries */
@@ -347,6 +500,11 @@ void store_counts(const struct store *s, struct store_counts *out)
     out->rotated_messages = s->rotated_msgs;
     out->no_call_id = s->no_call_id;
     out->mem = s->mem;
+    out->pending_calls = s->npending;
+    out->pending_messages = s->pending_msgs;
+    out->unmatched_ended = s->unmatched_ended;
+    out->unmatched_evicted = s->unmatched_evicted;
+    out->unmatched_messages = s->unmatched_msgs;
 }
 
 uint64_t store_gen(const struct store *s)
@@ -374,8 +532,7 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
     struct store_msg *m;
     size_t mem_before;
 
-    c = (struct store_call *)store_call_find(s, in->call_id.p ? in->call_id.p : "",
-                                             in->call_id.p ? in->call_id.len : 0);
+    c = call_lookup(s, in->call_id.p ? in->call_id.p : "", in->call_id.p ? in->call_id.len : 0);
     if (!in->call_id.p || in->call_id.len == 0)
         s->no_call_id++;
     if (!c)
@@ -407,6 +564,10 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
         m->flags |= STORE_MSG_SDP;
     if (in->problems)
         m->flags |= STORE_MSG_MALFORMED;
+    if (str_is(in->from_user, c->from_user) && str_is(in->to_user, c->to_user))
+        m->flags |= STORE_MSG_FT_CALL;
+    else if (str_is(in->from_user, c->to_user) && str_is(in->to_user, c->from_user))
+        m->flags |= STORE_MSG_FT_SWAP;
     if (in->file_off >= 0 && in->source < s->nsources && s->sources[in->source].fd >= 0) {
         m->file_off = in->file_off;
     } else {
@@ -421,13 +582,22 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
         c->dst_ep = m->dst_ep;
     }
     c->nmsgs++;
-    s->nmsgs++;
+    if (c->pending)
+        s->pending_msgs++;
+    else
+        s->nmsgs++;
     s->total_msgs++;
     if (in->ts_ns > c->last_ts || c->nmsgs == 1)
         c->last_ts = in->ts_ns;
 
     store_dialog_update(s, c, m, in);
     s->mem += c->mem - mem_before;
+    if (c->pending) {
+        s->pending_mem += c->mem - mem_before;
+        pend_update(s, c, in);
+    }
+    if (s->npending)
+        pend_prune(s, in->ts_ns, c);
 
     s->gen++;
     if (s->opts.max_memory && s->mem > s->opts.max_memory)

@@ -37,6 +37,11 @@ struct store {
     size_t nsources;
     uint64_t nmsgs, total_msgs, total_calls, rotated_calls, rotated_msgs, no_call_id;
     uint64_t mem, gen;
+    /* --match: pending calls, least recently active first; list 0 holds
+     * calls still in progress, list 1 calls that reached a final state. */
+    struct store_call *pend_head[2], *pend_tail[2];
+    uint64_t npending, pending_msgs, pending_mem;
+    uint64_t unmatched_ended, unmatched_evicted, unmatched_msgs;
 };
 
 enum call_kind store_kind_of(const struct store_input *in);

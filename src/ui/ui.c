@@ -104,8 +104,14 @@ static void draw_all(struct ui *ui)
  * source numbers), and no filter or search. */
 static void clear_calls(struct ui *ui)
 {
-    struct store_opts so = {ui->cfg->max_memory};
+    struct store_opts so;
 
+    memset(&so, 0, sizeof(so));
+    so.max_memory = ui->cfg->max_memory;
+    if (ui->cfg->matcher) { /* --match holds for the whole session */
+        so.match = filter_store_match;
+        so.match_ctx = ui->cfg->matcher;
+    }
     store_free(ui->store);
     ui->store = store_new(&so);
     loader_sources_register(ui->loader, ui->store);
@@ -215,7 +221,13 @@ int ui_run(const struct config *cfg)
     ui.kb = kb_new(cfg->lang, cfg->kb_dir, &d);
     memset(&so, 0, sizeof(so));
     so.max_memory = cfg->max_memory;
+    if (cfg->matcher) {
+        so.match = filter_store_match;
+        so.match_ctx = cfg->matcher;
+    }
     ui.store = store_new(&so);
+    if (cfg->filter) /* -Y: the filter bar starts with it (a copy: ours to replace) */
+        ui.filter = filter_compile(filter_source(cfg->filter), &d);
     ui.loader = loader_start(cfg->inputs, cfg->ninputs, ui.store, UI_QUEUE_CAP);
 
     memset(&sa, 0, sizeof(sa));

@@ -27,7 +27,7 @@ static char *corpus_path(const char *rel)
 
 static struct store *load(const char *rel, uint64_t max_memory)
 {
-    struct store_opts o = {max_memory};
+    struct store_opts o = {.max_memory = max_memory};
     struct store *s = store_new(&o);
     const char *path = corpus_path(rel);
     int rc = engine_run_files(&path, 1, s, NULL, NULL, stderr);
