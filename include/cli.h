@@ -23,6 +23,7 @@ enum cli_mode {
     CLI_MODE_FLOW,          /* --flow CALL-ID */
     CLI_MODE_STATS,         /* --stats */
     CLI_MODE_EXPLAIN,       /* --explain CODE [REASON] */
+    CLI_MODE_REPORT,        /* --report */
 };
 
 struct config {
@@ -62,5 +63,6 @@ int cli_list(const struct config *cfg);
 int cli_flow(const struct config *cfg);
 int cli_stats(const struct config *cfg);
 int cli_explain(const struct config *cfg);
+int cli_report(const struct config *cfg);
 
 #endif

@@ -34,6 +34,9 @@ int main(int argc, char **argv)
     case CLI_MODE_EXPLAIN:
         rc = cli_explain(&cfg);
         break;
+    case CLI_MODE_REPORT:
+        rc = cli_report(&cfg);
+        break;
     case CLI_MODE_CONSOLE:
         rc = ui_run(&cfg);
         break;

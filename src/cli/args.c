@@ -18,6 +18,7 @@ enum {
     OPT_LIST,
     OPT_FLOW,
     OPT_STATS,
+    OPT_REPORT,
     OPT_MAX_MEMORY,
     OPT_EXPLAIN,
     OPT_LANG,
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
     {"list", no_argument, NULL, OPT_LIST},
     {"flow", required_argument, NULL, OPT_FLOW},
     {"stats", no_argument, NULL, OPT_STATS},
+    {"report", no_argument, NULL, OPT_REPORT},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
     {"explain", required_argument, NULL, OPT_EXPLAIN},
     {"lang", required_argument, NULL, OPT_LANG},
@@ -68,6 +70,8 @@ void cli_print_help(FILE *f)
           "      --list             one line per call\n"
           "      --flow CALL-ID     one call as a text ladder\n"
           "      --stats            message counts as tshark -z sip,stat prints them\n"
+          "      --report           failed and suspicious calls with their findings\n"
+          "                         (NAT, timers, auth, codecs ...) and explanations\n"
           "      --json             one JSON object per line instead of text\n"
           "      --explain CODE [REASON]\n"
           "                         explain a response code (488 \"Not Acceptable Here\"),\n"
@@ -136,7 +140,7 @@ static void add_input(struct config *cfg, const char *path)
 static int set_mode(struct config *cfg, enum cli_mode m)
 {
     if (cfg->mode != CLI_MODE_CONSOLE && cfg->mode != m) {
-        fputs("sipdx: choose one of --dump, --list, --flow, --stats\n", cfg->err);
+        fputs("sipdx: choose one of --dump, --list, --flow, --stats, --report\n", cfg->err);
         return -1;
     }
     cfg->mode = m;
@@ -232,6 +236,10 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
             break;
         case OPT_STATS:
             if (set_mode(cfg, CLI_MODE_STATS))
+                return 2;
+            break;
+        case OPT_REPORT:
+            if (set_mode(cfg, CLI_MODE_REPORT))
                 return 2;
             break;
         case OPT_MAX_MEMORY:

@@ -1,0 +1,126 @@
+/*
+ * diag: findings over a call and over a whole capture (issue #8), and the
+ * "in context" reading of a response (issue #5 item 6).
+ *
+ * A rule looks at the messages of one call (re-read from the store and
+ * parsed), or at every call (authentication bursts from one source), and
+ * produces findings: a severity, the rule (its title, explanation and
+ * advice in English and Russian live in a table in src/diag/text.c), a line
+ * of facts taken from the capture, and the messages it points at (call id +
+ * message index).  Nothing here prints: callers format the findings.
+ *
+ * Pure and curses-free.  The store has one owner thread (store.h); these
+ * functions read it, so they run on that thread.  Everything returned is
+ * owned by the caller's struct diag_list, or static.
+ */
+#ifndef SIPDX_DIAG_H
+#define SIPDX_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_call;
+struct kb;
+struct strbuf;
+
+enum diag_sev {
+    DIAG_SEV_NONE = 0,
+    DIAG_SEV_INFO,    /* worth knowing, not a fault */
+    DIAG_SEV_WARNING, /* likely to cause trouble, or a fault depending on context */
+    DIAG_SEV_PROBLEM, /* the call failed or will fail because of it */
+};
+
+enum diag_rule {
+    DIAG_NAT_PRIVATE = 0, /* private address in Via/Contact/SDP vs the packet's source */
+    DIAG_NAT_RPORT,       /* NATed client without ;rport */
+    DIAG_NAT_RECEIVED,    /* server did not add received=/rport= for a NATed client */
+    DIAG_ALG,             /* signs of SIP ALG rewriting */
+    DIAG_INVITE_TIMEOUT,  /* INVITE retransmitted with no response (Timer A/B) */
+    DIAG_INVITE_408,      /* 408 after the INVITE was retransmitted downstream */
+    DIAG_NO_ACK,          /* 2xx retransmitted with no ACK (BYE near 32 s) */
+    DIAG_AUTH_REJECTED,   /* credentials sent and challenged / refused again */
+    DIAG_AUTH_NO_RETRY,   /* challenge never answered with credentials */
+    DIAG_AUTH_STALE,      /* stale nonce re-challenge (benign when the retry works) */
+    DIAG_AUTH_BAN,        /* burst of auth failures from one source (fail2ban) */
+    DIAG_INTERVAL_BRIEF,  /* 423 / Min-Expires not honoured */
+    DIAG_LOOP,            /* 482/483, Max-Forwards exhaustion */
+    DIAG_CODEC,           /* offer/answer with no common codec */
+    DIAG_DTMF,            /* telephone-event on one side only */
+    DIAG_SESSION_422,     /* 422 / Min-SE not honoured */
+    DIAG_SESSION_EXPIRED, /* BYE at Session-Expires with no refresh */
+    DIAG_GLARE,           /* 491 re-INVITE glare */
+    DIAG_CANCEL_RACE,     /* 200 OK to the INVITE after CANCEL */
+    DIAG_UDP_MTU,         /* SIP over UDP larger than 1300 bytes */
+    DIAG_RULE__COUNT
+};
+
+#define DIAG_MAX_MSGS 4
+
+struct diag_finding {
+    enum diag_rule rule;
+    enum diag_sev sev;
+    uint64_t call;                 /* store call id (store_call_get) */
+    uint32_t msgs[DIAG_MAX_MSGS];  /* message indexes in that call */
+    uint8_t nmsgs;
+    char facts[200];               /* what the capture shows: addresses, codes, counts
+                                      (SIP terms and numbers, not translated; from
+                                      the wire, so escape it before printing) */
+};
+
+struct diag_list {
+    struct diag_finding *v; /* owned */
+    size_t n, cap;
+};
+void diag_list_init(struct diag_list *l);
+void diag_list_fini(struct diag_list *l);
+void diag_list_reset(struct diag_list *l);
+
+/* Texts of a rule in a language ("ru" -> Russian, anything else English). */
+struct diag_text {
+    const char *id;      /* "NAT-01": stable, not translated */
+    const char *title;
+    const char *explain;
+    const char *advice;
+};
+const struct diag_text *diag_rule_text(enum diag_rule r, const char *lang);
+/* "info", "warning", "problem" ("" for NONE). */
+const char *diag_sev_name(enum diag_sev s);
+
+/* Runs the per-call rules on c and appends its findings to out (in message
+ * order).  Returns the highest severity found (DIAG_SEV_NONE: none). */
+enum diag_sev diag_call(const struct store *s, const struct store_call *c,
+                        struct diag_list *out);
+/* Every call's findings plus the capture-wide ones (auth bursts), sorted by
+ * severity (highest first), then call, then message. */
+void diag_capture(const struct store *s, struct diag_list *out);
+
+/* ---- responses in context ---- */
+
+enum diag_ctx {
+    DIAG_CTX_PLAIN = 0, /* nothing known beyond the code: use the kb's severity */
+    DIAG_CTX_NORMAL,    /* normal in this flow (challenge answered and accepted,
+                           487 after our CANCEL, 481 to a late duplicate) */
+    DIAG_CTX_FAILURE,   /* a failure in this flow (challenge whose retry failed or
+                           never came) */
+};
+/* How the response at message index i of c reads in its flow. */
+enum diag_ctx diag_response_context(const struct store *s, const struct store_call *c,
+                                    uint32_t i);
+/* Index of the message carrying c's final status, or UINT32_MAX. */
+uint32_t diag_call_final_msg(const struct store_call *c);
+/* Short context word for a response: "normal here", "failed here" ("" for PLAIN),
+ * in the kb's language. */
+const char *diag_ctx_label(enum diag_ctx ctx, const char *lang);
+
+/* The Reason (Q.850 cause) and Warning headers of a response, explained from
+ * the kb: appends "Q.850 17 User busy; Warning 399 <text>" (escaped for the
+ * terminal) to out.  Returns the number of items appended. */
+int diag_response_extras(const struct kb *kb, const char *bytes, size_t len, struct strbuf *out);
+/* Same as JSON members: appends ,"q850":{"cause":17,"title":..,"short":..}
+ * and ,"warning":{"code":399,"text":..,"title":..} when present. */
+void diag_response_extras_json(const struct kb *kb, const char *bytes, size_t len,
+                               struct strbuf *out);
+
+#endif

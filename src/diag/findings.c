@@ -1,0 +1,1021 @@
+/*
+ * findings: the diagnostic rules over one call (NAT, ALG, timers,
+ * authentication, registration interval, loops, offer/answer, DTMF,
+ * session timers, glare, CANCEL races, UDP size) and over a whole capture
+ * (authentication failures from one source).  Facts come from struct dmsg
+ * (extract.c); the texts of each rule from text.c.
+ *
+ * Runs on the store's owner thread.  The caller owns the struct diag_list;
+ * everything else here is local to one call of diag_call/diag_capture.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diag_int.h"
+#include "sip.h"
+#include "util.h"
+
+#define SEC 1000000000LL
+#define UDP_SIZE_LIMIT 1300 /* RFC 3261 §18.1.1 */
+#define AUTH_BAN_FAILURES 3 /* fail2ban's asterisk jails ban from 3-5 failures */
+
+void diag_list_init(struct diag_list *l)
+{
+    memset(l, 0, sizeof(*l));
+}
+
+void diag_list_fini(struct diag_list *l)
+{
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+void diag_list_reset(struct diag_list *l)
+{
+    l->n = 0;
+}
+
+const char *diag_sev_name(enum diag_sev s)
+{
+    switch (s) {
+    case DIAG_SEV_INFO:
+        return "info";
+    case DIAG_SEV_WARNING:
+        return "warning";
+    case DIAG_SEV_PROBLEM:
+        return "problem";
+    default:
+        return "";
+    }
+}
+
+/* One rule run over one call. */
+struct ctx {
+    const struct store *s;
+    const struct store_call *c;
+    struct dmsg *d;
+    uint32_t n;
+    struct diag_list *out;
+    size_t first; /* first finding of this call in out */
+    enum diag_sev max;
+};
+
+static struct diag_finding *add(struct ctx *x, enum diag_rule r, enum diag_sev sev, const char *fmt,
+                                ...) __attribute__((format(printf, 4, 5)));
+
+static struct diag_finding *add(struct ctx *x, enum diag_rule r, enum diag_sev sev, const char *fmt,
+                                ...)
+{
+    struct diag_finding *f;
+    va_list ap;
+
+    if (x->out->n == x->out->cap) {
+        x->out->cap = x->out->cap ? x->out->cap * 2 : 16;
+        x->out->v = xrealloc(x->out->v, x->out->cap * sizeof(*x->out->v));
+    }
+    f = &x->out->v[x->out->n++];
+    memset(f, 0, sizeof(*f));
+    f->rule = r;
+    f->sev = sev;
+    f->call = x->c->id;
+    va_start(ap, fmt);
+    vsnprintf(f->facts, sizeof(f->facts), fmt, ap);
+    va_end(ap);
+    if (sev > x->max)
+        x->max = sev;
+    return f;
+}
+
+static void ref(struct diag_finding *f, uint32_t idx)
+{
+    uint8_t i;
+
+    for (i = 0; i < f->nmsgs; i++)
+        if (f->msgs[i] == idx)
+            return;
+    if (f->nmsgs < DIAG_MAX_MSGS)
+        f->msgs[f->nmsgs++] = idx;
+}
+
+static bool resent(const struct dmsg *d)
+{
+    return (d->m->flags & STORE_MSG_RESENT) != 0;
+}
+
+static double secs(int64_t ns)
+{
+    return (double)ns / 1e9;
+}
+
+/* The first final response (>= 200) to the request method/cseq after from. */
+static const struct dmsg *final_for(const struct ctx *x, uint32_t from, int method, uint32_t cseq)
+{
+    uint32_t i;
+
+    for (i = from; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+
+        if (!d->req && d->status >= 200 && d->cseq == cseq && d->cseq_method == method)
+            return d;
+    }
+    return NULL;
+}
+
+/* The first later request of the method with a higher CSeq (a new attempt). */
+static const struct dmsg *retry_for(const struct ctx *x, uint32_t from, int method, uint32_t cseq)
+{
+    uint32_t i;
+
+    for (i = from + 1; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+
+        if (d->req && d->method == method && d->cseq > cseq && !resent(d))
+            return d;
+    }
+    return NULL;
+}
+
+/* The request a response answers (last one before it with that CSeq/method). */
+static const struct dmsg *request_of(const struct ctx *x, const struct dmsg *r)
+{
+    uint32_t i = r->idx;
+
+    while (i-- > 0) {
+        const struct dmsg *d = &x->d[i];
+
+        if (d->req && d->method == r->cseq_method && d->cseq == r->cseq)
+            return d;
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- NAT, ALG */
+
+static bool hidden_private(const char *host, const char *src)
+{
+    return host[0] && diag_ip_private(host) && !diag_ip_private(src) && strcmp(host, src) != 0;
+}
+
+static void rule_nat(struct ctx *x)
+{
+    struct diag_finding *nat = NULL, *rport = NULL, *recv = NULL;
+    uint32_t i;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+        char what[160];
+        size_t w = 0;
+        bool via_nat;
+
+        /* One Via: the message comes straight from the UA that wrote it. */
+        if (!d->parsed || d->nvia != 1 || resent(d))
+            continue;
+        what[0] = '\0';
+        via_nat = d->req && hidden_private(d->via_host, d->src_ip);
+        if (via_nat)
+            w += (size_t)snprintf(what + w, sizeof(what) - w, "Via %s, ", d->via_host);
+        /* A registrar's 200 lists the client's bindings, not its own. */
+        if (hidden_private(d->contact_host, d->src_ip) &&
+            (d->req || d->cseq_method != SIP_METHOD_REGISTER) && w < sizeof(what))
+            w += (size_t)snprintf(what + w, sizeof(what) - w, "Contact %s, ", d->contact_host);
+        if (d->sdp && hidden_private(d->sdp_c, d->src_ip) && w < sizeof(what))
+            w += (size_t)snprintf(what + w, sizeof(what) - w, "SDP c=%s, ", d->sdp_c);
+        if (w == 0)
+            continue;
+        if (!nat) {
+            nat = add(x, DIAG_NAT_PRIVATE, DIAG_SEV_WARNING, "%spacket from %s", what, d->src_ip);
+            ref(nat, d->idx);
+        } else {
+            ref(nat, d->idx);
+        }
+        if (!via_nat)
+            continue;
+        if (!d->via_rport && !rport) {
+            rport = add(x, DIAG_NAT_RPORT, DIAG_SEV_WARNING,
+                        "%s from %s: Via %s without ;rport", sip_method_name(d->method),
+                        d->src_ip, d->via_host);
+            ref(rport, d->idx);
+        }
+        if (!recv) {
+            /* The server's answer must carry received= (RFC 3261 §18.2.1)
+             * and rport=<port> when asked (RFC 3581). */
+            uint32_t k;
+
+            for (k = i + 1; k < x->n; k++) {
+                const struct dmsg *r = &x->d[k];
+
+                if (r->req || !r->parsed || r->cseq != d->cseq || r->cseq_method != d->method ||
+                    strcmp(r->dst_ip, d->src_ip) != 0)
+                    continue;
+                if (!r->via_received || (d->via_rport && !r->via_rport_value)) {
+                    recv = add(x, DIAG_NAT_RECEIVED, DIAG_SEV_WARNING,
+                               "%d to %s: Via %s has %s", r->status, d->src_ip, r->via_host,
+                               !r->via_received ? "no received=" : "no rport=<port>");
+                    ref(recv, d->idx);
+                    ref(recv, r->idx);
+                }
+                break;
+            }
+        }
+    }
+}
+
+static bool ip_valid(const char *host)
+{
+    unsigned char a[16];
+
+    return inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1;
+}
+
+static void rule_alg(struct ctx *x)
+{
+    uint32_t i;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+        char what[192];
+        size_t w = 0;
+        int signs = 0;
+
+        if (!d->parsed || resent(d))
+            continue;
+        what[0] = '\0';
+        if (d->body_short) {
+            signs++;
+            w += (size_t)snprintf(what + w, sizeof(what) - w, "Content-Length > body; ");
+        }
+        if (d->sdp && ip_valid(d->sdp_c) && strcmp(d->sdp_c, "0.0.0.0") != 0 &&
+            ip_valid(d->contact_host)) {
+            bool cpriv = diag_ip_private(d->contact_host), mpriv = diag_ip_private(d->sdp_c);
+
+            if (cpriv != mpriv && w < sizeof(what)) {
+                signs++;
+                w += (size_t)snprintf(what + w, sizeof(what) - w, "Contact %s vs SDP c=%s; ",
+                                      d->contact_host, d->sdp_c);
+            }
+        }
+        if (d->sdp && ip_valid(d->sdp_c) && ip_valid(d->sdp_o) && strcmp(d->sdp_c, d->sdp_o) != 0 &&
+            diag_ip_private(d->sdp_c) != diag_ip_private(d->sdp_o) && w < sizeof(what)) {
+            signs++;
+            w += (size_t)snprintf(what + w, sizeof(what) - w, "SDP o=%s vs c=%s; ", d->sdp_o,
+                                  d->sdp_c);
+        }
+        if (signs >= 2) {
+            struct diag_finding *f;
+
+            if (w >= 2 && w < sizeof(what))
+                what[w - 2] = '\0';
+            f = add(x, DIAG_ALG, DIAG_SEV_WARNING, "%s %s: %s",
+                    d->req ? sip_method_name(d->method) : "response", d->src_ip, what);
+            ref(f, d->idx);
+            return; /* once per call */
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- timers */
+
+static void rule_invite_timeout(struct ctx *x)
+{
+    const struct store_call *c = x->c;
+    uint32_t t, i;
+
+    for (t = 0; t < c->ntxns; t++) {
+        const struct store_txn *tx = &c->txns[t];
+        uint32_t copies = 0, first = UINT32_MAX, last = 0;
+
+        if (tx->method != SIP_METHOD_INVITE || tx->first_resp_ts)
+            continue;
+        for (i = 0; i < x->n; i++) {
+            const struct dmsg *d = &x->d[i];
+
+            if (d->req && d->method == SIP_METHOD_INVITE && d->m->txn == t) {
+                copies++;
+                if (first == UINT32_MAX)
+                    first = i;
+                last = i;
+            }
+        }
+        if (copies >= 2) {
+            struct diag_finding *f = add(
+                x, DIAG_INVITE_TIMEOUT, DIAG_SEV_PROBLEM,
+                "INVITE CSeq %" PRIu32 " to %s sent %" PRIu32 " times over %.1f s, no response",
+                tx->cseq, x->d[first].dst_ip, copies,
+                secs(x->d[last].m->ts_ns - x->d[first].m->ts_ns));
+            ref(f, first);
+            ref(f, last);
+        }
+    }
+    /* 408 to an INVITE: say what the timer saw. */
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+        uint32_t k, copies = 0, prov = 0, lastcopy = 0;
+        struct diag_finding *f;
+
+        if (d->req || d->status != 408 || d->cseq_method != SIP_METHOD_INVITE || resent(d))
+            continue;
+        for (k = 0; k < i; k++) {
+            if (x->d[k].req && x->d[k].method == SIP_METHOD_INVITE && resent(&x->d[k])) {
+                copies++;
+                lastcopy = k;
+            }
+            if (!x->d[k].req && x->d[k].status < 200 && x->d[k].cseq == d->cseq)
+                prov++;
+        }
+        if (copies)
+            f = add(x, DIAG_INVITE_408, DIAG_SEV_PROBLEM,
+                    "INVITE to %s retransmitted %" PRIu32 " times without an answer, then 408",
+                    x->d[lastcopy].dst_ip, copies);
+        else if (prov)
+            f = add(x, DIAG_INVITE_408, DIAG_SEV_PROBLEM,
+                    "only provisional responses (%" PRIu32 "), then 408 after %.1f s", prov,
+                    secs(d->m->ts_ns - c->invite_ts));
+        else
+            continue;
+        if (copies)
+            ref(f, lastcopy);
+        ref(f, i);
+        break;
+    }
+}
+
+static void rule_no_ack(struct ctx *x)
+{
+    uint32_t i, k;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+        uint32_t copies = 1, lastcopy = i;
+        bool acked = false, seen = false;
+        const struct dmsg *bye = NULL;
+        struct diag_finding *f;
+
+        if (d->req || d->status < 200 || d->status >= 300 ||
+            d->cseq_method != SIP_METHOD_INVITE || resent(d))
+            continue;
+        for (k = 0; k < i; k++)
+            if (!x->d[k].req && x->d[k].status == d->status && x->d[k].cseq == d->cseq &&
+                x->d[k].cseq_method == SIP_METHOD_INVITE)
+                seen = true;
+        if (seen)
+            continue;
+        for (k = i + 1; k < x->n; k++) {
+            const struct dmsg *e = &x->d[k];
+
+            if (e->req && e->method == SIP_METHOD_ACK && e->cseq == d->cseq)
+                acked = true;
+            else if (!e->req && e->status == d->status && e->cseq == d->cseq &&
+                     e->cseq_method == SIP_METHOD_INVITE) {
+                copies++;
+                lastcopy = k;
+            } else if (e->req && e->method == SIP_METHOD_BYE && !bye)
+                bye = e;
+        }
+        if (acked || copies < 2)
+            continue;
+        if (bye)
+            f = add(x, DIAG_NO_ACK, DIAG_SEV_PROBLEM,
+                    "%d OK sent %" PRIu32 " times by %s, no ACK; BYE from %s %.1f s after it",
+                    d->status, copies, d->src_ip, bye->src_ip, secs(bye->m->ts_ns - d->m->ts_ns));
+        else
+            f = add(x, DIAG_NO_ACK, DIAG_SEV_PROBLEM,
+                    "%d OK sent %" PRIu32 " times by %s over %.1f s, no ACK", d->status, copies,
+                    d->src_ip, secs(x->d[lastcopy].m->ts_ns - d->m->ts_ns));
+        ref(f, i);
+        ref(f, lastcopy);
+        if (bye)
+            ref(f, bye->idx);
+    }
+}
+
+/* ---------------------------------------------------------------- auth */
+
+/* A 2xx to the method after message i (the client got in eventually). */
+static bool later_success(const struct ctx *x, uint32_t i, int method)
+{
+    for (i++; i < x->n; i++)
+        if (!x->d[i].req && x->d[i].cseq_method == method && x->d[i].status >= 200 &&
+            x->d[i].status < 300)
+            return true;
+    return false;
+}
+
+static void rule_auth(struct ctx *x)
+{
+    struct diag_finding *rej = NULL, *noretry = NULL, *stale = NULL;
+    uint32_t i, nrej = 0, nnoretry = 0;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+        const struct dmsg *retry;
+
+        if (d->req || resent(d))
+            continue;
+        if (d->status == 403 || ((d->status == 401 || d->status == 407))) {
+            const struct dmsg *q = request_of(x, d);
+
+            /* A challenge or refusal of a request that carried credentials. */
+            if (q && q->has_credentials) {
+                if ((d->status == 401 || d->status == 407) && d->stale) {
+                    if (!stale) {
+                        stale = add(x, DIAG_AUTH_STALE, DIAG_SEV_INFO,
+                                    "%d with stale=true to %s CSeq %" PRIu32, d->status,
+                                    sip_method_name(q->method), q->cseq);
+                        ref(stale, q->idx);
+                        ref(stale, i);
+                    }
+                } else {
+                    nrej++;
+                    if (!rej) {
+                        rej = add(x, DIAG_AUTH_REJECTED,
+                                  later_success(x, i, q->method) ? DIAG_SEV_WARNING
+                                                                 : DIAG_SEV_PROBLEM,
+                                  "x");
+                        ref(rej, q->idx);
+                        ref(rej, i);
+                    }
+                    snprintf(rej->facts, sizeof(rej->facts),
+                             "%s with credentials from %s answered %d (%" PRIu32 " times)",
+                             sip_method_name(q->method), q->src_ip, d->status, nrej);
+                }
+            }
+        }
+        if (d->status != 401 && d->status != 407)
+            continue;
+        retry = retry_for(x, i, d->cseq_method, d->cseq);
+        if (retry && retry->has_credentials)
+            continue; /* judged when its own response is seen */
+        {
+            /* a refusal of credentials is already counted above */
+            const struct dmsg *q = request_of(x, d);
+
+            if (q && q->has_credentials && !d->stale)
+                continue;
+        }
+        nnoretry++;
+        if (!noretry) {
+            noretry = add(x, DIAG_AUTH_NO_RETRY, DIAG_SEV_PROBLEM, "x");
+            ref(noretry, i);
+            if (retry)
+                ref(noretry, retry->idx);
+        }
+        snprintf(noretry->facts, sizeof(noretry->facts),
+                 "%d to %s CSeq %" PRIu32 ": %s (%" PRIu32 " times)", d->status,
+                 sip_method_name(d->cseq_method), d->cseq,
+                 retry ? "next request has no credentials" : "no retry with credentials",
+                 nnoretry);
+    }
+}
+
+/* ---------------------------------------------------------------- REGISTER, loops */
+
+static void rule_interval(struct ctx *x)
+{
+    uint32_t i;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i], *retry, *res;
+        struct diag_finding *f;
+
+        if (d->req || d->status != 423 || resent(d))
+            continue;
+        retry = retry_for(x, i, d->cseq_method, d->cseq);
+        res = retry ? final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
+        if (retry && (d->min_expires < 0 || retry->expires < 0 || retry->expires >= d->min_expires) &&
+            (!res || res->status != 423))
+            continue;
+        if (!retry)
+            f = add(x, DIAG_INTERVAL_BRIEF, DIAG_SEV_PROBLEM,
+                    "423 with Min-Expires %d; no new %s follows", d->min_expires,
+                    sip_method_name(d->cseq_method));
+        else
+            f = add(x, DIAG_INTERVAL_BRIEF, DIAG_SEV_PROBLEM,
+                    "423 with Min-Expires %d; retry asks Expires %d%s", d->min_expires,
+                    retry->expires, res && res->status == 423 ? " and gets 423 again" : "");
+        ref(f, i);
+        if (retry)
+            ref(f, retry->idx);
+        if (res)
+            ref(f, res->idx);
+        return;
+    }
+}
+
+static void rule_loop(struct ctx *x)
+{
+    uint32_t i, k;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+        struct diag_finding *f;
+
+        if (d->req || (d->status != 482 && d->status != 483) || resent(d))
+            continue;
+        {
+            const struct dmsg *q = request_of(x, d);
+
+            if (q && q->max_forwards >= 0)
+                f = add(x, DIAG_LOOP, DIAG_SEV_PROBLEM, "%d to %s (Max-Forwards %d, %d Via)",
+                        d->status, sip_method_name(d->cseq_method), q->max_forwards, q->nvia);
+            else
+                f = add(x, DIAG_LOOP, DIAG_SEV_PROBLEM, "%d to %s", d->status,
+                        sip_method_name(d->cseq_method));
+            if (q)
+                ref(f, q->idx);
+        }
+        ref(f, i);
+        return;
+    }
+    /* The same request seen again and again with Max-Forwards going down. */
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+        uint32_t seen = 1, last = i;
+        int mf = d->max_forwards;
+
+        if (!d->req || d->method == SIP_METHOD_ACK || mf < 0 || resent(d))
+            continue;
+        for (k = i + 1; k < x->n; k++) {
+            const struct dmsg *e = &x->d[k];
+
+            if (e->req && e->method == d->method && e->cseq == d->cseq && e->max_forwards >= 0 &&
+                e->max_forwards < mf && !resent(e)) {
+                seen++;
+                mf = e->max_forwards;
+                last = k;
+            }
+        }
+        if (seen >= 3) {
+            struct diag_finding *f =
+                add(x, DIAG_LOOP, DIAG_SEV_PROBLEM,
+                    "%s CSeq %" PRIu32 " seen %" PRIu32 " times, Max-Forwards %d -> %d",
+                    sip_method_name(d->method), d->cseq, seen, d->max_forwards, mf);
+
+            ref(f, i);
+            ref(f, last);
+            return;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- SDP */
+
+static void codec_list(const struct dmsg *d, char *out, size_t n)
+{
+    size_t w = 0;
+    int k;
+
+    out[0] = '\0';
+    for (k = 0; k < d->ncodecs && w < n; k++)
+        w += (size_t)snprintf(out + w, n - w, "%s%s", k ? " " : "", d->codecs[k]);
+    if (!d->ncodecs)
+        snprintf(out, n, "(none)");
+}
+
+static bool common_codec(const struct dmsg *a, const struct dmsg *b)
+{
+    int i, k;
+
+    for (i = 0; i < a->ncodecs; i++)
+        for (k = 0; k < b->ncodecs; k++)
+            if (strcasecmp(a->codecs[i], b->codecs[k]) == 0)
+                return true;
+    return false;
+}
+
+static void rule_sdp(struct ctx *x)
+{
+    bool codec_done = false, dtmf_done = false;
+    uint32_t i, k;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *o = &x->d[i];
+
+        if (!o->req || o->method != SIP_METHOD_INVITE || !o->sdp || resent(o))
+            continue;
+        for (k = i + 1; k < x->n; k++) {
+            const struct dmsg *a = &x->d[k];
+            char oc[96], ac[96];
+            struct diag_finding *f;
+
+            if (a->req || a->cseq != o->cseq || a->cseq_method != SIP_METHOD_INVITE || resent(a))
+                continue;
+            codec_list(o, oc, sizeof(oc));
+            if (!codec_done && (a->status == 488 || a->status == 606 || a->status == 415)) {
+                codec_done = true;
+                if (a->sdp)
+                    codec_list(a, ac, sizeof(ac));
+                f = add(x, DIAG_CODEC, DIAG_SEV_PROBLEM, "offer %s; %d%s%s",
+                        o->ncodecs ? oc : "without audio codecs", a->status,
+                        a->sdp ? " lists " : "", a->sdp ? ac : "");
+                ref(f, i);
+                ref(f, k);
+                break;
+            }
+            if (!a->sdp || a->status >= 300)
+                continue;
+            /* an answer (18x or 2xx with SDP) */
+            if (!codec_done && (a->audio_rejected || (a->ncodecs && o->ncodecs &&
+                                                       !common_codec(o, a)))) {
+                codec_done = true;
+                codec_list(a, ac, sizeof(ac));
+                f = add(x, DIAG_CODEC, DIAG_SEV_PROBLEM, "offer %s; answer %s%s", oc, ac,
+                        a->audio_rejected ? " (audio port 0)" : "");
+                ref(f, i);
+                ref(f, k);
+            }
+            if (!dtmf_done && o->naudio && a->naudio && o->tel_event != a->tel_event) {
+                dtmf_done = true;
+                f = add(x, DIAG_DTMF, DIAG_SEV_WARNING,
+                        "telephone-event in the %s only (offer from %s, answer from %s)",
+                        o->tel_event ? "offer" : "answer", o->src_ip, a->src_ip);
+                ref(f, i);
+                ref(f, k);
+            }
+            break;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- session timers */
+
+static void rule_session(struct ctx *x)
+{
+    const struct store_call *c = x->c;
+    uint32_t i;
+    int se = -1;
+    const struct dmsg *bye = NULL, *failed_refresh = NULL;
+    bool refreshed = false;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i], *retry, *res;
+        struct diag_finding *f;
+
+        if (d->req || d->status != 422 || resent(d))
+            continue;
+        retry = retry_for(x, i, d->cseq_method, d->cseq);
+        res = retry ? final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
+        if (retry && (d->min_se < 0 || retry->session_expires < 0 ||
+                      retry->session_expires >= d->min_se) &&
+            (!res || res->status != 422))
+            continue;
+        if (!retry)
+            f = add(x, DIAG_SESSION_422, DIAG_SEV_PROBLEM,
+                    "422 with Min-SE %d; no new %s follows", d->min_se,
+                    sip_method_name(d->cseq_method));
+        else
+            f = add(x, DIAG_SESSION_422, DIAG_SEV_PROBLEM,
+                    "422 with Min-SE %d; retry asks Session-Expires %d%s", d->min_se,
+                    retry->session_expires, res && res->status == 422 ? " and gets 422 again" : "");
+        ref(f, i);
+        if (retry)
+            ref(f, retry->idx);
+        break;
+    }
+    if (!c->answer_ts || !c->initial_cseq_set)
+        return;
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+
+        if (!d->req && d->cseq == c->initial_cseq && d->cseq_method == SIP_METHOD_INVITE &&
+            d->status >= 200 && d->status < 300 && d->session_expires > 0)
+            se = d->session_expires;
+        else if (d->req && d->method == SIP_METHOD_BYE && !bye)
+            bye = d;
+        else if (!d->req && d->cseq > c->initial_cseq &&
+                 (d->cseq_method == SIP_METHOD_INVITE || d->cseq_method == SIP_METHOD_UPDATE) &&
+                 d->status >= 200) {
+            if (d->status < 300)
+                refreshed = true;
+            else if (!failed_refresh)
+                failed_refresh = d;
+        }
+    }
+    if (se < 0) {
+        for (i = 0; i < x->n; i++)
+            if (x->d[i].req && x->d[i].method == SIP_METHOD_INVITE &&
+                x->d[i].cseq == c->initial_cseq && x->d[i].session_expires > 0) {
+                se = x->d[i].session_expires;
+                break;
+            }
+    }
+    if (se <= 0 || !bye || refreshed)
+        return;
+    {
+        int64_t dur = bye->m->ts_ns - c->answer_ts;
+        struct diag_finding *f;
+
+        /* RFC 4028 §10: without a refresh the session ends before the
+         * interval, at SE - min(32, SE/3); allow a refresh due at SE/2. */
+        if (failed_refresh)
+            f = add(x, DIAG_SESSION_EXPIRED, DIAG_SEV_PROBLEM,
+                    "refresh answered %d; BYE %.1f s after the answer (Session-Expires %d)",
+                    failed_refresh->status, secs(dur), se);
+        else if (dur >= ((int64_t)se * SEC) / 2 - 2 * SEC && dur <= (int64_t)se * SEC + 2 * SEC)
+            f = add(x, DIAG_SESSION_EXPIRED, DIAG_SEV_PROBLEM,
+                    "BYE %.1f s after the answer, Session-Expires %d, no refresh", secs(dur), se);
+        else
+            return;
+        if (failed_refresh)
+            ref(f, failed_refresh->idx);
+        ref(f, bye->idx);
+    }
+}
+
+/* ---------------------------------------------------------------- glare, CANCEL */
+
+static void rule_glare(struct ctx *x)
+{
+    uint32_t i;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i], *q, *retry, *res;
+        struct diag_finding *f;
+
+        if (d->req || d->status != 491 || resent(d))
+            continue;
+        q = request_of(x, d);
+        retry = q ? retry_for(x, q->idx, q->method, d->cseq) : NULL;
+        while (retry && q && strcmp(retry->src_ip, q->src_ip) != 0)
+            retry = retry_for(x, retry->idx, q->method, retry->cseq);
+        res = retry ? final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
+        if (res && res->status < 300)
+            f = add(x, DIAG_GLARE, DIAG_SEV_INFO,
+                    "491 to %s from %s; retried %.1f s later and accepted",
+                    sip_method_name(d->cseq_method), d->dst_ip,
+                    secs(retry->m->ts_ns - d->m->ts_ns));
+        else
+            f = add(x, DIAG_GLARE, DIAG_SEV_WARNING, "491 to %s from %s; %s",
+                    sip_method_name(d->cseq_method), d->dst_ip,
+                    retry ? "the retry failed too" : "no retry follows");
+        if (q)
+            ref(f, q->idx);
+        ref(f, i);
+        if (retry)
+            ref(f, retry->idx);
+        return;
+    }
+}
+
+static void rule_cancel_race(struct ctx *x)
+{
+    uint32_t i, k;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *cn = &x->d[i];
+
+        if (!cn->req || cn->method != SIP_METHOD_CANCEL || resent(cn))
+            continue;
+        for (k = i + 1; k < x->n; k++) {
+            const struct dmsg *ok = &x->d[k];
+            const struct dmsg *ack = NULL, *bye = NULL;
+            struct diag_finding *f;
+            uint32_t j;
+
+            if (ok->req || ok->cseq_method != SIP_METHOD_INVITE || ok->cseq != cn->cseq ||
+                ok->status < 200 || ok->status >= 300)
+                continue;
+            for (j = k + 1; j < x->n; j++) {
+                if (x->d[j].req && x->d[j].method == SIP_METHOD_ACK && x->d[j].cseq == cn->cseq &&
+                    !ack)
+                    ack = &x->d[j];
+                if (x->d[j].req && x->d[j].method == SIP_METHOD_BYE && !bye)
+                    bye = &x->d[j];
+            }
+            if (ack && bye)
+                f = add(x, DIAG_CANCEL_RACE, DIAG_SEV_WARNING,
+                        "CANCEL from %s crossed the %d OK; ACK and BYE follow", cn->src_ip,
+                        ok->status);
+            else
+                f = add(x, DIAG_CANCEL_RACE, DIAG_SEV_PROBLEM,
+                        "CANCEL from %s crossed the %d OK; %s", cn->src_ip, ok->status,
+                        !ack ? "no ACK and no BYE follow (ghost call)" : "ACK but no BYE follows");
+            ref(f, i);
+            ref(f, k);
+            if (ack)
+                ref(f, ack->idx);
+            if (bye)
+                ref(f, bye->idx);
+            return;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- size */
+
+static void rule_udp_size(struct ctx *x)
+{
+    struct diag_finding *f = NULL;
+    uint32_t i, count = 0, biggest = 0;
+
+    for (i = 0; i < x->n; i++) {
+        const struct dmsg *d = &x->d[i];
+
+        if (d->m->transport != CAP_TRANSPORT_UDP || d->m->len <= UDP_SIZE_LIMIT || resent(d))
+            continue;
+        count++;
+        if (!f) {
+            f = add(x, DIAG_UDP_MTU, DIAG_SEV_WARNING, "x");
+            ref(f, i);
+        }
+        if (d->m->len > x->d[biggest].m->len || count == 1)
+            biggest = i;
+    }
+    if (f) {
+        const struct dmsg *b = &x->d[biggest];
+
+        char what[32];
+
+        if (b->req)
+            snprintf(what, sizeof(what), "%s", sip_method_name(b->method));
+        else
+            snprintf(what, sizeof(what), "%d response", b->status);
+        snprintf(f->facts, sizeof(f->facts),
+                 "%" PRIu32 " message(s) over %d bytes on UDP; largest %s, %" PRIu32 " bytes",
+                 count, UDP_SIZE_LIMIT, what, b->m->len);
+        ref(f, biggest);
+    }
+}
+
+/* ---------------------------------------------------------------- driver */
+
+static int finding_msg_cmp(const void *a, const void *b)
+{
+    const struct diag_finding *x = a, *y = b;
+    uint32_t mx = x->nmsgs ? x->msgs[0] : 0, my = y->nmsgs ? y->msgs[0] : 0;
+
+    if (mx != my)
+        return mx < my ? -1 : 1;
+    return (int)x->rule - (int)y->rule;
+}
+
+static enum diag_sev run_call(const struct store *s, const struct store_call *c,
+                              struct diag_list *out, struct dmsg **keep)
+{
+    struct ctx x;
+
+    memset(&x, 0, sizeof(x));
+    x.s = s;
+    x.c = c;
+    x.out = out;
+    x.first = out->n;
+    x.n = c->nmsgs;
+    x.d = dmsg_load(s, c);
+    rule_nat(&x);
+    rule_alg(&x);
+    rule_invite_timeout(&x);
+    rule_no_ack(&x);
+    rule_auth(&x);
+    rule_interval(&x);
+    rule_loop(&x);
+    rule_sdp(&x);
+    rule_session(&x);
+    rule_glare(&x);
+    rule_cancel_race(&x);
+    rule_udp_size(&x);
+    if (out->n - x.first > 1)
+        qsort(out->v + x.first, out->n - x.first, sizeof(*out->v), finding_msg_cmp);
+    if (keep)
+        *keep = x.d;
+    else
+        free(x.d);
+    return x.max;
+}
+
+enum diag_sev diag_call(const struct store *s, const struct store_call *c, struct diag_list *out)
+{
+    if (!c)
+        return DIAG_SEV_NONE;
+    return run_call(s, c, out, NULL);
+}
+
+/* Authentication failures per source address, over the whole capture. */
+struct src_fail {
+    char ip[DMSG_HOST];
+    uint32_t failures;
+    uint64_t last_call;
+    uint32_t last_msgs[DIAG_MAX_MSGS];
+    uint8_t nlast;
+    int64_t last_ts;
+    uint32_t unanswered_after; /* requests from it with no response after the failures */
+    uint64_t unanswered_call;
+    uint32_t unanswered_msg;
+};
+
+static struct src_fail *src_get(struct src_fail **v, size_t *n, const char *ip)
+{
+    size_t i;
+
+    for (i = 0; i < *n; i++)
+        if (strcmp((*v)[i].ip, ip) == 0)
+            return &(*v)[i];
+    if (*n >= 4096)
+        return NULL; /* bounded: a scan from more sources than this is reported per call */
+    *v = xrealloc(*v, (*n + 1) * sizeof(**v));
+    memset(&(*v)[*n], 0, sizeof(**v));
+    snprintf((*v)[*n].ip, sizeof((*v)[*n].ip), "%s", ip);
+    return &(*v)[(*n)++];
+}
+
+static int finding_sev_cmp(const void *a, const void *b)
+{
+    const struct diag_finding *x = a, *y = b;
+
+    if (x->sev != y->sev)
+        return x->sev > y->sev ? -1 : 1;
+    if (x->call != y->call)
+        return x->call < y->call ? -1 : 1;
+    if ((x->nmsgs ? x->msgs[0] : 0) != (y->nmsgs ? y->msgs[0] : 0))
+        return (x->nmsgs ? x->msgs[0] : 0) < (y->nmsgs ? y->msgs[0] : 0) ? -1 : 1;
+    return (int)x->rule - (int)y->rule;
+}
+
+void diag_capture(const struct store *s, struct diag_list *out)
+{
+    struct src_fail *src = NULL;
+    size_t nsrc = 0, ci, n = store_ncalls(s), i;
+
+    for (ci = 0; ci < n; ci++) {
+        const struct store_call *c = store_call_at(s, ci);
+        struct dmsg *d = NULL;
+        uint32_t k;
+
+        run_call(s, c, out, &d);
+        for (k = 0; k < c->nmsgs; k++) {
+            const struct dmsg *r = &d[k];
+
+            if (r->req && !(r->m->flags & STORE_MSG_RESENT) && r->method != SIP_METHOD_ACK &&
+                r->m->txn < c->ntxns && c->txns[r->m->txn].first_resp_ts == 0) {
+                struct src_fail *sf = src_get(&src, &nsrc, r->src_ip);
+
+                if (sf && sf->failures >= AUTH_BAN_FAILURES && r->m->ts_ns >= sf->last_ts &&
+                    !sf->unanswered_after++) {
+                    sf->unanswered_call = c->id;
+                    sf->unanswered_msg = k;
+                }
+            }
+            if (r->req || (r->status != 401 && r->status != 407 && r->status != 403) ||
+                (r->m->flags & STORE_MSG_RESENT))
+                continue;
+            /* the request it answers: with credentials (or refused outright) */
+            {
+                uint32_t j = k;
+                const struct dmsg *q = NULL;
+                struct src_fail *sf;
+
+                while (j-- > 0)
+                    if (d[j].req && d[j].method == r->cseq_method && d[j].cseq == r->cseq) {
+                        q = &d[j];
+                        break;
+                    }
+                if (!q || (!q->has_credentials && r->status != 403))
+                    continue;
+                sf = src_get(&src, &nsrc, q->src_ip);
+                if (!sf)
+                    continue;
+                sf->failures++;
+                sf->last_ts = r->m->ts_ns;
+                if (sf->last_call != c->id)
+                    sf->nlast = 0;
+                sf->last_call = c->id;
+                if (sf->nlast < DIAG_MAX_MSGS)
+                    sf->last_msgs[sf->nlast++] = k;
+            }
+        }
+        free(d);
+    }
+    for (i = 0; i < nsrc; i++) {
+        struct diag_finding *f;
+        struct ctx x;
+        struct store_call fake;
+
+        if (src[i].failures < AUTH_BAN_FAILURES)
+            continue;
+        memset(&x, 0, sizeof(x));
+        memset(&fake, 0, sizeof(fake));
+        fake.id = src[i].unanswered_after ? src[i].unanswered_call : src[i].last_call;
+        x.c = &fake;
+        x.out = out;
+        if (src[i].unanswered_after) {
+            f = add(&x, DIAG_AUTH_BAN, DIAG_SEV_PROBLEM,
+                    "%" PRIu32 " failed authentications from %s, then %" PRIu32
+                    " request(s) with no response at all",
+                    src[i].failures, src[i].ip, src[i].unanswered_after);
+            ref(f, src[i].unanswered_msg);
+        } else {
+            uint8_t m;
+
+            f = add(&x, DIAG_AUTH_BAN, DIAG_SEV_WARNING,
+                    "%" PRIu32 " failed authentications from %s", src[i].failures, src[i].ip);
+            for (m = 0; m < src[i].nlast; m++)
+                ref(f, src[i].last_msgs[m]);
+        }
+    }
+    free(src);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof(*out->v), finding_sev_cmp);
+}
