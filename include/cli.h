@@ -24,6 +24,7 @@ enum cli_mode {
     CLI_MODE_STATS,         /* --stats */
     CLI_MODE_EXPLAIN,       /* --explain CODE [REASON] */
     CLI_MODE_REPORT,        /* --report */
+    CLI_MODE_REGISTRATIONS, /* --registrations */
 };
 
 struct config {
@@ -64,5 +65,6 @@ int cli_flow(const struct config *cfg);
 int cli_stats(const struct config *cfg);
 int cli_explain(const struct config *cfg);
 int cli_report(const struct config *cfg);
+int cli_registrations(const struct config *cfg);
 
 #endif

@@ -31,6 +31,9 @@ int main(int argc, char **argv)
     case CLI_MODE_STATS:
         rc = cli_stats(&cfg);
         break;
+    case CLI_MODE_REGISTRATIONS:
+        rc = cli_registrations(&cfg);
+        break;
     case CLI_MODE_EXPLAIN:
         rc = cli_explain(&cfg);
         break;

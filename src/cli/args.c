@@ -28,6 +28,7 @@ enum {
     OPT_NO_COLOR,
     OPT_MATCH,
     OPT_EXT,
+    OPT_REGISTRATIONS,
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
     {"filter", required_argument, NULL, 'Y'},
     {"match", required_argument, NULL, OPT_MATCH},
     {"ext", required_argument, NULL, OPT_EXT},
+    {"registrations", no_argument, NULL, OPT_REGISTRATIONS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -69,7 +71,11 @@ void cli_print_help(FILE *f)
           "                         messages: one line per SIP message\n"
           "      --list             one line per call\n"
           "      --flow CALL-ID     one call as a text ladder\n"
-          "      --stats            message counts as tshark -z sip,stat prints them\n"
+                    "      --stats            message counts as tshark -z sip,stat prints them,\n"
+          "                         then ASR, ACD, PDD, NER, SER overall and per\n"
+          "                         destination, and response codes by frequency\n"
+          "      --registrations    registrations per extension (AOR): contacts,\n"
+          "                         expiry, last result, attempts and failures\n"
           "      --report           failed and suspicious calls with their findings\n"
           "                         (NAT, timers, auth, codecs ...) and explanations\n"
           "      --json             one JSON object per line instead of text\n"
@@ -140,7 +146,8 @@ static void add_input(struct config *cfg, const char *path)
 static int set_mode(struct config *cfg, enum cli_mode m)
 {
     if (cfg->mode != CLI_MODE_CONSOLE && cfg->mode != m) {
-        fputs("sipdx: choose one of --dump, --list, --flow, --stats, --report\n", cfg->err);
+        fputs("sipdx: choose one of --dump, --list, --flow, --stats, --report,\n"
+              "       --registrations\n", cfg->err);
         return -1;
     }
     cfg->mode = m;
@@ -236,6 +243,10 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
             break;
         case OPT_STATS:
             if (set_mode(cfg, CLI_MODE_STATS))
+                return 2;
+            break;
+        case OPT_REGISTRATIONS:
+            if (set_mode(cfg, CLI_MODE_REGISTRATIONS))
                 return 2;
             break;
         case OPT_REPORT:

@@ -2,7 +2,10 @@
  * stats: `--stats`, the counts that `tshark -q -z sip,stat` prints
  * (messages, resent, per status code, per request method) in the same
  * layout, so the two can be compared line by line.  Counted while the
- * store takes each message.  Main thread only.
+ * store takes each message.  After tshark's block come the call KPIs
+ * (ASR, ACD, PDD, NER, SER overall and per destination) and the response
+ * codes by frequency with their meaning, from the stats module.
+ * Main thread only.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +14,7 @@
 
 #include "cli_int.h"
 #include "filter.h"
+#include "stats.h"
 
 /* Reason phrases of the registered codes (RFC 3261 §21 and the IANA
  * registry), for the summary lines: the wire's phrase varies by vendor. */
@@ -138,9 +142,75 @@ static void setup_times(struct stats_ctx *st, const struct store *s, int64_t *av
         *avg = sum / (int64_t)cnt;
 }
 
+/* -Y: the KPIs take the calls the filter matches. */
+static bool keep_call(void *vctx, const struct store_call *c)
+{
+    struct stats_ctx *st = vctx;
+
+    return filter_match_call(st->filter, st->store, c, &st->scratch);
+}
+
+static void json_kpi(struct strbuf *b, const struct kpi *k)
+{
+    double v[6] = {kpi_asr(k), kpi_ner(k), kpi_ser(k), kpi_acd_s(k), kpi_pdd_ms(k),
+                   kpi_fpdd_ms(k)};
+    const char *names[6] = {"asr", "ner", "ser", "acd_s", "pdd_ms", "failed_pdd_ms"};
+    int i;
+
+    sb_putc(b, '{');
+    cli_json_int(b, "attempts", k->attempts, true);
+    cli_json_int(b, "answered", k->answered, false);
+    cli_json_int(b, "redirected", k->redirected, false);
+    cli_json_int(b, "ner_ok", k->ner_ok, false);
+    cli_json_int(b, "no_final", k->no_final, false);
+    cli_json_int(b, "acd_calls", k->acd_n, false);
+    cli_json_int(b, "answered_without_bye", k->answered_open, false);
+    cli_json_int(b, "pdd_calls", k->pdd_n, false);
+    cli_json_int(b, "failed_pdd_calls", k->fpdd_n, false);
+    for (i = 0; i < 6; i++) {
+        if (v[i] < 0) {
+            sb_printf(b, ",\"%s\":null", names[i]);
+        } else {
+            cli_json_num(b, names[i], v[i], 3, false);
+        }
+    }
+    sb_putc(b, '}');
+}
+
+static void json_kpi_report(struct strbuf *b, const struct kpi_report *r, const struct kb *kb)
+{
+    size_t i;
+
+    sb_puts(b, ",\"kpi\":");
+    json_kpi(b, &r->all);
+    sb_puts(b, ",\"destinations\":[");
+    for (i = 0; i < r->ndests; i++) {
+        sb_puts(b, i ? ",{" : "{");
+        cli_json_str(b, "destination", r->dests[i].name, strlen(r->dests[i].name), true);
+        cli_json_str(b, "by", r->dests[i].by_ip ? "ip" : "ruri", r->dests[i].by_ip ? 2 : 4, false);
+        sb_puts(b, ",\"kpi\":");
+        json_kpi(b, &r->dests[i].k);
+        sb_putc(b, '}');
+    }
+    sb_puts(b, "],\"codes\":[");
+    for (i = 0; i < r->ncodes; i++) {
+        const char *m = stats_code_meaning(kb, r->codes[i].code, r->codes[i].reason);
+
+        sb_puts(b, i ? ",{" : "{");
+        cli_json_int(b, "code", r->codes[i].code, true);
+        cli_json_str(b, "reason", r->codes[i].reason, strlen(r->codes[i].reason), false);
+        cli_json_int(b, "count", (long long)r->codes[i].count, false);
+        cli_json_str(b, "meaning", m, strlen(m), false);
+        sb_putc(b, '}');
+    }
+    sb_putc(b, ']');
+}
+
 int cli_stats(const struct config *cfg)
 {
     struct stats_ctx st;
+    struct kpi_report kr;
+    struct kb *kb;
     struct store *s;
     struct strbuf b;
     int64_t avg, min, max;
@@ -152,6 +222,11 @@ int cli_stats(const struct config *cfg)
     sb_init(&st.scratch);
     s = st.store = cli_store_new(cfg);
     rc = cli_run(cfg, s, on_msg, &st);
+    kb = cli_kb(cfg);
+    if (stats_kpi(s, st.filter ? keep_call : NULL, &st, &kr) != 0) {
+        fputs("sipdx: some responses could not be re-read from the capture\n", cfg->err);
+        rc = 1;
+    }
     sb_init(&b);
     if (cfg->json) {
         sb_printf(&b, "{\"messages\":%" PRIu64 ",\"resent\":%" PRIu64 ",\"status\":{", st.messages,
@@ -168,8 +243,10 @@ int cli_stats(const struct config *cfg)
         }
         setup_times(&st, s, &avg, &min, &max);
         sb_printf(&b, "},\"setup_ms\":{\"avg\":%" PRId64 ",\"min\":%" PRId64 ",\"max\":%" PRId64
-                      "}}\n",
+                      "}",
                   avg, min, max);
+        json_kpi_report(&b, &kr, kb);
+        sb_puts(&b, "}\n");
     } else {
         sb_puts(&b, "\n===================================================================\n");
         sb_puts(&b, "SIP Statistics\n\n");
@@ -195,11 +272,15 @@ int cli_stats(const struct config *cfg)
                       " ms\n",
                   avg, min, max);
         sb_puts(&b, "===================================================================\n");
+        sb_putc(&b, '\n');
+        stats_kpi_text(&kr, kb, &b);
     }
     cli_flush(cfg, &b);
     sb_fini(&b);
     free(st.methods);
     sb_fini(&st.scratch);
+    stats_kpi_fini(&kr);
+    kb_free(kb);
     store_free(s);
     return rc;
 }
