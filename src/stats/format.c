@@ -42,7 +42,7 @@ static void hms(int64_t ts, char *out, size_t n)
 
 void stats_reg_expiry(const struct reg_entry *e, int64_t capture_end, struct strbuf *out)
 {
-    int64_t d;
+    double d;
 
     if (e->state == REG_STATE_DEREGISTERED) {
         sb_puts(out, "deregistered (Expires 0)");
@@ -52,12 +52,12 @@ void stats_reg_expiry(const struct reg_entry *e, int64_t capture_end, struct str
         sb_puts(out, e->successes ? "granted expiry unknown" : "never registered");
         return;
     }
-    d = (e->expires_at - capture_end) / 1000000000;
+    d = (double)(e->expires_at - capture_end) / 1e9;
     if (e->expires_at > capture_end)
-        sb_printf(out, "granted %" PRId64 " s, runs out %" PRId64 " s after the capture ends",
-                  e->granted, d);
+        sb_printf(out, "granted %" PRId64 " s, runs out %.1f s after the capture ends", e->granted,
+                  d);
     else
-        sb_printf(out, "granted %" PRId64 " s, ran out %" PRId64 " s before the capture ended",
+        sb_printf(out, "granted %" PRId64 " s, ran out %.1f s before the capture ended",
                   e->granted, -d);
 }
 
