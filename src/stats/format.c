@@ -107,11 +107,10 @@ void stats_reg_text(const struct reg_entry *e, int64_t capture_end, const struct
     stats_reg_status(kb, e->last_status, e->last_reason, out);
     hms(e->last_ts, t, sizeof(t));
     sb_printf(out, " at %s\n", t);
-    sb_printf(out,
-              "  attempts  %u: %u ok, %u failed (%u REGISTERs; %u 401/407 challenges answered,"
-              " %u retried after 423; %u deregistrations)\n",
-              e->attempts, e->successes, e->failed, e->requests, e->challenges,
-              e->interval_retries, e->deregs);
+    sb_printf(out, "  attempts  %u: %u ok, %u failed, in %u REGISTERs\n", e->attempts,
+              e->successes, e->failed, e->requests);
+    sb_printf(out, "  normal    %u challenges answered, %u retries after 423, %u deregistrations\n",
+              e->challenges, e->interval_retries, e->deregs);
     for (i = 0; i < e->nfails; i++) {
         sb_puts(out, i ? "            " : "  failures  ");
         sb_printf(out, "%ux ", e->fails[i].count);
@@ -182,6 +181,8 @@ void stats_kpi_text(const struct kpi_report *r, const struct kb *kb, struct strb
 
     sb_puts(out, "\n* Per destination (R-URI host; destination IP when it has none)\n");
     sb_puts(out, "  Destination              Att  Ans    ASR    NER    SER     ACD     PDD\n");
+    if (!r->ndests)
+        sb_puts(out, "  (no INVITE)\n");
     for (i = 0; i < r->ndests; i++) {
         const struct kpi_dest *d = &r->dests[i];
         struct strbuf name;

@@ -24,6 +24,7 @@ static const struct binding bindings[] = {
     {0, L'p', ACT_PAUSE},        {0, L'o', ACT_SORT},         {1, KEY_F(10), ACT_SORT},
     {0, L'O', ACT_SORT_REV},     {0, L'n', ACT_NEXT},         {0, L'N', ACT_PREV},
     {0, L't', ACT_PANE},         {0, 'F' - 64, ACT_PGDN},     {0, 'B' - 64, ACT_PGUP},
+    {0, L'G', ACT_REGS},         {0, L'T', ACT_STATS},
 };
 
 static const struct {
@@ -50,6 +51,8 @@ static const struct {
     [ACT_NEXT] = {"n", "next failure"},
     [ACT_PREV] = {"N", "previous failure"},
     [ACT_PANE] = {"t", "toggle the message pane"},
+    [ACT_REGS] = {"G", "registrations per extension (AOR)"},
+    [ACT_STATS] = {"T", "statistics: ASR, ACD, PDD, NER, SER, response codes"},
 };
 
 enum action keymap_action(int is_key, wint_t ch)

@@ -162,6 +162,11 @@ static unsigned dispatch(struct ui *ui, int is_key, wint_t ch)
         ui->push_arg.prompt = PROMPT_FILTER;
         ui_push(ui, &view_prompt_ops);
         return UI_REDRAW;
+    case ACT_REGS:
+    case ACT_STATS:
+        /* The two views swap with each other instead of stacking up. */
+        ui_push(ui, a == ACT_REGS ? &view_regs_ops : &view_stats_ops);
+        return UI_REDRAW;
     case ACT_PAUSE:
         ui->paused = !ui->paused;
         ui_notice(ui, "%s", ui->paused ? "paused: loading stopped" : "resumed");

@@ -41,6 +41,8 @@ enum action {
     ACT_NEXT,       /* n: next failure (ladder) */
     ACT_PREV,       /* N: previous failure (ladder) */
     ACT_PANE,       /* t: toggle the message pane */
+    ACT_REGS,       /* G: the Registrations view */
+    ACT_STATS,      /* T: the Statistics view */
     ACT__COUNT
 };
 
@@ -91,6 +93,8 @@ extern const struct view_ops view_flow_ops;
 extern const struct view_ops view_msg_ops;
 extern const struct view_ops view_prompt_ops;
 extern const struct view_ops view_text_ops;
+extern const struct view_ops view_regs_ops;  /* no argument */
+extern const struct view_ops view_stats_ops; /* no argument */
 
 /* Argument of view_flow_ops: the calls to merge. */
 struct flow_arg {

@@ -1,0 +1,148 @@
+/*
+ * view_stats: the Statistics view (T from the call list): message counts,
+ * then the call KPIs of --stats (ASR, ACD, PDD, NER, SER overall and per
+ * destination, response codes by frequency with their meaning), as
+ * scrollable text.  UI thread only.  Rebuilt from the store when it
+ * changes, at most once a second while the capture loads.
+ */
+#include "ui_int.h"
+
+#include "stats.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REBUILD_MS 1000
+
+struct stats_state {
+    struct strbuf text;  /* owned: the report, escaped, lines ending in \n */
+    const char **lines;  /* owned array of pointers into text */
+    size_t nlines;
+    size_t scroll;
+    bool built;
+    uint64_t built_gen;
+    struct timespec built_at;
+};
+
+static void rebuild(struct view *v)
+{
+    struct stats_state *st = v->state;
+    struct store_counts sc;
+    struct kpi_report kr;
+    size_t i, n = 0;
+    char *p;
+
+    sb_reset(&st->text);
+    store_counts(v->ui->store, &sc);
+    sb_printf(&st->text, "Messages %" PRIu64 ", calls and other dialogs %" PRIu64 "\n\n",
+              sc.messages, sc.calls);
+    stats_kpi(v->ui->store, NULL, NULL, &kr);
+    stats_kpi_text(&kr, v->ui->kb, &st->text);
+    stats_kpi_fini(&kr);
+    free(st->lines);
+    for (i = 0; i < st->text.len; i++)
+        n += st->text.s[i] == '\n';
+    st->lines = xcalloc(n + 1, sizeof(*st->lines));
+    st->nlines = 0;
+    for (p = st->text.s; p && *p;) {
+        char *nl = strchr(p, '\n');
+
+        st->lines[st->nlines++] = p;
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    if (st->scroll >= st->nlines)
+        st->scroll = st->nlines ? st->nlines - 1 : 0;
+    st->built = true;
+    st->built_gen = store_gen(v->ui->store);
+    clock_gettime(CLOCK_MONOTONIC, &st->built_at);
+}
+
+static int stats_open(struct view *v, const void *arg)
+{
+    struct stats_state *st = xcalloc(1, sizeof(*st));
+
+    (void)arg;
+    sb_init(&st->text);
+    v->state = st;
+    rebuild(v);
+    return 0;
+}
+
+static void stats_close(struct view *v)
+{
+    struct stats_state *st = v->state;
+
+    sb_fini(&st->text);
+    free(st->lines);
+    free(st);
+}
+
+static void stats_update(struct view *v)
+{
+    struct stats_state *st = v->state;
+    struct timespec now;
+    long ms;
+
+    if (store_gen(v->ui->store) == st->built_gen)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ms = (now.tv_sec - st->built_at.tv_sec) * 1000 +
+         (now.tv_nsec - st->built_at.tv_nsec) / 1000000;
+    if (ms >= REBUILD_MS)
+        rebuild(v);
+}
+
+static void stats_draw(struct view *v, WINDOW *win)
+{
+    struct stats_state *st = v->state;
+    const struct ui *ui = v->ui;
+    int rows = getmaxy(win), width = getmaxx(win), y;
+    size_t i;
+
+    draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
+    draw_str(ui, win, 0, 0, width, " sipdx - Statistics", ui_attr(ui, ROLE_TITLE));
+    for (i = st->scroll, y = 1; i < st->nlines && y < rows - 2; i++, y++) {
+        const char *l = st->lines[i];
+        attr_t a = l[0] == '*' ? ui_attr(ui, ROLE_SIP_HDR) : ui_attr(ui, ROLE_DEFAULT);
+
+        draw_str(ui, win, y, 1, width - 2, l, a);
+    }
+    draw_status(ui, win, rows - 2, "Statistics");
+    draw_hints(ui, win, v->ops->hints);
+}
+
+static unsigned stats_action(struct view *v, enum action a)
+{
+    struct stats_state *st = v->state;
+    size_t page = v->ui->rows > 4 ? (size_t)v->ui->rows - 4 : 1;
+
+    if (draw_list_move(&st->scroll, st->nlines, page, a))
+        return UI_HANDLED | UI_REDRAW;
+    if (a == ACT_STATS)
+        return UI_HANDLED;
+    if (a == ACT_REGS) { /* swap for the Registrations view */
+        ui_push(v->ui, &view_regs_ops);
+        return UI_HANDLED | UI_POP | UI_REDRAW;
+    }
+    return 0;
+}
+
+static const struct key_hint stats_hints[] = {
+    {ACT_BACK, "Back"}, {ACT_REGS, "Registrations"}, {ACT_HELP, "Help"}, {ACT_NONE, NULL},
+};
+
+const struct view_ops view_stats_ops = {
+    .name = "statistics",
+    .open = stats_open,
+    .close = stats_close,
+    .update = stats_update,
+    .draw = stats_draw,
+    .on_action = stats_action,
+    .hints = stats_hints,
+};
