@@ -25,6 +25,7 @@ enum cli_mode {
     CLI_MODE_EXPLAIN,       /* --explain CODE [REASON] */
     CLI_MODE_REPORT,        /* --report */
     CLI_MODE_REGISTRATIONS, /* --registrations */
+    CLI_MODE_RTP_STREAMS,   /* --rtp-streams */
 };
 
 struct config {
@@ -45,6 +46,7 @@ struct config {
     struct filter *filter;  /* owned: -Y/--filter and --ext combined, or NULL */
     struct filter *match;   /* owned: --match (capture-time), or NULL */
     struct filter_store_matcher *matcher; /* owned: --match state for the store */
+    bool rtp_store;         /* --rtp-store: keep RTP packet positions */
     FILE *out;              /* where batch output goes (stdout) */
     FILE *err;              /* where errors go (stderr) */
 };
@@ -66,5 +68,6 @@ int cli_stats(const struct config *cfg);
 int cli_explain(const struct config *cfg);
 int cli_report(const struct config *cfg);
 int cli_registrations(const struct config *cfg);
+int cli_rtp_streams(const struct config *cfg);
 
 #endif

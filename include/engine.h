@@ -49,6 +49,14 @@ struct loader_progress {
 };
 struct loader *loader_start(const char *const *paths, size_t n, struct store *store,
                             size_t queue_cap);
+/* The same with RTP options (NULL: defaults).  Every loader also tracks
+ * RTP/RTCP in its capture thread; drains move the changes into the table
+ * that loader_rtp returns (UI thread, owned by the loader). */
+struct rtp_opts;
+struct rtp_table;
+struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store *store,
+                                size_t queue_cap, const struct rtp_opts *ro);
+struct rtp_table *loader_rtp(struct loader *l);
 /* Registers the same sources again in a fresh store (after a clear), so
  * records still queued keep valid source numbers. */
 void loader_sources_register(struct loader *l, struct store *store);

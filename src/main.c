@@ -34,6 +34,9 @@ int main(int argc, char **argv)
     case CLI_MODE_REGISTRATIONS:
         rc = cli_registrations(&cfg);
         break;
+    case CLI_MODE_RTP_STREAMS:
+        rc = cli_rtp_streams(&cfg);
+        break;
     case CLI_MODE_EXPLAIN:
         rc = cli_explain(&cfg);
         break;

@@ -29,6 +29,8 @@ enum {
     OPT_MATCH,
     OPT_EXT,
     OPT_REGISTRATIONS,
+    OPT_RTP_STREAMS,
+    OPT_RTP_STORE,
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +52,8 @@ static const struct option long_opts[] = {
     {"match", required_argument, NULL, OPT_MATCH},
     {"ext", required_argument, NULL, OPT_EXT},
     {"registrations", no_argument, NULL, OPT_REGISTRATIONS},
+    {"rtp-streams", no_argument, NULL, OPT_RTP_STREAMS},
+    {"rtp-store", no_argument, NULL, OPT_RTP_STORE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -78,6 +82,8 @@ void cli_print_help(FILE *f)
           "                         expiry, last result, attempts and failures\n"
           "      --report           failed and suspicious calls with their findings\n"
           "                         (NAT, timers, auth, codecs ...) and explanations\n"
+          "      --rtp-streams      RTP streams with the columns of tshark -z rtp,streams,\n"
+          "                         their calls, DTMF, RTCP figures and media findings\n"
           "      --json             one JSON object per line instead of text\n"
           "      --explain CODE [REASON]\n"
           "                         explain a response code (488 \"Not Acceptable Here\"),\n"
@@ -103,6 +109,11 @@ void cli_print_help(FILE *f)
           "                         mono, or a path to a .theme file\n"
           "      --ascii            draw lines with ASCII characters (+ - |)\n"
           "      --no-color         no colours (also when NO_COLOR is set)\n"
+          "\n"
+          "Media:\n"
+          "      --rtp-store        also keep the position of every RTP packet (memory\n"
+          "                         grows with packets), so saving a call can include\n"
+          "                         its RTP; statistics never need it\n"
           "\n"
           "Limits:\n"
           "      --max-memory SIZE  bound the call store (e.g. 200M); the oldest calls\n"
@@ -147,7 +158,7 @@ static int set_mode(struct config *cfg, enum cli_mode m)
 {
     if (cfg->mode != CLI_MODE_CONSOLE && cfg->mode != m) {
         fputs("sipdx: choose one of --dump, --list, --flow, --stats, --report,\n"
-              "       --registrations\n", cfg->err);
+              "       --registrations, --rtp-streams\n", cfg->err);
         return -1;
     }
     cfg->mode = m;
@@ -287,6 +298,13 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
             break;
         case OPT_MATCH:
             match = optarg;
+            break;
+        case OPT_RTP_STREAMS:
+            if (set_mode(cfg, CLI_MODE_RTP_STREAMS))
+                return 2;
+            break;
+        case OPT_RTP_STORE:
+            cfg->rtp_store = true;
             break;
         case 'h':
             cli_print_help(cfg->out);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "msgq.h"
+#include "rtp.h"
 #include "util.h"
 
 struct loader_rec {
@@ -34,6 +35,7 @@ struct loader_rec {
 #define CHUNK_RECS 512
 
 struct loader_chunk {
+    struct rtp_batch *rtp;              /* owned: RTP changes up to here, or NULL */
     size_t n;                           /* records */
     size_t used, cap;                   /* bytes of mem */
     struct loader_rec *recs[CHUNK_RECS];
@@ -44,6 +46,7 @@ static struct loader_chunk *chunk_new(size_t cap)
 {
     struct loader_chunk *c = xmalloc(sizeof(*c) + cap);
 
+    c->rtp = NULL;
     c->n = 0;
     c->used = 0;
     c->cap = cap;
@@ -72,6 +75,10 @@ struct loader {
     bool *seekable;                 /* per path (UI thread only) */
     size_t npaths;
     int open_errors;                /* UI thread only */
+    struct rtp_tracker *rtp;        /* owned; thread-owned while running */
+    struct rtp_table *rtp_table;    /* owned; UI thread (filled by drain) */
+    int64_t rtp_pushed_ts;          /* capture time of the last RTP hand-over */
+    uint64_t rtp_pushed_frame;
     char open_error[512];           /* UI thread only */
 };
 
@@ -151,7 +158,11 @@ static struct loader_rec *rec_new(struct loader *l, const struct store_input *in
 
 static void chunk_free(void *p)
 {
-    free(p);
+    struct loader_chunk *c = p;
+
+    if (c)
+        rtp_batch_free(c->rtp);
+    free(c);
 }
 
 /* ---------------------------------------------------------------- capture thread */
@@ -173,8 +184,11 @@ static void on_payload(void *ctx, const struct cap_payload *p)
     struct sip_msg m;
     struct store_input in;
 
-    if (!maybe_sip(p))
+    if (!maybe_sip(p)) {
+        if (p->transport == CAP_TRANSPORT_UDP)
+            rtp_tracker_packet(l->rtp, p);
         return;
+    }
     /* Several messages may share a datagram; bounded by its length. */
     while (off < p->len && !atomic_load(&l->stop)) {
         while (off < p->len && (buf[off] == '\r' || buf[off] == '\n'))
@@ -186,6 +200,8 @@ static void on_payload(void *ctx, const struct cap_payload *p)
             break;
         }
         used = m.skipped + m.len;
+        if (m.body.len)
+            rtp_tracker_sdp(l->rtp, p, &m);
         store_input_from(&in, p, &m);
         rec_new(l, &in);
         atomic_fetch_add(&l->messages, 1);
@@ -201,12 +217,30 @@ static void on_payload(void *ctx, const struct cap_payload *p)
 static void chunk_push(struct loader *l)
 {
     struct loader_chunk *c = l->chunk;
+    struct rtp_batch *rb = rtp_tracker_collect(l->rtp);
 
     l->chunk = NULL;
-    if (c && c->n)
+    if (rb && !c)
+        c = chunk_new(0);
+    if (c)
+        c->rtp = rb;
+    if (c && (c->n || c->rtp))
         msgq_push(l->q, c); /* takes ownership even on failure */
     else
-        free(c);
+        chunk_free(c);
+}
+
+/* RTP statistics reach the UI thread at least every half second of
+ * capture time (or 64 k frames) even when no SIP fills a chunk. */
+static void rtp_maybe_push(struct loader *l, const struct cap_record *rec)
+{
+    if (!rtp_tracker_dirty(l->rtp))
+        return;
+    if (rec->ts_ns - l->rtp_pushed_ts < 500000000 && l->frames - l->rtp_pushed_frame < 65536)
+        return;
+    l->rtp_pushed_ts = rec->ts_ns;
+    l->rtp_pushed_frame = atomic_load(&l->frames);
+    chunk_push(l);
 }
 
 static void publish_progress(struct loader *l)
@@ -233,8 +267,13 @@ static void *loader_main(void *arg)
             sb_putc(&l->errors, '\n');
             continue;
         }
+        if (n == 0) {
+            rtp_tracker_set_origin(l->rtp, rec.ts_ns);
+            l->rtp_pushed_ts = rec.ts_ns;
+        }
         cap_decoder_feed(l->dec, &rec);
         atomic_fetch_add(&l->frames, 1);
+        rtp_maybe_push(l, &rec);
         if ((++n & 63) == 0)
             publish_progress(l);
     }
@@ -250,6 +289,12 @@ static void *loader_main(void *arg)
 
 struct loader *loader_start(const char *const *paths, size_t n, struct store *store,
                             size_t queue_cap)
+{
+    return loader_start_rtp(paths, n, store, queue_cap, NULL);
+}
+
+struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store *store,
+                                size_t queue_cap, const struct rtp_opts *ro)
 {
     struct loader *l = xcalloc(1, sizeof(*l));
     struct cap_limits lim;
@@ -289,6 +334,8 @@ struct loader *loader_start(const char *const *paths, size_t n, struct store *st
         atomic_fetch_add(&l->bytes_total, cap_reader_bytes_total(rd));
         l->readers[l->nreaders++] = rd;
     }
+    l->rtp = rtp_tracker_new(ro);
+    l->rtp_table = rtp_table_new();
     cap_limits_default(&lim);
     l->dec = cap_decoder_new(&lim, on_payload, l);
     l->merge = cap_merge_new(l->readers, (unsigned)l->nreaders); /* owns the readers now */
@@ -330,6 +377,8 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
                 break;
             c = l->draining = item;
             l->drain_pos = 0;
+            rtp_table_apply(l->rtp_table, c->rtp); /* takes it */
+            c->rtp = NULL;
         }
         while (l->drain_pos < c->n && total < max) {
             struct loader_rec *r = c->recs[l->drain_pos++];
@@ -340,11 +389,16 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
             total++;
         }
         if (l->drain_pos == c->n) {
-            free(c);
+            chunk_free(c);
             l->draining = NULL;
         }
     }
     return total;
+}
+
+struct rtp_table *loader_rtp(struct loader *l)
+{
+    return l->rtp_table;
 }
 
 bool loader_done(struct loader *l)
@@ -390,8 +444,10 @@ void loader_free(struct loader *l)
     if (l->started)
         pthread_join(l->th, NULL);
     cap_decoder_free(l->dec);
-    free(l->chunk);
-    free(l->draining);
+    chunk_free(l->chunk);
+    chunk_free(l->draining);
+    rtp_tracker_free(l->rtp);
+    rtp_table_free(l->rtp_table);
     cap_merge_free(l->merge);
     free(l->readers);
     free(l->seekable);
