@@ -210,6 +210,10 @@ int sip_parse_nameaddr(const struct sip_msg *m, struct sip_str s, struct sip_nam
  * returns true when present (value may be empty for flags like ;rport). */
 bool sip_param(const struct sip_msg *m, struct sip_str params, const char *name,
                struct sip_str *value);
+/* The same for several names in one pass: values[k] is set for each names[k]
+ * found (the first occurrence), and bit k of the result says so (n <= 32). */
+unsigned sip_params_get(const struct sip_msg *m, struct sip_str params, const char *const *names,
+                        size_t n, struct sip_str *values);
 
 struct sip_via {
     struct sip_str transport; /* UDP, TCP, TLS, WS, WSS, SCTP */
