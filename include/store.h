@@ -158,7 +158,7 @@ struct store_call {
     bool initial_cseq_set; /* the initial request's CSeq is known */
     uint32_t initial_cseq;
     /* private bookkeeping */
-    struct store_call *hnext;
+    uint64_t id_hash;      /* of call_id, for the index */
     struct store_dir *dirs; /* retransmission detection per direction */
     uint32_t ndirs;
     size_t mem;            /* bytes charged to this call */

@@ -73,7 +73,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 
 /* ---- small helpers ---- */
 bool mem_ieq(const char *a, size_t alen, const char *b); /* case-insensitive vs C string */
-uint64_t hash_bytes(const void *p, size_t n);            /* FNV-1a 64 */
+uint64_t hash_bytes(const void *p, size_t n);            /* fast 64-bit, in-process only */
 /* First occurrence of needle in hay (memmem, which strict C11 lacks). */
 const void *mem_find(const void *hay, size_t n, const void *needle, size_t m);
 /* Formats epoch nanoseconds as "YYYY-MM-DD HH:MM:SS.uuuuuu" in UTC. */

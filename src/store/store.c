@@ -89,8 +89,8 @@ struct store *store_new(const struct store_opts *opts)
 
     if (opts)
         s->opts = *opts;
-    s->nbuckets = 1024;
-    s->buckets = xcalloc(s->nbuckets, sizeof(*s->buckets));
+    s->nslots = 2048;
+    s->slots = xcalloc(s->nslots, sizeof(*s->slots));
     return s;
 }
 
@@ -130,7 +130,7 @@ void store_free(struct store *s)
         }
     }
     free(s->calls);
-    free(s->buckets);
+    free(s->slots);
     free(s->eps);
     free(s->ep_slots);
     for (i = 0; i < s->nsources; i++) {
@@ -166,45 +166,85 @@ static uint64_t callid_hash(const char *p, size_t n)
     return hash_bytes(p, n);
 }
 
-static void buckets_grow(struct store *s)
+/* Open addressing with linear probing: each slot keeps the full hash, so a
+ * probe touches the call only when the hash matches.  With chains every
+ * probe loaded a call and its Call-ID, two cache misses per message on a
+ * large capture.  Returns the slot holding the call, or the empty slot
+ * where it would go.  Listed and pending calls share the index. */
+static size_t slot_find(const struct store *s, uint64_t h, const char *id, size_t n)
 {
-    size_t n = s->nbuckets * 2, i;
-    struct store_call **b = xcalloc(n, sizeof(*b));
+    size_t mask = s->nslots - 1, k = h & mask;
 
+    for (;;) {
+        const struct call_slot *sl = &s->slots[k];
+
+        if (!sl->c)
+            return k;
+        if (sl->h == h && sl->c->call_id_len == n && memcmp(sl->c->call_id, id, n) == 0)
+            return k;
+        k = (k + 1) & mask;
+    }
+}
+
+static void slot_put(struct store *s, struct store_call *c)
+{
+    size_t k = slot_find(s, c->id_hash, c->call_id, c->call_id_len);
+
+    s->slots[k].h = c->id_hash;
+    s->slots[k].c = c;
+}
+
+/* Doubles the table, which stays at most half full. */
+static void slots_grow(struct store *s)
+{
     struct store_call *c;
+    size_t i;
     int l;
 
-    for (i = s->calls_head; i < s->ncalls_arr; i++) {
-        size_t k;
+    free(s->slots);
+    s->nslots *= 2;
+    s->slots = xcalloc(s->nslots, sizeof(*s->slots));
+    for (i = s->calls_head; i < s->ncalls_arr; i++)
+        slot_put(s, s->calls[i]);
+    for (l = 0; l < 2; l++)
+        for (c = s->pend_head[l]; c; c = c->pnext)
+            slot_put(s, c);
+}
 
-        c = s->calls[i];
-        k = callid_hash(c->call_id, c->call_id_len) & (n - 1);
-        c->hnext = b[k];
-        b[k] = c;
-    }
-    for (l = 0; l < 2; l++) {
-        for (c = s->pend_head[l]; c; c = c->pnext) {
-            size_t k = callid_hash(c->call_id, c->call_id_len) & (n - 1);
+/* Backward-shift deletion: no tombstones, so probe lengths stay short in a
+ * long live run that rotates calls out. */
+static void slot_delete(struct store *s, size_t k)
+{
+    size_t mask = s->nslots - 1, j = k;
 
-            c->hnext = b[k];
-            b[k] = c;
+    s->slots[k].c = NULL;
+    for (;;) {
+        size_t home;
+
+        j = (j + 1) & mask;
+        if (!s->slots[j].c)
+            return;
+        home = s->slots[j].h & mask;
+        /* The entry at j may move to the hole at k unless its home lies
+         * cyclically in (k, j]. */
+        if (k <= j ? (home <= k || home > j) : (home <= k && home > j)) {
+            s->slots[k] = s->slots[j];
+            s->slots[j].c = NULL;
+            k = j;
         }
     }
-    free(s->buckets);
-    s->buckets = b;
-    s->nbuckets = n;
 }
 
 /* Listed or pending. */
+static struct store_call *call_lookup_h(const struct store *s, uint64_t h, const char *call_id,
+                                        size_t n)
+{
+    return s->slots[slot_find(s, h, call_id, n)].c;
+}
+
 static struct store_call *call_lookup(const struct store *s, const char *call_id, size_t n)
 {
-    size_t k = callid_hash(call_id, n) & (s->nbuckets - 1);
-    struct store_call *c;
-
-    for (c = s->buckets[k]; c; c = c->hnext)
-        if (c->call_id_len == n && memcmp(c->call_id, call_id, n) == 0)
-            return c;
-    return NULL;
+    return call_lookup_h(s, callid_hash(call_id, n), call_id, n);
 }
 
 const struct store_call *store_call_find(const struct store *s, const char *call_id, size_t n)
@@ -229,10 +269,9 @@ static bool str_is(struct store_str s, const char *z)
     return strlen(z) == n && (n == 0 || memcmp(s.p, z, n) == 0);
 }
 
-static struct store_call *call_new(struct store *s, const struct store_input *in)
+static struct store_call *call_new(struct store *s, const struct store_input *in, uint64_t h)
 {
     struct store_call *c = xcalloc(1, sizeof(*c));
-    size_t k;
 
     c->call_id = dup_str(in->call_id);
     c->call_id_len = in->call_id.p ? in->call_id.len : 0;
@@ -242,13 +281,12 @@ static struct store_call *call_new(struct store *s, const struct store_input *in
     c->kind = store_kind_of(in);
     c->state = c->kind == CALL_KIND_INVITE ? CALL_STATE_SETUP : CALL_STATE_PENDING;
     c->mem = sizeof(*c) + c->call_id_len + strlen(c->from_user) + strlen(c->to_user) + 48;
-    /* Grow the table before c is chained, or the rehash would chain c and
-     * the insert below would chain it a second time. */
-    if (s->ncalls_arr - s->calls_head + s->npending + 1 > s->nbuckets)
-        buckets_grow(s);
-    k = callid_hash(c->call_id, c->call_id_len) & (s->nbuckets - 1);
-    c->hnext = s->buckets[k];
-    s->buckets[k] = c;
+    /* Grow the table before c is in a list, or the rehash would insert c
+     * and the insert below would insert it a second time. */
+    c->id_hash = h;
+    if ((s->ncalls_arr - s->calls_head + s->npending + 1) * 2 > s->nslots)
+        slots_grow(s);
+    slot_put(s, c);
     s->total_calls++;
     s->mem += c->mem;
     if (s->opts.match) {
@@ -281,15 +319,10 @@ static void call_list(struct store *s, struct store_call *c)
 
 static void call_unlink(struct store *s, struct store_call *c)
 {
-    size_t k = callid_hash(c->call_id, c->call_id_len) & (s->nbuckets - 1);
-    struct store_call **pp;
+    size_t k = slot_find(s, c->id_hash, c->call_id, c->call_id_len);
 
-    for (pp = &s->buckets[k]; *pp; pp = &(*pp)->hnext) {
-        if (*pp == c) {
-            *pp = c->hnext;
-            return;
-        }
-    }
+    if (s->slots[k].c == c)
+        slot_delete(s, k);
 }
 
 /* Rotates the oldest calls out until the store is under 90 % of its
@@ -532,11 +565,15 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
     struct store_msg *m;
     size_t mem_before;
 
-    c = call_lookup(s, in->call_id.p ? in->call_id.p : "", in->call_id.p ? in->call_id.len : 0);
-    if (!in->call_id.p || in->call_id.len == 0)
+    const char *id = in->call_id.p ? in->call_id.p : "";
+    size_t idlen = in->call_id.p ? in->call_id.len : 0;
+    uint64_t h = callid_hash(id, idlen); /* once: the lookup and the insert */
+
+    c = call_lookup_h(s, h, id, idlen);
+    if (idlen == 0)
         s->no_call_id++;
     if (!c)
-        c = call_new(s, in);
+        c = call_new(s, in, h);
     mem_before = c->mem;
     if (c->nmsgs == c->msgs_cap) {
         size_t old = c->msgs_cap;

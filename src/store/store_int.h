@@ -22,13 +22,18 @@ struct store_dir {
     uint64_t method_hash;  /* of the CSeq method text (for extension methods) */
 };
 
+struct call_slot {
+    uint64_t h;            /* hash of the Call-ID */
+    struct store_call *c;  /* NULL: empty */
+};
+
 struct store {
     struct store_opts opts;
     struct store_call **calls; /* creation order; [calls_head, ncalls_arr) live */
     size_t calls_head, ncalls_arr, calls_cap;
     uint64_t first_id, next_id; /* live ids: first_id .. next_id-1 */
-    struct store_call **buckets; /* Call-ID hash chains */
-    size_t nbuckets;
+    struct call_slot *slots; /* Call-ID index: open addressing, at most half full */
+    size_t nslots;
     struct cap_addr *eps;  /* interned endpoints */
     size_t ep_count, ep_cap;
     uint32_t *ep_slots;    /* open addressing over eps */

@@ -28,16 +28,32 @@ bool mem_ieq(const char *a, size_t alen, const char *b)
     return b[alen] == '\0';
 }
 
+/* Eight bytes per step with a multiply-xorshift mix, finished with
+ * splitmix64's avalanche.  FNV-1a's byte loop was 4 % of a large load (it
+ * hashes every Call-ID and branch).  Values depend on byte order; they are
+ * only ever compared within one process. */
 uint64_t hash_bytes(const void *p, size_t n)
 {
     const unsigned char *s = p;
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)n * 0xff51afd7ed558ccdULL);
+    uint64_t w;
 
-    for (i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
+    while (n >= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
     }
+    if (n) {
+        w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 29;
+    }
+    h ^= h >> 32;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
     return h;
 }
 
