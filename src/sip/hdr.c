@@ -37,37 +37,25 @@ bool sip_parse_uint(const char *s, size_t n, uint64_t max, uint64_t *out)
     return true;
 }
 
-/* Bytes that can change the scan state of sip_find_unquoted, by role.
- * Everything else (nearly every byte of a real header) is skipped by one
- * table test per byte instead of a chain of compares: this scan runs over
- * every Via, From, To and Contact, and was 12 % of a large file's load. */
-enum { UQ_QUOTE = 1, UQ_ANGLE = 2, UQ_SEMI = 4, UQ_COMMA = 8 };
-static const uint8_t uq_class[256] = {
-    ['"'] = UQ_QUOTE, ['\\'] = UQ_QUOTE, ['<'] = UQ_ANGLE, ['>'] = UQ_ANGLE,
-    [';'] = UQ_SEMI,  [','] = UQ_COMMA,
-};
-
+/* Quotes, escapes, angle brackets and the separator are the only bytes
+ * that matter; sip_scan_any5 skips the rest 16 at a time.  This scan runs
+ * over every Via, From, To and Contact (it was 12 % of a large load). */
 size_t sip_find_unquoted(const char *buf, size_t b, size_t e, char c, bool angle)
 {
     bool q = false;
     int depth = 0;
-    unsigned stop = UQ_QUOTE | (angle ? UQ_ANGLE : 0);
     size_t i;
 
-    if (c == ';')
-        stop |= UQ_SEMI;
-    else if (c == ',')
-        stop |= UQ_COMMA;
-    else
-        stop = 0xff; /* any other separator: look at every special byte */
     for (i = b; i < e; i++) {
         char x;
 
         /* No state changes on ordinary bytes, whatever the state. */
-        while (!(uq_class[(unsigned char)buf[i]] & stop) && buf[i] != c) {
-            if (++i == e)
-                return e;
-        }
+        if (angle)
+            i = sip_scan_any5(buf, i, e, '"', '\\', '<', '>', c);
+        else
+            i = sip_scan_any5(buf, i, e, '"', '\\', c, c, c);
+        if (i >= e)
+            return e;
         x = buf[i];
         if (q) {
             if (x == '\\' && i + 1 < e)

@@ -153,13 +153,6 @@ static bool has_ctl(const char *p, size_t n)
     return false;
 }
 
-/* True for the bytes that end or spoil a header line: below 0x20 except
- * HT, and DEL. */
-static inline bool is_line_ctl(unsigned char c)
-{
-    return (c < 0x20 && c != '\t') || c == 0x7f;
-}
-
 /* Finds where the header line starting at pos ends, in one pass that also
  * notices control bytes (it replaced a memchr for LF followed by a second
  * scan for control bytes).  Sets *ce to the end of the content, *next to
@@ -172,18 +165,9 @@ static bool line_end(const char *p, size_t pos, size_t end, size_t *ce, size_t *
     bool ctl = false;
 
     for (;;) {
-        /* Skip eight ordinary bytes at a time. */
-        while (i + 8 <= end) {
-            uint64_t w, x;
-
-            memcpy(&w, p + i, 8);
-            x = w ^ (ONES * 0x7f);
-            if (((w - ONES * 0x20) & ~w & HIGHS) | ((x - ONES) & ~x & HIGHS))
-                break;
-            i += 8;
-        }
-        while (i < end && !is_line_ctl((unsigned char)p[i]))
-            i++;
+        i = sip_scan_ctl(p, i, end);
+        while (i < end && p[i] == '\t')
+            i = sip_scan_ctl(p, i + 1, end);
         if (i >= end) {
             *ce = end;
             *next = end;
