@@ -288,6 +288,17 @@ int sip_parse_nameaddr(const struct sip_msg *m, struct sip_str s, struct sip_nam
 
 /* ---- ;params ---- */
 
+/* Case-insensitive: does [s, s+n) equal the NUL-terminated name? */
+static bool param_name_is(const char *s, size_t n, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!name[i] || sip_lower((unsigned char)s[i]) != sip_lower((unsigned char)name[i]))
+            return false;
+    return name[n] == '\0';
+}
+
 /* One pass over ;params filling up to n named values: Via wants three and
  * Reason two, and scanning the list once per name showed in profiles. */
 unsigned sip_params_get(const struct sip_msg *m, struct sip_str params, const char *const *names,
@@ -305,8 +316,7 @@ unsigned sip_params_get(const struct sip_msg *m, struct sip_str params, const ch
         ne = eq ? (size_t)(eq - p) : se;
         sip_trim(p, &nb, &ne);
         for (k = 0; k < n && k < 32; k++) {
-            if ((found & (1u << k)) || strlen(names[k]) != ne - nb ||
-                !mem_ieq(p + nb, ne - nb, names[k]))
+            if ((found & (1u << k)) || !param_name_is(p + nb, ne - nb, names[k]))
                 continue;
             if (eq) {
                 vb = (size_t)(eq - p) + 1;
