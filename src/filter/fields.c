@@ -105,6 +105,7 @@ static const struct field_def fields[] = {
     {"sip.r-uri.user", FILTER_F_RURI_USER, FK_STR, NULL, HDR},
     {"sip.r-uri.host", FILTER_F_RURI_HOST, FK_STR, NULL, HDR},
     {"sip.contact.uri", FILTER_F_CONTACT, FK_STR, NULL, HDR},
+    {"sip.contact.user", FILTER_F_CONTACT_USER, FK_STR, NULL, HDR},
     {"sip.contact.host", FILTER_F_CONTACT_HOST, FK_STR, NULL, HDR},
     {"sip.Via", FILTER_F_VIA, FK_STR, NULL, HDR},
     {"sip.User-Agent", FILTER_F_USER_AGENT, FK_STR, NULL, HDR},
