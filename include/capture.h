@@ -154,4 +154,70 @@ void cap_decoder_free(struct cap_decoder *dec);
  * leading CR/LF).  Used to recognise SIP on any port. */
 bool cap_looks_like_sip(const uint8_t *p, size_t n);
 
+/* ---------------------------------------------------------------- HEP */
+
+/* Decodes one HEP v2/v3 packet received on a listener (rec->data is the
+ * packet; linktype is ignored).  Counts hep_errors when it is not HEP. */
+void cap_decoder_feed_hep(struct cap_decoder *dec, const struct cap_record *rec);
+/* Length of the HEP3 packet starting at p (from its header; may exceed n),
+ * 0 when p does not start a HEP3 packet.  Splits a HEP-over-TCP stream. */
+size_t cap_hep_packet_len(const uint8_t *p, size_t n);
+/* True when password is NULL/empty, or the HEP3 packet carries it as its
+ * auth key (chunk 0x000e).  HEP v2 has no key: false when one is set. */
+bool cap_hep_auth_ok(const uint8_t *p, size_t n, const char *password);
+/* Encodes a payload as one HEP3 packet (protocol type SIP) into out;
+ * returns its length, 0 when it does not fit in cap or in 65535 bytes. */
+size_t cap_hep3_encode(const struct cap_payload *p, uint32_t agent, const char *password,
+                       uint8_t *out, size_t cap);
+
+/* ---------------------------------------------------------------- live capture */
+
+#define CAP_SNAPLEN 262144 /* whole jumbo frames and GRO'd segments */
+
+struct cap_live_opts {
+    const char *bpf;   /* NULL: cap_live_default_bpf(); "": no filter */
+    int snaplen;       /* 0: CAP_SNAPLEN */
+    int buffer_size;   /* kernel buffer in bytes, 0: libpcap's default */
+    bool promisc;
+};
+/* The filter used when none is given (keeps IP fragments: see live.c). */
+const char *cap_live_default_bpf(void);
+
+/* A live libpcap handle.  Open needs root or CAP_NET_RAW; the handle is
+ * non-blocking; frames come with file_off -1 and borrowed data. */
+struct cap_live;
+typedef void (*cap_record_fn)(void *ctx, const struct cap_record *rec);
+struct cap_live *cap_live_open(const char *iface, const struct cap_live_opts *o, unsigned source,
+                               struct diag *d);
+int cap_live_fd(const struct cap_live *cl); /* for poll(); -1 if none */
+int cap_live_linktype(const struct cap_live *cl);
+const char *cap_live_name(const struct cap_live *cl);
+/* Reads what is ready (up to max frames, -1 = one buffer), calling fn per
+ * frame.  Returns frames read, or -1 with d filled (interface went away). */
+int cap_live_dispatch(struct cap_live *cl, int max, cap_record_fn fn, void *ctx, struct diag *d);
+struct cap_live_counts {
+    uint64_t received, kernel_drops, if_drops; /* pcap_stats, since open */
+};
+int cap_live_stats(struct cap_live *cl, struct cap_live_counts *c);
+void cap_live_close(struct cap_live *cl); /* accepts NULL */
+
+/* Switches to an unprivileged user (root: setgroups/setgid/setuid to
+ * user) or, when not root, clears every capability.  -1 with d filled on
+ * any failure: the caller must not go on.  Main thread, before threads. */
+int cap_priv_drop(const char *user, struct diag *d);
+
+/* ---------------------------------------------------------------- writer */
+
+/* pcap (nanosecond) or pcapng (by the .pcapng extension) output.  One
+ * interface per handle: iface in cap_writer_write indexes linktypes. */
+struct cap_writer;
+bool cap_writer_is_pcapng(const char *path);
+struct cap_writer *cap_writer_open(const char *path, const int *linktypes,
+                                   const char *const *names, unsigned n, int snaplen,
+                                   struct diag *d);
+int cap_writer_write(struct cap_writer *w, unsigned iface, const struct cap_record *rec);
+int cap_writer_flush(struct cap_writer *w);
+uint64_t cap_writer_size(const struct cap_writer *w); /* bytes written */
+int cap_writer_close(struct cap_writer *w);           /* accepts NULL; -1 if a write failed */
+
 #endif

@@ -14,6 +14,7 @@
 
 struct filter;
 struct filter_store_matcher;
+#include "engine.h"
 
 enum cli_mode {
     CLI_MODE_CONSOLE = 0,   /* the curses console (default) */
@@ -47,6 +48,12 @@ struct config {
     struct filter *match;   /* owned: --match (capture-time), or NULL */
     struct filter_store_matcher *matcher; /* owned: --match state for the store */
     bool rtp_store;         /* --rtp-store: keep RTP packet positions */
+    const char **ifaces;    /* -i/-d, borrowed from argv (owned array) */
+    size_t nifaces;
+    struct live_opts live;  /* live capture, HEP, -w (ifaces point at the above) */
+    const char *default_iface[1]; /* "any" when nothing else was asked for */
+    unsigned duration;      /* --duration SECONDS (live batch runs), 0 = none */
+    uint64_t count;         /* --count N SIP messages, 0 = none */
     FILE *out;              /* where batch output goes (stdout) */
     FILE *err;              /* where errors go (stderr) */
 };

@@ -10,8 +10,10 @@
 #ifndef SIPDX_ENGINE_H
 #define SIPDX_ENGINE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "capture.h"
@@ -30,6 +32,58 @@ typedef void (*engine_msg_fn)(void *ctx, const struct store_input *in,
  * 0, or 1 when an input was damaged or unreadable. */
 int engine_run_files(const char *const *paths, size_t n, struct store *store, engine_msg_fn fn,
                      void *ctx, FILE *err);
+
+/* ---- live sources: interfaces, a HEP listener, HEP forwarding, -w ---- */
+struct live_opts {
+    const char *const *ifaces;  /* borrowed; interfaces to capture on */
+    size_t nifaces;
+    struct cap_live_opts cap;   /* filter, snaplen, buffer, promiscuous */
+    const char *user;           /* privilege drop target; NULL: "nobody" */
+    const char *hep_listen;     /* "[ADDR:]PORT": HEP over UDP and TCP; NULL: none */
+    const char *hep_password;   /* required auth key (listen) and key sent */
+    const char *hep_send;       /* "HOST:PORT": forward captured SIP as HEP3/UDP */
+    uint32_t hep_agent_id;      /* capture agent id sent */
+    const char *write_path;     /* -w FILE: every captured frame; NULL: none */
+    uint64_t rotate_size;       /* bytes; 0: never */
+    unsigned rotate_time;       /* seconds; 0: never */
+    unsigned dedupe_ms;         /* duplicate window; 0: 200 ms */
+};
+/* Live sources are asked for (interfaces or a HEP listener). */
+bool live_opts_active(const struct live_opts *o);
+
+/* Capture counters, summed over the interfaces (UI thread reads them). */
+struct live_counts {
+    bool active;                /* there are live sources */
+    uint64_t packets;           /* frames read from the interfaces */
+    uint64_t kernel_drops;      /* pcap_stats ps_drop: no room in the buffer */
+    uint64_t if_drops;          /* pcap_stats ps_ifdrop: dropped by the interface */
+    uint64_t queue_drops;       /* SIP messages lost on a full queue */
+    uint64_t duplicates;        /* same src, dst and payload seen again in the window */
+    uint64_t hep_packets;       /* HEP packets received */
+    uint64_t hep_rejected;      /* wrong password, not HEP, oversized */
+    uint64_t hep_sent, hep_send_errors;
+    uint64_t written;           /* frames written with -w */
+    uint64_t rotations;         /* -w files closed and renamed */
+    bool paused;
+};
+
+/* Batch run limits (0: none).  stop is polled (a signal flag). */
+struct engine_limits {
+    unsigned duration_s;
+    uint64_t count;             /* SIP messages */
+    volatile sig_atomic_t *stop;
+};
+
+/* engine_run_files with live sources too: runs until the files are read
+ * and (when live is active) until a limit or *stop.  Prints the capture
+ * counters to err at the end of a live run.  Returns 0, 1 (an input was
+ * damaged) or 2 (a live source could not be opened, or the privilege drop
+ * failed: nothing was read). */
+int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
+               const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
+               void *ctx, FILE *err);
+/* One line per interface and totals, for the end of a run. */
+void engine_print_live_counts(const struct live_counts *c, FILE *err);
 
 /* ---- console loader: a capture thread feeding the UI thread's store ----
  * loader_start (UI thread) registers and opens the inputs in store, then
@@ -57,6 +111,17 @@ struct rtp_table;
 struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store *store,
                                 size_t queue_cap, const struct rtp_opts *ro);
 struct rtp_table *loader_rtp(struct loader *l);
+/* As loader_start, with live sources (live may be NULL).  Opens every
+ * input, then drops privileges (live only), then starts the threads.
+ * Returns NULL with d filled when a live source cannot be opened or the
+ * privilege drop fails. */
+struct loader *loader_start_ex(const char *const *paths, size_t n, const struct live_opts *live,
+                               struct store *store, size_t queue_cap, struct diag *d);
+/* Live capture: stop reading (p) or go on; frames are still written to -w. */
+void loader_pause(struct loader *l, bool paused);
+/* Stops the live thread; what it captured stays queued for loader_drain. */
+void loader_live_stop(struct loader *l);
+void loader_live_counts(struct loader *l, struct live_counts *c);
 /* Registers the same sources again in a fresh store (after a clear), so
  * records still queued keep valid source numbers. */
 void loader_sources_register(struct loader *l, struct store *store);

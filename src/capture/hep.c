@@ -214,3 +214,132 @@ void cap_hep_decode(struct cap_decoder *dec, struct cap_ctx *c, const uint8_t *p
     else if (hep2_sane(p, n))
         hep2_decode(dec, c, p, n);
 }
+
+/* ---------------------------------------------------------------- listener side */
+
+void cap_decoder_feed_hep(struct cap_decoder *dec, const struct cap_record *rec)
+{
+    struct cap_ctx c;
+
+    memset(&c, 0, sizeof(c));
+    c.rec = rec;
+    c.truncated = rec->caplen < rec->origlen;
+    cap_decoder_stats_mut(dec)->frames++;
+    if (cap_hep_is(rec->data, rec->caplen))
+        cap_hep_decode(dec, &c, rec->data, rec->caplen);
+    else
+        cap_decoder_stats_mut(dec)->hep_errors++;
+}
+
+size_t cap_hep_packet_len(const uint8_t *p, size_t n)
+{
+    return cap_hep3_len(p, n);
+}
+
+bool cap_hep_auth_ok(const uint8_t *p, size_t n, const char *password)
+{
+    size_t o = 6, len = cap_hep3_len(p, n), pwlen;
+
+    if (!password || !*password)
+        return true;
+    if (len == 0 || len > n)
+        return false; /* HEP v2 has no auth key: refused when a password is set */
+    pwlen = strlen(password);
+    while (o + 6 <= len) {
+        uint16_t vendor = rd16be(p + o), type = rd16be(p + o + 2);
+        size_t cl = rd16be(p + o + 4);
+
+        if (cl < 6 || o + cl > len)
+            return false;
+        if (vendor == 0 && type == 0x0e) {
+            size_t kl = cl - 6;
+
+            /* Some senders count a trailing NUL in the key. */
+            if (kl == pwlen + 1 && p[o + 6 + pwlen] == 0)
+                kl = pwlen;
+            return kl == pwlen && memcmp(p + o + 6, password, pwlen) == 0;
+        }
+        o += cl;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- sender side */
+
+static size_t put_chunk(uint8_t *out, size_t o, size_t cap, uint16_t type, const void *v,
+                        size_t n)
+{
+    if (o + 6 + n > cap || 6 + n > 0xffff)
+        return 0;
+    out[o] = 0;
+    out[o + 1] = 0;
+    out[o + 2] = (uint8_t)(type >> 8);
+    out[o + 3] = (uint8_t)type;
+    out[o + 4] = (uint8_t)((6 + n) >> 8);
+    out[o + 5] = (uint8_t)(6 + n);
+    memcpy(out + o + 6, v, n);
+    return o + 6 + n;
+}
+
+static void be16(uint8_t *b, unsigned v)
+{
+    b[0] = (uint8_t)(v >> 8);
+    b[1] = (uint8_t)v;
+}
+
+static void be32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)(v >> 24);
+    b[1] = (uint8_t)(v >> 16);
+    b[2] = (uint8_t)(v >> 8);
+    b[3] = (uint8_t)v;
+}
+
+size_t cap_hep3_encode(const struct cap_payload *p, uint32_t agent, const char *password,
+                       uint8_t *out, size_t cap)
+{
+    uint8_t b[4], one;
+    size_t o = 6;
+    int64_t ts = p->ts_ns < 0 ? 0 : p->ts_ns;
+    bool v6 = p->src.family == 6;
+
+    if (cap < 6)
+        return 0;
+    memcpy(out, "HEP3", 4);
+    one = v6 ? 10 : 2;
+    o = put_chunk(out, o, cap, 0x01, &one, 1);
+    one = p->transport == CAP_TRANSPORT_SCTP ? 132
+          : (p->transport == CAP_TRANSPORT_UDP) ? 17 : 6;
+    if (o)
+        o = put_chunk(out, o, cap, 0x02, &one, 1);
+    if (o)
+        o = put_chunk(out, o, cap, v6 ? 0x05 : 0x03, p->src.ip, v6 ? 16 : 4);
+    if (o)
+        o = put_chunk(out, o, cap, v6 ? 0x06 : 0x04, p->dst.ip, v6 ? 16 : 4);
+    be16(b, p->src.port);
+    if (o)
+        o = put_chunk(out, o, cap, 0x07, b, 2);
+    be16(b, p->dst.port);
+    if (o)
+        o = put_chunk(out, o, cap, 0x08, b, 2);
+    be32(b, (uint32_t)(ts / 1000000000));
+    if (o)
+        o = put_chunk(out, o, cap, 0x09, b, 4);
+    be32(b, (uint32_t)(ts % 1000000000 / 1000));
+    if (o)
+        o = put_chunk(out, o, cap, 0x0a, b, 4);
+    one = 1; /* SIP */
+    if (o)
+        o = put_chunk(out, o, cap, 0x0b, &one, 1);
+    be32(b, agent);
+    if (o)
+        o = put_chunk(out, o, cap, 0x0c, b, 4);
+    if (o && password && *password)
+        o = put_chunk(out, o, cap, 0x0e, password, strlen(password));
+    if (o)
+        o = put_chunk(out, o, cap, 0x0f, p->data, p->len);
+    if (!o || o > 0xffff)
+        return 0;
+    be16(out + 4, (unsigned)o);
+    return o;
+}

@@ -31,10 +31,35 @@ enum {
     OPT_REGISTRATIONS,
     OPT_RTP_STREAMS,
     OPT_RTP_STORE,
+    OPT_BUFFER_SIZE,
+    OPT_PROMISC,
+    OPT_USER,
+    OPT_ROTATE_SIZE,
+    OPT_ROTATE_TIME,
+    OPT_HEP_LISTEN,
+    OPT_HEP_PASSWORD,
+    OPT_HEP_SEND,
+    OPT_HEP_AGENT_ID,
+    OPT_DURATION,
+    OPT_COUNT,
 };
 
 static const struct option long_opts[] = {
     {"read", required_argument, NULL, 'r'},
+    {"interface", required_argument, NULL, 'i'},
+    {"capture-filter", required_argument, NULL, 'f'},
+    {"buffer-size", required_argument, NULL, OPT_BUFFER_SIZE},
+    {"promisc", no_argument, NULL, OPT_PROMISC},
+    {"user", required_argument, NULL, OPT_USER},
+    {"write", required_argument, NULL, 'w'},
+    {"rotate-size", required_argument, NULL, OPT_ROTATE_SIZE},
+    {"rotate-time", required_argument, NULL, OPT_ROTATE_TIME},
+    {"hep-listen", required_argument, NULL, OPT_HEP_LISTEN},
+    {"hep-password", required_argument, NULL, OPT_HEP_PASSWORD},
+    {"hep-send", required_argument, NULL, OPT_HEP_SEND},
+    {"hep-agent-id", required_argument, NULL, OPT_HEP_AGENT_ID},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"count", required_argument, NULL, OPT_COUNT},
     {"dump", required_argument, NULL, OPT_DUMP},
     {"json", no_argument, NULL, OPT_JSON},
     {"list", no_argument, NULL, OPT_LIST},
@@ -63,12 +88,36 @@ void cli_print_help(FILE *f)
 {
     fputs("usage: sipdx [options] [FILE...]\n"
           "\n"
-          "Opens SIP captures (pcap, pcapng, gzip; - for stdin), groups messages\n"
-          "into calls and explains why calls failed.\n"
+          "Opens SIP captures (pcap, pcapng, gzip; - for stdin) or captures live,\n"
+          "groups messages into calls and explains why calls failed.  With no\n"
+          "input at all it captures live on the 'any' interface.\n"
           "\n"
           "Input:\n"
           "  -r, --read FILE        read a capture file (repeatable; files are merged\n"
           "                         by timestamp); FILE may also be given bare\n"
+          "  -i, --interface IFACE  capture live on IFACE (repeatable; -d too; 'any' is\n"
+          "                         every interface); needs root or CAP_NET_RAW\n"
+          "  -f, --capture-filter BPF\n"
+          "                         capture filter (default keeps SIP ports 5060-5090,\n"
+          "                         8088-8089, HEP 9060 and every IP fragment; '' = all)\n"
+          "      --buffer-size SIZE kernel capture buffer (e.g. 64M)\n"
+          "      --promisc          put the interfaces in promiscuous mode\n"
+          "      --user NAME        user to switch to once capture is open (nobody)\n"
+          "      --hep-listen [ADDR:]PORT\n"
+          "                         receive HEP v2/v3 over UDP and TCP\n"
+          "      --hep-password PW  HEP auth key: required on receive, sent with --hep-send\n"
+          "      --hep-send HOST:PORT\n"
+          "                         forward captured SIP as HEP v3 over UDP\n"
+          "      --hep-agent-id N   capture agent id to send (default 0)\n"
+          "      --duration SECONDS stop a live batch run after SECONDS\n"
+          "      --count N          stop a live batch run after N SIP messages\n"
+          "\n"
+          "Writing:\n"
+          "  -w, --write FILE       write every captured packet to FILE as it arrives\n"
+          "                         (pcapng when FILE ends in .pcapng, else pcap; -O too);\n"
+          "                         SIGUSR1 reopens it\n"
+          "      --rotate-size SIZE start a new FILE past SIZE (e.g. 100M)\n"
+          "      --rotate-time SECS start a new FILE every SECS seconds\n"
           "\n"
           "Batch output (no console):\n"
           "      --dump WHAT        packets: one line per transport payload;\n"
@@ -214,19 +263,104 @@ static int build_filter(struct config *cfg, const char *expr, const char *ext)
     return cfg->filter ? 0 : 2;
 }
 
+/* Decimal number <= max; -1 on error. */
+static int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    if (*s < '0' || *s > '9')
+        return -1;
+    v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int cli_parse_args(int argc, char **argv, struct config *cfg)
 {
     const char *expr = NULL, *ext = NULL, *match = NULL;
+    uint64_t v;
     int c;
 
     memset(cfg, 0, sizeof(*cfg));
     cfg->out = stdout;
     cfg->err = stderr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:Y:hV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:Y:i:d:f:w:O:hV", long_opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             add_input(cfg, optarg);
+            break;
+        case 'i':
+        case 'd':
+            cfg->ifaces = xrealloc(cfg->ifaces, (cfg->nifaces + 1) * sizeof(*cfg->ifaces));
+            cfg->ifaces[cfg->nifaces++] = optarg;
+            break;
+        case 'f':
+            cfg->live.cap.bpf = optarg;
+            break;
+        case OPT_BUFFER_SIZE:
+            if (parse_size(optarg, &v) || v == 0 || v > INT32_MAX) {
+                fprintf(cfg->err, "sipdx: --buffer-size: bad size '%s' (try 64M)\n", optarg);
+                return 2;
+            }
+            cfg->live.cap.buffer_size = (int)v;
+            break;
+        case OPT_PROMISC:
+            cfg->live.cap.promisc = true;
+            break;
+        case OPT_USER:
+            cfg->live.user = optarg;
+            break;
+        case 'w':
+        case 'O':
+            cfg->live.write_path = optarg;
+            break;
+        case OPT_ROTATE_SIZE:
+            if (parse_size(optarg, &cfg->live.rotate_size) || cfg->live.rotate_size == 0) {
+                fprintf(cfg->err, "sipdx: --rotate-size: bad size '%s' (try 100M)\n", optarg);
+                return 2;
+            }
+            break;
+        case OPT_ROTATE_TIME:
+            if (parse_uint(optarg, 86400 * 366, &v) || v == 0) {
+                fprintf(cfg->err, "sipdx: --rotate-time: bad number of seconds '%s'\n", optarg);
+                return 2;
+            }
+            cfg->live.rotate_time = (unsigned)v;
+            break;
+        case OPT_HEP_LISTEN:
+            cfg->live.hep_listen = optarg;
+            break;
+        case OPT_HEP_PASSWORD:
+            cfg->live.hep_password = optarg;
+            break;
+        case OPT_HEP_SEND:
+            cfg->live.hep_send = optarg;
+            break;
+        case OPT_HEP_AGENT_ID:
+            if (parse_uint(optarg, UINT32_MAX, &v)) {
+                fprintf(cfg->err, "sipdx: --hep-agent-id: bad number '%s'\n", optarg);
+                return 2;
+            }
+            cfg->live.hep_agent_id = (uint32_t)v;
+            break;
+        case OPT_DURATION:
+            if (parse_uint(optarg, 86400 * 366, &v) || v == 0) {
+                fprintf(cfg->err, "sipdx: --duration: bad number of seconds '%s'\n", optarg);
+                return 2;
+            }
+            cfg->duration = (unsigned)v;
+            break;
+        case OPT_COUNT:
+            if (parse_uint(optarg, UINT64_MAX, &v) || v == 0) {
+                fprintf(cfg->err, "sipdx: --count: bad number '%s'\n", optarg);
+                return 2;
+            }
+            cfg->count = v;
             break;
         case OPT_DUMP:
             if (strcmp(optarg, "packets") == 0) {
@@ -340,8 +474,26 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
     }
     for (; optind < argc; optind++)
         add_input(cfg, argv[optind]);
-    if (cfg->ninputs == 0 && cfg->mode != CLI_MODE_EXPLAIN) {
-        fputs("sipdx: no input: give a capture file (-r FILE); live capture is not built yet\n",
+    /* Nothing to read at all: capture live on every interface. */
+    if (cfg->ninputs == 0 && cfg->nifaces == 0 && !cfg->live.hep_listen) {
+        cfg->default_iface[0] = "any";
+        cfg->live.ifaces = cfg->default_iface;
+        cfg->live.nifaces = 1;
+    } else {
+        cfg->live.ifaces = cfg->ifaces;
+        cfg->live.nifaces = cfg->nifaces;
+    }
+    if (cfg->live.write_path && cfg->live.nifaces == 0) {
+        fputs("sipdx: -w writes captured packets: give an interface (-i IFACE)\n", cfg->err);
+        return 2;
+    }
+    if (cfg->mode == CLI_MODE_DUMP_PACKETS && live_opts_active(&cfg->live)) {
+        fputs("sipdx: --dump packets reads capture files (-r); capture with -w first\n",
+              cfg->err);
+        return 2;
+    }
+    if ((cfg->duration || cfg->count) && !live_opts_active(&cfg->live)) {
+        fputs("sipdx: --duration and --count bound live capture (-i, --hep-listen)\n",
               cfg->err);
         return 2;
     }
@@ -351,6 +503,8 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
 void cli_config_fini(struct config *cfg)
 {
     free(cfg->inputs);
+    free((void *)cfg->ifaces);
+    cfg->ifaces = NULL;
     free(cfg->explain_reason_buf);
     cfg->explain_reason_buf = NULL;
     filter_free(cfg->filter);

@@ -3,12 +3,21 @@
  * formatting).  Main thread only.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli_int.h"
 #include "engine.h"
 #include "filter.h"
+
+static volatile sig_atomic_t got_stop; /* SIGINT/SIGTERM during a live batch run */
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    got_stop = 1;
+}
 
 struct store *cli_store_new(const struct config *cfg)
 {
@@ -26,9 +35,24 @@ struct store *cli_store_new(const struct config *cfg)
 int cli_run(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx)
 {
     struct store_counts n;
-    int rc = engine_run_files(cfg->inputs, cfg->ninputs, s, fn, ctx, cfg->err);
+    struct engine_limits lim;
+    int rc;
 
-    if (cfg->matcher) {
+    memset(&lim, 0, sizeof(lim));
+    lim.duration_s = cfg->duration;
+    lim.count = cfg->count;
+    lim.stop = &got_stop;
+    if (live_opts_active(&cfg->live)) {
+        /* Ctrl-C ends the capture and the output is printed. */
+        struct sigaction sa;
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_stop;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
+    rc = engine_run(cfg->inputs, cfg->ninputs, &cfg->live, &lim, s, fn, ctx, cfg->err);
+    if (cfg->matcher && rc != 2) {
         /* What --match saved: calls it never had to keep. */
         store_counts(s, &n);
         fprintf(cfg->err,

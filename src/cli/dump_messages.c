@@ -54,6 +54,8 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
         cli_json_str(b, "src", src, strlen(src), false);
         cli_json_str(b, "dst", dst, strlen(dst), false);
         cli_json_str(b, "transport", tr, strlen(tr), false);
+        if (in->hep_agent) /* arrived over HEP: the capture agent's id */
+            cli_json_int(b, "hep_agent", in->hep_agent, false);
         json_str(b, "call_id", in->call_id);
         /* The CSeq as written (tshark's sip.CSeq), so a malformed one is
          * shown as it is rather than as a parsed 0. */

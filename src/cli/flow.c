@@ -202,6 +202,10 @@ int cli_flow(const struct config *cfg)
     int64_t prev = 0;
 
     s = cli_load(cfg, NULL, NULL, &rc);
+    if (rc == 2) { /* a live source could not be opened: nothing to show */
+        store_free(s);
+        return 2;
+    }
     c = store_call_find(s, cfg->flow_call_id, strlen(cfg->flow_call_id));
     if (!c) {
         fprintf(cfg->err, "sipdx: no call with Call-ID '%s' (see --list)\n", cfg->flow_call_id);

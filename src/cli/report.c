@@ -235,6 +235,10 @@ int cli_report(const struct config *cfg)
     int rc;
 
     s = cli_load(cfg, NULL, NULL, &rc);
+    if (rc == 2) { /* a live source could not be opened: nothing to show */
+        store_free(s);
+        return 2;
+    }
     kb = cli_kb(cfg);
     diag_list_init(&all);
     diag_capture(s, &all);

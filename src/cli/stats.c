@@ -222,6 +222,12 @@ int cli_stats(const struct config *cfg)
     sb_init(&st.scratch);
     s = st.store = cli_store_new(cfg);
     rc = cli_run(cfg, s, on_msg, &st);
+    if (rc == 2) { /* a live source could not be opened: nothing to show */
+        free(st.methods);
+        sb_fini(&st.scratch);
+        store_free(s);
+        return 2;
+    }
     kb = cli_kb(cfg);
     if (stats_kpi(s, st.filter ? keep_call : NULL, &st, &kr) != 0) {
         fputs("sipdx: some responses could not be re-read from the capture\n", cfg->err);

@@ -3,30 +3,110 @@
  * thread reads, decodes and parses; the calling thread owns the store and
  * hands each message to the output callback.  On two cores this halves
  * the wall time of a large file against doing both on one thread.
+ * With live sources the run ends at --duration, --count or a signal
+ * (*lim->stop), and then takes what the live thread still had queued.
  */
 #include "engine.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
 #define ENGINE_QUEUE 8192 /* records in flight between the two threads */
 #define ENGINE_BATCH 4096 /* records moved into the store per drain */
 
-int engine_run_files(const char *const *paths, size_t n, struct store *store, engine_msg_fn fn,
-                     void *ctx, FILE *err)
+static int64_t mono_ms(void)
 {
-    struct loader *l = loader_start(paths, n, store, ENGINE_QUEUE);
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static size_t batch_max(const struct engine_limits *lim, uint64_t added)
+{
+    if (!lim || !lim->count)
+        return ENGINE_BATCH;
+    if (added >= lim->count)
+        return 0;
+    return lim->count - added < ENGINE_BATCH ? (size_t)(lim->count - added) : ENGINE_BATCH;
+}
+
+void engine_print_live_counts(const struct live_counts *c, FILE *err)
+{
+    if (!c->active)
+        return;
+    fprintf(err,
+            "sipdx: %" PRIu64 " packets captured, %" PRIu64 " dropped by the kernel, %" PRIu64
+            " by the interface, %" PRIu64 " SIP messages lost on a full queue, %" PRIu64
+            " duplicates ignored\n",
+            c->packets, c->kernel_drops, c->if_drops, c->queue_drops, c->duplicates);
+    if (c->hep_packets || c->hep_rejected)
+        fprintf(err, "sipdx: %" PRIu64 " HEP packets received, %" PRIu64 " rejected\n",
+                c->hep_packets, c->hep_rejected);
+    if (c->hep_sent || c->hep_send_errors)
+        fprintf(err, "sipdx: %" PRIu64 " HEP packets sent, %" PRIu64 " send errors\n",
+                c->hep_sent, c->hep_send_errors);
+    if (c->written || c->rotations)
+        fprintf(err, "sipdx: %" PRIu64 " packets written, %" PRIu64 " file rotations\n",
+                c->written, c->rotations);
+}
+
+int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
+               const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
+               void *ctx, FILE *err)
+{
+    struct diag d;
+    struct loader *l;
     const char *errors, *line;
+    bool is_live = live_opts_active(live);
+    int64_t deadline = 0;
+    uint64_t added = 0;
     int rc = 0;
 
+    diag_clear(&d);
+    l = loader_start_ex(paths, n, live, store, ENGINE_QUEUE, &d);
+    if (!l) {
+        char msg[600];
+
+        diag_format(&d, msg, sizeof(msg));
+        fprintf(err, "sipdx: %s\n", msg);
+        return 2;
+    }
+    if (is_live && lim && lim->duration_s)
+        deadline = mono_ms() + (int64_t)lim->duration_s * 1000;
     for (;;) {
-        if (loader_drain_fn(l, store, ENGINE_BATCH, fn, ctx))
+        size_t max = batch_max(lim, added), got;
+
+        if (max == 0)
+            break;
+        if (is_live && ((lim && lim->stop && *lim->stop) || (deadline && mono_ms() >= deadline)))
+            break;
+        got = loader_drain_fn(l, store, max, fn, ctx);
+        added += got;
+        if (got)
             continue;
         if (loader_done(l))
             break;
-        loader_wait(l, 100);
+        loader_wait(l, 50);
+    }
+    if (is_live) {
+        struct live_counts c;
+        size_t max;
+
+        loader_live_stop(l); /* its last records are queued now */
+        while ((max = batch_max(lim, added)) > 0) {
+            size_t got = loader_drain_fn(l, store, max, fn, ctx);
+
+            if (!got)
+                break;
+            added += got;
+        }
+        loader_live_counts(l, &c);
+        engine_print_live_counts(&c, err);
     }
     errors = loader_errors(l);
     for (line = errors; line && *line;) {
@@ -39,4 +119,10 @@ int engine_run_files(const char *const *paths, size_t n, struct store *store, en
     }
     loader_free(l);
     return rc;
+}
+
+int engine_run_files(const char *const *paths, size_t n, struct store *store, engine_msg_fn fn,
+                     void *ctx, FILE *err)
+{
+    return engine_run(paths, n, NULL, NULL, store, fn, ctx, err);
 }

@@ -1,5 +1,7 @@
 /*
- * loader: the console's capture thread for file inputs.
+ * loader: the console's capture threads: one for file inputs, and one for
+ * live sources (interfaces, HEP listener: src/engine/live.c, which pushes
+ * into the same queue with msgq_try_push: drops are counted, not waited).
  *
  *   capture thread: readers -> merge -> decoder -> sip_parse -> owned
  *                   struct loader_rec (bytes copied once, plus what
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_int.h"
 #include "msgq.h"
 #include "rtp.h"
 #include "util.h"
@@ -59,12 +62,13 @@ struct loader {
     size_t nreaders;
     struct cap_merge *merge;        /* owned; thread-owned while running */
     struct cap_decoder *dec;        /* owned; thread-owned while running */
+    struct prod prod;               /* the file thread's producer (owns its RTP tracker) */
+    struct live *live;              /* owned or NULL: live sources */
     pthread_t th;
     bool started;
     _Atomic bool stop;
     _Atomic bool done;
-    _Atomic uint64_t bytes_read, bytes_total, frames, messages;
-    struct loader_chunk *chunk;     /* being filled by the thread (thread-owned) */
+    _Atomic uint64_t bytes_read, bytes_total, frames;
     struct loader_chunk *draining;  /* being emptied by the UI thread (UI-owned) */
     size_t drain_pos;               /* next record of draining */
     char error[512];                /* written by the thread before done */
@@ -75,7 +79,6 @@ struct loader {
     bool *seekable;                 /* per path (UI thread only) */
     size_t npaths;
     int open_errors;                /* UI thread only */
-    struct rtp_tracker *rtp;        /* owned; thread-owned while running */
     struct rtp_table *rtp_table;    /* owned; UI thread (filled by drain) */
     int64_t rtp_pushed_ts;          /* capture time of the last RTP hand-over */
     uint64_t rtp_pushed_frame;
@@ -84,8 +87,27 @@ struct loader {
 
 /* ---------------------------------------------------------------- records */
 
-struct loader;
-static void chunk_push(struct loader *l);
+void prod_init(struct prod *p, struct msgq *q, bool drop_when_full, const _Atomic bool *stop,
+               struct rtp_tracker *rtp)
+{
+    p->q = q;
+    p->chunk = NULL;
+    p->drop_when_full = drop_when_full;
+    p->stop = stop;
+    p->rtp = rtp;
+    atomic_init(&p->messages, 0);
+    atomic_init(&p->queue_drops, 0);
+}
+
+static void chunk_free(void *p);
+
+void prod_fini(struct prod *p)
+{
+    chunk_free(p->chunk);
+    p->chunk = NULL;
+    rtp_tracker_free(p->rtp);
+    p->rtp = NULL;
+}
 
 static size_t str_extra(const struct store_input *in, const struct store_str *s)
 {
@@ -115,18 +137,18 @@ static void str_move(const struct store_input *src, struct store_str *dst, char 
 
 /* Room for one record of `size` bytes in the producer's chunk, pushing
  * the chunk first when it is full. */
-static struct loader_rec *rec_alloc(struct loader *l, size_t size)
+static struct loader_rec *rec_alloc(struct prod *p, size_t size)
 {
-    struct loader_chunk *c = l->chunk;
+    struct loader_chunk *c = p->chunk;
     struct loader_rec *r;
 
     size = (size + 15) & ~(size_t)15;
     if (c && (c->n == CHUNK_RECS || c->cap - c->used < size)) {
-        chunk_push(l);
+        prod_push(p);
         c = NULL;
     }
     if (!c)
-        c = l->chunk = chunk_new(size > CHUNK_BYTES ? size : CHUNK_BYTES);
+        c = p->chunk = chunk_new(size > CHUNK_BYTES ? size : CHUNK_BYTES);
     r = (struct loader_rec *)(c->mem + c->used);
     c->used += size;
     c->recs[c->n++] = r;
@@ -134,7 +156,7 @@ static struct loader_rec *rec_alloc(struct loader *l, size_t size)
 }
 
 /* One self-contained record from a borrowed store_input. */
-static struct loader_rec *rec_new(struct loader *l, const struct store_input *in)
+static struct loader_rec *rec_new(struct prod *p, const struct store_input *in)
 {
     size_t extra = 0;
     struct loader_rec *r;
@@ -143,7 +165,7 @@ static struct loader_rec *rec_new(struct loader *l, const struct store_input *in
 #define X(f) extra += str_extra(in, &in->f);
     REC_STRS(X)
 #undef X
-    r = rec_alloc(l, sizeof(*r) + in->len + extra + 1);
+    r = rec_alloc(p, sizeof(*r) + in->len + extra + 1);
     r->size = in->len + extra;
     r->in = *in;
     memcpy(r->data, in->bytes, in->len);
@@ -167,7 +189,7 @@ static void chunk_free(void *p)
 
 /* ---------------------------------------------------------------- capture thread */
 
-static bool maybe_sip(const struct cap_payload *p)
+bool prod_maybe_sip(const struct cap_payload *p)
 {
     size_t n = p->len < 1024 ? p->len : 1024;
 
@@ -176,21 +198,20 @@ static bool maybe_sip(const struct cap_payload *p)
     return n >= 7 && mem_find(p->data, n, "SIP/2.0", 7) != NULL;
 }
 
-static void on_payload(void *ctx, const struct cap_payload *p)
+void prod_payload(struct prod *pr, const struct cap_payload *p)
 {
-    struct loader *l = ctx;
     const char *buf = (const char *)p->data;
     size_t off = 0, used;
     struct sip_msg m;
     struct store_input in;
 
-    if (!maybe_sip(p)) {
-        if (p->transport == CAP_TRANSPORT_UDP)
-            rtp_tracker_packet(l->rtp, p);
+    if (!prod_maybe_sip(p)) {
+        if (pr->rtp && p->transport == CAP_TRANSPORT_UDP)
+            rtp_tracker_packet(pr->rtp, p);
         return;
     }
     /* Several messages may share a datagram; bounded by its length. */
-    while (off < p->len && !atomic_load(&l->stop)) {
+    while (off < p->len && !atomic_load(pr->stop)) {
         while (off < p->len && (buf[off] == '\r' || buf[off] == '\n'))
             off++;
         if (off >= p->len)
@@ -200,11 +221,11 @@ static void on_payload(void *ctx, const struct cap_payload *p)
             break;
         }
         used = m.skipped + m.len;
-        if (m.body.len)
-            rtp_tracker_sdp(l->rtp, p, &m);
+        if (pr->rtp && m.body.len)
+            rtp_tracker_sdp(pr->rtp, p, &m);
         store_input_from(&in, p, &m);
-        rec_new(l, &in);
-        atomic_fetch_add(&l->messages, 1);
+        rec_new(pr, &in);
+        atomic_fetch_add(&pr->messages, 1);
         sip_msg_fini(&m);
         if (used == 0)
             break;
@@ -212,35 +233,63 @@ static void on_payload(void *ctx, const struct cap_payload *p)
     }
 }
 
-/* Hands the filled chunk to the UI thread (blocks while the queue is
- * full: back-pressure on the reader). */
-static void chunk_push(struct loader *l)
+/* Hands the filled chunk (and the RTP changes so far) to the UI thread:
+ * blocks while the queue is full (back-pressure on a file reader), or for
+ * live sources drops the chunk and counts its messages. */
+void prod_push(struct prod *p)
 {
-    struct loader_chunk *c = l->chunk;
-    struct rtp_batch *rb = rtp_tracker_collect(l->rtp);
+    struct loader_chunk *c = p->chunk;
+    struct rtp_batch *rb = p->rtp ? rtp_tracker_collect(p->rtp) : NULL;
 
-    l->chunk = NULL;
+    p->chunk = NULL;
     if (rb && !c)
         c = chunk_new(0);
     if (c)
         c->rtp = rb;
-    if (c && (c->n || c->rtp))
-        msgq_push(l->q, c); /* takes ownership even on failure */
-    else
+    if (!c || (!c->n && !c->rtp)) {
         chunk_free(c);
+        return;
+    }
+    if (p->drop_when_full) {
+        size_t n = c->n;
+
+        if (msgq_try_push(p->q, c) != 0) /* takes ownership even on failure */
+            atomic_fetch_add(&p->queue_drops, n);
+    } else {
+        msgq_push(p->q, c); /* takes ownership even on failure */
+    }
+}
+
+size_t prod_pending(const struct prod *p)
+{
+    return p->chunk ? p->chunk->n : 0;
+}
+
+bool prod_rtp_dirty(const struct prod *p)
+{
+    return p->rtp && rtp_tracker_dirty(p->rtp);
+}
+
+/* ---------------------------------------------------------------- file thread */
+
+static void on_payload(void *ctx, const struct cap_payload *p)
+{
+    struct loader *l = ctx;
+
+    prod_payload(&l->prod, p);
 }
 
 /* RTP statistics reach the UI thread at least every half second of
  * capture time (or 64 k frames) even when no SIP fills a chunk. */
 static void rtp_maybe_push(struct loader *l, const struct cap_record *rec)
 {
-    if (!rtp_tracker_dirty(l->rtp))
+    if (!prod_rtp_dirty(&l->prod))
         return;
     if (rec->ts_ns - l->rtp_pushed_ts < 500000000 && l->frames - l->rtp_pushed_frame < 65536)
         return;
     l->rtp_pushed_ts = rec->ts_ns;
     l->rtp_pushed_frame = atomic_load(&l->frames);
-    chunk_push(l);
+    prod_push(&l->prod);
 }
 
 static void publish_progress(struct loader *l)
@@ -268,7 +317,7 @@ static void *loader_main(void *arg)
             continue;
         }
         if (n == 0) {
-            rtp_tracker_set_origin(l->rtp, rec.ts_ns);
+            rtp_tracker_set_origin(l->prod.rtp, rec.ts_ns);
             l->rtp_pushed_ts = rec.ts_ns;
         }
         cap_decoder_feed(l->dec, &rec);
@@ -279,7 +328,7 @@ static void *loader_main(void *arg)
     }
     if (!atomic_load(&l->stop))
         cap_decoder_flush(l->dec);
-    chunk_push(l);
+    prod_push(&l->prod);
     publish_progress(l);
     atomic_store(&l->done, true);
     return NULL;
@@ -287,28 +336,27 @@ static void *loader_main(void *arg)
 
 /* ---------------------------------------------------------------- UI thread */
 
-struct loader *loader_start(const char *const *paths, size_t n, struct store *store,
-                            size_t queue_cap)
-{
-    return loader_start_rtp(paths, n, store, queue_cap, NULL);
-}
-
-struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store *store,
-                                size_t queue_cap, const struct rtp_opts *ro)
+static struct loader *loader_start_all(const char *const *paths, size_t n,
+                                       const struct live_opts *live, const struct rtp_opts *ro,
+                                       struct store *store, size_t queue_cap, struct diag *d)
 {
     struct loader *l = xcalloc(1, sizeof(*l));
     struct cap_limits lim;
-    struct diag d;
-    size_t i;
+    size_t i, qcap;
 
     atomic_init(&l->stop, false);
     atomic_init(&l->done, false);
     atomic_init(&l->bytes_read, 0);
     atomic_init(&l->bytes_total, 0);
     atomic_init(&l->frames, 0);
-    atomic_init(&l->messages, 0);
-    /* queue_cap counts records; the queue holds chunks of up to CHUNK_RECS. */
-    l->q = msgq_new(queue_cap / CHUNK_RECS + 2, chunk_free);
+    /* queue_cap counts records; the queue holds chunks of up to CHUNK_RECS.
+     * The live thread pushes a partly filled chunk every 50 ms, so it gets
+     * room for a few seconds of those. */
+    qcap = queue_cap / CHUNK_RECS + 2;
+    if (live_opts_active(live) && qcap < 128)
+        qcap = 128;
+    l->q = msgq_new(qcap, chunk_free);
+    prod_init(&l->prod, l->q, false, &l->stop, rtp_tracker_new(ro));
     sb_init(&l->errors);
     l->readers = xcalloc(n ? n : 1, sizeof(*l->readers));
     l->paths = paths;
@@ -317,12 +365,13 @@ struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store
     for (i = 0; i < n; i++) {
         struct cap_reader *rd;
         unsigned src = store_source_add(store, paths[i], false);
+        struct diag od;
 
-        diag_clear(&d);
-        rd = cap_reader_open(paths[i], src, &d);
+        diag_clear(&od);
+        rd = cap_reader_open(paths[i], src, &od);
         if (!rd) {
             l->open_errors++;
-            diag_format(&d, l->open_error, sizeof(l->open_error));
+            diag_format(&od, l->open_error, sizeof(l->open_error));
             sb_puts(&l->errors, l->open_error);
             sb_putc(&l->errors, '\n');
             continue;
@@ -334,16 +383,72 @@ struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store
         atomic_fetch_add(&l->bytes_total, cap_reader_bytes_total(rd));
         l->readers[l->nreaders++] = rd;
     }
-    l->rtp = rtp_tracker_new(ro);
     l->rtp_table = rtp_table_new();
     cap_limits_default(&lim);
     l->dec = cap_decoder_new(&lim, on_payload, l);
     l->merge = cap_merge_new(l->readers, (unsigned)l->nreaders); /* owns the readers now */
+    if (live_opts_active(live)) {
+        /* Open everything that needs privileges, give them up, and only
+         * then start the threads that parse packets.  RTP is tracked live
+         * only when there are no files (one tracker per table). */
+        l->live = live_open(live, store, d);
+        if (!l->live || cap_priv_drop(live->user ? live->user : "nobody", d) != 0 ||
+            live_start(l->live, l->q, n == 0 ? rtp_tracker_new(ro) : NULL, d) != 0) {
+            atomic_store(&l->done, true);
+            loader_free(l);
+            return NULL;
+        }
+    }
     if (pthread_create(&l->th, NULL, loader_main, l) == 0)
         l->started = true;
     else
         atomic_store(&l->done, true);
     return l;
+}
+
+struct loader *loader_start(const char *const *paths, size_t n, struct store *store,
+                            size_t queue_cap)
+{
+    return loader_start_rtp(paths, n, store, queue_cap, NULL);
+}
+
+struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store *store,
+                                size_t queue_cap, const struct rtp_opts *ro)
+{
+    struct diag d;
+
+    diag_clear(&d);
+    return loader_start_all(paths, n, NULL, ro, store, queue_cap, &d); /* files: never NULL */
+}
+
+struct loader *loader_start_ex(const char *const *paths, size_t n, const struct live_opts *live,
+                               struct store *store, size_t queue_cap, struct diag *d)
+{
+    return loader_start_all(paths, n, live, NULL, store, queue_cap, d);
+}
+
+bool live_opts_active(const struct live_opts *o)
+{
+    return o && (o->nifaces > 0 || o->hep_listen);
+}
+
+void loader_pause(struct loader *l, bool paused)
+{
+    if (l->live)
+        live_pause(l->live, paused);
+}
+
+void loader_live_stop(struct loader *l)
+{
+    if (l->live)
+        live_stop(l->live);
+}
+
+void loader_live_counts(struct loader *l, struct live_counts *c)
+{
+    memset(c, 0, sizeof(*c));
+    if (l->live)
+        live_counts(l->live, c);
 }
 
 void loader_sources_register(struct loader *l, struct store *store)
@@ -355,6 +460,8 @@ void loader_sources_register(struct loader *l, struct store *store)
         if (l->seekable[i])
             store_source_open(store, src);
     }
+    if (l->live)
+        live_sources_register(l->live, store);
 }
 
 size_t loader_drain(struct loader *l, struct store *store, size_t max)
@@ -403,7 +510,7 @@ struct rtp_table *loader_rtp(struct loader *l)
 
 bool loader_done(struct loader *l)
 {
-    return atomic_load(&l->done) && msgq_len(l->q) == 0 && !l->draining;
+    return atomic_load(&l->done) && !l->live && msgq_len(l->q) == 0 && !l->draining;
 }
 
 bool loader_wait(struct loader *l, int timeout_ms)
@@ -417,10 +524,10 @@ void loader_progress(struct loader *l, struct loader_progress *p)
     p->bytes_read = atomic_load(&l->bytes_read);
     p->bytes_total = atomic_load(&l->bytes_total);
     p->frames = atomic_load(&l->frames);
-    p->messages = atomic_load(&l->messages);
+    p->messages = atomic_load(&l->prod.messages) + (l->live ? live_messages(l->live) : 0);
     p->queued = msgq_len(l->q);
     p->producer_waits = msgq_waits(l->q);
-    p->done = atomic_load(&l->done);
+    p->done = atomic_load(&l->done) && !l->live;
     p->error = NULL;
     if (p->done && l->error[0])
         p->error = l->error;
@@ -444,9 +551,9 @@ void loader_free(struct loader *l)
     if (l->started)
         pthread_join(l->th, NULL);
     cap_decoder_free(l->dec);
-    chunk_free(l->chunk);
+    live_free(l->live); /* joins the live thread */
+    prod_fini(&l->prod); /* and its RTP tracker */
     chunk_free(l->draining);
-    rtp_tracker_free(l->rtp);
     rtp_table_free(l->rtp_table);
     cap_merge_free(l->merge);
     free(l->readers);

@@ -140,6 +140,7 @@ static void human_bytes(uint64_t v, char *out, size_t n)
 void draw_status(const struct ui *ui, WINDOW *win, int y, const char *view_title)
 {
     struct loader_progress p;
+    struct live_counts lc;
     struct store_counts sc;
     struct strbuf b;
     char rd[32], tot[32];
@@ -150,17 +151,39 @@ void draw_status(const struct ui *ui, WINDOW *win, int y, const char *view_title
     human_bytes(p.bytes_read, rd, sizeof(rd));
     human_bytes(p.bytes_total, tot, sizeof(tot));
     sb_init(&b);
-    sb_printf(&b, " %s | file ", view_title);
+    loader_live_counts(ui->loader, &lc);
+    sb_printf(&b, " %s", view_title);
     if (ui->cfg->ninputs > 0) {
         const char *path = ui->cfg->inputs[0], *slash = strrchr(path, '/');
+
+        sb_puts(&b, " | file ");
         draw_escape(&b, slash ? slash + 1 : path, strlen(slash ? slash + 1 : path));
         if (ui->cfg->ninputs > 1)
             sb_printf(&b, " +%zu", ui->cfg->ninputs - 1);
+        if (p.bytes_read < p.bytes_total)
+            sb_printf(&b, " | loading %s/%s", rd, tot);
+        else
+            sb_printf(&b, " | %s read", rd);
     }
-    if (!p.done || p.queued)
-        sb_printf(&b, " | loading %s/%s", rd, tot);
-    else
-        sb_printf(&b, " | %s read", rd);
+    if (lc.active) {
+        const struct live_opts *lo = &ui->cfg->live;
+        size_t i;
+
+        sb_puts(&b, " | live ");
+        for (i = 0; i < lo->nifaces; i++) {
+            if (i)
+                sb_putc(&b, ',');
+            draw_escape(&b, lo->ifaces[i], strlen(lo->ifaces[i]));
+        }
+        if (lo->hep_listen) {
+            sb_puts(&b, i ? ",hep " : "hep ");
+            draw_escape(&b, lo->hep_listen, strlen(lo->hep_listen));
+        }
+        sb_printf(&b, " pkts %" PRIu64 " drops %" PRIu64 "/%" PRIu64 "/%" PRIu64, lc.packets,
+                  lc.kernel_drops, lc.if_drops, lc.queue_drops);
+        if (lc.duplicates)
+            sb_printf(&b, " dup %" PRIu64, lc.duplicates);
+    }
     sb_printf(&b, " | msgs %" PRIu64 " calls %" PRIu64, sc.messages, sc.calls);
     if (sc.rotated_calls)
         sb_printf(&b, " (rotated %" PRIu64 ")", sc.rotated_calls);

@@ -169,6 +169,7 @@ static unsigned dispatch(struct ui *ui, int is_key, wint_t ch)
         return UI_REDRAW;
     case ACT_PAUSE:
         ui->paused = !ui->paused;
+        loader_pause(ui->loader, ui->paused);
         ui_notice(ui, "%s", ui->paused ? "paused: loading stopped" : "resumed");
         return UI_REDRAW;
     case ACT_CLEAR:
@@ -233,7 +234,19 @@ int ui_run(const struct config *cfg)
     ui.store = store_new(&so);
     if (cfg->filter) /* -Y: the filter bar starts with it (a copy: ours to replace) */
         ui.filter = filter_compile(filter_source(cfg->filter), &d);
-    ui.loader = loader_start(cfg->inputs, cfg->ninputs, ui.store, UI_QUEUE_CAP);
+    diag_clear(&d);
+    ui.loader = loader_start_ex(cfg->inputs, cfg->ninputs, &cfg->live, ui.store, UI_QUEUE_CAP,
+                                &d);
+    if (!ui.loader) {
+        char msg[600];
+
+        diag_format(&d, msg, sizeof(msg));
+        fprintf(cfg->err, "sipdx: %s\n", msg);
+        filter_free(ui.filter);
+        store_free(ui.store);
+        kb_free(ui.kb);
+        return 2;
+    }
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_term;
@@ -334,6 +347,13 @@ out_curses:
     endwin();
     delscreen(scr);
 out:
+    {
+        struct live_counts lc;
+
+        loader_live_stop(ui.loader);
+        loader_live_counts(ui.loader, &lc);
+        engine_print_live_counts(&lc, cfg->err);
+    }
     loader_free(ui.loader); /* stops and joins the capture thread */
     filter_free(ui.filter);
     store_free(ui.store);

@@ -1,0 +1,86 @@
+/*
+ * priv: give up the privileges live capture needed once every capture
+ * handle and listening socket is open, before any packet is parsed.
+ *
+ * As root: setgroups to the target's primary group only, setgid, setuid
+ * (in that order: setgid needs root), then check that the switch stuck and
+ * cannot be undone.  As a non-root user running a binary with file
+ * capabilities (setcap cap_net_raw): clear every capability set, staying
+ * the invoking user.
+ *
+ * Thread: the main thread, before the capture threads start (setuid in a
+ * threaded glibc process applies to every thread anyway).
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static int caps_clear(struct diag *d)
+{
+    struct __user_cap_header_struct hdr;
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+    memset(&hdr, 0, sizeof(hdr));
+    memset(data, 0, sizeof(data));
+    hdr.version = _LINUX_CAPABILITY_VERSION_3;
+    if (syscall(SYS_capset, &hdr, data) != 0) {
+        diag_set(d, "cannot drop capabilities: %s", strerror(errno));
+        return -1;
+    }
+    memset(data, 0xff, sizeof(data));
+    if (syscall(SYS_capget, &hdr, data) != 0 || data[0].effective || data[0].permitted ||
+        data[1].effective || data[1].permitted) {
+        diag_set(d, "capabilities are still held after dropping them");
+        return -1;
+    }
+    return 0;
+}
+
+int cap_priv_drop(const char *user, struct diag *d)
+{
+    struct passwd *pw;
+    uid_t uid;
+    gid_t gid;
+
+    if (geteuid() != 0)
+        return caps_clear(d); /* setcap'd binary run by a user: keep the user */
+    errno = 0;
+    pw = getpwnam(user);
+    if (!pw) {
+        diag_set(d, "--user %s: no such user%s%s", user, errno ? ": " : "",
+                 errno ? strerror(errno) : "");
+        return -1;
+    }
+    uid = pw->pw_uid;
+    gid = pw->pw_gid;
+    if (setgroups(1, &gid) != 0) {
+        diag_set(d, "setgroups(%u): %s", (unsigned)gid, strerror(errno));
+        return -1;
+    }
+    if (setgid(gid) != 0) {
+        diag_set(d, "setgid(%u): %s", (unsigned)gid, strerror(errno));
+        return -1;
+    }
+    if (setuid(uid) != 0) {
+        diag_set(d, "setuid(%u): %s", (unsigned)uid, strerror(errno));
+        return -1;
+    }
+    if (getuid() != uid || geteuid() != uid || getgid() != gid || getegid() != gid) {
+        diag_set(d, "user switch to %s did not take effect", user);
+        return -1;
+    }
+    if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+        diag_set(d, "could get root back after switching to %s", user);
+        return -1;
+    }
+    return uid == 0 ? 0 : caps_clear(d);
+}

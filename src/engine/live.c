@@ -1,0 +1,741 @@
+/*
+ * live: the live thread.  One poll loop over every capture interface, the
+ * HEP listener (one UDP socket, one TCP listening socket and its clients)
+ * and a timer, feeding one decoder:
+ *
+ *   pcap frame -> [-w writer] -> decoder -> payload
+ *   HEP packet (password checked) -> decoder (HEP decapsulation) -> payload
+ *   payload -> duplicate check (src, dst, payload hash within a window)
+ *           -> [HEP3 forwarding when --hep-send] -> producer -> queue
+ *
+ * Ownership and threads: live_open runs on the main thread, with the
+ * privileges, and opens handles and sockets; from live_start on, the live
+ * thread owns all of them (and the writer, which is opened after the
+ * privilege drop).  The UI thread only reads the _Atomic counters and sets
+ * `paused` / `stop`.  SIGUSR1 sets a file-static flag the loop polls: the
+ * -w file is reopened (after logrotate moved it).
+ */
+#include "engine_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "msgq.h"
+#include "rtp.h"
+#include "util.h"
+
+#define LIVE_POLL_MS 50        /* longest wait; also the push interval */
+#define HEP_MAX_CLIENTS 32     /* TCP agents at once */
+#define HEP_BUF 65536          /* one HEP3 packet at most */
+#define HEP_UDP_BURST 256      /* datagrams read per poll round */
+#define DEDUP_SLOTS 16384      /* power of two */
+#define DEDUP_PROBE 4
+
+static volatile sig_atomic_t reopen_requested; /* SIGUSR1 */
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    reopen_requested = 1;
+}
+
+struct hep_client {
+    int fd;                    /* -1: free */
+    uint8_t *buf;              /* owned, HEP_BUF */
+    size_t len;
+};
+
+struct dedup_slot {
+    uint64_t key;
+    int64_t t;                 /* monotonic ns when seen */
+};
+
+struct live {
+    struct live_opts o;        /* strings borrowed from the caller (argv) */
+    struct cap_live **h;       /* owned handles */
+    unsigned nh;
+    unsigned *h_source;        /* store source per handle */
+    char **names;              /* owned: "lo", "any", "hep:9060" */
+    unsigned nnames;
+    int hep_udp, hep_tcp;      /* -1 when not listening */
+    unsigned hep_source;
+    struct hep_client cl[HEP_MAX_CLIENTS];
+    uint8_t *hep_buf;          /* owned: UDP receive buffer */
+    uint64_t hep_frame;
+    int send_fd;               /* connected UDP socket for --hep-send, -1 */
+    uint8_t *send_buf;         /* owned */
+    struct cap_writer *w;      /* owned, live thread */
+    int64_t w_opened;          /* monotonic ns */
+    struct cap_decoder *dec;   /* owned, live thread */
+    struct prod prod;
+    struct dedup_slot *dedup;  /* owned */
+    int64_t now;               /* monotonic ns of this poll round */
+    int64_t window;            /* dedupe window, ns */
+    pthread_t th;
+    bool started, joined;
+    _Atomic bool stop, paused;
+    _Atomic uint64_t packets, kernel_drops, if_drops, duplicates, hep_packets, hep_rejected,
+        hep_sent, hep_send_errors, written, rotations;
+    char error[256];           /* last runtime error (thread), shown in summaries */
+};
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t real_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void set_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* "[ADDR:]PORT", "HOST:PORT", "[::1]:9060" -> host (NULL = any) and port. */
+static int split_hostport(const char *s, char *host, size_t hlen, char *port, size_t plen,
+                          bool need_host)
+{
+    const char *colon = strrchr(s, ':');
+    size_t n;
+
+    host[0] = '\0';
+    if (!colon) {
+        if (need_host)
+            return -1;
+        snprintf(port, plen, "%s", s);
+    } else {
+        n = (size_t)(colon - s);
+        if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+            s++;
+            n -= 2;
+        }
+        if (n >= hlen)
+            return -1;
+        memcpy(host, s, n);
+        host[n] = '\0';
+        snprintf(port, plen, "%s", colon + 1);
+    }
+    if (!port[0] || strspn(port, "0123456789") != strlen(port) || atoi(port) < 1 ||
+        atoi(port) > 65535)
+        return -1;
+    return (need_host && !host[0]) ? -1 : 0;
+}
+
+static int hep_bind(struct live *lv, struct diag *d)
+{
+    char host[256], port[16];
+    struct addrinfo hints, *ai = NULL, *a;
+    int rc, one = 1, zero = 0;
+
+    if (split_hostport(lv->o.hep_listen, host, sizeof(host), port, sizeof(port), false) != 0) {
+        diag_set(d, "--hep-listen %s: expected [ADDR:]PORT", lv->o.hep_listen);
+        return -1;
+    }
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    hints.ai_family = host[0] ? AF_UNSPEC : AF_INET6;
+    hints.ai_socktype = SOCK_DGRAM;
+    rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
+    if (rc != 0 && !host[0]) {
+        hints.ai_family = AF_INET; /* no IPv6 on this host */
+        rc = getaddrinfo(NULL, port, &hints, &ai);
+    }
+    if (rc != 0) {
+        diag_set(d, "--hep-listen %s: %s", lv->o.hep_listen, gai_strerror(rc));
+        return -1;
+    }
+    for (a = ai; a; a = a->ai_next) {
+        int u = socket(a->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        int t = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+        if (u >= 0 && t >= 0) {
+            int buf = 4 << 20;
+
+            if (a->ai_family == AF_INET6) {
+                setsockopt(u, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+                setsockopt(t, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+            }
+            setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+            setsockopt(u, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+            if (bind(u, a->ai_addr, a->ai_addrlen) == 0 &&
+                bind(t, a->ai_addr, a->ai_addrlen) == 0 && listen(t, 16) == 0) {
+                set_nonblock(u);
+                set_nonblock(t);
+                lv->hep_udp = u;
+                lv->hep_tcp = t;
+                break;
+            }
+            diag_set(d, "--hep-listen %s: %s", lv->o.hep_listen, strerror(errno));
+        }
+        if (u >= 0)
+            close(u);
+        if (t >= 0)
+            close(t);
+    }
+    freeaddrinfo(ai);
+    return lv->hep_udp >= 0 ? 0 : -1;
+}
+
+static int hep_connect(struct live *lv, struct diag *d)
+{
+    char host[256], port[16];
+    struct addrinfo hints, *ai = NULL, *a;
+    int rc;
+
+    if (split_hostport(lv->o.hep_send, host, sizeof(host), port, sizeof(port), true) != 0) {
+        diag_set(d, "--hep-send %s: expected HOST:PORT", lv->o.hep_send);
+        return -1;
+    }
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    rc = getaddrinfo(host, port, &hints, &ai);
+    if (rc != 0) {
+        diag_set(d, "--hep-send %s: %s", lv->o.hep_send, gai_strerror(rc));
+        return -1;
+    }
+    for (a = ai; a; a = a->ai_next) {
+        int s = socket(a->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+        if (s >= 0 && connect(s, a->ai_addr, a->ai_addrlen) == 0) {
+            set_nonblock(s);
+            lv->send_fd = s;
+            break;
+        }
+        if (s >= 0)
+            close(s);
+    }
+    freeaddrinfo(ai);
+    if (lv->send_fd < 0) {
+        diag_set(d, "--hep-send %s: %s", lv->o.hep_send, strerror(errno));
+        return -1;
+    }
+    lv->send_buf = xmalloc(HEP_BUF);
+    return 0;
+}
+
+static void add_name(struct live *lv, const char *name)
+{
+    lv->names = xrealloc(lv->names, (lv->nnames + 1) * sizeof(*lv->names));
+    lv->names[lv->nnames++] = xstrdup(name);
+}
+
+struct live *live_open(const struct live_opts *o, struct store *store, struct diag *d)
+{
+    struct live *lv = xcalloc(1, sizeof(*lv));
+    unsigned i;
+
+    lv->o = *o;
+    lv->hep_udp = lv->hep_tcp = lv->send_fd = -1;
+    for (i = 0; i < HEP_MAX_CLIENTS; i++)
+        lv->cl[i].fd = -1;
+    atomic_init(&lv->stop, false);
+    atomic_init(&lv->paused, false);
+    lv->h = xcalloc(o->nifaces ? o->nifaces : 1, sizeof(*lv->h));
+    lv->h_source = xcalloc(o->nifaces ? o->nifaces : 1, sizeof(*lv->h_source));
+    for (i = 0; i < o->nifaces; i++) {
+        unsigned src;
+
+        add_name(lv, o->ifaces[i]);
+        src = store_source_add(store, o->ifaces[i], false);
+        lv->h[i] = cap_live_open(o->ifaces[i], &o->cap, src, d);
+        if (!lv->h[i])
+            goto fail;
+        lv->h_source[i] = src;
+        lv->nh++;
+    }
+    if (o->hep_listen) {
+        char name[300];
+
+        snprintf(name, sizeof(name), "hep:%s", o->hep_listen);
+        add_name(lv, name);
+        lv->hep_source = store_source_add(store, name, false);
+        if (hep_bind(lv, d) != 0)
+            goto fail;
+        lv->hep_buf = xmalloc(HEP_BUF);
+    }
+    if (o->hep_send && hep_connect(lv, d) != 0)
+        goto fail;
+    if (o->write_path && lv->nh == 0) {
+        diag_set(d, "-w %s: needs an interface to capture on (-i)", o->write_path);
+        goto fail;
+    }
+    lv->window = (int64_t)(o->dedupe_ms ? o->dedupe_ms : 200) * 1000000;
+    lv->dedup = xcalloc(DEDUP_SLOTS, sizeof(*lv->dedup));
+    lv->joined = true; /* nothing to join until live_start */
+    return lv;
+fail:
+    live_free(lv);
+    return NULL;
+}
+
+void live_sources_register(struct live *lv, struct store *store)
+{
+    unsigned i;
+
+    for (i = 0; i < lv->nnames; i++)
+        store_source_add(store, lv->names[i], false);
+}
+
+/* ---------------------------------------------------------------- -w writer */
+
+static struct cap_writer *writer_open(struct live *lv, struct diag *d)
+{
+    int lt[64];
+    const char *nm[64];
+    unsigned i, n = lv->nh < 64 ? lv->nh : 64;
+
+    for (i = 0; i < n; i++) {
+        lt[i] = cap_live_linktype(lv->h[i]);
+        nm[i] = cap_live_name(lv->h[i]);
+    }
+    return cap_writer_open(lv->o.write_path, lt, nm, n,
+                           lv->o.cap.snaplen > 0 ? lv->o.cap.snaplen : CAP_SNAPLEN, d);
+}
+
+/* Moves an existing FILE aside as FILE.YYYYmmdd-HHMMSS (UTC), with .N
+ * added when that name is taken: nothing is ever overwritten. */
+static int move_aside(const char *path)
+{
+    char name[4200], stamp[32];
+    struct stat st;
+    time_t t = time(NULL);
+    struct tm tm;
+    int i;
+
+    if (stat(path, &st) != 0)
+        return 0;
+    gmtime_r(&t, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+    for (i = 0; i < 1000; i++) {
+        if (i == 0)
+            snprintf(name, sizeof(name), "%s.%s", path, stamp);
+        else
+            snprintf(name, sizeof(name), "%s.%s.%d", path, stamp, i);
+        if (stat(name, &st) != 0)
+            return rename(path, name);
+    }
+    return -1;
+}
+
+/* Closes the file and opens a new one: after SIGUSR1 (logrotate already
+ * moved it; if it is still there it is moved aside) or when --rotate-size /
+ * --rotate-time is reached. */
+static void writer_rotate(struct live *lv)
+{
+    struct diag d;
+
+    if (lv->w && cap_writer_close(lv->w) != 0)
+        snprintf(lv->error, sizeof(lv->error), "-w %s: write failed", lv->o.write_path);
+    lv->w = NULL;
+    if (move_aside(lv->o.write_path) != 0)
+        snprintf(lv->error, sizeof(lv->error), "-w %s: cannot rename: %s", lv->o.write_path,
+                 strerror(errno));
+    else
+        atomic_fetch_add(&lv->rotations, 1);
+    diag_clear(&d);
+    lv->w = writer_open(lv, &d);
+    if (!lv->w)
+        diag_format(&d, lv->error, sizeof(lv->error));
+    lv->w_opened = lv->now;
+}
+
+static void writer_tick(struct live *lv)
+{
+    bool reopen = reopen_requested != 0;
+
+    if (!lv->o.write_path)
+        return;
+    if (reopen)
+        reopen_requested = 0;
+    if (lv->w)
+        cap_writer_flush(lv->w);
+    if (reopen || (lv->w && lv->o.rotate_size && cap_writer_size(lv->w) >= lv->o.rotate_size) ||
+        (lv->o.rotate_time && lv->now - lv->w_opened >= (int64_t)lv->o.rotate_time * 1000000000))
+        writer_rotate(lv);
+}
+
+/* ---------------------------------------------------------------- payloads */
+
+/* True when the same (src, dst, payload) went through within the window:
+ * bonded NICs, "any" seeing a packet on two interfaces, two HEP agents. */
+static bool dedup_seen(struct live *lv, const struct cap_payload *p)
+{
+    uint64_t h = hash_bytes(p->data, p->len), k;
+    unsigned i, slot, victim;
+    int64_t oldest = INT64_MAX;
+
+    h ^= hash_bytes(&p->src, sizeof(p->src)) * 31;
+    h ^= hash_bytes(&p->dst, sizeof(p->dst)) * 131;
+    k = h | 1; /* 0 marks an empty slot */
+    slot = victim = (unsigned)(k & (DEDUP_SLOTS - 1));
+    for (i = 0; i < DEDUP_PROBE; i++) {
+        struct dedup_slot *s = &lv->dedup[(slot + i) & (DEDUP_SLOTS - 1)];
+
+        if (s->key == k && lv->now - s->t <= lv->window)
+            return true;
+        if (s->t < oldest) {
+            oldest = s->t;
+            victim = (slot + i) & (DEDUP_SLOTS - 1);
+        }
+    }
+    lv->dedup[victim].key = k;
+    lv->dedup[victim].t = lv->now;
+    return false;
+}
+
+static bool came_over_hep(const struct cap_payload *p)
+{
+    unsigned i;
+
+    for (i = 0; i < p->nlayers; i++)
+        if (p->layers[i] == CAP_L_HEP2 || p->layers[i] == CAP_L_HEP3)
+            return true;
+    return false;
+}
+
+static void on_payload(void *ctx, const struct cap_payload *p)
+{
+    struct live *lv = ctx;
+
+    if (!prod_maybe_sip(p))
+        return;
+    if (dedup_seen(lv, p)) {
+        atomic_fetch_add(&lv->duplicates, 1);
+        return;
+    }
+    /* Forward what was captured here; never what arrived over HEP (that
+     * would loop when the target is this host). */
+    if (lv->send_fd >= 0 && !came_over_hep(p)) {
+        size_t n = cap_hep3_encode(p, lv->o.hep_agent_id, lv->o.hep_password, lv->send_buf,
+                                   HEP_BUF);
+
+        if (n && send(lv->send_fd, lv->send_buf, n, 0) == (ssize_t)n)
+            atomic_fetch_add(&lv->hep_sent, 1);
+        else
+            atomic_fetch_add(&lv->hep_send_errors, 1);
+    }
+    prod_payload(&lv->prod, p);
+}
+
+static void on_frame(void *ctx, const struct cap_record *rec)
+{
+    struct live *lv = ctx;
+
+    if (atomic_fetch_add(&lv->packets, 1) == 0 && lv->prod.rtp)
+        rtp_tracker_set_origin(lv->prod.rtp, rec->ts_ns);
+    if (lv->w) {
+        unsigned i;
+
+        for (i = 0; i < lv->nh && lv->h_source[i] != rec->source; i++)
+            ;
+        if (cap_writer_write(lv->w, i, rec) == 0)
+            atomic_fetch_add(&lv->written, 1);
+    }
+    if (atomic_load(&lv->paused))
+        return;
+    cap_decoder_feed(lv->dec, rec);
+}
+
+static void hep_packet(struct live *lv, const uint8_t *p, size_t n)
+{
+    struct cap_record rec;
+
+    atomic_fetch_add(&lv->hep_packets, 1);
+    if (!cap_hep_auth_ok(p, n, lv->o.hep_password)) {
+        atomic_fetch_add(&lv->hep_rejected, 1);
+        return;
+    }
+    if (atomic_load(&lv->paused))
+        return;
+    memset(&rec, 0, sizeof(rec));
+    rec.source = lv->hep_source;
+    rec.frame = ++lv->hep_frame;
+    rec.ts_ns = real_ns(); /* replaced by the HEP timestamp when present */
+    rec.data = p;
+    rec.caplen = rec.origlen = (uint32_t)n;
+    rec.file_off = -1;
+    cap_decoder_feed_hep(lv->dec, &rec);
+}
+
+static void hep_udp_read(struct live *lv)
+{
+    int i;
+
+    for (i = 0; i < HEP_UDP_BURST; i++) {
+        ssize_t r = recv(lv->hep_udp, lv->hep_buf, HEP_BUF, 0);
+
+        if (r <= 0)
+            break;
+        hep_packet(lv, lv->hep_buf, (size_t)r);
+    }
+}
+
+static void client_close(struct hep_client *c)
+{
+    close(c->fd);
+    c->fd = -1;
+    free(c->buf);
+    c->buf = NULL;
+    c->len = 0;
+}
+
+static void hep_accept(struct live *lv)
+{
+    int fd = accept(lv->hep_tcp, NULL, NULL);
+    unsigned i;
+
+    if (fd < 0)
+        return;
+    for (i = 0; i < HEP_MAX_CLIENTS; i++) {
+        if (lv->cl[i].fd < 0) {
+            set_nonblock(fd);
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+            lv->cl[i].fd = fd;
+            lv->cl[i].buf = xmalloc(HEP_BUF);
+            lv->cl[i].len = 0;
+            return;
+        }
+    }
+    close(fd); /* too many agents at once */
+    atomic_fetch_add(&lv->hep_rejected, 1);
+}
+
+/* HEP3 over TCP: packets back to back, split by their length field.  A
+ * stream that does not start with a HEP3 header is closed. */
+static void hep_client_read(struct live *lv, struct hep_client *c)
+{
+    ssize_t r = recv(c->fd, c->buf + c->len, HEP_BUF - c->len, 0);
+    size_t off = 0;
+
+    if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+        client_close(c);
+        return;
+    }
+    if (r < 0)
+        return;
+    c->len += (size_t)r;
+    while (c->len - off >= 6) {
+        size_t n = cap_hep_packet_len(c->buf + off, c->len - off);
+
+        if (n == 0) {
+            atomic_fetch_add(&lv->hep_rejected, 1);
+            client_close(c);
+            return;
+        }
+        if (n > c->len - off)
+            break;
+        hep_packet(lv, c->buf + off, n);
+        off += n;
+    }
+    memmove(c->buf, c->buf + off, c->len - off);
+    c->len -= off;
+}
+
+static void publish_stats(struct live *lv)
+{
+    uint64_t kd = 0, id = 0;
+    unsigned i;
+
+    for (i = 0; i < lv->nh; i++) {
+        struct cap_live_counts c;
+
+        if (cap_live_stats(lv->h[i], &c) == 0) {
+            kd += c.kernel_drops;
+            id += c.if_drops;
+        }
+    }
+    atomic_store(&lv->kernel_drops, kd);
+    atomic_store(&lv->if_drops, id);
+}
+
+static void *live_main(void *arg)
+{
+    struct live *lv = arg;
+    struct pollfd pf[64 + 2 + HEP_MAX_CLIENTS];
+    int64_t last_push = mono_ns(), last_stats = last_push;
+    unsigned i;
+
+    while (!atomic_load(&lv->stop)) {
+        unsigned n = 0, nh = lv->nh < 64 ? lv->nh : 64, hu, ht, cl0;
+        struct diag d;
+
+        for (i = 0; i < nh; i++) {
+            pf[n].fd = cap_live_fd(lv->h[i]);
+            pf[n++].events = POLLIN;
+        }
+        hu = n;
+        if (lv->hep_udp >= 0) {
+            pf[n].fd = lv->hep_udp;
+            pf[n++].events = POLLIN;
+        }
+        ht = n;
+        if (lv->hep_tcp >= 0) {
+            pf[n].fd = lv->hep_tcp;
+            pf[n++].events = POLLIN;
+        }
+        cl0 = n;
+        for (i = 0; i < HEP_MAX_CLIENTS; i++) {
+            pf[n].fd = lv->cl[i].fd; /* poll ignores -1 */
+            pf[n++].events = POLLIN;
+        }
+        if (poll(pf, n, LIVE_POLL_MS) < 0 && errno != EINTR)
+            break;
+        lv->now = mono_ns();
+        for (i = 0; i < nh; i++) {
+            /* TPACKET_V3 may hold frames without waking poll until its
+             * block timeout: read every round, it is cheap when empty. */
+            diag_clear(&d);
+            if (cap_live_dispatch(lv->h[i], -1, on_frame, lv, &d) < 0)
+                diag_format(&d, lv->error, sizeof(lv->error));
+        }
+        if (lv->hep_udp >= 0 && (pf[hu].revents & POLLIN))
+            hep_udp_read(lv);
+        if (lv->hep_tcp >= 0 && (pf[ht].revents & POLLIN))
+            hep_accept(lv);
+        for (i = 0; i < HEP_MAX_CLIENTS; i++)
+            if (lv->cl[i].fd >= 0 && (pf[cl0 + i].revents & (POLLIN | POLLHUP | POLLERR)))
+                hep_client_read(lv, &lv->cl[i]);
+        if ((prod_pending(&lv->prod) || prod_rtp_dirty(&lv->prod)) &&
+            lv->now - last_push >= LIVE_POLL_MS * 1000000LL) {
+            prod_push(&lv->prod);
+            last_push = lv->now;
+        }
+        if (lv->now - last_stats >= 1000000000LL) {
+            publish_stats(lv);
+            last_stats = lv->now;
+        }
+        writer_tick(lv);
+    }
+    lv->now = mono_ns();
+    for (i = 0; i < lv->nh; i++) { /* what the kernel still holds */
+        struct diag d;
+
+        diag_clear(&d);
+        cap_live_dispatch(lv->h[i], -1, on_frame, lv, &d);
+    }
+    publish_stats(lv);
+    prod_push(&lv->prod);
+    if (lv->w)
+        cap_writer_flush(lv->w);
+    return NULL;
+}
+
+int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct diag *d)
+{
+    struct cap_limits lim;
+
+    prod_init(&lv->prod, q, true, &lv->stop, rtp);
+    lv->started = true; /* prod_fini from now on */
+    if (lv->o.write_path) {
+        struct sigaction sa;
+
+        lv->w = writer_open(lv, d); /* as the unprivileged user */
+        if (!lv->w)
+            return -1;
+        lv->w_opened = mono_ns();
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_usr1;
+        sigaction(SIGUSR1, &sa, NULL);
+    }
+    cap_limits_default(&lim);
+    lv->dec = cap_decoder_new(&lim, on_payload, lv);
+    if (pthread_create(&lv->th, NULL, live_main, lv) != 0) {
+        diag_set(d, "cannot start the capture thread");
+        return -1;
+    }
+    lv->joined = false;
+    return 0;
+}
+
+void live_stop(struct live *lv)
+{
+    if (!lv || lv->joined)
+        return;
+    atomic_store(&lv->stop, true);
+    pthread_join(lv->th, NULL);
+    lv->joined = true;
+}
+
+void live_free(struct live *lv)
+{
+    unsigned i;
+
+    if (!lv)
+        return;
+    live_stop(lv);
+    for (i = 0; i < lv->nh; i++)
+        cap_live_close(lv->h[i]);
+    for (i = 0; i < HEP_MAX_CLIENTS; i++)
+        if (lv->cl[i].fd >= 0)
+            client_close(&lv->cl[i]);
+    if (lv->hep_udp >= 0)
+        close(lv->hep_udp);
+    if (lv->hep_tcp >= 0)
+        close(lv->hep_tcp);
+    if (lv->send_fd >= 0)
+        close(lv->send_fd);
+    cap_writer_close(lv->w);
+    cap_decoder_free(lv->dec);
+    if (lv->started)
+        prod_fini(&lv->prod);
+    for (i = 0; i < lv->nnames; i++)
+        free(lv->names[i]);
+    free(lv->names);
+    free(lv->h);
+    free(lv->h_source);
+    free(lv->hep_buf);
+    free(lv->send_buf);
+    free(lv->dedup);
+    free(lv);
+}
+
+void live_pause(struct live *lv, bool paused)
+{
+    atomic_store(&lv->paused, paused);
+}
+
+void live_counts(struct live *lv, struct live_counts *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->active = true;
+    c->packets = atomic_load(&lv->packets);
+    c->kernel_drops = atomic_load(&lv->kernel_drops);
+    c->if_drops = atomic_load(&lv->if_drops);
+    c->queue_drops = atomic_load(&lv->prod.queue_drops);
+    c->duplicates = atomic_load(&lv->duplicates);
+    c->hep_packets = atomic_load(&lv->hep_packets);
+    c->hep_rejected = atomic_load(&lv->hep_rejected);
+    c->hep_sent = atomic_load(&lv->hep_sent);
+    c->hep_send_errors = atomic_load(&lv->hep_send_errors);
+    c->written = atomic_load(&lv->written);
+    c->rotations = atomic_load(&lv->rotations);
+    c->paused = atomic_load(&lv->paused);
+}
+
+uint64_t live_messages(struct live *lv)
+{
+    return atomic_load(&lv->prod.messages);
+}
