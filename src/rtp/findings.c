@@ -60,15 +60,23 @@ static void add(struct ctx *c, enum rtp_finding_kind k, bool error, int32_t stre
 {
     va_list ap;
 
+    char text[sizeof(c->out[0].text)];
+    size_t i;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    /* the same sentence once per call (e.g. audio and events from one NAT) */
+    for (i = 0; i < c->n && i < c->max; i++)
+        if (c->out[i].kind == k && strcmp(c->out[i].text, text) == 0)
+            return;
     if (c->n < c->max) {
         struct rtp_finding *f = &c->out[c->n];
 
         f->kind = k;
         f->error = error;
         f->stream = stream;
-        va_start(ap, fmt);
-        vsnprintf(f->text, sizeof(f->text), fmt, ap);
-        va_end(ap);
+        memcpy(f->text, text, sizeof(text));
     }
     c->n++;
 }
@@ -198,6 +206,17 @@ size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_
 
                 if (lists_pt(rx, pt))
                     continue;
+                /* what the sender's SDP (or, behind NAT, any SDP of the
+                 * call) calls it */
+                for (k = 0; k < na && !name.name[0]; k++) {
+                    size_t q;
+
+                    if (a[k] == rx)
+                        continue;
+                    for (q = 0; q < a[k]->npts; q++)
+                        if (a[k]->pts[q].pt == pt && a[k]->pts[q].name[0])
+                            name = a[k]->pts[q];
+                }
                 if (tx)
                     for (k = 0; k < tx->npts; k++)
                         if (tx->pts[k].pt == pt)

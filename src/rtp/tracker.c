@@ -410,30 +410,55 @@ static void rehash(struct rtp_tracker *t)
     t->nbuckets = nb;
 }
 
-/* Looks the stream's addresses up in the registry (again when it changed). */
+/* Adds the payload types of a (not already listed) to the stream's map. */
+static void map_merge(struct trk_stream *s, const struct rtp_announce *a)
+{
+    size_t i, k;
+
+    for (i = 0; i < a->npts && s->nmap < RTP_PT_MAX; i++) {
+        for (k = 0; k < s->nmap; k++)
+            if (s->map[k].pt == a->pts[i].pt)
+                break;
+        if (k == s->nmap)
+            s->map[s->nmap++] = a->pts[i];
+    }
+}
+
+/* Looks the stream's addresses up in the registry (again when it changed).
+ * Payload type names come from the receiver's SDP, then the sender's (an
+ * event type only the sender declared is still telephone-event). */
 static void associate(struct rtp_tracker *t, struct trk_stream *s)
 {
-    const struct ann_entry *e;
+    const struct ann_entry *rx, *tx, *e;
+    uint8_t nmap = s->nmap;
+    struct rtp_ptmap old[RTP_PT_MAX];
 
     if (s->ann_gen == t->ann_gen && s->ann_gen != 0)
         return;
     s->ann_gen = t->ann_gen;
-    e = ann_find(t, &s->pub.dst);
-    if (!e || e->rtcp)
-        e = ann_find(t, &s->pub.src);
-    if (!e || e->rtcp)
+    rx = ann_find(t, &s->pub.dst);
+    tx = ann_find(t, &s->pub.src);
+    if (rx && rx->rtcp)
+        rx = NULL;
+    if (tx && tx->rtcp)
+        tx = NULL;
+    e = rx ? rx : tx;
+    if (!e)
         return;
     /* a re-INVITE may move the same port to T.38 (udptl): not RTP any more */
     s->not_rtp = strncasecmp(e->a.proto, "RTP/", 4) != 0;
     if (s->not_rtp)
         return;
-    if (s->pub.associated && strcmp(s->pub.call_id, e->a.call_id) == 0 && s->nmap == e->a.npts &&
-        memcmp(s->map, e->a.pts, sizeof(s->map[0]) * s->nmap) == 0)
+    memcpy(old, s->map, sizeof(old));
+    s->nmap = 0;
+    map_merge(s, &e->a);
+    if (tx && tx != e)
+        map_merge(s, &tx->a);
+    if (s->pub.associated && strcmp(s->pub.call_id, e->a.call_id) == 0 && s->nmap == nmap &&
+        memcmp(s->map, old, sizeof(s->map[0]) * s->nmap) == 0)
         return;
     s->pub.associated = true;
     memcpy(s->pub.call_id, e->a.call_id, sizeof(s->pub.call_id));
-    s->nmap = e->a.npts;
-    memcpy(s->map, e->a.pts, sizeof(s->map[0]) * e->a.npts);
     confirm(t, s);
     mark_dirty(t, s);
 }
