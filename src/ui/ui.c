@@ -88,6 +88,7 @@ static void draw_all(struct ui *ui)
 
     while (base > 0 && ui->stack[base].ops->overlay)
         base--;
+    ui->stale = false; /* views' update() set it again */
     erase();
     for (i = base; i < ui->depth; i++) {
         struct view *v = &ui->stack[i];
@@ -295,7 +296,7 @@ int ui_run(const struct config *cfg)
 
         if (!ui.paused)
             loader_drain(ui.loader, ui.store, UI_DRAIN_MAX);
-        if (store_gen(ui.store) != seen_gen || ui.list_gen != seen_list)
+        if (store_gen(ui.store) != seen_gen || ui.list_gen != seen_list || ui.stale)
             dirty = true;
         loader_progress(ui.loader, &p);
         clock_gettime(CLOCK_MONOTONIC, &now);

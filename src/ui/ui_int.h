@@ -141,6 +141,8 @@ struct ui {
     char search[128];         /* call-list search text ("" = none) */
     char notice[256];         /* one-line message in the status line */
     uint64_t list_gen;        /* bumped when filter/search change */
+    bool stale;               /* a view shows older data than the store (it rebuilds at
+                                 most so often): redraw on the next tick */
 };
 
 /* Schedules a view push (after the current handler returns). */

@@ -4,7 +4,8 @@
  * below, the details of the selected one as --registrations prints them.
  * Enter opens the ladder of its last REGISTER dialog.
  * UI thread only.  The report is a copy (stats module), rebuilt when the
- * store changes, at most once a second while the capture loads.
+ * store changes, while the capture loads at most once a second (or every
+ * ten times the last rebuild's duration, on a big store).
  */
 #include "ui_int.h"
 
@@ -15,13 +16,14 @@
 #include <string.h>
 #include <time.h>
 
-#define REBUILD_MS 1000
+#define REBUILD_MS 1000 /* at least this long between rebuilds while loading */
 
 struct regs_state {
     struct reg_report r;  /* owned */
     bool built;
     uint64_t built_gen;
     struct timespec built_at;
+    long wait_ms;         /* until the next rebuild: REBUILD_MS or 10x the last one */
     size_t cur, top;
 };
 
@@ -41,10 +43,15 @@ static void rebuild(struct view *v)
 
     if (st->built && st->cur < st->r.n)
         keep = xstrdup(st->r.v[st->cur].aor);
+    clock_gettime(CLOCK_MONOTONIC, &st->built_at);
     stats_reg_fini(&st->r);
     stats_registrations(v->ui->store, NULL, NULL, &st->r);
     st->built = true;
     st->built_gen = store_gen(v->ui->store);
+    /* a big store: keep the console responsive while it loads */
+    st->wait_ms = 10 * ms_since(&st->built_at);
+    if (st->wait_ms < REBUILD_MS)
+        st->wait_ms = REBUILD_MS;
     clock_gettime(CLOCK_MONOTONIC, &st->built_at);
     st->cur = 0;
     for (i = 0; keep && i < st->r.n; i++) {
@@ -76,8 +83,10 @@ static void regs_update(struct view *v)
 {
     struct regs_state *st = v->state;
 
-    if (store_gen(v->ui->store) != st->built_gen && ms_since(&st->built_at) >= REBUILD_MS)
+    if (store_gen(v->ui->store) != st->built_gen && ms_since(&st->built_at) >= st->wait_ms)
         rebuild(v);
+    if (store_gen(v->ui->store) != st->built_gen)
+        v->ui->stale = true;
 }
 
 static attr_t state_attr(const struct ui *ui, enum reg_state s)

@@ -3,7 +3,8 @@
  * then the call KPIs of --stats (ASR, ACD, PDD, NER, SER overall and per
  * destination, response codes by frequency with their meaning), as
  * scrollable text.  UI thread only.  Rebuilt from the store when it
- * changes, at most once a second while the capture loads.
+ * changes, while the capture loads at most once a second (or every ten
+ * times the last rebuild's duration, on a big store).
  */
 #include "ui_int.h"
 
@@ -15,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#define REBUILD_MS 1000
+#define REBUILD_MS 1000 /* at least this long between rebuilds while loading */
 
 struct stats_state {
     struct strbuf text;  /* owned: the report, escaped, lines ending in \n */
@@ -25,7 +26,16 @@ struct stats_state {
     bool built;
     uint64_t built_gen;
     struct timespec built_at;
+    long wait_ms;         /* until the next rebuild: REBUILD_MS or 10x the last one */
 };
+
+static long ms_since(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
 
 static void rebuild(struct view *v)
 {
@@ -35,6 +45,7 @@ static void rebuild(struct view *v)
     size_t i, n = 0;
     char *p;
 
+    clock_gettime(CLOCK_MONOTONIC, &st->built_at);
     sb_reset(&st->text);
     store_counts(v->ui->store, &sc);
     sb_printf(&st->text, "Messages %" PRIu64 ", calls and other dialogs %" PRIu64 "\n\n",
@@ -60,6 +71,10 @@ static void rebuild(struct view *v)
         st->scroll = st->nlines ? st->nlines - 1 : 0;
     st->built = true;
     st->built_gen = store_gen(v->ui->store);
+    /* a big store: keep the console responsive while it loads */
+    st->wait_ms = 10 * ms_since(&st->built_at);
+    if (st->wait_ms < REBUILD_MS)
+        st->wait_ms = REBUILD_MS;
     clock_gettime(CLOCK_MONOTONIC, &st->built_at);
 }
 
@@ -86,16 +101,11 @@ static void stats_close(struct view *v)
 static void stats_update(struct view *v)
 {
     struct stats_state *st = v->state;
-    struct timespec now;
-    long ms;
 
-    if (store_gen(v->ui->store) == st->built_gen)
-        return;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    ms = (now.tv_sec - st->built_at.tv_sec) * 1000 +
-         (now.tv_nsec - st->built_at.tv_nsec) / 1000000;
-    if (ms >= REBUILD_MS)
+    if (store_gen(v->ui->store) != st->built_gen && ms_since(&st->built_at) >= st->wait_ms)
         rebuild(v);
+    if (store_gen(v->ui->store) != st->built_gen)
+        v->ui->stale = true;
 }
 
 static void stats_draw(struct view *v, WINDOW *win)
