@@ -43,6 +43,8 @@ enum action {
     ACT_PANE,       /* t: toggle the message pane */
     ACT_REGS,       /* G: the Registrations view */
     ACT_STATS,      /* T: the Statistics view */
+    ACT_MEDIA,      /* m: media arrows on/off in the ladder */
+    ACT_MEDIA_TABLE,/* M: the call's media table */
     ACT__COUNT
 };
 
@@ -95,6 +97,7 @@ extern const struct view_ops view_prompt_ops;
 extern const struct view_ops view_text_ops;
 extern const struct view_ops view_regs_ops;  /* no argument */
 extern const struct view_ops view_stats_ops; /* no argument */
+extern const struct view_ops view_media_ops; /* struct flow_arg: the calls */
 
 /* Argument of view_flow_ops: the calls to merge. */
 struct flow_arg {

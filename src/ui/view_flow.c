@@ -3,10 +3,15 @@
  * per endpoint, one arrow per message (method or status, time delta,
  * retransmissions, SDP summary), failures in the failure colour with the kb
  * short note beside them, and a bottom pane with the selected message.
+ * With media on (m), each RTP stream of the calls is one more arrow, at its
+ * first packet, between the columns of the endpoints whose SDP announced
+ * its addresses (packets, codec, loss); M opens the media table.
  * UI thread only.  Rows hold (call id, message index), never pointers; the
  * per-row labels are computed in update(), before drawing.
  */
 #include "ui_int.h"
+
+#include "rtp.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,6 +28,8 @@ struct frow {
     char *label; /* owned, escaped: "INVITE (SDP PCMU 10.0.0.1:4000)" */
     char *note;  /* owned, escaped: kb short for failures, or NULL */
     bool failure, request, resent, sdp;
+    bool media;      /* an RTP stream, not a message */
+    uint32_t stream; /* media: rtp_stream id */
     uint32_t src_ep, dst_ep;
 };
 
@@ -36,7 +43,8 @@ struct flow_state {
     size_t cur, top;
     int pane_scroll;
     bool pane;         /* message pane shown */
-    uint64_t built_gen;
+    bool media;        /* RTP arrows shown */
+    uint64_t built_gen, built_rtp_gen;
     struct strbuf msg; /* bytes of the current message */
     size_t msg_for;    /* row the bytes belong to (+1; 0 = none) */
 };
@@ -135,6 +143,80 @@ static void make_label(const struct ui *ui, const struct store_msg *sm, struct f
     r->label = lab.s ? lab.s : xstrdup("");
 }
 
+/* The ladder column (endpoint id) of a media address: the SIP endpoint that
+ * announced it in SDP, else a SIP endpoint on the same host. */
+static bool media_ep(const struct ui *ui, const struct flow_state *st,
+                     const struct rtp_announce **a, size_t na, const struct cap_addr *addr,
+                     uint32_t *ep)
+{
+    const struct cap_addr *sig = NULL;
+    size_t i, k;
+
+    for (i = 0; i < na; i++)
+        if (cap_addr_eq(&a[i]->addr, addr))
+            sig = &a[i]->sig_src;
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < st->nrows * 2; i++) {
+            const struct frow *r = &st->rows[i / 2];
+            uint32_t e = i % 2 ? r->dst_ep : r->src_ep;
+            const struct cap_addr *x = store_endpoint(ui->store, e);
+
+            if (r->media || !x)
+                continue;
+            if (k == 0 ? (sig && cap_addr_eq(x, sig))
+                       : (x->family == addr->family && memcmp(x->ip, addr->ip, 16) == 0)) {
+                *ep = e;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* One row per RTP stream of the calls (rows has room: see rebuild). */
+static void add_media_rows(struct view *v, size_t room)
+{
+    struct flow_state *st = v->state;
+    const struct ui *ui = v->ui;
+    const struct rtp_table *t = loader_rtp(ui->loader);
+    const struct rtp_stream *s[64];
+    const struct rtp_announce *a[64];
+    size_t i, k, ns, na, nsip = st->nrows;
+    char codec[48];
+
+    for (i = 0; i < st->nids; i++) {
+        const struct store_call *c = store_call_get(ui->store, st->ids[i]);
+
+        if (!c)
+            continue;
+        ns = rtp_table_call_streams(t, c->call_id, c->call_id_len, s, 64);
+        na = rtp_table_call_announces(t, c->call_id, c->call_id_len, a, 64);
+        for (k = 0; k < ns && k < 64 && st->nrows < nsip + room; k++) {
+            struct frow *r = &st->rows[st->nrows];
+            struct strbuf lab;
+
+            if (!media_ep(ui, st, a, na < 64 ? na : 64, &s[k]->src, &r->src_ep) ||
+                !media_ep(ui, st, a, na < 64 ? na : 64, &s[k]->dst, &r->dst_ep))
+                continue;
+            r->call = c->id;
+            r->media = true;
+            r->stream = s[k]->id;
+            r->ts = s[k]->first_ts_ns;
+            r->frame = s[k]->first_frame;
+            r->failure = rtp_stream_lost_pct(s[k]) > RTP_LOSS_PCT;
+            rtp_stream_codec(s[k], codec, sizeof(codec));
+            sb_init(&lab);
+            sb_puts(&lab, "RTP ");
+            draw_escape(&lab, codec, strlen(codec));
+            sb_printf(&lab, " %u pkts", s[k]->packets);
+            if (s[k]->lost > 0)
+                sb_printf(&lab, " %.1f%% lost", rtp_stream_lost_pct(s[k]));
+            r->label = lab.s;
+            st->nrows++;
+        }
+    }
+}
+
 static void rebuild(struct view *v)
 {
     struct flow_state *st = v->state;
@@ -150,7 +232,7 @@ static void rebuild(struct view *v)
         if (c)
             n += c->nmsgs;
     }
-    st->rows = xcalloc(n ? n : 1, sizeof(*st->rows));
+    st->rows = xcalloc(n + (st->media ? 64 * st->nids : 0) + 1, sizeof(*st->rows));
     sb_init(&tmp);
     for (i = 0; i < st->nids; i++) {
         const struct store_call *c = store_call_get(ui->store, st->ids[i]);
@@ -172,6 +254,8 @@ static void rebuild(struct view *v)
         }
     }
     sb_fini(&tmp);
+    if (st->media)
+        add_media_rows(v, 64 * st->nids);
     qsort(st->rows, st->nrows, sizeof(*st->rows), frow_cmp);
     for (k = 0; k < st->nrows; k++) {
         ep_index(st, st->rows[k].src_ep);
@@ -180,6 +264,7 @@ static void rebuild(struct view *v)
     if (st->cur >= st->nrows)
         st->cur = st->nrows ? st->nrows - 1 : 0;
     st->built_gen = store_gen(ui->store);
+    st->built_rtp_gen = rtp_table_gen(loader_rtp(ui->loader));
     st->msg_for = 0;
 }
 
@@ -192,6 +277,7 @@ static int flow_open(struct view *v, const void *arg)
     st->ids = xmalloc((fa->n ? fa->n : 1) * sizeof(*st->ids));
     memcpy(st->ids, fa->ids, fa->n * sizeof(*st->ids));
     st->pane = true;
+    st->media = true;
     st->built_gen = ~0ull;
     sb_init(&st->msg);
     v->state = st;
@@ -224,7 +310,8 @@ static void flow_update(struct view *v)
     const struct ui *ui = v->ui;
     size_t h = (size_t)ladder_height(ui, st->pane);
 
-    if (st->built_gen != store_gen(ui->store))
+    if (st->built_gen != store_gen(ui->store) ||
+        (st->media && st->built_rtp_gen != rtp_table_gen(loader_rtp(ui->loader))))
         rebuild(v);
     if (st->cur < st->top)
         st->top = st->cur;
@@ -235,7 +322,11 @@ static void flow_update(struct view *v)
         const struct store_call *c = store_call_get(ui->store, r->call);
 
         sb_reset(&st->msg);
-        if (!c || r->idx >= c->nmsgs || store_msg_bytes(ui->store, &c->msgs[r->idx], &st->msg))
+        if (r->media)
+            sb_puts(&st->msg, "RTP stream: M opens the media table (packets, loss, jitter, "
+                              "DTMF, RTCP, findings)");
+        else if (!c || r->idx >= c->nmsgs ||
+                 store_msg_bytes(ui->store, &c->msgs[r->idx], &st->msg))
             sb_puts(&st->msg, "(message bytes could not be read)");
         st->msg_for = st->cur + 1;
         st->pane_scroll = 0;
@@ -295,7 +386,8 @@ static void flow_draw(struct view *v, WINDOW *win)
         const struct frow *r = &st->rows[i];
         size_t s = ep_index(st, r->src_ep), d = ep_index(st, r->dst_ep);
         int xa = x[s], xb = x[d], lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
-        attr_t a = r->failure   ? ui_attr(ui, ROLE_FLOW_FAILURE)
+        attr_t a = r->media && !r->failure ? ui_attr(ui, ROLE_FLOW_SDP)
+                   : r->failure ? ui_attr(ui, ROLE_FLOW_FAILURE)
                    : r->resent  ? ui_attr(ui, ROLE_FLOW_RETRANS)
                    : r->request ? ui_attr(ui, ROLE_FLOW_REQUEST)
                                 : ui_attr(ui, ROLE_FLOW_RESPONSE);
@@ -403,7 +495,22 @@ static unsigned flow_action(struct view *v, enum action a)
         }
         ui_notice(ui, "no failure above");
         return UI_HANDLED | UI_REDRAW;
+    case ACT_MEDIA:
+        st->media = !st->media;
+        st->built_gen = ~0ull;
+        ui_notice(ui, "media arrows %s", st->media ? "on" : "off");
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_MEDIA_TABLE:
+        free(ui->push_ids);
+        ui->push_ids = xmalloc((st->nids ? st->nids : 1) * sizeof(*ui->push_ids));
+        memcpy(ui->push_ids, st->ids, st->nids * sizeof(*ui->push_ids));
+        ui->push_arg.flow.ids = ui->push_ids;
+        ui->push_arg.flow.n = st->nids;
+        ui_push(ui, &view_media_ops);
+        return UI_HANDLED | UI_REDRAW;
     case ACT_ENTER:
+        if (st->nrows && st->rows[st->cur].media)
+            return flow_action(v, ACT_MEDIA_TABLE);
         if (st->nrows) {
             ui->push_arg.msg.call_id = st->rows[st->cur].call;
             ui->push_arg.msg.msg_index = st->rows[st->cur].idx;
@@ -417,8 +524,9 @@ static unsigned flow_action(struct view *v, enum action a)
 
 static const struct key_hint flow_hints[] = {
     {ACT_BACK, "Back"},      {ACT_ENTER, "Message"}, {ACT_NEXT, "Next fail"},
-    {ACT_PREV, "Prev fail"}, {ACT_PANE, "Pane"},     {ACT_RIGHT, "Scroll msg"},
-    {ACT_HELP, "Help"},      {ACT_NONE, NULL},
+    {ACT_PREV, "Prev fail"}, {ACT_PANE, "Pane"},     {ACT_MEDIA_TABLE, "Media"},
+    {ACT_MEDIA, "RTP"},      {ACT_RIGHT, "Scroll msg"}, {ACT_HELP, "Help"},
+    {ACT_NONE, NULL},
 };
 
 const struct view_ops view_flow_ops = {
