@@ -162,6 +162,7 @@ struct store_call {
     struct store_dir *dirs; /* retransmission detection per direction */
     uint32_t ndirs;
     size_t mem;            /* bytes charged to this call */
+    size_t inl_len;        /* bytes of strings stored after the struct */
     /* --match: a call no message has matched yet (see store_opts.match) */
     bool pending;
     uint8_t pend_list;     /* which pending list it is on */

@@ -112,7 +112,10 @@ static bool detect_resend(struct store_call *c, const struct store_msg *m,
             d->state = DIR_NOTHING;
         }
     } else {
-        c->dirs = xrealloc(c->dirs, (c->ndirs + 1) * sizeof(*c->dirs));
+        /* Capacity doubles at 2, 4, 8 ...: one allocation for the usual
+         * two directions. */
+        if (c->ndirs == 0 || (c->ndirs >= 2 && (c->ndirs & (c->ndirs - 1)) == 0))
+            c->dirs = xrealloc(c->dirs, (c->ndirs ? c->ndirs * 2 : 2) * sizeof(*c->dirs));
         d = &c->dirs[c->ndirs++];
         memset(d, 0, sizeof(*d));
         d->src_ep = m->src_ep;

@@ -94,6 +94,14 @@ struct store *store_new(const struct store_opts *opts)
     return s;
 }
 
+/* Is p one of the strings stored in c's own allocation? */
+static bool call_owns(const struct store_call *c, const char *p)
+{
+    const char *b = (const char *)(c + 1);
+
+    return p >= b && p < b + c->inl_len;
+}
+
 static void call_free(struct store_call *c)
 {
     uint32_t i;
@@ -103,11 +111,12 @@ static void call_free(struct store_call *c)
     free(c->msgs);
     free(c->txns);
     free(c->dirs);
-    free(c->call_id);
-    free(c->from_user);
-    free(c->to_user);
-    free(c->xcall_id);
-    free(c->user_agent);
+    /* call_id, from_user and to_user live in c's own block; the others
+     * only when the first message carried them. */
+    if (!call_owns(c, c->xcall_id))
+        free(c->xcall_id);
+    if (!call_owns(c, c->user_agent))
+        free(c->user_agent);
     free(c->final_reason);
     free(c);
 }
@@ -256,11 +265,6 @@ const struct store_call *store_call_find(const struct store *s, const char *call
 
 static void call_list(struct store *s, struct store_call *c);
 
-static char *dup_str(struct store_str s)
-{
-    return xstrndup(s.p ? s.p : "", s.p ? s.len : 0);
-}
-
 /* Is s (absent = "") the same text as z? */
 static bool str_is(struct store_str s, const char *z)
 {
@@ -269,18 +273,47 @@ static bool str_is(struct store_str s, const char *z)
     return strlen(z) == n && (n == 0 || memcmp(s.p, z, n) == 0);
 }
 
+/* Copies s (absent = "") to *at, NUL-terminated; returns the copy. */
+static char *put_str(char **at, struct store_str s)
+{
+    char *r = *at;
+    size_t n = s.p ? s.len : 0;
+
+    if (n)
+        memcpy(r, s.p, n);
+    r[n] = '\0';
+    *at += n + 1;
+    return r;
+}
+
 static struct store_call *call_new(struct store *s, const struct store_input *in, uint64_t h)
 {
-    struct store_call *c = xcalloc(1, sizeof(*c));
+    /* One allocation for the call and the strings it keeps for life
+     * (Call-ID, From and To users, and the User-Agent and X-Call-ID when
+     * the first message has them): with a malloc per string, allocating
+     * and freeing them was a tenth of a large load. */
+    size_t idlen = in->call_id.p ? in->call_id.len : 0;
+    size_t ualen = in->user_agent.p ? in->user_agent.len : 0;
+    size_t xlen = in->xcall_id.p ? in->xcall_id.len : 0;
+    size_t inl = idlen + 1 + (in->from_user.p ? in->from_user.len : 0) + 1 +
+                 (in->to_user.p ? in->to_user.len : 0) + 1 + (ualen ? ualen + 1 : 0) +
+                 (xlen ? xlen + 1 : 0);
+    struct store_call *c = xcalloc(1, sizeof(*c) + inl);
+    char *at = (char *)(c + 1);
 
-    c->call_id = dup_str(in->call_id);
-    c->call_id_len = in->call_id.p ? in->call_id.len : 0;
-    c->from_user = dup_str(in->from_user);
-    c->to_user = dup_str(in->to_user);
+    c->inl_len = inl;
+    c->call_id = put_str(&at, in->call_id);
+    c->call_id_len = idlen;
+    c->from_user = put_str(&at, in->from_user);
+    c->to_user = put_str(&at, in->to_user);
+    if (ualen)
+        c->user_agent = put_str(&at, in->user_agent);
+    if (xlen)
+        c->xcall_id = put_str(&at, in->xcall_id);
     c->first_ts = in->ts_ns;
     c->kind = store_kind_of(in);
     c->state = c->kind == CALL_KIND_INVITE ? CALL_STATE_SETUP : CALL_STATE_PENDING;
-    c->mem = sizeof(*c) + c->call_id_len + strlen(c->from_user) + strlen(c->to_user) + 48;
+    c->mem = sizeof(*c) + inl + 48;
     /* Grow the table before c is in a list, or the rehash would insert c
      * and the insert below would insert it a second time. */
     c->id_hash = h;
