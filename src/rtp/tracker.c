@@ -134,7 +134,9 @@ static uint32_t rd32(const uint8_t *p)
 void rtp_opts_default(struct rtp_opts *o)
 {
     o->max_streams = 1u << 20;
-    o->max_announce = 1u << 18;
+    /* 32 k media addresses waiting for their RTP (two per call set up) is
+     * far more than a PBX has in flight; an entry is ~700 bytes. */
+    o->max_announce = 1u << 15;
     o->store_packets = false;
 }
 
@@ -234,12 +236,29 @@ static void ann_put(struct rtp_tracker *t, const struct cap_addr *addr, bool rtc
     size_t b;
 
     if (!t->ring) {
-        t->ringcap = t->opts.max_announce;
+        /* The ring starts small and doubles up to max_announce: an entry is
+         * about 700 bytes, and allocating the whole ring at once put
+         * 180 MB into the RSS of every run, SDP or not. */
+        t->ringcap = t->opts.max_announce < 1024 ? t->opts.max_announce : 1024;
         t->ring = xcalloc(t->ringcap, sizeof(*t->ring));
-        while (t->nabuckets < t->ringcap && t->nabuckets < (1u << 20))
+        while (t->nabuckets < t->opts.max_announce && t->nabuckets < (1u << 20))
             t->nabuckets <<= 1;
         free(t->abuckets);
         t->abuckets = xcalloc(t->nabuckets, sizeof(*t->abuckets));
+    } else if (!e && t->ringpos == 0 && t->ring[0].used && t->ringcap < t->opts.max_announce) {
+        size_t old = t->ringcap, i;
+
+        t->ringcap = old * 2 < t->opts.max_announce ? old * 2 : t->opts.max_announce;
+        t->ring = xrealloc(t->ring, t->ringcap * sizeof(*t->ring));
+        memset(t->ring + old, 0, (t->ringcap - old) * sizeof(*t->ring));
+        /* The chains point into the old array: rebuild them. */
+        memset(t->abuckets, 0, t->nabuckets * sizeof(*t->abuckets));
+        for (i = 0; i < old; i++) {
+            b = addr_hash(&t->ring[i].addr, 1469598103934665603ULL) & (t->nabuckets - 1);
+            t->ring[i].hnext = t->abuckets[b];
+            t->abuckets[b] = &t->ring[i];
+        }
+        t->ringpos = old;
     }
     if (!e) {
         e = &t->ring[t->ringpos];
