@@ -96,8 +96,13 @@ static bool detect_resend(struct store_call *c, const struct store_msg *m,
 
     if (in->transport != CAP_TRANSPORT_UDP || !in->has_cseq)
         return false;
-    mh = hash_bytes(in->cseq_method_str.p ? in->cseq_method_str.p : "",
-                    in->cseq_method_str.p ? in->cseq_method_str.len : 0);
+    /* A known method is its exact upper-case name, so its enum value
+     * identifies the text; only extension methods need the hash. */
+    if (in->cseq_method != SIP_METHOD_UNKNOWN)
+        mh = 1 + (uint64_t)in->cseq_method;
+    else
+        mh = hash_bytes(in->cseq_method_str.p ? in->cseq_method_str.p : "",
+                        in->cseq_method_str.p ? in->cseq_method_str.len : 0);
     for (i = 0; i < c->ndirs; i++) {
         if (c->dirs[i].src_ep == m->src_ep && c->dirs[i].dst_ep == m->dst_ep) {
             d = &c->dirs[i];
