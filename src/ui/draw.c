@@ -187,6 +187,9 @@ void draw_status(const struct ui *ui, WINDOW *win, int y, const char *view_title
     sb_printf(&b, " | msgs %" PRIu64 " calls %" PRIu64, sc.messages, sc.calls);
     if (sc.rotated_calls)
         sb_printf(&b, " (rotated %" PRIu64 ")", sc.rotated_calls);
+    if (ui->cfg->matcher) /* --match: calls waiting for a match, and dropped */
+        sb_printf(&b, " | match: waiting %" PRIu64 " dropped %" PRIu64, sc.pending_calls,
+                  sc.unmatched_ended + sc.unmatched_evicted);
     if (ui->paused)
         sb_puts(&b, " | PAUSED");
     if (ui->filter) {

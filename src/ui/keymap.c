@@ -25,7 +25,7 @@ static const struct binding bindings[] = {
     {0, L'O', ACT_SORT_REV},     {0, L'n', ACT_NEXT},         {0, L'N', ACT_PREV},
     {0, L't', ACT_PANE},         {0, 'F' - 64, ACT_PGDN},     {0, 'B' - 64, ACT_PGUP},
     {0, L'G', ACT_REGS},         {0, L'T', ACT_STATS},        {0, L'm', ACT_MEDIA},
-    {0, L'M', ACT_MEDIA_TABLE},
+    {0, L'M', ACT_MEDIA_TABLE},  {0, L'F', ACT_MATCHING},
 };
 
 static const struct {
@@ -56,6 +56,7 @@ static const struct {
     [ACT_STATS] = {"T", "statistics: ASR, ACD, PDD, NER, SER, response codes"},
     [ACT_MEDIA] = {"m", "ladder: RTP arrows on/off (packets, codec, loss)"},
     [ACT_MEDIA_TABLE] = {"M", "ladder: media table (RTP streams, SDP, media findings)"},
+    [ACT_MATCHING] = {"F", "ladder: only the messages matching the filter, or all"},
 };
 
 enum action keymap_action(int is_key, wint_t ch)

@@ -357,6 +357,7 @@ out:
     }
     loader_free(ui.loader); /* stops and joins the capture thread */
     filter_free(ui.filter);
+    prompt_history_free(&ui);
     store_free(ui.store);
     kb_free(ui.kb);
     free(ui.push_ids);

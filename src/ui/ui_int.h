@@ -45,6 +45,7 @@ enum action {
     ACT_STATS,      /* T: the Statistics view */
     ACT_MEDIA,      /* m: media arrows on/off in the ladder */
     ACT_MEDIA_TABLE,/* M: the call's media table */
+    ACT_MATCHING,   /* F: ladder shows only messages matching the filter */
     ACT__COUNT
 };
 
@@ -146,7 +147,11 @@ struct ui {
     uint64_t list_gen;        /* bumped when filter/search change */
     bool stale;               /* a view shows older data than the store (it rebuilds at
                                  most so often): redraw on the next tick */
+    struct prompt_hist *fhist; /* owned: filter history (view_prompt.c) */
 };
+
+/* view_prompt.c: frees ui->fhist. */
+void prompt_history_free(struct ui *ui);
 
 /* Schedules a view push (after the current handler returns). */
 void ui_push(struct ui *ui, const struct view_ops *ops);

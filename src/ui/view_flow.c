@@ -45,6 +45,8 @@ struct flow_state {
     bool pane;         /* message pane shown */
     bool media;        /* RTP arrows shown */
     uint64_t built_gen, built_rtp_gen;
+    uint64_t built_list; /* ui->list_gen the rows were built for (filter changes) */
+    bool only_match;     /* F: only the messages the filter matches */
     struct strbuf msg; /* bytes of the current message */
     size_t msg_for;    /* row the bytes belong to (+1; 0 = none) */
 };
@@ -238,7 +240,12 @@ static void rebuild(struct view *v)
         const struct store_call *c = store_call_get(ui->store, st->ids[i]);
         for (j = 0; c && j < c->nmsgs; j++) {
             const struct store_msg *sm = &c->msgs[j];
-            struct frow *r = &st->rows[st->nrows++];
+            struct frow *r;
+
+            if (st->only_match && ui->filter &&
+                !filter_match_stored(ui->filter, ui->store, c, sm, NULL, 0, &tmp))
+                continue;
+            r = &st->rows[st->nrows++];
 
             r->call = c->id;
             r->idx = j;
@@ -265,6 +272,7 @@ static void rebuild(struct view *v)
         st->cur = st->nrows ? st->nrows - 1 : 0;
     st->built_gen = store_gen(ui->store);
     st->built_rtp_gen = rtp_table_gen(loader_rtp(ui->loader));
+    st->built_list = ui->list_gen;
     st->msg_for = 0;
 }
 
@@ -310,7 +318,7 @@ static void flow_update(struct view *v)
     const struct ui *ui = v->ui;
     size_t h = (size_t)ladder_height(ui, st->pane);
 
-    if (st->built_gen != store_gen(ui->store) ||
+    if (st->built_gen != store_gen(ui->store) || st->built_list != ui->list_gen ||
         (st->media && st->built_rtp_gen != rtp_table_gen(loader_rtp(ui->loader))))
         rebuild(v);
     if (st->cur < st->top)
@@ -357,6 +365,8 @@ static void flow_draw(struct view *v, WINDOW *win)
         sb_printf(&b, " Call flow");
         if (st->nids > 1)
             sb_printf(&b, " (%zu calls merged)", st->nids);
+        if (st->only_match && ui->filter)
+            sb_puts(&b, " [only matching messages]");
         if (c) {
             sb_puts(&b, " - Call-ID: ");
             draw_escape(&b, c->call_id, c->call_id_len);
@@ -477,6 +487,15 @@ static unsigned flow_action(struct view *v, enum action a)
     case ACT_PANE:
         st->pane = !st->pane;
         return UI_HANDLED | UI_REDRAW;
+    case ACT_MATCHING:
+        if (!ui->filter) {
+            ui_notice(ui, "no filter (F7/f sets one)");
+            return UI_HANDLED | UI_REDRAW;
+        }
+        st->only_match = !st->only_match;
+        st->built_gen = ~0ull; /* rebuilt before the next draw */
+        ui_notice(ui, "%s", st->only_match ? "only matching messages" : "all messages");
+        return UI_HANDLED | UI_REDRAW;
     case ACT_NEXT:
         for (i = st->cur + 1; i < st->nrows; i++) {
             if (st->rows[i].failure) {
@@ -525,8 +544,8 @@ static unsigned flow_action(struct view *v, enum action a)
 static const struct key_hint flow_hints[] = {
     {ACT_BACK, "Back"},      {ACT_ENTER, "Message"}, {ACT_NEXT, "Next fail"},
     {ACT_PREV, "Prev fail"}, {ACT_PANE, "Pane"},     {ACT_MEDIA_TABLE, "Media"},
-    {ACT_MEDIA, "RTP"},      {ACT_RIGHT, "Scroll msg"}, {ACT_HELP, "Help"},
-    {ACT_NONE, NULL},
+    {ACT_MEDIA, "RTP"},      {ACT_MATCHING, "Matching"}, {ACT_RIGHT, "Scroll msg"},
+    {ACT_HELP, "Help"},      {ACT_NONE, NULL},
 };
 
 const struct view_ops view_flow_ops = {

@@ -1,13 +1,152 @@
 /*
  * view_prompt: the one-line text entry at the bottom, for the filter bar
- * (F7/f: filter_compile; a bad filter shows its error column and the old
- * filter stays) and the call-list search (F3 or /: incremental).
+ * (F7/f) and the call-list search (F3 or /: incremental).
+ *
+ * Filter bar: the text is compiled after every key (live syntax check); a
+ * bad filter shows its message and a ^ under the column where it went
+ * wrong, and Enter then keeps the filter that was active.  Up/Down walk
+ * the history of applied filters (newest first), kept for the session in
+ * ui->fhist and in $XDG_STATE_HOME/sipdx/filter_history (default
+ * ~/.local/state/...), read on first use and rewritten on each apply; a
+ * history file that cannot be read or written is ignored.
  * UI thread only.  A view on the stack, never a nested key loop.
  */
 #include "ui_int.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#define HIST_MAX 100
+
+/* Filter history, oldest first (owned by struct ui, see ui_int.h). */
+struct prompt_hist {
+    char **items;
+    size_t n;
+    bool loaded;
+};
+
+/* The history file's path into out; false when there is no home. */
+static bool hist_path(struct strbuf *out, bool make_dirs)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    size_t i;
+
+    sb_reset(out);
+    if (xdg && xdg[0] == '/')
+        sb_printf(out, "%s/sipdx", xdg);
+    else if (home && home[0] == '/')
+        sb_printf(out, "%s/.local/state/sipdx", home);
+    else
+        return false;
+    if (make_dirs) { /* mkdir -p, best effort */
+        for (i = 1; i <= out->len; i++) {
+            if (i == out->len || out->s[i] == '/') {
+                char c = out->s[i];
+
+                out->s[i] = '\0';
+                if (mkdir(out->s, 0700) != 0 && errno != EEXIST) {
+                    out->s[i] = c;
+                    return false;
+                }
+                out->s[i] = c;
+            }
+        }
+    }
+    sb_puts(out, "/filter_history");
+    return true;
+}
+
+static void hist_push(struct prompt_hist *h, const char *text)
+{
+    size_t i;
+
+    for (i = 0; i < h->n; i++) { /* an old duplicate moves to the end */
+        if (strcmp(h->items[i], text) == 0) {
+            free(h->items[i]);
+            memmove(h->items + i, h->items + i + 1, (h->n - i - 1) * sizeof(*h->items));
+            h->n--;
+            break;
+        }
+    }
+    if (h->n == HIST_MAX) {
+        free(h->items[0]);
+        memmove(h->items, h->items + 1, (h->n - 1) * sizeof(*h->items));
+        h->n--;
+    }
+    h->items = xrealloc(h->items, (h->n + 1) * sizeof(*h->items));
+    h->items[h->n++] = xstrdup(text);
+}
+
+static struct prompt_hist *hist_get(struct ui *ui)
+{
+    struct prompt_hist *h = ui->fhist;
+    struct strbuf path;
+    char line[512];
+    FILE *f;
+
+    if (!h)
+        h = ui->fhist = xcalloc(1, sizeof(*h));
+    if (h->loaded)
+        return h;
+    h->loaded = true;
+    sb_init(&path);
+    if (hist_path(&path, false) && (f = fopen(path.s, "r")) != NULL) {
+        while (fgets(line, sizeof(line), f)) {
+            size_t n = strcspn(line, "\r\n"), i;
+            bool ok = n > 0;
+
+            line[n] = '\0';
+            for (i = 0; i < n; i++)
+                if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+                    ok = false; /* never replay control bytes */
+            if (ok)
+                hist_push(h, line);
+        }
+        fclose(f);
+    }
+    sb_fini(&path);
+    return h;
+}
+
+static void hist_save(const struct prompt_hist *h)
+{
+    struct strbuf path, tmp;
+    FILE *f;
+    size_t i;
+
+    sb_init(&path);
+    sb_init(&tmp);
+    if (hist_path(&path, true)) {
+        sb_printf(&tmp, "%s.tmp", path.s);
+        if ((f = fopen(tmp.s, "w")) != NULL) {
+            for (i = 0; i < h->n; i++)
+                fprintf(f, "%s\n", h->items[i]);
+            if (fclose(f) == 0)
+                rename(tmp.s, path.s);
+            else
+                remove(tmp.s);
+        }
+    }
+    sb_fini(&path);
+    sb_fini(&tmp);
+}
+
+void prompt_history_free(struct ui *ui)
+{
+    struct prompt_hist *h = ui->fhist;
+    size_t i;
+
+    if (!h)
+        return;
+    for (i = 0; i < h->n; i++)
+        free(h->items[i]);
+    free(h->items);
+    free(h);
+    ui->fhist = NULL;
+}
 
 struct prompt_state {
     enum prompt_kind kind;
@@ -16,7 +155,34 @@ struct prompt_state {
     char saved_search[128];
     char err[300];
     int err_col;    /* 1-based, 0 = none */
+    size_t hist_pos;  /* filter history: n = editing the draft */
+    char draft[256];  /* what was typed before Up */
 };
+
+/* Live syntax check of the filter text: fills err/err_col or clears them. */
+static void check_syntax(struct prompt_state *st)
+{
+    struct filter *f;
+    struct diag d;
+    struct strbuf e;
+
+    st->err[0] = '\0';
+    st->err_col = 0;
+    if (st->kind != PROMPT_FILTER || st->len == 0)
+        return;
+    diag_clear(&d);
+    f = filter_compile(st->text, &d);
+    if (f) {
+        filter_free(f);
+        return;
+    }
+    sb_init(&e);
+    sb_printf(&e, "col %d: ", d.col);
+    draw_escape(&e, d.msg, strlen(d.msg));
+    snprintf(st->err, sizeof(st->err), "%s", e.s);
+    sb_fini(&e);
+    st->err_col = d.col;
+}
 
 static int prompt_open(struct view *v, const void *arg)
 {
@@ -29,6 +195,8 @@ static int prompt_open(struct view *v, const void *arg)
     snprintf(st->text, sizeof(st->text), "%s", init);
     st->len = strlen(st->text);
     snprintf(st->saved_search, sizeof(st->saved_search), "%s", v->ui->search);
+    if (st->kind == PROMPT_FILTER)
+        st->hist_pos = hist_get(v->ui)->n;
     v->state = st;
     return 0;
 }
@@ -58,6 +226,7 @@ static void prompt_draw(struct view *v, WINDOW *win)
             draw_str(ui, win, y - 1, x + st->err_col - 1, 1, "^", ui_attr(ui, ROLE_ERROR));
         sb_reset(&b);
         sb_puts(&b, st->err);
+        draw_fill(win, y - 2 >= 0 ? y - 2 : 0, 0, width, ui_attr(ui, ROLE_ERROR));
         draw_str(ui, win, y - 2 >= 0 ? y - 2 : 0, 0, width, b.s, ui_attr(ui, ROLE_ERROR));
     }
     sb_fini(&b);
@@ -92,7 +261,30 @@ static unsigned apply(struct view *v)
     }
     filter_free(ui->filter);
     ui->filter = f;
+    hist_push(hist_get(ui), st->text);
+    hist_save(hist_get(ui));
     return UI_HANDLED | UI_POP | UI_REBUILD;
+}
+
+/* Up (older) / Down (newer) through the filter history. */
+static unsigned hist_move(struct view *v, bool up)
+{
+    struct prompt_state *st = v->state;
+    struct prompt_hist *h = hist_get(v->ui);
+
+    if (up ? st->hist_pos == 0 : st->hist_pos >= h->n)
+        return UI_HANDLED;
+    if (st->hist_pos == h->n)
+        snprintf(st->draft, sizeof(st->draft), "%s", st->text);
+    st->hist_pos += up ? (size_t)-1 : 1;
+    /* The bar opens with the active filter: Up skips that same text. */
+    if (up && st->hist_pos > 0 && strcmp(h->items[st->hist_pos], st->text) == 0)
+        st->hist_pos--;
+    snprintf(st->text, sizeof(st->text), "%s", st->hist_pos < h->n ? h->items[st->hist_pos]
+                                                                   : st->draft);
+    st->len = strlen(st->text);
+    check_syntax(st);
+    return UI_HANDLED | UI_REDRAW;
 }
 
 static unsigned prompt_char(struct view *v, int is_key, wint_t ch)
@@ -109,6 +301,8 @@ static unsigned prompt_char(struct view *v, int is_key, wint_t ch)
         }
         return UI_HANDLED | UI_POP | UI_REDRAW;
     }
+    if (is_key && (ch == KEY_UP || ch == KEY_DOWN) && st->kind == PROMPT_FILTER)
+        return hist_move(v, ch == KEY_UP);
     if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
         while (st->len > 0) { /* drop one UTF-8 character */
             unsigned char c = (unsigned char)st->text[--st->len];
@@ -132,8 +326,7 @@ static unsigned prompt_char(struct view *v, int is_key, wint_t ch)
     } else {
         return UI_HANDLED; /* other keys are swallowed while typing */
     }
-    st->err[0] = '\0';
-    st->err_col = 0;
+    check_syntax(st);
     if (st->kind == PROMPT_SEARCH) { /* incremental */
         memcpy(ui->search, st->text, st->len + 1); /* len < sizeof(search): checked on input */
         return UI_HANDLED | UI_REBUILD;
