@@ -9,7 +9,8 @@
  * less than REG_RETRY_NS earlier; its outcome is the final response of its
  * last REGISTER.  So 401 -> REGISTER with credentials -> 200 is one
  * successful attempt, 401 -> 403 one failed attempt (403), and a 401 never
- * answered is a failed attempt (401).
+ * answered is a failed attempt (401).  A REGISTER seen on two hops (same
+ * Call-ID and CSeq, another branch) counts once, by its first hop.
  *
  * Thread: the store's owner.  The report owns copies of everything.
  */
@@ -48,6 +49,9 @@ struct aor {
     uint16_t chain_status;
     char *chain_reason; /* owned */
     int64_t chain_ts;
+    bool has_last;    /* the last REGISTER replayed: its dialog and CSeq */
+    size_t last_call;
+    uint32_t last_cseq;
 };
 
 struct builder {
@@ -340,6 +344,14 @@ static void replay(struct builder *b, const struct ev *ev)
     sb_fini(&name);
     e = &a->e;
 
+    /* The same REGISTER again on another hop (a proxy forwards it with the
+     * same Call-ID and CSeq, RFC 3261 §16.6): one request, not two. */
+    if (a->has_last && a->last_call == ev->call && a->last_cseq == t->cseq)
+        goto done;
+    a->has_last = true;
+    a->last_call = ev->call;
+    a->last_cseq = t->cseq;
+
     /* A REGISTER left unanswered before this one failed (no response). */
     if (a->pending) {
         add_failure(e, 0, "no response");
@@ -420,6 +432,7 @@ static void replay(struct builder *b, const struct ev *ev)
         add_failure(e, status, e->last_reason);
         e->state = REG_STATE_FAILED;
     }
+done:
     if (have_req)
         sip_msg_fini(&req);
     if (have_resp)

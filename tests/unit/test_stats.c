@@ -125,10 +125,20 @@ static void registrations_edge_cases(void **state)
              "Contact: <sip:carol@10.0.0.8>;expires=500\n"
              "Contact: <sip:carol@10.0.0.4>;expires=60\n"));
     add(s, 300, "4", "1", reg("carol", "c2", 1, "<sip:carol@10.0.0.4>", ""));
+    /* dave through a proxy (10.0.0.1 -> registrar 10.0.0.7): the same
+     * REGISTER on two hops, other branch, same Call-ID and CSeq. */
+    add(s, 200, "6", "1", reg("dave", "d1", 1, "<sip:dave@10.0.0.6>", "Expires: 300\n"));
+    reg("dave", "d1", 1, "<sip:dave@10.0.0.6>", "Expires: 300\n"); /* into msgbuf */
+    memcpy(strstr(msgbuf, "branch=z9hG4bK") + 14, "PX", 2);
+    add(s, 200.001, "1", "7", msgbuf);
+    resp(200, "OK", "dave", "d1", 1, "REGISTER", "");
+    memcpy(strstr(msgbuf, "branch=z9hG4bK") + 14, "PX", 2);
+    add(s, 200.01, "7", "1", msgbuf);
+    add(s, 200.011, "1", "6", resp(200, "OK", "dave", "d1", 1, "REGISTER", ""));
 
     assert_int_equal(stats_registrations(s, NULL, NULL, &r), 0);
-    assert_int_equal(r.n, 3);
-    assert_int_equal(r.registers, 6);
+    assert_int_equal(r.n, 4);
+    assert_int_equal(r.registers, 8); /* transactions, both hops of dave's */
     /* sorted by AOR, host lowercased */
     assert_string_equal(r.v[0].aor, "alice@example.org");
 
@@ -160,6 +170,12 @@ static void registrations_edge_cases(void **state)
     assert_int_equal(e->successes, 1);
     assert_int_equal(e->failed, 0);
     assert_int_equal(e->state, REG_STATE_PENDING);
+    e = find(&r, "dave@example.org");
+    assert_int_equal(e->requests, 1);
+    assert_int_equal(e->attempts, 1);
+    assert_int_equal(e->successes, 1);
+    assert_string_equal(e->source, "10.0.0.6:5060"); /* the phone, not the proxy */
+    assert_int_equal(e->granted, 300);
     stats_reg_fini(&r);
     store_free(s);
 }
