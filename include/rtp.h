@@ -140,6 +140,7 @@ void rtp_table_clear(struct rtp_table *t);
 void rtp_table_apply(struct rtp_table *t, struct rtp_batch *b);
 uint64_t rtp_table_gen(const struct rtp_table *t); /* increases on every change */
 int64_t rtp_table_origin(const struct rtp_table *t); /* first frame time, ns */
+int64_t rtp_table_latest(const struct rtp_table *t); /* latest RTP or SDP time seen, ns */
 
 /* Streams that passed the heuristic or were announced, in creation order. */
 size_t rtp_table_nstreams(const struct rtp_table *t);
@@ -191,10 +192,12 @@ struct rtp_finding {
                                 and formatted addresses (safe to print) */
 };
 
-/* Media findings for one call.  answered: a 2xx to the INVITE was seen;
- * ended_ts_ns: BYE time or 0.  Returns the number found (at most max
- * stored). */
+/* Media findings for one call.  answer_ts_ns: time of the 2xx to the
+ * INVITE, 0 when it was not answered (no-rtp and one-way then need media
+ * that had time to flow: the capture goes on RTP_GRACE_NS after the
+ * answer).  Returns the number found (at most max stored). */
+#define RTP_GRACE_NS 2000000000LL
 size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_id_len,
-                    bool answered, struct rtp_finding *out, size_t max);
+                    int64_t answer_ts_ns, struct rtp_finding *out, size_t max);
 
 #endif

@@ -125,8 +125,10 @@ static bool same_host(const struct cap_addr *a, const struct cap_addr *b)
 }
 
 size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_id_len,
-                    bool answered, struct rtp_finding *out, size_t max)
+                    int64_t answer_ts_ns, struct rtp_finding *out, size_t max)
 {
+    /* media needs a moment after the answer before its absence means much */
+    bool answered = answer_ts_ns > 0 && rtp_table_latest(t) - answer_ts_ns >= RTP_GRACE_NS;
     const struct rtp_announce *a[MAXA];
     const struct rtp_stream *s[MAXS];
     size_t na, ns, i, j, nmedia = 0, nlive = 0;

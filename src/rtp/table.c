@@ -15,7 +15,18 @@
 #include "rtp_int.h"
 #include "util.h"
 
+/* Streams and announcements of one Call-ID (ids / indexes). */
+struct call_idx {
+    char *call_id;              /* owned */
+    uint64_t hash;
+    uint32_t *streams, *anns;   /* owned */
+    size_t nstreams, scap, nanns, acap;
+    struct call_idx *next;
+};
+
 struct rtp_table {
+    struct call_idx **buckets;  /* owned: by Call-ID */
+    size_t nbuckets, ncalls;
     struct rtp_stream *streams; /* by id */
     bool *present;              /* id has been received */
     size_t nstreams, cap;       /* nstreams = highest id + 1 */
@@ -23,7 +34,7 @@ struct rtp_table {
     size_t nann, anncap;
     struct rtp_pkt_ref *pkts;   /* --rtp-store, in arrival order */
     size_t npkts, pktcap;
-    int64_t origin_ns;
+    int64_t origin_ns, latest_ns;
     bool have_origin;
     uint64_t gen;
 };
@@ -33,8 +44,96 @@ struct rtp_table *rtp_table_new(void)
     return xcalloc(1, sizeof(struct rtp_table));
 }
 
+static uint64_t cid_hash(const char *s, size_t n)
+{
+    return hash_bytes(s, n);
+}
+
+static size_t cid_len(size_t len)
+{
+    return len < RTP_CALLID_MAX - 1 ? len : RTP_CALLID_MAX - 1;
+}
+
+/* The index entry of a Call-ID (as stored: cut at RTP_CALLID_MAX - 1). */
+static struct call_idx *idx_get(struct rtp_table *t, const char *cid, size_t len, bool create)
+{
+    uint64_t h;
+    struct call_idx *c;
+    size_t i;
+
+    len = cid_len(len);
+    h = cid_hash(cid, len);
+    if (t->nbuckets)
+        for (c = t->buckets[h & (t->nbuckets - 1)]; c; c = c->next)
+            if (c->hash == h && strlen(c->call_id) == len && memcmp(c->call_id, cid, len) == 0)
+                return c;
+    if (!create)
+        return NULL;
+    if (t->ncalls >= t->nbuckets) {
+        size_t nb = t->nbuckets ? t->nbuckets * 2 : 256;
+        struct call_idx **b = xcalloc(nb, sizeof(*b));
+
+        for (i = 0; i < t->nbuckets; i++) {
+            struct call_idx *n;
+
+            for (c = t->buckets[i]; c; c = n) {
+                n = c->next;
+                c->next = b[c->hash & (nb - 1)];
+                b[c->hash & (nb - 1)] = c;
+            }
+        }
+        free(t->buckets);
+        t->buckets = b;
+        t->nbuckets = nb;
+    }
+    c = xcalloc(1, sizeof(*c));
+    c->call_id = xstrndup(cid, len);
+    c->hash = h;
+    c->next = t->buckets[h & (t->nbuckets - 1)];
+    t->buckets[h & (t->nbuckets - 1)] = c;
+    t->ncalls++;
+    return c;
+}
+
+static void push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 4;
+        *v = xrealloc(*v, *cap * sizeof(**v));
+    }
+    (*v)[(*n)++] = x;
+}
+
+static void idx_remove_stream(struct rtp_table *t, const char *cid, uint32_t id)
+{
+    struct call_idx *c = idx_get(t, cid, strlen(cid), false);
+    size_t i;
+
+    for (i = 0; c && i < c->nstreams; i++) {
+        if (c->streams[i] == id) {
+            memmove(c->streams + i, c->streams + i + 1, (c->nstreams - i - 1) * sizeof(uint32_t));
+            c->nstreams--;
+            return;
+        }
+    }
+}
+
 void rtp_table_clear(struct rtp_table *t)
 {
+    size_t i;
+
+    for (i = 0; i < t->nbuckets; i++) {
+        struct call_idx *c, *n;
+
+        for (c = t->buckets[i]; c; c = n) {
+            n = c->next;
+            free(c->call_id);
+            free(c->streams);
+            free(c->anns);
+            free(c);
+        }
+    }
+    free(t->buckets);
     free(t->streams);
     free(t->present);
     free(t->ann);
@@ -73,8 +172,20 @@ void rtp_table_apply(struct rtp_table *t, struct rtp_batch *b)
             memset(t->present + t->cap, 0, (nc - t->cap) * sizeof(*t->present));
             t->cap = nc;
         }
+        if (!t->present[id] || strcmp(t->streams[id].call_id, b->streams[i].call_id) != 0) {
+            if (t->present[id] && t->streams[id].call_id[0])
+                idx_remove_stream(t, t->streams[id].call_id, id);
+            if (b->streams[i].call_id[0]) {
+                struct call_idx *c = idx_get(t, b->streams[i].call_id,
+                                             strlen(b->streams[i].call_id), true);
+
+                push_u32(&c->streams, &c->nstreams, &c->scap, id);
+            }
+        }
         t->streams[id] = b->streams[i];
         t->present[id] = true;
+        if (b->streams[i].last_ts_ns > t->latest_ns)
+            t->latest_ns = b->streams[i].last_ts_ns;
         if (id >= t->nstreams)
             t->nstreams = id + 1;
     }
@@ -84,6 +195,16 @@ void rtp_table_apply(struct rtp_table *t, struct rtp_batch *b)
             t->ann = xrealloc(t->ann, t->anncap * sizeof(*t->ann));
         }
         memcpy(t->ann + t->nann, b->ann, b->nann * sizeof(*b->ann));
+        for (i = 0; i < b->nann; i++) {
+            struct call_idx *c;
+
+            if (b->ann[i].ts_ns > t->latest_ns)
+                t->latest_ns = b->ann[i].ts_ns;
+            if (!b->ann[i].call_id[0])
+                continue;
+            c = idx_get(t, b->ann[i].call_id, strlen(b->ann[i].call_id), true);
+            push_u32(&c->anns, &c->nanns, &c->acap, (uint32_t)(t->nann + i));
+        }
         t->nann += b->nann;
     }
     if (b->npkts) {
@@ -109,6 +230,11 @@ int64_t rtp_table_origin(const struct rtp_table *t)
     return t->origin_ns;
 }
 
+int64_t rtp_table_latest(const struct rtp_table *t)
+{
+    return t->latest_ns;
+}
+
 size_t rtp_table_nstreams(const struct rtp_table *t)
 {
     return t->nstreams;
@@ -124,31 +250,27 @@ const struct rtp_stream *rtp_table_stream(const struct rtp_table *t, size_t i)
 size_t rtp_table_call_streams(const struct rtp_table *t, const char *call_id, size_t len,
                               const struct rtp_stream **out, size_t max)
 {
-    size_t i, n = 0;
+    const struct call_idx *c = idx_get((struct rtp_table *)t, call_id, len, false);
+    size_t i;
 
-    for (i = 0; i < t->nstreams; i++) {
-        if (!t->present[i] || !rtp_callid_eq(t->streams[i].call_id, call_id, len))
-            continue;
-        if (n < max)
-            out[n] = &t->streams[i];
-        n++;
-    }
-    return n;
+    if (!c)
+        return 0;
+    for (i = 0; i < c->nstreams && i < max; i++)
+        out[i] = &t->streams[c->streams[i]];
+    return c->nstreams;
 }
 
 size_t rtp_table_call_announces(const struct rtp_table *t, const char *call_id, size_t len,
                                 const struct rtp_announce **out, size_t max)
 {
-    size_t i, n = 0;
+    const struct call_idx *c = idx_get((struct rtp_table *)t, call_id, len, false);
+    size_t i;
 
-    for (i = 0; i < t->nann; i++) {
-        if (!rtp_callid_eq(t->ann[i].call_id, call_id, len))
-            continue;
-        if (n < max)
-            out[n] = &t->ann[i];
-        n++;
-    }
-    return n;
+    if (!c)
+        return 0;
+    for (i = 0; i < c->nanns && i < max; i++)
+        out[i] = &t->ann[c->anns[i]];
+    return c->nanns;
 }
 
 const struct rtp_pkt_ref *rtp_table_packets(const struct rtp_table *t, size_t *n)

@@ -39,6 +39,7 @@ struct ann_entry {
     bool rtcp;                /* this entry is the RTCP port */
     bool used;
     struct rtp_announce a;    /* latest announcement for addr */
+    uint64_t prev_call;       /* hash of the Call-ID that announced addr before */
     struct ann_entry *hnext;
 };
 
@@ -265,12 +266,16 @@ static void ann_put(struct rtp_tracker *t, const struct cap_addr *addr, bool rtc
         t->ringpos = (t->ringpos + 1) % t->ringcap;
         if (e->used)
             ann_unlink(t, e); /* the oldest address is forgotten */
+        memset(e, 0, sizeof(*e));
         e->addr = *addr;
         e->used = true;
         b = addr_hash(addr, 1469598103934665603ULL) & (t->nabuckets - 1);
         e->hnext = t->abuckets[b];
         t->abuckets[b] = e;
     }
+    e->prev_call = e->used && e->a.call_id[0] && strcmp(e->a.call_id, a->call_id) != 0
+                       ? hash_bytes(e->a.call_id, strlen(e->a.call_id))
+                       : e->prev_call;
     e->rtcp = rtcp;
     e->a = *a;
     t->ann_gen++;
@@ -464,6 +469,18 @@ static void associate(struct rtp_tracker *t, struct trk_stream *s)
     e = rx ? rx : tx;
     if (!e)
         return;
+    /* An associated stream stays with its call while either of its addresses
+     * is still announced in that call: another call announcing one of the
+     * same ports (reuse, or a PBX that shares ports) does not take it. */
+    if (s->pub.associated && strcmp(e->a.call_id, s->pub.call_id) != 0) {
+        if (rx && tx && strcmp(tx->a.call_id, s->pub.call_id) == 0)
+            e = tx;
+        else if (rx && tx && strcmp(rx->a.call_id, tx->a.call_id) != 0)
+            return; /* the addresses now disagree: keep what we had */
+    } else if (!s->pub.associated && rx && tx && strcmp(rx->a.call_id, tx->a.call_id) != 0 &&
+               rx->prev_call == hash_bytes(tx->a.call_id, strlen(tx->a.call_id))) {
+        e = tx; /* the receiver's port was announced by the sender's call just before */
+    }
     /* a re-INVITE may move the same port to T.38 (udptl): not RTP any more */
     s->not_rtp = strncasecmp(e->a.proto, "RTP/", 4) != 0;
     if (s->not_rtp)

@@ -145,7 +145,7 @@ static void build_call(struct media_state *st, const struct ui *ui, const struct
         }
         add_line(st, ROLE_FLOW_SDP, b.s);
     }
-    nf = rtp_findings(t, c->call_id, c->call_id_len, c->established, f, 16);
+    nf = rtp_findings(t, c->call_id, c->call_id_len, c->established ? c->answer_ts : 0, f, 16);
     if (nf) {
         add_line(st, ROLE_DEFAULT, "");
         add_line(st, ROLE_LIST_HEADER, "  Media findings");

@@ -120,6 +120,7 @@ static void feed_sip(struct rtp_tracker *t, const char *head, const char *body, 
     addr(&p.dst, from_a ? 2 : 1, 5060);
     p.data = (const uint8_t *)buf;
     p.len = (size_t)n;
+    p.ts_ns = 5000 * MS;
     assert_int_equal(sip_parse(buf, (size_t)n, &m), 0);
     rtp_tracker_sdp(t, &p, &m);
     sip_msg_fini(&m);
@@ -316,7 +317,7 @@ static void findings_one_way_and_dtmf_the_receiver_did_not_offer(void **state)
                      0);
     feed_rtp(f->t, 4000, 5000, 101, true, 0, 0, 4, 3100 * MS, ev, 4);
     rtp_table_apply(f->tab, rtp_tracker_collect(f->t));
-    n = rtp_findings(f->tab, "call-1", 6, true, out, 8);
+    n = rtp_findings(f->tab, "call-1", 6, 1000 * MS, out, 8);
     for (i = 0; i < n && i < 8; i++) {
         one_way |= out[i].kind == RTP_F_ONE_WAY;
         dtmf |= out[i].kind == RTP_F_DTMF_NOT_NEGOTIATED;
@@ -326,7 +327,7 @@ static void findings_one_way_and_dtmf_the_receiver_did_not_offer(void **state)
     assert_true(dtmf);
     assert_true(loss);
     /* not answered: no call-level media findings */
-    n = rtp_findings(f->tab, "call-2", 6, true, out, 8);
+    n = rtp_findings(f->tab, "call-2", 6, 1000 * MS, out, 8);
     assert_int_equal(n, 0);
 }
 
@@ -339,10 +340,13 @@ static void no_rtp_after_the_answer(void **state)
     feed_sip(f->t, invite, offer, true);
     feed_sip(f->t, ok200, answer, false);
     rtp_table_apply(f->tab, rtp_tracker_collect(f->t));
-    n = rtp_findings(f->tab, "call-1", 6, true, out, 4);
+    /* the SDP answer is the latest thing seen: the answer came just now */
+    assert_int_equal(rtp_findings(f->tab, "call-1", 6, rtp_table_latest(f->tab) - 1, out, 4), 0);
+    /* answered two seconds before the end of what was captured */
+    n = rtp_findings(f->tab, "call-1", 6, rtp_table_latest(f->tab) - RTP_GRACE_NS, out, 4);
     assert_int_equal(n, 1);
     assert_int_equal(out[0].kind, RTP_F_NO_RTP);
-    assert_int_equal(rtp_findings(f->tab, "call-1", 6, false, out, 4), 0);
+    assert_int_equal(rtp_findings(f->tab, "call-1", 6, 0, out, 4), 0);
 }
 
 /* An RR from the receiver (10.0.0.2) about SSRC 3: fraction 64/256,
