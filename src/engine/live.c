@@ -57,7 +57,7 @@ struct hep_client {
 
 struct dedup_slot {
     uint64_t key;
-    int64_t t;                 /* monotonic ns when seen */
+    int64_t t;                 /* capture time (epoch ns) when seen */
 };
 
 struct live {
@@ -379,8 +379,11 @@ static void writer_tick(struct live *lv)
 
 /* ---------------------------------------------------------------- payloads */
 
-/* True when the same (src, dst, payload) went through within the window:
- * bonded NICs, "any" seeing a packet on two interfaces, two HEP agents. */
+/* True when the same (src, dst, payload) went through within the window
+ * of capture time (the frame's, or the HEP agent's timestamp: agents that
+ * deliver late, like a sender batching its pcap buffer for a second, still
+ * match): bonded NICs, "any" seeing a packet on two interfaces, two HEP
+ * agents. */
 static bool dedup_seen(struct live *lv, const struct cap_payload *p)
 {
     uint64_t h = hash_bytes(p->data, p->len), k;
@@ -394,7 +397,7 @@ static bool dedup_seen(struct live *lv, const struct cap_payload *p)
     for (i = 0; i < DEDUP_PROBE; i++) {
         struct dedup_slot *s = &lv->dedup[(slot + i) & (DEDUP_SLOTS - 1)];
 
-        if (s->key == k && lv->now - s->t <= lv->window)
+        if (s->key == k && s->t - p->ts_ns <= lv->window && p->ts_ns - s->t <= lv->window)
             return true;
         if (s->t < oldest) {
             oldest = s->t;
@@ -402,7 +405,7 @@ static bool dedup_seen(struct live *lv, const struct cap_payload *p)
         }
     }
     lv->dedup[victim].key = k;
-    lv->dedup[victim].t = lv->now;
+    lv->dedup[victim].t = p->ts_ns;
     return false;
 }
 
