@@ -456,6 +456,9 @@ static void on_frame(void *ctx, const struct cap_record *rec)
             ;
         if (cap_writer_write(lv->w, i, rec) == 0)
             atomic_fetch_add(&lv->written, 1);
+        /* At the packet that crosses the size: files end near the limit. */
+        if (lv->o.rotate_size && cap_writer_size(lv->w) >= lv->o.rotate_size)
+            writer_rotate(lv);
     }
     if (atomic_load(&lv->paused))
         return;
