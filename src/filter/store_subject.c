@@ -30,6 +30,7 @@ struct store_subj {
     const char *bytes; /* the caller's copy of the message bytes, or NULL */
     size_t len;
     struct strbuf *scratch;
+    bool has_meta; /* meta filled (lazily: indexed fields do not need it) */
     int parsed; /* 0 not yet, 1 ok, -1 failed */
     struct sip_msg msg;
     struct filter_msg_meta meta;
@@ -65,6 +66,9 @@ static void fill_meta(struct store_subj *ss)
     const struct store_msg *m = ss->m;
     const struct store_call *c = ss->c;
 
+    if (ss->has_meta)
+        return;
+    ss->has_meta = true;
     memset(&ss->meta, 0, sizeof(ss->meta));
     ss->meta.number = m->frame;
     ss->meta.ts_ns = m->ts_ns;
@@ -85,6 +89,7 @@ static bool ensure_parsed(struct store_subj *ss)
     if (ss->parsed)
         return ss->parsed > 0;
     ss->parsed = -1;
+    fill_meta(ss);
     if (!ss->bytes) {
         if (store_msg_bytes(ss->st, ss->m, ss->scratch) != 0 || !ss->scratch->s)
             return false;
@@ -165,6 +170,7 @@ static void store_values(void *ctx, enum filter_field field, const char *key, fi
         struct filter_msg_subject ms;
         struct filter_subject s;
 
+        fill_meta(ss);
         filter_subject_msg(&s, &ms, NULL, &ss->meta);
         s.values(s.ctx, field, key, emit, ectx);
         return;
@@ -227,7 +233,7 @@ bool filter_match_stored(const struct filter *f, const struct store *st,
     ss.len = len;
     ss.scratch = scratch;
     ss.parsed = 0;
-    fill_meta(&ss);
+    ss.has_meta = false;
     s.ctx = &ss;
     s.values = store_values;
     ok = filter_match(f, &s);
