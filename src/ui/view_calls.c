@@ -136,52 +136,11 @@ static void cell(const struct ui *ui, const struct store_call *c, size_t pos, en
 
 /* ---------------------------------------------------------------- filter */
 
-static void addr_to_filter(const struct cap_addr *a, struct filter_addr *f)
+/* A call matches when one of its messages does (index fields are served
+ * without re-reading bytes: filter/store_subject.c). */
+static bool call_matches(const struct ui *ui, const struct store_call *c, struct strbuf *tmp)
 {
-    memset(f, 0, sizeof(*f));
-    if (!a)
-        return;
-    f->family = a->family;
-    memcpy(f->ip, a->ip, sizeof(f->ip));
-    f->port = a->port;
-}
-
-/* A call matches when one of its messages does. */
-static bool call_matches(const struct ui *ui, const struct store_call *c, uint32_t from,
-                         struct strbuf *tmp)
-{
-    uint32_t i;
-
-    for (i = from; i < c->nmsgs; i++) {
-        const struct store_msg *sm = &c->msgs[i];
-        struct filter_msg_meta meta;
-        struct filter_msg_subject ms;
-        struct filter_subject subj;
-        struct sip_msg m;
-        bool ok = false;
-
-        if (store_msg_bytes(ui->store, sm, tmp) != 0 || !tmp->s)
-            continue;
-        memset(&meta, 0, sizeof(meta));
-        meta.number = sm->frame;
-        meta.ts_ns = sm->ts_ns;
-        addr_to_filter(store_endpoint(ui->store, sm->src_ep), &meta.src);
-        addr_to_filter(store_endpoint(ui->store, sm->dst_ep), &meta.dst);
-        meta.transport = cap_transport_name(sm->transport);
-        meta.has_call = true;
-        meta.call_state = call_state_name(c->state);
-        meta.call_duration_ns = call_duration(c);
-        meta.call_failed = c->state == CALL_STATE_FAILED || c->state == CALL_STATE_REJECTED ||
-                           c->state == CALL_STATE_ERROR || c->state == CALL_STATE_BUSY;
-        if (sip_parse(tmp->s, tmp->len, &m) == 0) {
-            filter_subject_msg(&subj, &ms, &m, &meta);
-            ok = filter_match(ui->filter, &subj);
-        }
-        sip_msg_fini(&m);
-        if (ok)
-            return true;
-    }
-    return false;
+    return filter_match_call(ui->filter, ui->store, c, tmp);
 }
 
 static struct filt_cache *fc_find(struct calls_state *st, uint64_t id)
@@ -222,11 +181,11 @@ static bool filter_ok(const struct ui *ui, struct calls_state *st, const struct 
     }
     e = fc_find(st, c->id);
     if (!e)
-        return call_matches(ui, c, 0, tmp);
+        return call_matches(ui, c, tmp);
     /* Call-level fields change as messages arrive: re-check a call that
      * did not match; a match stays (messages are never removed). */
     if (!e->match && e->nmsgs != c->nmsgs) {
-        e->match = call_matches(ui, c, 0, tmp);
+        e->match = call_matches(ui, c, tmp);
         e->nmsgs = c->nmsgs;
     }
     return e->match;
