@@ -151,6 +151,38 @@ struct kpi_report {
 int stats_kpi(const struct store *s, stats_call_pred keep, void *ctx, struct kpi_report *out);
 void stats_kpi_fini(struct kpi_report *r);
 
+/* ------------------------------------------------------------ tshark's sip,stat */
+
+struct sipstat_method {
+    char name[32];          /* exact text ("REGIStER" is not "REGISTER") */
+    uint64_t n;
+};
+
+struct sipstat {
+    uint64_t messages, resent;
+    uint64_t status[700];
+    uint16_t status_order[700]; /* codes in order of first appearance */
+    int nstatus;
+    struct sipstat_method *methods; /* owned, in order of first appearance */
+    size_t nmethods;
+    int64_t setup_avg, setup_min, setup_max; /* ms: first INVITE -> 2xx */
+};
+
+void stats_sipstat_init(struct sipstat *st);
+void stats_sipstat_fini(struct sipstat *st);
+/* Counts one message as tshark's tap does (method: the request's text). */
+void stats_sipstat_add(struct sipstat *st, bool is_request, uint16_t status, const char *method,
+                       size_t mlen, bool resent);
+/* Setup times of the answered INVITE calls keep takes (NULL: all). */
+void stats_setup_times(const struct store *s, stats_call_pred keep, void *ctx,
+                       struct sipstat *st);
+/* The same counts from a whole store, in capture order (bytes re-read for
+ * extension methods), setup times included.  0, or -1 when a message could
+ * not be re-read. */
+int stats_sipstat_from_store(const struct store *s, struct sipstat *out);
+/* The standard reason phrase of a code (RFC 3261 §21, IANA), "Unknown". */
+const char *stats_std_phrase(int code);
+
 /* ------------------------------------------------------------ text
  * Shared by the batch outputs and the console; wire strings escaped. */
 struct kb;
@@ -167,6 +199,8 @@ void stats_reg_expiry(const struct reg_entry *e, int64_t capture_end, struct str
 /* The block of one AOR (several lines, each ending in \n). */
 void stats_reg_text(const struct reg_entry *e, int64_t capture_end, const struct kb *kb,
                     struct strbuf *out);
+/* tshark's `-z sip,stat` block, byte for byte its layout. */
+void stats_sipstat_text(const struct sipstat *st, struct strbuf *out);
 /* The KPI section of --stats: overall, per destination, codes by frequency. */
 void stats_kpi_text(const struct kpi_report *r, const struct kb *kb, struct strbuf *out);
 

@@ -1,6 +1,6 @@
 /*
- * view_stats: the Statistics view (T from the call list): message counts,
- * then the call KPIs of --stats (ASR, ACD, PDD, NER, SER overall and per
+ * view_stats: the Statistics view (T from the call list): what --stats
+ * prints, the call KPIs first and tshark's sip,stat counts after them (ASR, ACD, PDD, NER, SER overall and per
  * destination, response codes by frequency with their meaning), as
  * scrollable text.  UI thread only.  Rebuilt from the store when it
  * changes, while the capture loads at most once a second (or every ten
@@ -42,6 +42,7 @@ static void rebuild(struct view *v)
     struct stats_state *st = v->state;
     struct store_counts sc;
     struct kpi_report kr;
+    struct sipstat ss;
     size_t i, n = 0;
     char *p;
 
@@ -50,9 +51,13 @@ static void rebuild(struct view *v)
     store_counts(v->ui->store, &sc);
     sb_printf(&st->text, "Messages %" PRIu64 ", calls and other dialogs %" PRIu64 "\n\n",
               sc.messages, sc.calls);
+    /* the KPIs first (what a glance is for), then tshark's counts */
     stats_kpi(v->ui->store, NULL, NULL, &kr);
     stats_kpi_text(&kr, v->ui->kb, &st->text);
     stats_kpi_fini(&kr);
+    stats_sipstat_from_store(v->ui->store, &ss);
+    stats_sipstat_text(&ss, &st->text);
+    stats_sipstat_fini(&ss);
     free(st->lines);
     for (i = 0; i < st->text.len; i++)
         n += st->text.s[i] == '\n';
@@ -130,10 +135,16 @@ static void stats_draw(struct view *v, WINDOW *win)
 static unsigned stats_action(struct view *v, enum action a)
 {
     struct stats_state *st = v->state;
-    size_t page = v->ui->rows > 4 ? (size_t)v->ui->rows - 4 : 1;
+    size_t page = v->ui->rows > 3 ? (size_t)v->ui->rows - 3 : 1; /* text rows */
 
-    if (draw_list_move(&st->scroll, st->nlines, page, a))
+    if (draw_list_move(&st->scroll, st->nlines, page, a)) {
+        /* a text, not a list: the last page ends with the last line */
+        if (st->nlines > page && st->scroll > st->nlines - page)
+            st->scroll = st->nlines - page;
+        else if (st->nlines <= page)
+            st->scroll = 0;
         return UI_HANDLED | UI_REDRAW;
+    }
     if (a == ACT_STATS)
         return UI_HANDLED;
     if (a == ACT_REGS) { /* swap for the Registrations view */
