@@ -26,14 +26,14 @@ struct sip_msg;
 struct strbuf;
 
 #define RTP_CALLID_MAX 128 /* Call-IDs longer than this are cut (and still match) */
-#define RTP_PT_MAX 16      /* payload types kept per announcement / per stream */
+#define RTP_PT_MAX 12      /* payload types kept per announcement / per stream */
 #define RTP_DTMF_MAX 32    /* DTMF digits kept per stream */
 
 /* A payload type and what SDP (or RFC 3551) calls it. */
 struct rtp_ptmap {
-    uint8_t pt;
-    char name[23];  /* "PCMA", "telephone-event", ... (from a=rtpmap) */
     uint32_t rate;  /* clock rate, 0 if unknown */
+    uint8_t pt;
+    char name[16];  /* "PCMA", "telephone-event", ... (from a=rtpmap; cut) */
 };
 
 /* One m= line of one SDP body: "send my media to addr:port". */
@@ -145,12 +145,23 @@ int64_t rtp_table_latest(const struct rtp_table *t); /* latest RTP or SDP time s
 /* Streams that passed the heuristic or were announced, in creation order. */
 size_t rtp_table_nstreams(const struct rtp_table *t);
 const struct rtp_stream *rtp_table_stream(const struct rtp_table *t, size_t i);
-/* Streams and announcements of one call (pointers borrowed until the next
- * apply or clear).  Return the number found, at most max stored. */
+/* Streams of one call (pointers borrowed until the next apply or clear).
+ * Returns the number found, at most max stored. */
 size_t rtp_table_call_streams(const struct rtp_table *t, const char *call_id, size_t len,
                               const struct rtp_stream **out, size_t max);
-size_t rtp_table_call_announces(const struct rtp_table *t, const char *call_id, size_t len,
-                                const struct rtp_announce **out, size_t max);
+
+/* The SDP announcements of a call, re-read from the store (its messages
+ * with SDP, retransmissions left out, in capture order).  Store owner's
+ * thread.  Returns how many (at most max stored). */
+struct store;
+struct store_call;
+/* The announcements of one parsed SIP message's SDP body (0 when it has
+ * none); sig_src: who sent the message.  Any thread. */
+size_t rtp_announces_from_msg(const struct sip_msg *m, int64_t ts_ns, uint64_t frame,
+                              const struct cap_addr *sig_src, struct rtp_announce *out,
+                              size_t max);
+size_t rtp_call_announces(const struct store *s, const struct store_call *c,
+                          struct rtp_announce *out, size_t max);
 /* Packets kept with --rtp-store, all streams in arrival order (filter on
  * ->stream); NULL and *n = 0 when none were kept. */
 const struct rtp_pkt_ref *rtp_table_packets(const struct rtp_table *t, size_t *n);
@@ -192,12 +203,18 @@ struct rtp_finding {
                                 and formatted addresses (safe to print) */
 };
 
-/* Media findings for one call.  answer_ts_ns: time of the 2xx to the
- * INVITE, 0 when it was not answered (no-rtp and one-way then need media
- * that had time to flow: the capture goes on RTP_GRACE_NS after the
- * answer).  Returns the number found (at most max stored). */
+/* Media findings for one call from its streams in t and its announcements
+ * a[0..na).  answer_ts_ns: time of the 2xx to the INVITE, 0 when it was not
+ * answered; end_ts_ns: the last time the capture shows for the call (no-rtp
+ * and one-way need the capture to go on RTP_GRACE_NS after the answer, by
+ * this or by the latest RTP seen).  Returns the number found (at most max
+ * stored). */
 #define RTP_GRACE_NS 2000000000LL
 size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_id_len,
-                    int64_t answer_ts_ns, struct rtp_finding *out, size_t max);
+                    int64_t answer_ts_ns, int64_t end_ts_ns, const struct rtp_announce *a,
+                    size_t na, struct rtp_finding *out, size_t max);
+/* The same for a call of the store (announcements re-read from it). */
+size_t rtp_call_findings(const struct rtp_table *t, const struct store *s,
+                         const struct store_call *c, struct rtp_finding *out, size_t max);
 
 #endif

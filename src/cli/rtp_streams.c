@@ -172,7 +172,7 @@ static size_t findings(const struct config *cfg, struct strbuf *b, const struct 
 
         if (c->kind != CALL_KIND_INVITE)
             continue;
-        n = rtp_findings(t, c->call_id, c->call_id_len, c->established ? c->answer_ts : 0, f, 16);
+        n = rtp_call_findings(t, store, c, f, 16);
         for (k = 0; k < n && k < 16; k++, total++) {
             if (cfg->json) {
                 sb_puts(b, "{\"type\":\"rtp_finding\"");

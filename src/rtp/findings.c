@@ -22,6 +22,7 @@
 
 #include "rtp_int.h"
 #include "sip.h"
+#include "store.h"
 
 #define MAXA 64
 #define MAXS 64
@@ -125,10 +126,12 @@ static bool same_host(const struct cap_addr *a, const struct cap_addr *b)
 }
 
 size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_id_len,
-                    int64_t answer_ts_ns, struct rtp_finding *out, size_t max)
+                    int64_t answer_ts_ns, int64_t end_ts_ns, const struct rtp_announce *ann,
+                    size_t nann, struct rtp_finding *out, size_t max)
 {
+    int64_t end = end_ts_ns > rtp_table_latest(t) ? end_ts_ns : rtp_table_latest(t);
     /* media needs a moment after the answer before its absence means much */
-    bool answered = answer_ts_ns > 0 && rtp_table_latest(t) - answer_ts_ns >= RTP_GRACE_NS;
+    bool answered = answer_ts_ns > 0 && end - answer_ts_ns >= RTP_GRACE_NS;
     const struct rtp_announce *a[MAXA];
     const struct rtp_stream *s[MAXS];
     size_t na, ns, i, j, nmedia = 0, nlive = 0;
@@ -136,10 +139,9 @@ size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_
     struct ctx c = {out, max, 0};
     char x[64], y[64];
 
-    na = rtp_table_call_announces(t, call_id, call_id_len, a, MAXA);
+    for (na = 0; na < nann && na < MAXA; na++)
+        a[na] = &ann[na];
     ns = rtp_table_call_streams(t, call_id, call_id_len, s, MAXS);
-    if (na > MAXA)
-        na = MAXA;
     if (ns > MAXS)
         ns = MAXS;
     for (i = 0; i < na; i++) {
@@ -256,4 +258,14 @@ size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_
         }
     }
     return c.n;
+}
+
+size_t rtp_call_findings(const struct rtp_table *t, const struct store *st,
+                         const struct store_call *c, struct rtp_finding *out, size_t max)
+{
+    struct rtp_announce a[32];
+    size_t na = rtp_call_announces(st, c, a, 32);
+
+    return rtp_findings(t, c->call_id, c->call_id_len, c->established ? c->answer_ts : 0,
+                        c->last_ts, a, na, out, max);
 }

@@ -1,9 +1,10 @@
 /*
- * rtp table: the UI (or batch main) thread's copy of the streams and SDP
- * announcements.  The capture thread's tracker sends batches of changed
- * streams (whole snapshots, replaced by id) and new announcements; the
- * table owns everything it holds.  Memory: one struct per stream and per
- * announced m= line, plus packet positions only with --rtp-store.
+ * rtp table: the UI (or batch main) thread's copy of the streams.  The
+ * capture thread's tracker sends batches of changed streams (whole
+ * snapshots, replaced by id); the table owns everything it holds, with an
+ * index by Call-ID.  Memory: one struct per stream (SDP announcements are
+ * re-read from the store when asked: rtp_call_announces), plus packet
+ * positions only with --rtp-store.
  *
  * Thread: the owner of the store (UI thread, or the batch main thread).
  */
@@ -15,12 +16,12 @@
 #include "rtp_int.h"
 #include "util.h"
 
-/* Streams and announcements of one Call-ID (ids / indexes). */
+/* The streams of one Call-ID (ids). */
 struct call_idx {
     char *call_id;              /* owned */
     uint64_t hash;
-    uint32_t *streams, *anns;   /* owned */
-    size_t nstreams, scap, nanns, acap;
+    uint32_t *streams;          /* owned */
+    size_t nstreams, scap;
     struct call_idx *next;
 };
 
@@ -30,8 +31,6 @@ struct rtp_table {
     struct rtp_stream *streams; /* by id */
     bool *present;              /* id has been received */
     size_t nstreams, cap;       /* nstreams = highest id + 1 */
-    struct rtp_announce *ann;
-    size_t nann, anncap;
     struct rtp_pkt_ref *pkts;   /* --rtp-store, in arrival order */
     size_t npkts, pktcap;
     int64_t origin_ns, latest_ns;
@@ -129,14 +128,12 @@ void rtp_table_clear(struct rtp_table *t)
             n = c->next;
             free(c->call_id);
             free(c->streams);
-            free(c->anns);
             free(c);
         }
     }
     free(t->buckets);
     free(t->streams);
     free(t->present);
-    free(t->ann);
     free(t->pkts);
     memset(t, 0, sizeof(*t));
 }
@@ -189,24 +186,6 @@ void rtp_table_apply(struct rtp_table *t, struct rtp_batch *b)
         if (id >= t->nstreams)
             t->nstreams = id + 1;
     }
-    if (b->nann) {
-        if (t->nann + b->nann > t->anncap) {
-            t->anncap = (t->nann + b->nann) * 2;
-            t->ann = xrealloc(t->ann, t->anncap * sizeof(*t->ann));
-        }
-        memcpy(t->ann + t->nann, b->ann, b->nann * sizeof(*b->ann));
-        for (i = 0; i < b->nann; i++) {
-            struct call_idx *c;
-
-            if (b->ann[i].ts_ns > t->latest_ns)
-                t->latest_ns = b->ann[i].ts_ns;
-            if (!b->ann[i].call_id[0])
-                continue;
-            c = idx_get(t, b->ann[i].call_id, strlen(b->ann[i].call_id), true);
-            push_u32(&c->anns, &c->nanns, &c->acap, (uint32_t)(t->nann + i));
-        }
-        t->nann += b->nann;
-    }
     if (b->npkts) {
         if (t->npkts + b->npkts > t->pktcap) {
             t->pktcap = (t->npkts + b->npkts) * 2;
@@ -215,7 +194,7 @@ void rtp_table_apply(struct rtp_table *t, struct rtp_batch *b)
         memcpy(t->pkts + t->npkts, b->pkts, b->npkts * sizeof(*b->pkts));
         t->npkts += b->npkts;
     }
-    if (b->nstreams || b->nann || b->npkts)
+    if (b->nstreams || b->npkts)
         t->gen++;
     rtp_batch_free(b);
 }
@@ -258,19 +237,6 @@ size_t rtp_table_call_streams(const struct rtp_table *t, const char *call_id, si
     for (i = 0; i < c->nstreams && i < max; i++)
         out[i] = &t->streams[c->streams[i]];
     return c->nstreams;
-}
-
-size_t rtp_table_call_announces(const struct rtp_table *t, const char *call_id, size_t len,
-                                const struct rtp_announce **out, size_t max)
-{
-    const struct call_idx *c = idx_get((struct rtp_table *)t, call_id, len, false);
-    size_t i;
-
-    if (!c)
-        return 0;
-    for (i = 0; i < c->nanns && i < max; i++)
-        out[i] = &t->ann[c->anns[i]];
-    return c->nanns;
 }
 
 const struct rtp_pkt_ref *rtp_table_packets(const struct rtp_table *t, size_t *n)

@@ -19,9 +19,7 @@
  */
 #include "rtp.h"
 
-#include <arpa/inet.h>
 #include <math.h>
-#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -85,8 +83,6 @@ struct rtp_tracker {
     size_t nabuckets;
     uint32_t ann_gen;
     /* pending for the next collect */
-    struct rtp_announce *pend_ann;
-    size_t npend_ann, pend_ann_cap;
     struct rtp_pkt_ref *pend_pkts;
     size_t npend_pkts, pend_pkts_cap;
     struct trk_stream **dirty;
@@ -182,7 +178,6 @@ void rtp_tracker_free(struct rtp_tracker *t)
     free(t->all);
     free(t->ring);
     free(t->abuckets);
-    free(t->pend_ann);
     free(t->pend_pkts);
     free(t->dirty);
     free(t);
@@ -281,104 +276,23 @@ static void ann_put(struct rtp_tracker *t, const struct cap_addr *addr, bool rtc
     t->ann_gen++;
 }
 
-static int parse_ip(const char *s, size_t n, struct cap_addr *a)
-{
-    char buf[64];
-
-    if (n == 0 || n >= sizeof(buf))
-        return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    memset(a, 0, sizeof(*a));
-    if (inet_pton(AF_INET, buf, a->ip) == 1) {
-        a->family = 4;
-        return 0;
-    }
-    if (inet_pton(AF_INET6, buf, a->ip) == 1) {
-        a->family = 6;
-        return 0;
-    }
-    return -1;
-}
-
-static void copy_str(char *dst, size_t cap, const char *src, size_t n)
-{
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 void rtp_tracker_sdp(struct rtp_tracker *t, const struct cap_payload *p, const struct sip_msg *m)
 {
-    struct sdp sdp;
-    struct sip_str cid = m->first[SIP_HDR_CALL_ID];
-    int i, k;
+    struct rtp_announce a[8];
+    size_t n, i;
 
-    if (m->body.len < 4 || memcmp(m->buf + m->body.off, "v=", 2) != 0)
-        return;
-    if (sdp_parse(m, m->body, &sdp) != 0) {
-        sdp_fini(&sdp);
-        return;
-    }
-    for (i = 0; i < sdp.nmedia && i < 255; i++) {
-        const struct sdp_media *md = &sdp.media[i];
-        struct sip_str conn = SIP_STR_PRESENT(md->conn) ? md->conn : sdp.conn;
-        struct rtp_announce a;
+    n = rtp_announces_from_msg(m, p->ts_ns, p->frame, &p->src, a, 8);
+    for (i = 0; i < n; i++) {
         struct cap_addr rtcp;
 
-        memset(&a, 0, sizeof(a));
-        if (parse_ip(m->buf + conn.off, conn.len, &a.addr) != 0)
-            continue;
-        a.addr.port = md->port;
-        copy_str(a.call_id, sizeof(a.call_id), m->buf + cid.off, cid.len);
-        a.ts_ns = p->ts_ns;
-        a.frame = p->frame;
-        a.sig_src = p->src;
-        a.is_request = m->is_request;
-        a.status = (uint16_t)m->status;
-        if (m->is_request)
-            copy_str(a.method, sizeof(a.method), m->buf + m->method_str.off, m->method_str.len);
-        else
-            copy_str(a.method, sizeof(a.method), m->buf + m->cseq_method_str.off,
-                     m->cseq_method_str.len);
-        a.media_index = (uint8_t)i;
-        copy_str(a.media, sizeof(a.media), m->buf + md->type.off, md->type.len);
-        copy_str(a.proto, sizeof(a.proto), m->buf + md->proto.off, md->proto.len);
-        a.dir = (uint8_t)(md->dir != SDP_DIR_NONE ? md->dir : sdp.dir);
-        a.rtcp_port = md->rtcp_port > 0 ? (uint16_t)md->rtcp_port : (uint16_t)(md->port + 1);
-        for (k = 0; k < md->npts && a.npts < RTP_PT_MAX; k++) {
-            struct rtp_ptmap *pm = &a.pts[a.npts];
-            int j;
-
-            if (md->pts[k] < 0 || md->pts[k] > 127)
-                continue;
-            rtp_ptmap_static((uint8_t)md->pts[k], pm);
-            for (j = 0; j < md->nmaps; j++) {
-                if (md->maps[j].pt != md->pts[k])
-                    continue;
-                copy_str(pm->name, sizeof(pm->name), m->buf + md->maps[j].encoding.off,
-                         md->maps[j].encoding.len);
-                pm->rate = md->maps[j].rate > 0 ? (uint32_t)md->maps[j].rate : 0;
-                break;
-            }
-            a.npts++;
-        }
-        /* pending copy for the UI, registry entries for matching */
-        if (t->npend_ann == t->pend_ann_cap) {
-            t->pend_ann_cap = t->pend_ann_cap ? t->pend_ann_cap * 2 : 16;
-            t->pend_ann = xrealloc(t->pend_ann, t->pend_ann_cap * sizeof(*t->pend_ann));
-        }
-        t->pend_ann[t->npend_ann++] = a;
-        if (md->port == 0)
+        if (a[i].addr.port == 0)
             continue; /* refused stream: nothing will flow */
-        ann_put(t, &a.addr, false, &a);
-        rtcp = a.addr;
-        rtcp.port = a.rtcp_port;
-        if (rtcp.port != a.addr.port)
-            ann_put(t, &rtcp, true, &a);
+        ann_put(t, &a[i].addr, false, &a[i]);
+        rtcp = a[i].addr;
+        rtcp.port = a[i].rtcp_port;
+        if (rtcp.port != a[i].addr.port)
+            ann_put(t, &rtcp, true, &a[i]);
     }
-    sdp_fini(&sdp);
 }
 
 /* ---------------------------------------------------------------- streams */
@@ -896,7 +810,7 @@ bool rtp_tracker_packet(struct rtp_tracker *t, const struct cap_payload *p)
 
 bool rtp_tracker_dirty(const struct rtp_tracker *t)
 {
-    return t->ndirty || t->npend_ann || t->npend_pkts;
+    return t->ndirty || t->npend_pkts;
 }
 
 struct rtp_batch *rtp_tracker_collect(struct rtp_tracker *t)
@@ -918,10 +832,6 @@ struct rtp_batch *rtp_tracker_collect(struct rtp_tracker *t)
         b->nstreams = t->ndirty;
         t->ndirty = 0;
     }
-    b->ann = t->pend_ann;
-    b->nann = t->npend_ann;
-    t->pend_ann = NULL;
-    t->npend_ann = t->pend_ann_cap = 0;
     b->pkts = t->pend_pkts;
     b->npkts = t->npend_pkts;
     t->pend_pkts = NULL;
@@ -934,7 +844,6 @@ void rtp_batch_free(struct rtp_batch *b)
     if (!b)
         return;
     free(b->streams);
-    free(b->ann);
     free(b->pkts);
     free(b);
 }

@@ -148,15 +148,15 @@ static void make_label(const struct ui *ui, const struct store_msg *sm, struct f
 /* The ladder column (endpoint id) of a media address: the SIP endpoint that
  * announced it in SDP, else a SIP endpoint on the same host. */
 static bool media_ep(const struct ui *ui, const struct flow_state *st,
-                     const struct rtp_announce **a, size_t na, const struct cap_addr *addr,
+                     const struct rtp_announce *a, size_t na, const struct cap_addr *addr,
                      uint32_t *ep)
 {
     const struct cap_addr *sig = NULL;
     size_t i, k;
 
     for (i = 0; i < na; i++)
-        if (cap_addr_eq(&a[i]->addr, addr))
-            sig = &a[i]->sig_src;
+        if (cap_addr_eq(&a[i].addr, addr))
+            sig = &a[i].sig_src;
     for (k = 0; k < 2; k++) {
         for (i = 0; i < st->nrows * 2; i++) {
             const struct frow *r = &st->rows[i / 2];
@@ -182,7 +182,7 @@ static void add_media_rows(struct view *v, size_t room)
     const struct ui *ui = v->ui;
     const struct rtp_table *t = loader_rtp(ui->loader);
     const struct rtp_stream *s[64];
-    const struct rtp_announce *a[64];
+    struct rtp_announce *a = xcalloc(32, sizeof(*a));
     size_t i, k, ns, na, nsip = st->nrows;
     char codec[48];
 
@@ -192,13 +192,13 @@ static void add_media_rows(struct view *v, size_t room)
         if (!c)
             continue;
         ns = rtp_table_call_streams(t, c->call_id, c->call_id_len, s, 64);
-        na = rtp_table_call_announces(t, c->call_id, c->call_id_len, a, 64);
+        na = rtp_call_announces(ui->store, c, a, 32);
         for (k = 0; k < ns && k < 64 && st->nrows < nsip + room; k++) {
             struct frow *r = &st->rows[st->nrows];
             struct strbuf lab;
 
-            if (!media_ep(ui, st, a, na < 64 ? na : 64, &s[k]->src, &r->src_ep) ||
-                !media_ep(ui, st, a, na < 64 ? na : 64, &s[k]->dst, &r->dst_ep))
+            if (!media_ep(ui, st, a, na, &s[k]->src, &r->src_ep) ||
+                !media_ep(ui, st, a, na, &s[k]->dst, &r->dst_ep))
                 continue;
             r->call = c->id;
             r->media = true;
@@ -217,6 +217,7 @@ static void add_media_rows(struct view *v, size_t room)
             st->nrows++;
         }
     }
+    free(a);
 }
 
 static void rebuild(struct view *v)

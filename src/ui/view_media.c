@@ -73,7 +73,7 @@ static void build_call(struct media_state *st, const struct ui *ui, const struct
                        const struct store_call *c)
 {
     const struct rtp_stream *s[MAX_STREAMS];
-    const struct rtp_announce *a[MAX_ANN];
+    struct rtp_announce *a = xcalloc(MAX_ANN, sizeof(*a));
     struct rtp_finding f[16];
     size_t ns, na, nf, i;
     struct strbuf b;
@@ -81,7 +81,7 @@ static void build_call(struct media_state *st, const struct ui *ui, const struct
 
     sb_init(&b);
     ns = rtp_table_call_streams(t, c->call_id, c->call_id_len, s, MAX_STREAMS);
-    na = rtp_table_call_announces(t, c->call_id, c->call_id_len, a, MAX_ANN);
+    na = rtp_call_announces(ui->store, c, a, MAX_ANN);
     sb_puts(&b, "Call-ID: ");
     draw_escape(&b, c->call_id, c->call_id_len);
     add_line(st, ROLE_LIST_HEADER, b.s);
@@ -122,30 +122,32 @@ static void build_call(struct media_state *st, const struct ui *ui, const struct
     }
     add_line(st, ROLE_DEFAULT, "");
     add_line(st, ROLE_LIST_HEADER, "  Announced in SDP");
-    for (i = 0; i < na && i < MAX_ANN; i++) {
+    for (i = 0; i < na; i++) {
         size_t k;
 
-        cap_addr_format(&a[i]->addr, true, x, sizeof(x));
-        fmt_time_utc(a[i]->ts_ns, tbuf, sizeof(tbuf));
+        cap_addr_format(&a[i].addr, true, x, sizeof(x));
+        fmt_time_utc(a[i].ts_ns, tbuf, sizeof(tbuf));
         sb_reset(&b);
         sb_printf(&b, "  %s ", tbuf);
-        if (a[i]->is_request)
-            draw_escape(&b, a[i]->method, strlen(a[i]->method));
+        if (a[i].is_request)
+            draw_escape(&b, a[i].method, strlen(a[i].method));
         else
-            sb_printf(&b, "%u", a[i]->status);
+            sb_printf(&b, "%u", a[i].status);
         sb_printf(&b, " %s ", x);
-        draw_escape(&b, a[i]->media, strlen(a[i]->media));
-        sb_printf(&b, " %s:", dir_name(a[i]->dir));
-        for (k = 0; k < a[i]->npts; k++) {
-            sb_printf(&b, " %u", a[i]->pts[k].pt);
-            if (a[i]->pts[k].name[0]) {
+        draw_escape(&b, a[i].media, strlen(a[i].media));
+        sb_printf(&b, " %s:", dir_name(a[i].dir));
+        for (k = 0; k < a[i].npts; k++) {
+            sb_printf(&b, " %u", a[i].pts[k].pt);
+            if (a[i].pts[k].name[0]) {
                 sb_putc(&b, '/');
-                draw_escape(&b, a[i]->pts[k].name, strlen(a[i]->pts[k].name));
+                draw_escape(&b, a[i].pts[k].name, strlen(a[i].pts[k].name));
             }
         }
         add_line(st, ROLE_FLOW_SDP, b.s);
     }
-    nf = rtp_findings(t, c->call_id, c->call_id_len, c->established ? c->answer_ts : 0, f, 16);
+    nf = rtp_findings(t, c->call_id, c->call_id_len, c->established ? c->answer_ts : 0,
+                      c->last_ts, a, na, f, 16);
+    free(a);
     if (nf) {
         add_line(st, ROLE_DEFAULT, "");
         add_line(st, ROLE_LIST_HEADER, "  Media findings");

@@ -25,6 +25,8 @@
 struct fix {
     struct rtp_tracker *t;
     struct rtp_table *tab;
+    struct rtp_announce ann[8]; /* what feed_sip's messages announced */
+    size_t nann;
 };
 
 static int setup(void **state)
@@ -107,7 +109,8 @@ static const char ok200[] =
 static const char answer[] = "v=0\r\no=- 2 2 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\n"
                              "t=0 0\r\nm=audio 5000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
 
-static void feed_sip(struct rtp_tracker *t, const char *head, const char *body, bool from_a)
+static void feed_sip_to(struct rtp_tracker *t, struct fix *f, const char *head,
+                        const char *body, bool from_a)
 {
     char buf[2048];
     struct sip_msg m;
@@ -123,8 +126,12 @@ static void feed_sip(struct rtp_tracker *t, const char *head, const char *body, 
     p.ts_ns = 5000 * MS;
     assert_int_equal(sip_parse(buf, (size_t)n, &m), 0);
     rtp_tracker_sdp(t, &p, &m);
+    if (f)
+        f->nann += rtp_announces_from_msg(&m, p.ts_ns, 0, &p.src, f->ann + f->nann, 8 - f->nann);
     sip_msg_fini(&m);
 }
+
+#define feed_sip(t, head, body, from_a) feed_sip_to(t, f, head, body, from_a)
 
 static const struct rtp_stream *only_stream(struct fix *f)
 {
@@ -317,7 +324,7 @@ static void findings_one_way_and_dtmf_the_receiver_did_not_offer(void **state)
                      0);
     feed_rtp(f->t, 4000, 5000, 101, true, 0, 0, 4, 3100 * MS, ev, 4);
     rtp_table_apply(f->tab, rtp_tracker_collect(f->t));
-    n = rtp_findings(f->tab, "call-1", 6, 1000 * MS, out, 8);
+    n = rtp_findings(f->tab, "call-1", 6, 1000 * MS, 0, f->ann, f->nann, out, 8);
     for (i = 0; i < n && i < 8; i++) {
         one_way |= out[i].kind == RTP_F_ONE_WAY;
         dtmf |= out[i].kind == RTP_F_DTMF_NOT_NEGOTIATED;
@@ -327,7 +334,7 @@ static void findings_one_way_and_dtmf_the_receiver_did_not_offer(void **state)
     assert_true(dtmf);
     assert_true(loss);
     /* not answered: no call-level media findings */
-    n = rtp_findings(f->tab, "call-2", 6, 1000 * MS, out, 8);
+    n = rtp_findings(f->tab, "call-2", 6, 1000 * MS, 0, NULL, 0, out, 8);
     assert_int_equal(n, 0);
 }
 
@@ -340,13 +347,14 @@ static void no_rtp_after_the_answer(void **state)
     feed_sip(f->t, invite, offer, true);
     feed_sip(f->t, ok200, answer, false);
     rtp_table_apply(f->tab, rtp_tracker_collect(f->t));
-    /* the SDP answer is the latest thing seen: the answer came just now */
-    assert_int_equal(rtp_findings(f->tab, "call-1", 6, rtp_table_latest(f->tab) - 1, out, 4), 0);
-    /* answered two seconds before the end of what was captured */
-    n = rtp_findings(f->tab, "call-1", 6, rtp_table_latest(f->tab) - RTP_GRACE_NS, out, 4);
+    /* answered just now (the capture ends at the 200 OK) */
+    assert_int_equal(rtp_findings(f->tab, "call-1", 6, 5000 * MS, 5000 * MS, f->ann, f->nann, out, 4),
+                     0);
+    /* answered, and the call went on for two seconds more */
+    n = rtp_findings(f->tab, "call-1", 6, 5000 * MS, 7000 * MS, f->ann, f->nann, out, 4);
     assert_int_equal(n, 1);
     assert_int_equal(out[0].kind, RTP_F_NO_RTP);
-    assert_int_equal(rtp_findings(f->tab, "call-1", 6, 0, out, 4), 0);
+    assert_int_equal(rtp_findings(f->tab, "call-1", 6, 0, 7000 * MS, f->ann, f->nann, out, 4), 0);
 }
 
 /* An RR from the receiver (10.0.0.2) about SSRC 3: fraction 64/256,
