@@ -32,12 +32,19 @@
 
 /* ---------------------------------------------------------------- types */
 
+/* What matching needs of the latest announcement of an address (the full
+ * announcement is re-read from the store when shown): its call, whether
+ * it is RTP, and the names of its dynamic payload types.  RTCP ports are
+ * not entered: RTCP is recognised next to an announced port or by shape. */
+#define ANN_DYN_MAX 8
 struct ann_entry {
-    struct cap_addr addr;     /* RTP address (port) or RTCP address */
-    bool rtcp;                /* this entry is the RTCP port */
+    struct cap_addr addr;     /* c= address and m= port */
     bool used;
-    struct rtp_announce a;    /* latest announcement for addr */
+    bool rtp;                 /* m= protocol RTP/...: not udptl (T.38) */
+    uint8_t npts;
+    struct rtp_ptmap pts[ANN_DYN_MAX]; /* dynamic types (>= 96) with their names */
     uint64_t prev_call;       /* hash of the Call-ID that announced addr before */
+    char call_id[RTP_CALLID_MAX];
     struct ann_entry *hnext;
 };
 
@@ -225,11 +232,11 @@ static void ann_unlink(struct rtp_tracker *t, struct ann_entry *e)
     e->used = false;
 }
 
-static void ann_put(struct rtp_tracker *t, const struct cap_addr *addr, bool rtcp,
+static void ann_put(struct rtp_tracker *t, const struct cap_addr *addr,
                     const struct rtp_announce *a)
 {
     struct ann_entry *e = ann_find(t, addr);
-    size_t b;
+    size_t b, i;
 
     if (!t->ring) {
         /* The ring starts small and doubles up to max_announce: an entry is
@@ -242,7 +249,7 @@ static void ann_put(struct rtp_tracker *t, const struct cap_addr *addr, bool rtc
         free(t->abuckets);
         t->abuckets = xcalloc(t->nabuckets, sizeof(*t->abuckets));
     } else if (!e && t->ringpos == 0 && t->ring[0].used && t->ringcap < t->opts.max_announce) {
-        size_t old = t->ringcap, i;
+        size_t old = t->ringcap;
 
         t->ringcap = old * 2 < t->opts.max_announce ? old * 2 : t->opts.max_announce;
         t->ring = xrealloc(t->ring, t->ringcap * sizeof(*t->ring));
@@ -268,11 +275,15 @@ static void ann_put(struct rtp_tracker *t, const struct cap_addr *addr, bool rtc
         e->hnext = t->abuckets[b];
         t->abuckets[b] = e;
     }
-    e->prev_call = e->used && e->a.call_id[0] && strcmp(e->a.call_id, a->call_id) != 0
-                       ? hash_bytes(e->a.call_id, strlen(e->a.call_id))
+    e->prev_call = e->used && e->call_id[0] && strcmp(e->call_id, a->call_id) != 0
+                       ? hash_bytes(e->call_id, strlen(e->call_id))
                        : e->prev_call;
-    e->rtcp = rtcp;
-    e->a = *a;
+    memcpy(e->call_id, a->call_id, sizeof(e->call_id));
+    e->rtp = strncasecmp(a->proto, "RTP/", 4) == 0;
+    e->npts = 0;
+    for (i = 0; i < a->npts && e->npts < ANN_DYN_MAX; i++)
+        if (a->pts[i].pt >= 96)
+            e->pts[e->npts++] = a->pts[i];
     t->ann_gen++;
 }
 
@@ -282,17 +293,9 @@ void rtp_tracker_sdp(struct rtp_tracker *t, const struct cap_payload *p, const s
     size_t n, i;
 
     n = rtp_announces_from_msg(m, p->ts_ns, p->frame, &p->src, a, 8);
-    for (i = 0; i < n; i++) {
-        struct cap_addr rtcp;
-
-        if (a[i].addr.port == 0)
-            continue; /* refused stream: nothing will flow */
-        ann_put(t, &a[i].addr, false, &a[i]);
-        rtcp = a[i].addr;
-        rtcp.port = a[i].rtcp_port;
-        if (rtcp.port != a[i].addr.port)
-            ann_put(t, &rtcp, true, &a[i]);
-    }
+    for (i = 0; i < n; i++)
+        if (a[i].addr.port != 0) /* port 0: refused, nothing will flow */
+            ann_put(t, &a[i].addr, &a[i]);
 }
 
 /* ---------------------------------------------------------------- streams */
@@ -349,7 +352,7 @@ static void rehash(struct rtp_tracker *t)
 }
 
 /* Adds the payload types of a (not already listed) to the stream's map. */
-static void map_merge(struct trk_stream *s, const struct rtp_announce *a)
+static void map_merge(struct trk_stream *s, const struct ann_entry *a)
 {
     size_t i, k;
 
@@ -376,39 +379,35 @@ static void associate(struct rtp_tracker *t, struct trk_stream *s)
     s->ann_gen = t->ann_gen;
     rx = ann_find(t, &s->pub.dst);
     tx = ann_find(t, &s->pub.src);
-    if (rx && rx->rtcp)
-        rx = NULL;
-    if (tx && tx->rtcp)
-        tx = NULL;
     e = rx ? rx : tx;
     if (!e)
         return;
     /* An associated stream stays with its call while either of its addresses
      * is still announced in that call: another call announcing one of the
      * same ports (reuse, or a PBX that shares ports) does not take it. */
-    if (s->pub.associated && strcmp(e->a.call_id, s->pub.call_id) != 0) {
-        if (rx && tx && strcmp(tx->a.call_id, s->pub.call_id) == 0)
+    if (s->pub.associated && strcmp(e->call_id, s->pub.call_id) != 0) {
+        if (rx && tx && strcmp(tx->call_id, s->pub.call_id) == 0)
             e = tx;
-        else if (rx && tx && strcmp(rx->a.call_id, tx->a.call_id) != 0)
+        else if (rx && tx && strcmp(rx->call_id, tx->call_id) != 0)
             return; /* the addresses now disagree: keep what we had */
-    } else if (!s->pub.associated && rx && tx && strcmp(rx->a.call_id, tx->a.call_id) != 0 &&
-               rx->prev_call == hash_bytes(tx->a.call_id, strlen(tx->a.call_id))) {
+    } else if (!s->pub.associated && rx && tx && strcmp(rx->call_id, tx->call_id) != 0 &&
+               rx->prev_call == hash_bytes(tx->call_id, strlen(tx->call_id))) {
         e = tx; /* the receiver's port was announced by the sender's call just before */
     }
     /* a re-INVITE may move the same port to T.38 (udptl): not RTP any more */
-    s->not_rtp = strncasecmp(e->a.proto, "RTP/", 4) != 0;
+    s->not_rtp = !e->rtp;
     if (s->not_rtp)
         return;
     memcpy(old, s->map, sizeof(old));
     s->nmap = 0;
-    map_merge(s, &e->a);
+    map_merge(s, e);
     if (tx && tx != e)
-        map_merge(s, &tx->a);
-    if (s->pub.associated && strcmp(s->pub.call_id, e->a.call_id) == 0 && s->nmap == nmap &&
+        map_merge(s, tx);
+    if (s->pub.associated && strcmp(s->pub.call_id, e->call_id) == 0 && s->nmap == nmap &&
         memcmp(s->map, old, sizeof(s->map[0]) * s->nmap) == 0)
         return;
     s->pub.associated = true;
-    memcpy(s->pub.call_id, e->a.call_id, sizeof(s->pub.call_id));
+    memcpy(s->pub.call_id, e->call_id, sizeof(s->pub.call_id));
     confirm(t, s);
     mark_dirty(t, s);
 }
@@ -737,9 +736,18 @@ bool rtp_tracker_packet(struct rtp_tracker *t, const struct cap_payload *p)
     if (!t->have_origin)
         rtp_tracker_set_origin(t, p->ts_ns);
     if (d[1] >= 200 && d[1] <= 204) {
+        struct cap_addr rd = p->dst, rs = p->src;
+
+        /* next to an announced RTP port, or shaped like SR/RR */
+        rd.port--;
+        rs.port--;
         e = ann_find(t, &p->dst);
         if (!e)
             e = ann_find(t, &p->src);
+        if (!e)
+            e = ann_find(t, &rd);
+        if (!e)
+            e = ann_find(t, &rs);
         if (!e && !looks_rtcp(d, n))
             return false;
         rtcp_packet(t, p);
@@ -767,10 +775,10 @@ bool rtp_tracker_packet(struct rtp_tracker *t, const struct cap_payload *p)
     s = stream_get(t, p, ssrc, false);
     if (!s) {
         e = ann_find(t, &p->dst);
-        if (!e || e->rtcp)
+        if (!e)
             e = ann_find(t, &p->src);
-        announced = e && !e->rtcp;
-        if (announced && strncasecmp(e->a.proto, "RTP/", 4) != 0)
+        announced = e != NULL;
+        if (announced && !e->rtp)
             return false; /* announced for T.38 or another non-RTP protocol */
         if (!announced && (!plausible_pt(pt) || p->src.port < 1024 || p->dst.port < 1024))
             return false;
