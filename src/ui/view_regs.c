@@ -116,65 +116,95 @@ static int list_rows(const struct regs_state *st, int rows)
     return h < 1 ? 1 : h;
 }
 
-static void draw_row(const struct ui *ui, WINDOW *win, int y, int width,
-                     const struct reg_entry *e, int64_t end, attr_t a, struct strbuf *b)
-{
-    int aor_w = width - 2 - (12 + 1 + 24 + 1 + 9 + 1 + 4 + 1 + 4 + 1);
-    int x = 2;
-    char t[32];
+/* Columns: AOR (takes the spare width, up to 48), then fixed ones; on a
+ * narrow screen a column that does not fit in what is left is left out. */
+enum { C_AOR, C_STATE, C_LAST, C_EXP, C_ATT, C_FAIL, C__N };
+static const struct {
+    const char *title;
+    int w;
+} cols[C__N] = {
+    [C_AOR] = {"AOR", 0},          [C_STATE] = {"State", 12}, [C_LAST] = {"Last result", 24},
+    [C_EXP] = {"Expires", 9},      [C_ATT] = {" Att", 4},     [C_FAIL] = {"Fail", 4},
+};
 
-    if (aor_w < 10)
-        aor_w = 10;
+static void layout(int width, int w[C__N])
+{
+    int k, fixed = 0, x;
+
+    for (k = 1; k < C__N; k++)
+        fixed += cols[k].w + 1;
+    w[C_AOR] = width - 2 - fixed;
+    if (w[C_AOR] > 48)
+        w[C_AOR] = 48;
+    if (w[C_AOR] < 12)
+        w[C_AOR] = width - 3 < 12 ? (width - 3 > 1 ? width - 3 : 1) : 12;
+    for (k = 1, x = 2 + w[C_AOR] + 1; k < C__N; k++) {
+        w[k] = x + cols[k].w <= width ? cols[k].w : 0;
+        if (w[k])
+            x += w[k] + 1;
+    }
+}
+
+static void cell(const struct reg_entry *e, int64_t end, int k, struct strbuf *b)
+{
     sb_reset(b);
-    draw_escape(b, e->aor, strlen(e->aor));
-    draw_str(ui, win, y, x, aor_w, b->s, a);
-    x += aor_w + 1;
-    draw_str(ui, win, y, x, 12, reg_state_name(e->state), a);
-    x += 13;
-    sb_reset(b);
-    if (e->last_status)
-        sb_printf(b, "%u ", e->last_status);
-    draw_escape(b, e->last_status ? e->last_reason : "no response",
-                strlen(e->last_status ? e->last_reason : "no response"));
-    draw_str(ui, win, y, x, 24, b->s, a);
-    x += 25;
-    if (e->state == REG_STATE_DEREGISTERED)
-        snprintf(t, sizeof(t), "dereg");
-    else if (e->expires_at)
-        snprintf(t, sizeof(t), "%+.0fs", (double)(e->expires_at - end) / 1e9);
-    else
-        snprintf(t, sizeof(t), "-");
-    draw_str(ui, win, y, x, 9, t, a);
-    x += 10;
-    snprintf(t, sizeof(t), "%4u", e->attempts);
-    draw_str(ui, win, y, x, 4, t, a);
-    x += 5;
-    snprintf(t, sizeof(t), "%4u", e->failed);
-    draw_str(ui, win, y, x, 4, t, a);
+    switch (k) {
+    case C_AOR:
+        draw_escape(b, e->aor, strlen(e->aor));
+        break;
+    case C_STATE:
+        sb_puts(b, reg_state_name(e->state));
+        break;
+    case C_LAST:
+        if (e->last_status) {
+            sb_printf(b, "%u ", e->last_status);
+            draw_escape(b, e->last_reason, strlen(e->last_reason));
+        } else {
+            sb_puts(b, "no response");
+        }
+        break;
+    case C_EXP:
+        if (e->state == REG_STATE_DEREGISTERED)
+            sb_puts(b, "dereg");
+        else if (e->expires_at)
+            sb_printf(b, "%+.0fs", (double)(e->expires_at - end) / 1e9);
+        else
+            sb_puts(b, "-");
+        break;
+    case C_ATT:
+        sb_printf(b, "%4u", e->attempts);
+        break;
+    case C_FAIL:
+        sb_printf(b, "%4u", e->failed);
+        break;
+    default:
+        break;
+    }
 }
 
 static void regs_draw(struct view *v, WINDOW *win)
 {
     struct regs_state *st = v->state;
     const struct ui *ui = v->ui;
-    int rows = getmaxy(win), width = getmaxx(win), lh = list_rows(st, rows), y;
-    int aor_w = width - 2 - (12 + 1 + 24 + 1 + 9 + 1 + 4 + 1 + 4 + 1);
+    int rows = getmaxy(win), width = getmaxx(win), lh = list_rows(st, rows), y, k, x;
+    int w[C__N];
     struct strbuf b;
     char title[160];
     size_t i;
 
-    if (aor_w < 10)
-        aor_w = 10;
+    layout(width, w);
     sb_init(&b);
     draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
     snprintf(title, sizeof(title), " sipdx - Registrations: %zu addresses of record, %llu REGISTERs",
              st->r.n, (unsigned long long)st->r.registers);
     draw_str(ui, win, 0, 0, width, title, ui_attr(ui, ROLE_TITLE));
     draw_fill(win, 1, 0, width, ui_attr(ui, ROLE_LIST_HEADER));
-    draw_str(ui, win, 1, 2, aor_w, "AOR", ui_attr(ui, ROLE_LIST_HEADER));
-    snprintf(title, sizeof(title), "%-12s %-24s %-9s %4s %4s", "State", "Last result", "Expires",
-             "Att", "Fail");
-    draw_str(ui, win, 1, 2 + aor_w + 1, width - aor_w - 3, title, ui_attr(ui, ROLE_LIST_HEADER));
+    for (k = 0, x = 2; k < C__N; k++) {
+        if (!w[k])
+            continue;
+        draw_str(ui, win, 1, x, w[k], cols[k].title, ui_attr(ui, ROLE_LIST_HEADER));
+        x += w[k] + 1;
+    }
 
     if (st->cur < st->top)
         st->top = st->cur;
@@ -186,14 +216,22 @@ static void regs_draw(struct view *v, WINDOW *win)
 
         if (sel)
             draw_fill(win, y, 0, width, a);
-        draw_row(ui, win, y, width, &st->r.v[i], st->r.capture_end, a, &b);
+        for (k = 0, x = 2; k < C__N; k++) {
+            if (!w[k])
+                continue;
+            cell(&st->r.v[i], st->r.capture_end, k, &b);
+            draw_str(ui, win, y, x, w[k], b.s ? b.s : "", a);
+            x += w[k] + 1;
+        }
     }
     if (st->r.n == 0)
         draw_str(ui, win, 2, 2, width - 4, "no REGISTER in the capture (yet)",
                  ui_attr(ui, ROLE_DEFAULT));
     /* details of the selected AOR */
     y = 2 + lh;
-    draw_hline(ui, win, y++, 0, width, ui_attr(ui, ROLE_LIST_HEADER));
+    if (y < rows - 2)
+        draw_hline(ui, win, y, 0, width, ui_attr(ui, ROLE_LIST_HEADER));
+    y++;
     if (st->cur < st->r.n) {
         const char *p, *nl;
 
