@@ -39,7 +39,9 @@ struct store_input {
     int64_t ts_ns;
     struct cap_addr src, dst;
     enum cap_transport transport;
-    const char *bytes;      /* the whole message */
+    const char *bytes;      /* the whole message; NULL when file_off >= 0 and the
+                               capture thread did not carry them (re-read them
+                               from the file: store_msg_bytes) */
     size_t len;
     int64_t file_off;       /* offset of bytes in the source file, -1 if none */
     uint32_t hep_agent;

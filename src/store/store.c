@@ -651,7 +651,9 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
         m->flags |= STORE_MSG_FT_CALL;
     else if (str_is(in->from_user, c->to_user) && str_is(in->to_user, c->from_user))
         m->flags |= STORE_MSG_FT_SWAP;
-    if (in->file_off >= 0 && in->source < s->nsources && s->sources[in->source].fd >= 0) {
+    if (in->file_off >= 0 &&
+        (!in->bytes || (in->source < s->nsources && s->sources[in->source].fd >= 0))) {
+        /* Re-read on demand (store_msg_bytes fails if the file is gone). */
         m->file_off = in->file_off;
     } else {
         /* No stable position in a file: keep one copy, owned by the call. */
