@@ -4,6 +4,7 @@
  * Runs on the main thread before anything else starts.
  */
 #include "cli.h"
+#include "capture.h"
 #include "filter.h"
 #include "util.h"
 
@@ -171,6 +172,7 @@ void cli_print_help(FILE *f)
           "  -h, --help             show this help\n"
           "  -V, --version          show the version\n",
           f);
+    fprintf(f, "\nDefault capture filter (-f):\n  %s\n", cap_live_default_bpf());
 }
 
 /* "200M", "1G", "65536" -> bytes; -1 on error. */
