@@ -96,6 +96,7 @@ enum filter_field {
     FILTER_F_CALL_FAILED,   /* int 0/1: call-level */
     FILTER_F_EXT,           /* str: each user part of From/To/R-URI/Contact/PAI */
     FILTER_F_HEP_AGENT,     /* str: HEP capture agent id (decimal) or name */
+    FILTER_F_RESENT,        /* int 0/1: a retransmission (Wireshark's sip.resend) */
     FILTER_F__COUNT
 };
 
@@ -167,6 +168,7 @@ struct filter_msg_meta {
     struct filter_addr src, dst;
     const char *transport; /* borrowed; NULL = unknown */
     const char *hep_agent; /* borrowed; NULL = not from HEP */
+    int resent;            /* 1 a retransmission, 0 not, -1 unknown (no store) */
     bool has_call;
     const char *call_state; /* borrowed */
     int64_t call_duration_ns;

@@ -53,6 +53,7 @@ static bool packet_matches(const struct filter *f, const struct cap_payload *p)
     addr_of(&p->src, &meta.src);
     addr_of(&p->dst, &meta.dst);
     meta.transport = cap_transport_name(p->transport);
+    meta.resent = -1; /* no store here: retransmissions are not known */
     if (p->hep_agent) {
         snprintf(agent, sizeof(agent), "%u", (unsigned)p->hep_agent);
         meta.hep_agent = agent;

@@ -71,6 +71,7 @@ static const struct field_def fields[] = {
     {"call.failed", FILTER_F_CALL_FAILED, FK_BOOL, NULL, CALL},
     {"ext", FILTER_F_EXT, FK_STR, NULL, HDR},
     {"hep.agent", FILTER_F_HEP_AGENT, FK_STR, NULL, IDX},
+    {"sip.msg.resent", FILTER_F_RESENT, FK_BOOL, NULL, IDX},
     /* Wireshark spellings */
     {"frame.number", FILTER_F_NUMBER, FK_INT, NULL, IDX},
     {"frame.time", FILTER_F_TIMESTAMP, FK_TIME, NULL, IDX},
@@ -88,6 +89,7 @@ static const struct field_def fields[] = {
     {"udp.dstport", FILTER_F_DST_PORT, FK_INT, NULL, IDX},
     {"tcp.dstport", FILTER_F_DST_PORT, FK_INT, NULL, IDX},
     {"sip.Call-ID", FILTER_F_CALL_ID, FK_STR, NULL, IDX},
+    {"sip.resend", FILTER_F_RESENT, FK_BOOL, NULL, IDX},
     {"sip.Method", FILTER_F_METHOD, FK_STR, NULL, IDX},
     {"sip.Status-Code", FILTER_F_STATUS, FK_INT, NULL, IDX},
     {"sip.Reason-Phrase", FILTER_F_REASON, FK_STR, NULL, IDX},

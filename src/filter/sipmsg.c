@@ -220,6 +220,10 @@ static void msg_values(void *ctx, enum filter_field field, const char *key, filt
         if (mt && mt->transport)
             put_str(&e, mt->transport, strlen(mt->transport));
         return;
+    case FILTER_F_RESENT:
+        if (mt && mt->resent >= 0)
+            put_int(&e, FILTER_V_INT, mt->resent);
+        return;
     case FILTER_F_HEP_AGENT:
         if (mt && mt->hep_agent)
             put_str(&e, mt->hep_agent, strlen(mt->hep_agent));

@@ -75,6 +75,7 @@ static void fill_meta(struct store_subj *ss)
     addr_of(store_endpoint(ss->st, m->src_ep), &ss->meta.src);
     addr_of(store_endpoint(ss->st, m->dst_ep), &ss->meta.dst);
     ss->meta.transport = cap_transport_name((enum cap_transport)m->transport);
+    ss->meta.resent = (m->flags & STORE_MSG_RESENT) != 0;
     if (c) {
         ss->meta.has_call = true;
         ss->meta.call_state = call_state_name(c->state);
@@ -163,6 +164,7 @@ static void store_values(void *ctx, enum filter_field field, const char *key, fi
     case FILTER_F_SRC_PORT:
     case FILTER_F_DST_PORT:
     case FILTER_F_TRANSPORT:
+    case FILTER_F_RESENT:
     case FILTER_F_CALL_STATE:
     case FILTER_F_CALL_DURATION:
     case FILTER_F_CALL_FAILED: {
