@@ -484,6 +484,47 @@ static void flags_an_invalid_content_length(void **state)
     free_payloads(v, n);
 }
 
+/* Numbers at their limits: CSeq is 32-bit, Content-Length fits int64, and
+ * a number too long for 64 bits is refused, not wrapped. */
+static void parses_numbers_at_their_limits(void **state)
+{
+    static const struct {
+        const char *cseq, *cl;
+        unsigned problems;
+        uint32_t cseq_num;
+        int64_t content_length;
+    } cases[] = {
+        {"4294967295", "0", 0, 4294967295u, 0},
+        {"4294967296", "0", SIP_BAD_CSEQ, 0, 0},
+        {"0000000000000000000000001", "00000000000000000000000000", 0, 1, 0},
+        {"1", "9223372036854775807", SIP_BODY_SHORT, 1, INT64_MAX},
+        {"1", "9223372036854775808", SIP_BAD_CONTENT_LENGTH, 1, -1},
+        {"1", "18446744073709551616", SIP_BAD_CONTENT_LENGTH, 1, -1},
+        {"1", "99999999999999999999999999", SIP_BAD_CONTENT_LENGTH, 1, -1},
+        {"1", "12a", SIP_BAD_CONTENT_LENGTH, 1, -1},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char buf[512];
+        struct sip_msg m;
+        int n = snprintf(buf, sizeof(buf),
+                         "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+                         "From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: x\r\n"
+                         "CSeq: %s OPTIONS\r\nMax-Forwards: 0070\r\nContent-Length: %s\r\n\r\n",
+                         cases[i].cseq, cases[i].cl);
+
+        assert_int_equal(sip_parse(buf, (size_t)n, &m), 0);
+        assert_int_equal(m.problems, cases[i].problems);
+        assert_int_equal(m.max_forwards, 70);
+        if (!(cases[i].problems & SIP_BAD_CSEQ))
+            assert_int_equal(m.cseq_num, cases[i].cseq_num);
+        assert_int_equal(m.content_length, cases[i].content_length);
+        sip_msg_fini(&m);
+    }
+}
+
 static void copies_slices_with_truncation(void **state)
 {
     struct sip_msg m;
@@ -797,6 +838,7 @@ int main(void)
         cmocka_unit_test(keeps_method_names_case_sensitive),
         cmocka_unit_test(refuses_bytes_that_are_not_sip),
         cmocka_unit_test(flags_an_invalid_content_length),
+        cmocka_unit_test(parses_numbers_at_their_limits),
         cmocka_unit_test(copies_slices_with_truncation),
         cmocka_unit_test(agrees_with_tshark_on_the_corpus),
         cmocka_unit_test(parses_fast_enough),
