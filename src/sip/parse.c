@@ -383,8 +383,7 @@ int sip_parse(const char *buf, size_t len, struct sip_msg *m)
             pos = next;
             continue;
         }
-        for (colon = pos; colon < ce && p[colon] != ':'; colon++)
-            ; /* names are short: a plain loop beats a memchr call */
+        colon = sip_scan_byte(p, pos, ce, ':');
         if (colon == ce) {
             m->problems |= SIP_BAD_HEADER;
             pos = next;

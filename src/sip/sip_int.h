@@ -95,6 +95,26 @@ static inline size_t sip_scan_any5(const char *p, size_t i, size_t e, char a, ch
     return e;
 }
 
+/* First byte equal to a in [i, e). */
+static inline size_t sip_scan_byte(const char *p, size_t i, size_t e, char a)
+{
+#ifdef SIP_SCAN_SSE2
+    const __m128i va = _mm_set1_epi8(a);
+
+    for (; i + 16 <= e; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, va));
+
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    for (; i < e; i++)
+        if (p[i] == a)
+            return i;
+    return e;
+}
+
 /* First byte below 0x20 or equal to 0x7f in [i, e) (HT included: callers
  * that allow it step over it). */
 static inline size_t sip_scan_ctl(const char *p, size_t i, size_t e)
