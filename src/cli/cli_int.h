@@ -5,6 +5,7 @@
 #define SIPDX_CLI_INT_H
 
 #include "cli.h"
+#include "diag.h"
 #include "engine.h"
 #include "kb.h"
 #include "store.h"
@@ -27,6 +28,16 @@ const struct kb_entry *cli_explain_response(const struct kb *kb, int code, const
                                             size_t len);
 /* Appends ,"explain":{"title":..,"short":..,"severity":..} for an entry. */
 void cli_json_explain(struct strbuf *b, const struct kb_entry *e);
+
+/* In-context note of response i of c (diag.h): the kb short text of e (may
+ * be NULL), "[normal here]" / "[failed here]", then the Reason (Q.850) and
+ * Warning headers explained; escaped, appended to out. */
+void cli_response_note(const struct store *s, const struct kb *kb, const struct store_call *c,
+                       uint32_t i, const struct kb_entry *e, struct strbuf *out);
+/* Appends ,"context":"normal|failure|plain" and the "q850"/"warning" members
+ * of response i of c. */
+void cli_json_response_context(const struct store *s, const struct kb *kb,
+                               const struct store_call *c, uint32_t i, struct strbuf *b);
 
 /* "1.2.3.4:5060" of an endpoint id. */
 void cli_ep(const struct store *s, uint32_t ep, char *out, size_t outlen);

@@ -176,3 +176,58 @@ void cli_flush(const struct config *cfg, struct strbuf *b)
         fwrite(b->s, 1, b->len, cfg->out);
     sb_reset(b);
 }
+
+/* Reads message i of c and hands its bytes to the diag helpers. */
+static void with_bytes(const struct store *s, const struct store_call *c, uint32_t i,
+                       const struct kb *kb, struct strbuf *out, bool json)
+{
+    struct strbuf bytes;
+
+    if (!c || i >= c->nmsgs)
+        return;
+    sb_init(&bytes);
+    if (store_msg_bytes(s, &c->msgs[i], &bytes) == 0 && bytes.s) {
+        if (json)
+            diag_response_extras_json(kb, bytes.s, bytes.len, out);
+        else
+            diag_response_extras(kb, bytes.s, bytes.len, out);
+    }
+    sb_fini(&bytes);
+}
+
+void cli_response_note(const struct store *s, const struct kb *kb, const struct store_call *c,
+                       uint32_t i, const struct kb_entry *e, struct strbuf *out)
+{
+    enum diag_ctx ctx = diag_response_context(s, c, i);
+    size_t start = out->len;
+
+    if (e)
+        sb_append_escaped(out, e->short_text, strlen(e->short_text));
+    if (ctx != DIAG_CTX_PLAIN)
+        sb_printf(out, "%s[%s]", out->len > start ? " " : "",
+                  diag_ctx_label(ctx, kb ? kb_lang(kb) : "en"));
+    {
+        struct strbuf x;
+
+        sb_init(&x);
+        with_bytes(s, c, i, kb, &x, false);
+        if (x.len) {
+            if (out->len > start)
+                sb_puts(out, "; ");
+            sb_append(out, x.s, x.len);
+        }
+        sb_fini(&x);
+    }
+}
+
+void cli_json_response_context(const struct store *s, const struct kb *kb,
+                               const struct store_call *c, uint32_t i, struct strbuf *b)
+{
+    enum diag_ctx ctx = diag_response_context(s, c, i);
+    const char *name = ctx == DIAG_CTX_NORMAL    ? "normal"
+                       : ctx == DIAG_CTX_FAILURE ? "failure"
+                                                 : "plain";
+
+    cli_json_str(b, "context", name, strlen(name), false);
+    with_bytes(s, c, i, kb, b, true);
+}

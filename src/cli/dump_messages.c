@@ -67,6 +67,10 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
             json_str(b, "reason", in->reason);
             cli_json_explain(b, cli_explain_response(d->kb, in->status, in->reason.p,
                                                      in->reason.len));
+            /* Reason (Q.850) and Warning explained (diag.h).  The flow
+             * context needs later messages, so --list/--flow/--report show
+             * it, not this streaming dump. */
+            diag_response_extras_json(d->kb, in->bytes, in->len, b);
         }
         cli_json_bool(b, "resent", resent, false);
         if (in->problems) {
@@ -96,6 +100,15 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
             if (e) {
                 sb_puts(b, " | ");
                 sb_append_escaped(b, e->short_text, strlen(e->short_text));
+            }
+        }
+        if (!in->is_request) {
+            size_t at = b->len;
+
+            sb_puts(b, " | ");
+            if (diag_response_extras(d->kb, in->bytes, in->len, b) == 0) {
+                b->len = at;
+                b->s[at] = '\0';
             }
         }
         if (in->problems)

@@ -46,8 +46,9 @@ static int ep_index(uint32_t *eps, size_t *n, uint32_t ep)
 }
 
 /* Builds the arrow label: method or status, SDP summary, resent mark. */
-static void label_for(const struct store *s, const struct kb *kb, const struct store_msg *msg,
-                      struct strbuf *lab, struct strbuf *note, struct strbuf *tmp)
+static void label_for(const struct store *s, const struct kb *kb, const struct store_call *call,
+                      const struct store_msg *msg, struct strbuf *lab, struct strbuf *note,
+                      struct strbuf *tmp)
 {
     struct sip_msg m;
 
@@ -66,14 +67,15 @@ static void label_for(const struct store *s, const struct kb *kb, const struct s
         sb_append_escaped(lab, m.buf + m.reason.off, m.reason.len);
         if (m.status >= 300) {
             /* Failures (and redirects) get the knowledge base's short note
-             * beside their arrow. */
+             * beside their arrow, read in the call's flow (diag.h), with
+             * their Reason / Warning headers. */
             const struct kb_entry *e =
                 cli_explain_response(kb, m.status, m.buf + m.reason.off, m.reason.len);
 
-            if (e) {
-                sb_puts(note, "  <- ");
-                sb_append_escaped(note, e->short_text, strlen(e->short_text));
-            }
+            sb_puts(note, "  <- ");
+            cli_response_note(s, kb, call, (uint32_t)(msg - call->msgs), e, note);
+            if (note->len == 5)
+                sb_reset(note);
         }
     }
     if (msg->flags & STORE_MSG_SDP) {
@@ -189,8 +191,32 @@ static void pad_to_lanes(struct strbuf *b)
         sb_putc(b, ' ');
 }
 
+/* Appends "  !! NAT-01 ACK-01" for the findings (diag.h) that point at msg. */
+static void flow_finding_marks(const struct diag_list *f, const struct store_call *call,
+                               const struct store_msg *msg, struct strbuf *note)
+{
+    uint32_t idx = (uint32_t)(msg - call->msgs);
+    bool first = true;
+    size_t i;
+    uint8_t k;
+
+    for (i = 0; i < f->n; i++) {
+        if (f->v[i].call != call->id)
+            continue;
+        for (k = 0; k < f->v[i].nmsgs; k++) {
+            if (f->v[i].msgs[k] != idx)
+                continue;
+            sb_puts(note, first ? "  !! " : " ");
+            sb_puts(note, diag_rule_text(f->v[i].rule, "en")->id);
+            first = false;
+            break;
+        }
+    }
+}
+
 int cli_flow(const struct config *cfg)
 {
+    struct diag_list findings;
     struct store *s;
     const struct store_call *c, *legs[64];
     struct flow_row *rows = NULL;
@@ -235,6 +261,9 @@ int cli_flow(const struct config *cfg)
         ep_index(eps, &neps, rows[i].msg->dst_ep);
     }
     kb = cli_kb(cfg);
+    diag_list_init(&findings);
+    for (k = 0; k < nlegs; k++)
+        diag_call(s, legs[k], &findings);
     sb_init(&b);
     sb_init(&lab);
     sb_init(&note);
@@ -282,7 +311,8 @@ int cli_flow(const struct config *cfg)
         fmt_time_utc(m->ts_ns, t, sizeof(t));
         a = ep_index(eps, &neps, m->src_ep);
         z = ep_index(eps, &neps, m->dst_ep);
-        label_for(s, kb, m, &lab, &note, &tmp);
+        label_for(s, kb, rows[i].call, m, &lab, &note, &tmp);
+        flow_finding_marks(&findings, rows[i].call, m, &note);
         pad_to_lanes(&b);
         draw_label(&b, neps, a, z, lab.s ? lab.s : "");
         sb_putc(&b, '\n');
@@ -303,6 +333,7 @@ int cli_flow(const struct config *cfg)
     sb_fini(&note);
     sb_fini(&tmp);
     kb_free(kb);
+    diag_list_fini(&findings);
     free(rows);
     store_free(s);
     return rc;

@@ -105,6 +105,7 @@ int cli_list(const struct config *cfg)
                 cli_json_str(&b, "reason", c->final_reason,
                              c->final_reason ? strlen(c->final_reason) : 0, false);
                 cli_json_explain(&b, e);
+                cli_json_response_context(s, kb, c, diag_call_final_msg(c), &b);
             } else {
                 sb_puts(&b, ",\"status\":null,\"reason\":null");
             }
@@ -133,9 +134,12 @@ int cli_list(const struct config *cfg)
                       call_state_name(c->state));
             pad_escaped(&b, fin, 28);
             sb_printf(&b, "%9s %8s", dur, setup);
-            if (e) {
+            if (c->final_status) {
+                /* the final response read in its flow (diag.h) */
                 sb_puts(&b, "  ");
-                sb_append_escaped(&b, e->short_text, strlen(e->short_text));
+                cli_response_note(s, kb, c, diag_call_final_msg(c), e, &b);
+                while (b.len && b.s[b.len - 1] == ' ')
+                    b.len--;
             }
             sb_putc(&b, '\n');
         }

@@ -26,7 +26,9 @@ static int by_call(const void *a, const void *b)
         return x->call < y->call ? -1 : 1;
     if (x->sev != y->sev)
         return x->sev > y->sev ? -1 : 1;
-    return (x->nmsgs ? (int64_t)x->msgs[0] : 0) < (y->nmsgs ? (int64_t)y->msgs[0] : 0) ? -1 : 1;
+    if ((x->nmsgs ? x->msgs[0] : 0) != (y->nmsgs ? y->msgs[0] : 0))
+        return (x->nmsgs ? x->msgs[0] : 0) < (y->nmsgs ? y->msgs[0] : 0) ? -1 : 1;
+    return (int)x->rule - (int)y->rule;
 }
 
 /* "3 14:02:11.250 INVITE 10.0.0.1:5060 -> 10.0.0.2:5060" of a message. */
