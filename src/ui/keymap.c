@@ -26,6 +26,7 @@ static const struct binding bindings[] = {
     {0, L't', ACT_PANE},         {0, 'F' - 64, ACT_PGDN},     {0, 'B' - 64, ACT_PGUP},
     {0, L'G', ACT_REGS},         {0, L'T', ACT_STATS},        {0, L'm', ACT_MEDIA},
     {0, L'M', ACT_MEDIA_TABLE},  {0, L'F', ACT_MATCHING},
+    {0, L'D', ACT_FINDINGS},
 };
 
 static const struct {
@@ -57,6 +58,7 @@ static const struct {
     [ACT_MEDIA] = {"m", "ladder: RTP arrows on/off (packets, codec, loss)"},
     [ACT_MEDIA_TABLE] = {"M", "ladder: media table (RTP streams, SDP, media findings)"},
     [ACT_MATCHING] = {"F", "ladder: only the messages matching the filter, or all"},
+    [ACT_FINDINGS] = {"D", "findings: every problem found in the capture, by severity"},
 };
 
 enum action keymap_action(int is_key, wint_t ch)

@@ -13,6 +13,7 @@
 #include <curses.h>
 
 #include "cli.h"
+#include "diag.h"
 #include "engine.h"
 #include "filter.h"
 #include "kb.h"
@@ -46,6 +47,7 @@ enum action {
     ACT_MEDIA,      /* m: media arrows on/off in the ladder */
     ACT_MEDIA_TABLE,/* M: the call's media table */
     ACT_MATCHING,   /* F: ladder shows only messages matching the filter */
+    ACT_FINDINGS,   /* D: the findings of the whole capture */
     ACT__COUNT
 };
 
@@ -99,11 +101,15 @@ extern const struct view_ops view_text_ops;
 extern const struct view_ops view_regs_ops;  /* no argument */
 extern const struct view_ops view_stats_ops; /* no argument */
 extern const struct view_ops view_media_ops; /* struct flow_arg: the calls */
+extern const struct view_ops view_findings_ops;
 
 /* Argument of view_flow_ops: the calls to merge. */
 struct flow_arg {
     const uint64_t *ids;
     size_t n;
+    bool focus;          /* put the cursor on (focus_call, focus_idx) */
+    uint64_t focus_call;
+    uint32_t focus_idx;
 };
 /* Argument of view_msg_ops: one message. */
 struct msg_arg {
@@ -196,5 +202,29 @@ attr_t call_state_attr(const struct ui *ui, const struct store_call *c);
 /* "487 Request Terminated" or kb short text; escaped into out. */
 void call_status_text(const struct ui *ui, const struct store_call *c, struct strbuf *out);
 bool call_is_failure_status(unsigned status);
+
+/* view_findings.c: findings (diag.h) for the other views.  A cache of each
+ * call's diagnosis, recomputed when its message count changes; owned by
+ * the call list (one per session), reset when the store is cleared. */
+struct findings_cache;
+struct findings_cache *findings_cache_new(void);
+void findings_cache_free(struct findings_cache *fc);
+void findings_cache_reset(struct findings_cache *fc);
+/* '!' (a problem), '?' (a warning) or ' ' for a call. */
+char findings_call_mark(struct findings_cache *fc, const struct ui *ui, const struct store_call *c);
+/* The Final column: status, kb short text read in context ("[failed here]"),
+ * Q.850 / Warning; escaped into out (reset first). */
+void findings_call_status(struct findings_cache *fc, const struct ui *ui,
+                          const struct store_call *c, struct strbuf *out);
+/* The ladder note of message idx of c: rule ids of the findings in fl that
+ * point at it ("!NAT-01 "), then for a response the kb short text, its
+ * context and Reason/Warning.  Returns an owned escaped string or NULL;
+ * *normal is set when the response is normal in its flow. */
+char *findings_msg_note(const struct ui *ui, const struct store_call *c, uint32_t idx,
+                        const struct diag_list *fl, bool *normal);
+/* Lines for the message view: the response explained in context and every
+ * finding pointing at the message (title: facts), escaped, '\n'-separated. */
+void findings_msg_text(const struct ui *ui, const struct store_call *c, uint32_t idx,
+                       struct strbuf *out);
 
 #endif

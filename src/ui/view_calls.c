@@ -2,7 +2,9 @@
  * view_calls: the first screen, one row per call (sngrep's call list).
  * Columns: index, start, kind, from, to, src, dst, messages, state, final
  * status (kb short meaning), duration.  Sortable, searchable (/), filtered
- * (F7), Space marks calls, Enter opens the ladder.
+ * (F7), Space marks calls, Enter opens the ladder, F the findings.  The
+ * second column marks calls with findings ('!' problem, '?' warning) and
+ * the Final column reads the response in its flow (view_findings.c).
  * UI thread only.  Keeps call ids, never store pointers, across ticks.
  */
 #include "ui_int.h"
@@ -55,6 +57,7 @@ struct calls_state {
     size_t nfc, fccap;
     uint64_t fc_gen;       /* ui->list_gen fc was computed for */
     uint64_t cur_id;       /* keeps the cursor on its call across rebuilds */
+    struct findings_cache *fcache; /* owned: per-call diagnosis */
 };
 
 /* ---------------------------------------------------------------- cells */
@@ -80,9 +83,9 @@ static int64_t call_duration(const struct store_call *c)
     return 0;
 }
 
-/* The cell text, escaped (out is reset). */
-static void cell(const struct ui *ui, const struct store_call *c, size_t pos, enum col k,
-                 struct strbuf *out)
+/* The cell text, escaped (out is reset).  fc may be NULL (no context). */
+static void cell(const struct ui *ui, struct findings_cache *fc, const struct store_call *c,
+                 size_t pos, enum col k, struct strbuf *out)
 {
     char buf[96];
 
@@ -123,7 +126,10 @@ static void cell(const struct ui *ui, const struct store_call *c, size_t pos, en
         sb_puts(out, call_state_name(c->state));
         break;
     case COL_STATUS:
-        call_status_text(ui, c, out);
+        if (fc)
+            findings_call_status(fc, ui, c, out);
+        else
+            call_status_text(ui, c, out);
         break;
     case COL_DUR:
         fmt_dur(call_duration(c), buf, sizeof(buf));
@@ -200,7 +206,7 @@ static bool search_ok(const struct ui *ui, const struct store_call *c, size_t po
     if (!n)
         return true;
     for (k = 0; k < COL__COUNT; k++) {
-        cell(ui, c, pos, (enum col)k, tmp);
+        cell(ui, NULL, c, pos, (enum col)k, tmp);
         for (i = 0; tmp->s && i + n <= tmp->len; i++) {
             if (strncasecmp(tmp->s + i, ui->search, n) == 0)
                 return true;
@@ -341,6 +347,7 @@ static int calls_open(struct view *v, const void *arg)
     (void)arg;
     v->state = xcalloc(1, sizeof(struct calls_state));
     ((struct calls_state *)v->state)->built_gen = ~0ull;
+    ((struct calls_state *)v->state)->fcache = findings_cache_new();
     return 0;
 }
 
@@ -351,6 +358,7 @@ static void calls_close(struct view *v)
     free(st->rows);
     free(st->marked);
     free(st->fc);
+    findings_cache_free(st->fcache);
     free(st);
 }
 
@@ -445,11 +453,15 @@ static void calls_draw(struct view *v, WINDOW *win)
         a = sel ? ui_attr(ui, ROLE_SEL) : call_state_attr(ui, c);
         if (sel)
             draw_fill(win, y, 0, width, a);
-        draw_str(ui, win, y, 0, 2, mk ? "* " : "  ", sel ? a : ui_attr(ui, ROLE_MARK));
+        {
+            char m2[3] = {mk ? '*' : ' ', findings_call_mark(st->fcache, ui, c), '\0'};
+
+            draw_str(ui, win, y, 0, 2, m2, sel ? a : ui_attr(ui, ROLE_MARK));
+        }
         for (k = 0, x = 2; k < COL__COUNT; k++) {
             if (!w[k])
                 continue;
-            cell(ui, c, st->rows[i].pos, (enum col)k, &b);
+            cell(ui, st->fcache, c, st->rows[i].pos, (enum col)k, &b);
             draw_str(ui, win, y, x, w[k], b.s ? b.s : "", a);
             x += w[k] + 1;
         }
@@ -509,6 +521,7 @@ static unsigned calls_action(struct view *v, enum action a)
             ui->push_ids[0] = st->rows[st->cur].id;
         ui->push_arg.flow.ids = ui->push_ids;
         ui->push_arg.flow.n = n;
+        ui->push_arg.flow.focus = false;
         ui_push(ui, &view_flow_ops);
         return UI_HANDLED | UI_REDRAW;
     }
@@ -527,7 +540,11 @@ static unsigned calls_action(struct view *v, enum action a)
         st->rev = !st->rev;
         st->built_gen = ~0ull;
         return UI_HANDLED | UI_REDRAW;
+    case ACT_FINDINGS:
+        ui_push(ui, &view_findings_ops);
+        return UI_HANDLED | UI_REDRAW;
     case ACT_CLEAR:
+        findings_cache_reset(st->fcache);
         st->nmarked = 0;
         st->nrows = st->cur = st->top = 0;
         st->nfc = 0;
@@ -540,7 +557,7 @@ static unsigned calls_action(struct view *v, enum action a)
 static const struct key_hint calls_hints[] = {
     {ACT_BACK, "Quit"},    {ACT_HELP, "Help"},   {ACT_ENTER, "Flow"}, {ACT_SELECT, "Mark"},
     {ACT_SEARCH, "Search"}, {ACT_FILTER, "Filter"}, {ACT_SORT, "Sort"}, {ACT_CLEAR, "Clear"},
-    {ACT_PAUSE, "Pause"},  {ACT_SAVE, "Save"},   {ACT_NONE, NULL},
+    {ACT_FINDINGS, "Findings"}, {ACT_PAUSE, "Pause"}, {ACT_SAVE, "Save"}, {ACT_NONE, NULL},
 };
 
 const struct view_ops view_calls_ops = {

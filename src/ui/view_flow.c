@@ -2,7 +2,9 @@
  * view_flow: the ladder of one call or of several merged calls: one column
  * per endpoint, one arrow per message (method or status, time delta,
  * retransmissions, SDP summary), failures in the failure colour with the kb
- * short note beside them, and a bottom pane with the selected message.
+ * short note beside them read in the call's flow (a challenge answered and
+ * accepted is not a failure) with the rule ids of findings pointing at the
+ * message (view_findings.c), and a bottom pane with the selected message.
  * With media on (m), each RTP stream of the calls is one more arrow, at its
  * first packet, between the columns of the endpoints whose SDP announced
  * its addresses (packets, codec, loss); M opens the media table.
@@ -49,6 +51,9 @@ struct flow_state {
     bool only_match;     /* F: only the messages the filter matches */
     struct strbuf msg; /* bytes of the current message */
     size_t msg_for;    /* row the bytes belong to (+1; 0 = none) */
+    bool focus;        /* put the cursor on (focus_call, focus_idx) once */
+    uint64_t focus_call;
+    uint32_t focus_idx;
 };
 
 static int frow_cmp(const void *a, const void *b)
@@ -227,9 +232,13 @@ static void rebuild(struct view *v)
     struct strbuf tmp;
     size_t i, n = 0, k;
     uint32_t j;
+    struct diag_list fl;
 
     free_rows(st);
     st->neps = 0;
+    diag_list_init(&fl);
+    for (i = 0; i < st->nids; i++)
+        diag_call(ui->store, store_call_get(ui->store, st->ids[i]), &fl);
     for (i = 0; i < st->nids; i++) {
         const struct store_call *c = store_call_get(ui->store, st->ids[i]);
         if (c)
@@ -259,15 +268,37 @@ static void rebuild(struct view *v)
             r->src_ep = sm->src_ep;
             r->dst_ep = sm->dst_ep;
             make_label(ui, sm, r, &tmp);
+            {
+                bool normal;
+                char *note = findings_msg_note(ui, c, j, &fl, &normal);
+
+                if (note) {
+                    free(r->note);
+                    r->note = note;
+                }
+                if (normal)
+                    r->failure = false;
+            }
         }
     }
     sb_fini(&tmp);
+    diag_list_fini(&fl);
     if (st->media)
         add_media_rows(v, 64 * st->nids);
     qsort(st->rows, st->nrows, sizeof(*st->rows), frow_cmp);
     for (k = 0; k < st->nrows; k++) {
         ep_index(st, st->rows[k].src_ep);
         ep_index(st, st->rows[k].dst_ep);
+    }
+    if (st->focus) {
+        for (k = 0; k < st->nrows; k++) {
+            if (!st->rows[k].media && st->rows[k].call == st->focus_call &&
+                st->rows[k].idx == st->focus_idx) {
+                st->cur = k;
+                st->focus = false;
+                break;
+            }
+        }
     }
     if (st->cur >= st->nrows)
         st->cur = st->nrows ? st->nrows - 1 : 0;
@@ -288,6 +319,9 @@ static int flow_open(struct view *v, const void *arg)
     st->pane = true;
     st->media = true;
     st->built_gen = ~0ull;
+    st->focus = fa->focus;
+    st->focus_call = fa->focus_call;
+    st->focus_idx = fa->focus_idx;
     sb_init(&st->msg);
     v->state = st;
     return 0;

@@ -1,14 +1,19 @@
 /*
  * view_msg: one SIP message full screen, syntax coloured and wrapped; the
  * bytes are re-read from the capture (store_msg_bytes) when opened.
+ * A response is explained on the first lines, read in its call's flow,
+ * with the findings that point at the message (view_findings.c).
  * UI thread only.  Holds the call id and message index, not pointers.
  */
 #include "ui_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct msg_state {
     struct strbuf bytes; /* owned copy of the message */
+    struct strbuf info;  /* owned: explanation lines, escaped */
     int scroll;
 };
 
@@ -19,6 +24,8 @@ static int msg_open(struct view *v, const void *arg)
     const struct store_call *c = store_call_get(v->ui->store, ma->call_id);
 
     sb_init(&st->bytes);
+    sb_init(&st->info);
+    findings_msg_text(v->ui, c, ma->msg_index, &st->info);
     if (!c || ma->msg_index >= c->nmsgs ||
         store_msg_bytes(v->ui->store, &c->msgs[ma->msg_index], &st->bytes) != 0)
         sb_puts(&st->bytes, "(message bytes could not be read)");
@@ -31,6 +38,7 @@ static void msg_close(struct view *v)
     struct msg_state *st = v->state;
 
     sb_fini(&st->bytes);
+    sb_fini(&st->info);
     free(st);
 }
 
@@ -38,11 +46,22 @@ static void msg_draw(struct view *v, WINDOW *win)
 {
     struct msg_state *st = v->state;
     const struct ui *ui = v->ui;
-    int rows = getmaxy(win), width = getmaxx(win);
+    int rows = getmaxy(win), width = getmaxx(win), y = 1;
+    size_t at = 0;
 
     draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
     draw_str(ui, win, 0, 0, width, " SIP message", ui_attr(ui, ROLE_TITLE));
-    draw_sip_text(ui, win, 1, 1, rows - 3, width - 2, st->bytes.s ? st->bytes.s : "",
+    while (at < st->info.len && y < rows / 3) { /* one line per explanation */
+        const char *nl = memchr(st->info.s + at, '\n', st->info.len - at);
+        size_t n = nl ? (size_t)(nl - st->info.s) - at : st->info.len - at;
+        char line[512];
+
+        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1),
+                 st->info.s + at);
+        draw_str(ui, win, y++, 1, width - 2, line, ui_attr(ui, ROLE_KB_HINT));
+        at += n + 1;
+    }
+    draw_sip_text(ui, win, y, 1, rows - 2 - y, width - 2, st->bytes.s ? st->bytes.s : "",
                   st->bytes.len, st->scroll);
     draw_status(ui, win, rows - 2, "Message");
     draw_hints(ui, win, v->ops->hints);
