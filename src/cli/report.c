@@ -117,15 +117,16 @@ static void text_call(const struct config *cfg, const struct store *s, const str
         sb_printf(b, "  Final: %u ", c->final_status);
         if (c->final_reason)
             sb_append_escaped(b, c->final_reason, strlen(c->final_reason));
-        if (e) {
-            sb_puts(b, " - ");
-            sb_append_escaped(b, e->title, strlen(e->title));
-            sb_printf(b, ": %s", e->short_text);
-            sb_printf(b, " (%s)", kb_severity_name(e->severity));
-        }
         if (ctx != DIAG_CTX_PLAIN)
             sb_printf(b, " [%s]", diag_ctx_label(ctx, lang));
         sb_putc(b, '\n');
+        if (e) {
+            sb_puts(b, "         ");
+            sb_append_escaped(b, e->title, strlen(e->title));
+            sb_puts(b, ": ");
+            sb_append_escaped(b, e->short_text, strlen(e->short_text));
+            sb_printf(b, " (%s)\n", kb_severity_name(e->severity));
+        }
         final_extras(s, kb, c, &tmp, false);
         if (tmp.len) {
             sb_puts(b, "         ");

@@ -1,0 +1,386 @@
+/*
+ * test_diag: the diagnostic rules and the in-context reading of responses
+ * on hand-built message sequences (what the scenario captures of
+ * tests/integration/test_report do not isolate): private ranges, a
+ * challenge answered and accepted, refused, re-challenged as stale, 487
+ * after CANCEL, 481 to a late BYE, 423 honoured or not, Reason/Warning
+ * extras, and the Russian texts.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "diag/diag_int.h"
+#include "kb.h"
+#include "sip.h"
+#include "store.h"
+#include "util.h"
+
+/* Adds one message (CRLF line ends are added) sent from src to dst at t ms. */
+static void add(struct store *s, const char *src, const char *dst, int t_ms, const char *text)
+{
+    struct strbuf b;
+    struct cap_payload p;
+    struct store_input in;
+    struct sip_msg m;
+    const char *q;
+    unsigned a1, a2, a3, a4, port;
+
+    sb_init(&b);
+    for (q = text; *q; q++) {
+        if (*q == '\n')
+            sb_putc(&b, '\r');
+        sb_putc(&b, *q);
+    }
+    memset(&p, 0, sizeof(p));
+    p.frame = (uint64_t)t_ms + 1;
+    p.ts_ns = (int64_t)t_ms * 1000000 + 1700000000LL * 1000000000LL;
+    assert_int_equal(sscanf(src, "%u.%u.%u.%u:%u", &a1, &a2, &a3, &a4, &port), 5);
+    p.src.family = 4;
+    p.src.ip[0] = (uint8_t)a1, p.src.ip[1] = (uint8_t)a2, p.src.ip[2] = (uint8_t)a3,
+    p.src.ip[3] = (uint8_t)a4, p.src.port = (uint16_t)port;
+    assert_int_equal(sscanf(dst, "%u.%u.%u.%u:%u", &a1, &a2, &a3, &a4, &port), 5);
+    p.dst.family = 4;
+    p.dst.ip[0] = (uint8_t)a1, p.dst.ip[1] = (uint8_t)a2, p.dst.ip[2] = (uint8_t)a3,
+    p.dst.ip[3] = (uint8_t)a4, p.dst.port = (uint16_t)port;
+    p.transport = CAP_TRANSPORT_UDP;
+    p.data = (const uint8_t *)b.s;
+    p.len = b.len;
+    p.file_off = -1;
+    assert_int_equal(sip_parse(b.s, b.len, &m), 0);
+    store_input_from(&in, &p, &m);
+    store_add(s, &in);
+    sip_msg_fini(&m);
+    sb_fini(&b);
+}
+
+#define UA "203.0.113.5:5060"
+#define PBX "198.51.100.1:5060"
+
+static const char *reg(int cseq, const char *branch, const char *extra)
+{
+    static char buf[1024];
+
+    snprintf(buf, sizeof(buf),
+             "REGISTER sip:pbx.example SIP/2.0\n"
+             "Via: SIP/2.0/UDP 203.0.113.5:5060;branch=%s;rport\n"
+             "From: <sip:100@pbx.example>;tag=a\n"
+             "To: <sip:100@pbx.example>\n"
+             "Call-ID: reg-1\n"
+             "CSeq: %d REGISTER\n"
+             "Contact: <sip:100@203.0.113.5:5060>\n"
+             "%s"
+             "Content-Length: 0\n\n",
+             branch, cseq, extra);
+    return buf;
+}
+
+static const char *resp(int code, const char *reason, int cseq, const char *method,
+                        const char *branch, const char *extra)
+{
+    static char buf[1024];
+
+    snprintf(buf, sizeof(buf),
+             "SIP/2.0 %d %s\n"
+             "Via: SIP/2.0/UDP 203.0.113.5:5060;branch=%s;rport=5060;received=203.0.113.5\n"
+             "From: <sip:100@pbx.example>;tag=a\n"
+             "To: <sip:100@pbx.example>;tag=b\n"
+             "Call-ID: reg-1\n"
+             "CSeq: %d %s\n"
+             "%s"
+             "Content-Length: 0\n\n",
+             code, reason, branch, cseq, method, extra);
+    return buf;
+}
+
+static const struct store_call *only_call(struct store *s)
+{
+    assert_int_equal(store_ncalls(s), 1);
+    return store_call_at(s, 0);
+}
+
+static bool has_rule(const struct diag_list *l, enum diag_rule r, enum diag_sev sev)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (l->v[i].rule == r && l->v[i].sev == sev)
+            return true;
+    return false;
+}
+
+static void private_ranges_are_recognised(void **state)
+{
+    (void)state;
+    assert_true(diag_ip_private("10.1.2.3"));
+    assert_true(diag_ip_private("172.16.0.1"));
+    assert_true(diag_ip_private("172.31.255.255"));
+    assert_false(diag_ip_private("172.32.0.1"));
+    assert_true(diag_ip_private("192.168.1.10"));
+    assert_false(diag_ip_private("192.169.1.10"));
+    assert_true(diag_ip_private("100.64.0.1"));   /* CGNAT, RFC 6598 */
+    assert_false(diag_ip_private("100.128.0.1"));
+    assert_true(diag_ip_private("169.254.3.4"));
+    assert_false(diag_ip_private("8.8.8.8"));
+    assert_false(diag_ip_private("127.0.0.1"));
+    assert_true(diag_ip_private("fd00::1"));
+    assert_true(diag_ip_private("fe80::1"));
+    assert_false(diag_ip_private("2001:db8::1"));
+    assert_false(diag_ip_private("192&168%s"));
+    assert_false(diag_ip_private(""));
+}
+
+static const char *const challenge =
+    "WWW-Authenticate: Digest realm=\"pbx\", nonce=\"n1\", algorithm=MD5\n";
+static const char *const credentials =
+    "Authorization: Digest username=\"100\", realm=\"pbx\", nonce=\"n1\", uri=\"sip:pbx\", "
+    "response=\"0123456789abcdef0123456789abcdef\"\n";
+
+static void challenge_answered_and_accepted_is_normal(void **state)
+{
+    struct store *s = store_new(NULL);
+    struct diag_list l;
+    const struct store_call *c;
+
+    (void)state;
+    add(s, UA, PBX, 0, reg(1, "z9hG4bK1", ""));
+    add(s, PBX, UA, 10, resp(401, "Unauthorized", 1, "REGISTER", "z9hG4bK1", challenge));
+    add(s, UA, PBX, 20, reg(2, "z9hG4bK2", credentials));
+    add(s, PBX, UA, 30, resp(200, "OK", 2, "REGISTER", "z9hG4bK2", ""));
+    c = only_call(s);
+    assert_int_equal(diag_response_context(s, c, 1), DIAG_CTX_NORMAL);
+    assert_int_equal(diag_response_context(s, c, 3), DIAG_CTX_PLAIN);
+    diag_list_init(&l);
+    assert_int_equal(diag_call(s, c, &l), DIAG_SEV_NONE);
+    assert_int_equal(l.n, 0);
+    diag_list_fini(&l);
+    store_free(s);
+}
+
+static void challenge_whose_retry_is_refused_is_the_failure(void **state)
+{
+    struct store *s = store_new(NULL);
+    struct diag_list l;
+    const struct store_call *c;
+
+    (void)state;
+    add(s, UA, PBX, 0, reg(1, "z9hG4bK1", ""));
+    add(s, PBX, UA, 10, resp(401, "Unauthorized", 1, "REGISTER", "z9hG4bK1", challenge));
+    add(s, UA, PBX, 20, reg(2, "z9hG4bK2", credentials));
+    add(s, PBX, UA, 30, resp(401, "Unauthorized", 2, "REGISTER", "z9hG4bK2", challenge));
+    c = only_call(s);
+    assert_int_equal(diag_response_context(s, c, 1), DIAG_CTX_FAILURE);
+    assert_int_equal(diag_response_context(s, c, 3), DIAG_CTX_FAILURE); /* no retry */
+    diag_list_init(&l);
+    assert_int_equal(diag_call(s, c, &l), DIAG_SEV_PROBLEM);
+    assert_true(has_rule(&l, DIAG_AUTH_REJECTED, DIAG_SEV_PROBLEM));
+    assert_false(has_rule(&l, DIAG_AUTH_NO_RETRY, DIAG_SEV_PROBLEM));
+    /* it points at the credentials and the answer to them */
+    assert_int_equal(l.v[0].nmsgs, 2);
+    assert_int_equal(l.v[0].msgs[0], 2);
+    assert_int_equal(l.v[0].msgs[1], 3);
+    diag_list_fini(&l);
+    store_free(s);
+}
+
+static void challenge_never_answered_is_the_failure(void **state)
+{
+    struct store *s = store_new(NULL);
+    struct diag_list l;
+    const struct store_call *c;
+
+    (void)state;
+    add(s, UA, PBX, 0, reg(1, "z9hG4bK1", ""));
+    add(s, PBX, UA, 10, resp(401, "Unauthorized", 1, "REGISTER", "z9hG4bK1", challenge));
+    c = only_call(s);
+    assert_int_equal(diag_response_context(s, c, 1), DIAG_CTX_FAILURE);
+    diag_list_init(&l);
+    diag_call(s, c, &l);
+    assert_true(has_rule(&l, DIAG_AUTH_NO_RETRY, DIAG_SEV_PROBLEM));
+    assert_non_null(strstr(l.v[0].facts, "no retry with credentials"));
+    diag_list_fini(&l);
+    store_free(s);
+}
+
+static void stale_nonce_then_success_is_normal_and_only_info(void **state)
+{
+    struct store *s = store_new(NULL);
+    struct diag_list l;
+    const struct store_call *c;
+
+    (void)state;
+    add(s, UA, PBX, 0, reg(1, "z9hG4bK1", ""));
+    add(s, PBX, UA, 10, resp(401, "Unauthorized", 1, "REGISTER", "z9hG4bK1", challenge));
+    add(s, UA, PBX, 20, reg(2, "z9hG4bK2", credentials));
+    add(s, PBX, UA, 30,
+        resp(401, "Unauthorized", 2, "REGISTER", "z9hG4bK2",
+             "WWW-Authenticate: Digest realm=\"pbx\", nonce=\"n2\", stale=true\n"));
+    add(s, UA, PBX, 40, reg(3, "z9hG4bK3", credentials));
+    add(s, PBX, UA, 50, resp(200, "OK", 3, "REGISTER", "z9hG4bK3", ""));
+    c = only_call(s);
+    assert_int_equal(diag_response_context(s, c, 1), DIAG_CTX_NORMAL);
+    assert_int_equal(diag_response_context(s, c, 3), DIAG_CTX_NORMAL);
+    diag_list_init(&l);
+    assert_int_equal(diag_call(s, c, &l), DIAG_SEV_INFO);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.v[0].rule, DIAG_AUTH_STALE);
+    diag_list_fini(&l);
+    store_free(s);
+}
+
+static void interval_too_brief_honoured_or_not(void **state)
+{
+    struct store *s = store_new(NULL);
+    struct diag_list l;
+
+    (void)state;
+    add(s, UA, PBX, 0, reg(1, "z9hG4bK1", "Expires: 30\n"));
+    add(s, PBX, UA, 10,
+        resp(423, "Interval Too Brief", 1, "REGISTER", "z9hG4bK1", "Min-Expires: 60\n"));
+    add(s, UA, PBX, 20, reg(2, "z9hG4bK2", "Expires: 60\n"));
+    add(s, PBX, UA, 30, resp(200, "OK", 2, "REGISTER", "z9hG4bK2", ""));
+    diag_list_init(&l);
+    assert_int_equal(diag_call(s, only_call(s), &l), DIAG_SEV_NONE);
+    store_free(s);
+
+    s = store_new(NULL);
+    add(s, UA, PBX, 0, reg(1, "z9hG4bK1", "Expires: 30\n"));
+    add(s, PBX, UA, 10,
+        resp(423, "Interval Too Brief", 1, "REGISTER", "z9hG4bK1", "Min-Expires: 60\n"));
+    add(s, UA, PBX, 20, reg(2, "z9hG4bK2", "Expires: 45\n"));
+    add(s, PBX, UA, 30, resp(200, "OK", 2, "REGISTER", "z9hG4bK2", ""));
+    diag_list_reset(&l);
+    assert_int_equal(diag_call(s, only_call(s), &l), DIAG_SEV_PROBLEM);
+    assert_true(has_rule(&l, DIAG_INTERVAL_BRIEF, DIAG_SEV_PROBLEM));
+    assert_non_null(strstr(l.v[0].facts, "Min-Expires 60; retry asks Expires 45"));
+    diag_list_fini(&l);
+    store_free(s);
+}
+
+static const char *dialog_req(const char *method, int cseq, const char *branch)
+{
+    static char buf[1024];
+
+    snprintf(buf, sizeof(buf),
+             "%s sip:200@198.51.100.1 SIP/2.0\n"
+             "Via: SIP/2.0/UDP 203.0.113.5:5060;branch=%s;rport\n"
+             "From: <sip:100@pbx.example>;tag=a\n"
+             "To: <sip:200@pbx.example>%s\n"
+             "Call-ID: reg-1\n"
+             "CSeq: %d %s\n"
+             "Contact: <sip:100@203.0.113.5:5060>\n"
+             "Content-Length: 0\n\n",
+             method, branch, strcmp(method, "INVITE") == 0 || strcmp(method, "CANCEL") == 0 ? "" : ";tag=b",
+             cseq, method);
+    return buf;
+}
+
+static void cancelled_invite_487_and_late_bye_481_are_normal(void **state)
+{
+    struct store *s = store_new(NULL);
+    const struct store_call *c;
+
+    (void)state;
+    add(s, UA, PBX, 0, dialog_req("INVITE", 1, "z9hG4bKi"));
+    add(s, PBX, UA, 10, resp(180, "Ringing", 1, "INVITE", "z9hG4bKi", ""));
+    add(s, UA, PBX, 20, dialog_req("CANCEL", 1, "z9hG4bKi"));
+    add(s, PBX, UA, 30, resp(200, "OK", 1, "CANCEL", "z9hG4bKi", ""));
+    add(s, PBX, UA, 31, resp(487, "Request Terminated", 1, "INVITE", "z9hG4bKi", ""));
+    c = only_call(s);
+    assert_int_equal(diag_response_context(s, c, 4), DIAG_CTX_NORMAL);
+    store_free(s);
+
+    /* without a CANCEL, a 487 is just its kb entry */
+    s = store_new(NULL);
+    add(s, UA, PBX, 0, dialog_req("INVITE", 1, "z9hG4bKi"));
+    add(s, PBX, UA, 31, resp(487, "Request Terminated", 1, "INVITE", "z9hG4bKi", ""));
+    assert_int_equal(diag_response_context(s, only_call(s), 1), DIAG_CTX_PLAIN);
+    store_free(s);
+
+    /* a BYE answered, then the same BYE again (new branch): 481 is normal */
+    s = store_new(NULL);
+    add(s, UA, PBX, 0, dialog_req("BYE", 3, "z9hG4bKb1"));
+    add(s, PBX, UA, 10, resp(200, "OK", 3, "BYE", "z9hG4bKb1", ""));
+    add(s, UA, PBX, 900, dialog_req("BYE", 3, "z9hG4bKb2"));
+    add(s, PBX, UA, 910,
+        resp(481, "Call/Transaction Does Not Exist", 3, "BYE", "z9hG4bKb2", ""));
+    assert_int_equal(diag_response_context(s, only_call(s), 3), DIAG_CTX_NORMAL);
+    store_free(s);
+
+    /* a 481 to a BYE nobody answered before is not */
+    s = store_new(NULL);
+    add(s, UA, PBX, 0, dialog_req("BYE", 3, "z9hG4bKb1"));
+    add(s, PBX, UA, 10,
+        resp(481, "Call/Transaction Does Not Exist", 3, "BYE", "z9hG4bKb1", ""));
+    assert_int_equal(diag_response_context(s, only_call(s), 1), DIAG_CTX_PLAIN);
+    store_free(s);
+}
+
+static void reason_and_warning_are_explained_from_the_kb(void **state)
+{
+    struct kb *kb = kb_new("en", NULL, NULL);
+    struct strbuf b;
+    const char *msg = "SIP/2.0 486 Busy Here\r\n"
+                      "Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKx\r\n"
+                      "Call-ID: x\r\nCSeq: 1 INVITE\r\n"
+                      "Reason: Q.850;cause=17;text=\"User busy\"\r\n"
+                      "Warning: 399 pbx \"Line \x1b[2J in use\"\r\n"
+                      "Content-Length: 0\r\n\r\n";
+
+    (void)state;
+    sb_init(&b);
+    assert_int_equal(diag_response_extras(kb, msg, strlen(msg), &b), 2);
+    assert_non_null(strstr(b.s, "Q.850 17 User busy"));
+    assert_non_null(strstr(b.s, "Warning 399 "));
+    assert_null(strchr(b.s, '\x1b')); /* wire bytes escaped */
+    sb_reset(&b);
+    diag_response_extras_json(kb, msg, strlen(msg), &b);
+    assert_non_null(strstr(b.s, ",\"q850\":{\"cause\":17,"));
+    assert_non_null(strstr(b.s, ",\"warning\":{\"code\":399,"));
+    sb_fini(&b);
+    kb_free(kb);
+}
+
+static void every_rule_has_texts_in_both_languages(void **state)
+{
+    int r;
+
+    (void)state;
+    for (r = 0; r < DIAG_RULE__COUNT; r++) {
+        const struct diag_text *en = diag_rule_text((enum diag_rule)r, "en");
+        const struct diag_text *ru = diag_rule_text((enum diag_rule)r, "ru_RU.UTF-8");
+
+        assert_non_null(en->id);
+        assert_non_null(ru->id);
+        assert_string_equal(en->id, ru->id);
+        assert_true(strlen(en->title) > 5 && strlen(en->explain) > 40 && strlen(en->advice) > 20);
+        assert_true(strlen(ru->title) > 5 && strlen(ru->explain) > 40 && strlen(ru->advice) > 20);
+        assert_string_not_equal(en->explain, ru->explain);
+        /* Russian text is Cyrillic (UTF-8 lead byte 0xd0/0xd1) */
+        assert_true(strchr(ru->title, '\xd0') || strchr(ru->title, '\xd1'));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(private_ranges_are_recognised),
+        cmocka_unit_test(challenge_answered_and_accepted_is_normal),
+        cmocka_unit_test(challenge_whose_retry_is_refused_is_the_failure),
+        cmocka_unit_test(challenge_never_answered_is_the_failure),
+        cmocka_unit_test(stale_nonce_then_success_is_normal_and_only_info),
+        cmocka_unit_test(interval_too_brief_honoured_or_not),
+        cmocka_unit_test(cancelled_invite_487_and_late_bye_481_are_normal),
+        cmocka_unit_test(reason_and_warning_are_explained_from_the_kb),
+        cmocka_unit_test(every_rule_has_texts_in_both_languages),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
