@@ -11,6 +11,7 @@
 
 #include "cli_int.h"
 #include "diag.h"
+#include "filter.h"
 
 /* Findings of one call: a slice of the capture-wide list. */
 struct call_findings {
@@ -233,7 +234,7 @@ int cli_report(const struct config *cfg)
     struct store *s;
     struct kb *kb;
     struct diag_list all;
-    struct strbuf b;
+    struct strbuf b, tmp;
     size_t n, ci, fi = 0, listed = 0, healthy = 0, nfind = 0;
     int rc;
 
@@ -248,6 +249,7 @@ int cli_report(const struct config *cfg)
     if (all.n > 1)
         qsort(all.v, all.n, sizeof(*all.v), by_call);
     sb_init(&b);
+    sb_init(&tmp);
     if (cfg->json)
         sb_puts(&b, "{\"calls\":[");
     n = store_ncalls(s);
@@ -266,6 +268,9 @@ int cli_report(const struct config *cfg)
                 max = all.v[fi].sev;
             fi++;
         }
+        /* -Y: only calls with a matching message (as --list) */
+        if (cfg->filter && !filter_match_call(cfg->filter, s, c, &tmp))
+            continue;
         if (!call_listed(s, kb, c, max, &ctx, &e)) {
             healthy++;
             continue;
@@ -283,13 +288,14 @@ int cli_report(const struct config *cfg)
     if (cfg->json) {
         sb_printf(&b, "\n],\"summary\":{\"calls\":%zu,\"listed\":%zu,\"healthy\":%zu,"
                       "\"findings\":%zu}}\n",
-                  n, listed, healthy, nfind);
+                  cfg->filter ? listed + healthy : n, listed, healthy, nfind);
     } else {
         sb_printf(&b, "%zu calls: %zu failed or suspicious (%zu findings), %zu healthy not listed\n",
-                  n, listed, nfind, healthy);
+                  cfg->filter ? listed + healthy : n, listed, nfind, healthy);
     }
     cli_flush(cfg, &b);
     sb_fini(&b);
+    sb_fini(&tmp);
     diag_list_fini(&all);
     kb_free(kb);
     store_free(s);

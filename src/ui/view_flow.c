@@ -319,7 +319,9 @@ static int flow_open(struct view *v, const void *arg)
     st->pane = true;
     st->media = true;
     st->built_gen = ~0ull;
-    st->focus = fa->focus;
+    /* the push argument is a union others fill too: only a focus on the one
+     * call opened counts */
+    st->focus = fa->focus && fa->n == 1 && fa->ids[0] == fa->focus_call;
     st->focus_call = fa->focus_call;
     st->focus_idx = fa->focus_idx;
     sb_init(&st->msg);
