@@ -2,7 +2,7 @@
  * view_calls: the first screen, one row per call (sngrep's call list).
  * Columns: index, start, kind, from, to, src, dst, messages, state, final
  * status (kb short meaning), duration.  Sortable, searchable (/), filtered
- * (F7), Space marks calls, Enter opens the ladder, F the findings.  The
+ * (F7), Space marks calls, Enter opens the ladder, D the findings.  The
  * second column marks calls with findings ('!' problem, '?' warning) and
  * the Final column reads the response in its flow (view_findings.c).
  * UI thread only.  Keeps call ids, never store pointers, across ticks.
