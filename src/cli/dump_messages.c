@@ -16,7 +16,25 @@ struct dump_ctx {
     struct strbuf line;
     struct store *store;    /* borrowed: for -Y */
     struct strbuf scratch;  /* for -Y */
+    struct strbuf bytes;    /* a response re-read for its Reason/Warning */
 };
+
+/* The message's bytes: carried along, or re-read from the file (the loader
+ * sends messages that sit in a file as their fields only). */
+static bool msg_bytes(struct dump_ctx *d, const struct store_input *in,
+                      const struct store_msg *msg, const char **p, size_t *n)
+{
+    if (in->bytes) {
+        *p = in->bytes;
+        *n = in->len;
+        return true;
+    }
+    if (store_msg_bytes(d->store, msg, &d->bytes) != 0 || !d->bytes.s)
+        return false;
+    *p = d->bytes.s;
+    *n = d->bytes.len;
+    return true;
+}
 
 static void put(struct strbuf *b, struct store_str s)
 {
@@ -70,7 +88,13 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
             /* Reason (Q.850) and Warning explained (diag.h).  The flow
              * context needs later messages, so --list/--flow/--report show
              * it, not this streaming dump. */
-            diag_response_extras_json(d->kb, in->bytes, in->len, b);
+            {
+                const char *p;
+                size_t n;
+
+                if (msg_bytes(d, in, msg, &p, &n))
+                    diag_response_extras_json(d->kb, p, n, b);
+            }
         }
         cli_json_bool(b, "resent", resent, false);
         if (in->problems) {
@@ -103,10 +127,11 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
             }
         }
         if (!in->is_request) {
-            size_t at = b->len;
+            size_t at = b->len, n = 0;
+            const char *p = NULL;
 
             sb_puts(b, " | ");
-            if (diag_response_extras(d->kb, in->bytes, in->len, b) == 0) {
+            if (!msg_bytes(d, in, msg, &p, &n) || diag_response_extras(d->kb, p, n, b) == 0) {
                 b->len = at;
                 b->s[at] = '\0';
             }
@@ -129,11 +154,13 @@ int cli_dump_messages(const struct config *cfg)
     d.kb = cli_kb(cfg);
     sb_init(&d.line);
     sb_init(&d.scratch);
+    sb_init(&d.bytes);
     s = d.store = cli_store_new(cfg);
     rc = cli_run(cfg, s, on_msg, &d);
     cli_flush(cfg, &d.line);
     sb_fini(&d.line);
     sb_fini(&d.scratch);
+    sb_fini(&d.bytes);
     kb_free(d.kb);
     store_free(s);
     return rc;
