@@ -215,9 +215,19 @@ void prod_payload(struct prod *pr, const struct cap_payload *p)
     size_t off = 0, used;
     struct sip_msg m;
     struct store_input in;
+    bool rtp_tried = false;
 
+    /* RTP first: it is most of the packets of a real capture, and a byte
+     * with the RTP version bits (0x80-0xbf) cannot start a SIP message, so
+     * the "SIP/2.0" scan below need not read every RTP packet. */
+    if (!p->sip_likely && pr->rtp && p->transport == CAP_TRANSPORT_UDP && p->len &&
+        (p->data[0] & 0xc0) == 0x80) {
+        if (rtp_tracker_packet(pr->rtp, p))
+            return;
+        rtp_tried = true;
+    }
     if (!prod_maybe_sip(p)) {
-        if (pr->rtp && p->transport == CAP_TRANSPORT_UDP)
+        if (pr->rtp && p->transport == CAP_TRANSPORT_UDP && !rtp_tried)
             rtp_tracker_packet(pr->rtp, p);
         return;
     }

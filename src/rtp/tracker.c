@@ -54,8 +54,13 @@ struct trk_stream {
     struct trk_stream *snext; /* by ssrc */
     bool confirmed, dirty;
     bool not_rtp;             /* its address now carries T.38 (udptl) or the like */
+    bool looked;              /* associate() ran at least once */
     uint8_t run;              /* consecutive sequence numbers (candidates) */
-    uint32_t ann_gen;         /* registry generation at the last lookup */
+    uint32_t ann_gen;         /* address-slot generation at the last lookup */
+    int16_t cache_pt;         /* payload type of `cache` (-1: none) */
+    bool cache_event;
+    uint32_t cache_clock;
+    struct rtp_ptmap cache;   /* name and rate of cache_pt for this stream */
     uint8_t nmap;             /* payload types of the matched announcement */
     struct rtp_ptmap map[RTP_PT_MAX];
     /* sequence and timing state (Wireshark's tap_rtp_stat_t, reduced) */
@@ -89,6 +94,7 @@ struct rtp_tracker {
     struct ann_entry **abuckets;
     size_t nabuckets;
     uint32_t ann_gen;
+    uint32_t slot_gen[1024];  /* ann_gen of the last announcement per address hash */
     /* pending for the next collect */
     struct rtp_pkt_ref *pend_pkts;
     size_t npend_pkts, pend_pkts_cap;
@@ -285,6 +291,7 @@ static void ann_put(struct rtp_tracker *t, const struct cap_addr *addr,
         if (a->pts[i].pt >= 96)
             e->pts[e->npts++] = a->pts[i];
     t->ann_gen++;
+    t->slot_gen[addr_hash(addr, 1469598103934665603ULL) & 1023] = t->ann_gen;
 }
 
 void rtp_tracker_sdp(struct rtp_tracker *t, const struct cap_payload *p, const struct sip_msg *m)
@@ -374,9 +381,16 @@ static void associate(struct rtp_tracker *t, struct trk_stream *s)
     uint8_t nmap = s->nmap;
     struct rtp_ptmap old[RTP_PT_MAX];
 
-    if (s->ann_gen == t->ann_gen && s->ann_gen != 0)
+    uint32_t g1 = t->slot_gen[addr_hash(&s->pub.dst, 1469598103934665603ULL) & 1023];
+    uint32_t g2 = t->slot_gen[addr_hash(&s->pub.src, 1469598103934665603ULL) & 1023];
+    uint32_t g = g1 > g2 ? g1 : g2;
+
+    /* only when an announcement for one of its addresses (or one sharing
+     * their hash slot) came since the last look */
+    if (s->looked && g <= s->ann_gen)
         return;
-    s->ann_gen = t->ann_gen;
+    s->looked = true;
+    s->ann_gen = g;
     rx = ann_find(t, &s->pub.dst);
     tx = ann_find(t, &s->pub.src);
     e = rx ? rx : tx;
@@ -407,6 +421,7 @@ static void associate(struct rtp_tracker *t, struct trk_stream *s)
         memcmp(s->map, old, sizeof(s->map[0]) * s->nmap) == 0)
         return;
     s->pub.associated = true;
+    s->cache_pt = -1; /* names may have changed */
     memcpy(s->pub.call_id, e->call_id, sizeof(s->pub.call_id));
     confirm(t, s);
     mark_dirty(t, s);
@@ -438,6 +453,7 @@ static struct trk_stream *stream_get(struct rtp_tracker *t, const struct cap_pay
     s->pub.source = p->source;
     s->pub.rr_rtt_ms = -1;
     s->last_pt = -1;
+    s->cache_pt = -1;
     s->hnext = t->buckets[k];
     t->buckets[k] = s;
     ks = ssrc * 2654435761u & (t->nbuckets - 1);
@@ -502,7 +518,7 @@ static void dtmf_event(struct trk_stream *s, const uint8_t *pl, size_t n, uint32
  * "regular" packets only (not the first, marker, CN, the packet after CN,
  * or an out-of-time timestamp). */
 static void analyse(struct trk_stream *s, double now_ms, uint16_t seq, uint32_t ts, uint8_t pt,
-                    bool marker, const struct rtp_ptmap *pm)
+                    bool marker, uint32_t clock_rate)
 {
     struct rtp_stream *st = &s->pub;
     bool in_time, wrong_seq = false, wrong_ts = false, is_cn, follow_cn, regular;
@@ -521,7 +537,7 @@ static void analyse(struct trk_stream *s, double now_ms, uint16_t seq, uint32_t 
         st->max_delta = st->mean_delta = 0;
         st->max_jitter = st->mean_jitter = st->jitter = 0;
         st->packets = 1;
-        st->clock_rate = rtp_clock_rate(pm);
+        st->clock_rate = clock_rate;
         return;
     }
     if (s->first_ts <= ts)
@@ -554,7 +570,7 @@ static void analyse(struct trk_stream *s, double now_ms, uint16_t seq, uint32_t 
     is_cn = pt == 13 || pt == 19;
     follow_cn = s->last_pt == 13 || s->last_pt == 19;
     s->last_pt = pt;
-    clock = rtp_clock_rate(pm);
+    clock = clock_rate;
     if (in_time && clock != 0) {
         double nominal = (double)(uint32_t)(ts - s->first_ts);
         double expected, diff;
@@ -724,7 +740,6 @@ bool rtp_tracker_packet(struct rtp_tracker *t, const struct cap_payload *p)
     size_t n = p->len, hl;
     const struct ann_entry *e;
     struct trk_stream *s;
-    struct rtp_ptmap pm;
     uint8_t pt;
     uint16_t seq;
     uint32_t ts, ssrc;
@@ -800,11 +815,16 @@ bool rtp_tracker_packet(struct rtp_tracker *t, const struct cap_payload *p)
             confirm(t, s);
     }
     now_ms = (double)(p->ts_ns - t->origin_ns) / 1e6;
-    pt_lookup(s, pt, &pm);
-    note_pt(s, &pm);
-    if (rtp_ptmap_is_event(&pm))
+    if (s->cache_pt != pt) {
+        pt_lookup(s, pt, &s->cache);
+        s->cache_pt = pt;
+        s->cache_event = rtp_ptmap_is_event(&s->cache);
+        s->cache_clock = rtp_clock_rate(&s->cache);
+        note_pt(s, &s->cache);
+    }
+    if (s->cache_event)
         dtmf_event(s, d + hl, n - hl, ts, marker);
-    analyse(s, now_ms, seq, ts, pt, marker, &pm);
+    analyse(s, now_ms, seq, ts, pt, marker, s->cache_clock);
     finish_counts(s);
     s->pub.last_ts_ns = p->ts_ns;
     s->pub.last_frame = p->frame;
