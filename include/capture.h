@@ -1,12 +1,15 @@
 /*
- * capture: turns capture files (and, later, live interfaces and HEP
- * listeners) into transport payloads.
+ * capture: turns capture files, live interfaces (libpcap) and HEP packets
+ * into transport payloads; writes captured frames back out (-w).
  *
  *   cap_reader  one pcap / pcapng file (plain or gzip, "-" = stdin)
  *   cap_merge   several readers merged by timestamp
  *   cap_decoder link layers, tunnels, IPv4/IPv6 (+ fragment reassembly),
  *               UDP, TCP (+ stream reassembly and SIP framing), SCTP,
  *               WebSocket, HEP v2/v3 decapsulation -> cap_payload callbacks
+ *   cap_live    one live libpcap handle (non-blocking, for a poll loop)
+ *   cap_writer  pcap / pcapng output of captured frames
+ *   cap_hep3_encode / cap_decoder_feed_hep: HEP out and in
  *
  * Threads: a reader, a merge and a decoder each belong to one thread (the
  * capture thread of their source).  Nothing here touches curses or the store.
