@@ -1,6 +1,6 @@
 /*
  * capture: turns capture files, live interfaces (libpcap) and HEP packets
- * into transport payloads; writes captured frames back out (-w).
+ * into transport payloads (-w writes through include/export.h).
  *
  *   cap_reader  one pcap / pcapng file (plain or gzip, "-" = stdin)
  *   cap_merge   several readers merged by timestamp
@@ -8,7 +8,6 @@
  *               UDP, TCP (+ stream reassembly and SIP framing), SCTP,
  *               WebSocket, HEP v2/v3 decapsulation -> cap_payload callbacks
  *   cap_live    one live libpcap handle (non-blocking, for a poll loop)
- *   cap_writer  pcap / pcapng output of captured frames
  *   cap_hep3_encode / cap_decoder_feed_hep: HEP out and in
  *
  * Threads: a reader, a merge and a decoder each belong to one thread (the
@@ -208,19 +207,5 @@ void cap_live_close(struct cap_live *cl); /* accepts NULL */
  * user) or, when not root, clears every capability.  -1 with d filled on
  * any failure: the caller must not go on.  Main thread, before threads. */
 int cap_priv_drop(const char *user, struct diag *d);
-
-/* ---------------------------------------------------------------- writer */
-
-/* pcap (nanosecond) or pcapng (by the .pcapng extension) output.  One
- * interface per handle: iface in cap_writer_write indexes linktypes. */
-struct cap_writer;
-bool cap_writer_is_pcapng(const char *path);
-struct cap_writer *cap_writer_open(const char *path, const int *linktypes,
-                                   const char *const *names, unsigned n, int snaplen,
-                                   struct diag *d);
-int cap_writer_write(struct cap_writer *w, unsigned iface, const struct cap_record *rec);
-int cap_writer_flush(struct cap_writer *w);
-uint64_t cap_writer_size(const struct cap_writer *w); /* bytes written */
-int cap_writer_close(struct cap_writer *w);           /* accepts NULL; -1 if a write failed */
 
 #endif

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "msgq.h"
 #include "rtp.h"
 #include "util.h"
@@ -74,7 +75,8 @@ struct live {
     uint64_t hep_frame;
     int send_fd;               /* connected UDP socket for --hep-send, -1 */
     uint8_t *send_buf;         /* owned */
-    struct cap_writer *w;      /* owned, live thread */
+    struct export_writer *w;   /* owned, live thread (the export module's writer) */
+    uint64_t w_bytes;          /* record bytes in the current file (headers aside) */
     int64_t w_opened;          /* monotonic ns */
     struct cap_decoder *dec;   /* owned, live thread */
     struct prod prod;
@@ -301,18 +303,27 @@ void live_sources_register(struct live *lv, struct store *store)
 
 /* ---------------------------------------------------------------- -w writer */
 
-static struct cap_writer *writer_open(struct live *lv, struct diag *d)
+/* pcap holds one link type: refuse interfaces that differ before the
+ * first packet, not at it.  pcapng takes any mix. */
+static int writer_check(struct live *lv, struct diag *d)
 {
-    int lt[64];
-    const char *nm[64];
-    unsigned i, n = lv->nh < 64 ? lv->nh : 64;
+    unsigned i;
 
-    for (i = 0; i < n; i++) {
-        lt[i] = cap_live_linktype(lv->h[i]);
-        nm[i] = cap_live_name(lv->h[i]);
+    if (export_format_from_path(lv->o.write_path) == EXPORT_FMT_PCAPNG)
+        return 0;
+    if (export_format_from_path(lv->o.write_path) != EXPORT_FMT_PCAP) {
+        diag_set(d, "-w %s: write a .pcap or .pcapng file", lv->o.write_path);
+        return -1;
     }
-    return cap_writer_open(lv->o.write_path, lt, nm, n,
-                           lv->o.cap.snaplen > 0 ? lv->o.cap.snaplen : CAP_SNAPLEN, d);
+    for (i = 1; i < lv->nh; i++) {
+        if (cap_live_linktype(lv->h[i]) != cap_live_linktype(lv->h[0])) {
+            diag_set(d, "-w %s: %s and %s have different link types; a .pcapng file can hold "
+                        "both", lv->o.write_path, cap_live_name(lv->h[0]),
+                     cap_live_name(lv->h[i]));
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* Moves an existing FILE aside as FILE.YYYYmmdd-HHMMSS (UTC), with .N
@@ -325,7 +336,7 @@ static int move_aside(const char *path)
     struct tm tm;
     int i;
 
-    if (stat(path, &st) != 0)
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
         return 0;
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
@@ -347,18 +358,18 @@ static void writer_rotate(struct live *lv)
 {
     struct diag d;
 
-    if (lv->w && cap_writer_close(lv->w) != 0)
-        snprintf(lv->error, sizeof(lv->error), "-w %s: write failed", lv->o.write_path);
-    lv->w = NULL;
+    diag_clear(&d);
+    if (export_writer_flush(lv->w, &d) != 0)
+        diag_format(&d, lv->error, sizeof(lv->error));
     if (move_aside(lv->o.write_path) != 0)
         snprintf(lv->error, sizeof(lv->error), "-w %s: cannot rename: %s", lv->o.write_path,
                  strerror(errno));
     else
         atomic_fetch_add(&lv->rotations, 1);
     diag_clear(&d);
-    lv->w = writer_open(lv, &d);
-    if (!lv->w)
+    if (export_writer_reopen(lv->w, &d) != 0) /* writes fail until a reopen works */
         diag_format(&d, lv->error, sizeof(lv->error));
+    lv->w_bytes = 0;
     lv->w_opened = lv->now;
 }
 
@@ -370,9 +381,15 @@ static void writer_tick(struct live *lv)
         return;
     if (reopen)
         reopen_requested = 0;
-    if (lv->w)
-        cap_writer_flush(lv->w);
-    if (reopen || (lv->w && lv->o.rotate_size && cap_writer_size(lv->w) >= lv->o.rotate_size) ||
+    if (lv->w) {
+        struct diag d;
+
+        diag_clear(&d);
+        export_writer_flush(lv->w, &d);
+    }
+    if (!lv->w)
+        return;
+    if (reopen || (lv->o.rotate_size && lv->w_bytes >= lv->o.rotate_size) ||
         (lv->o.rotate_time && lv->now - lv->w_opened >= (int64_t)lv->o.rotate_time * 1000000000))
         writer_rotate(lv);
 }
@@ -450,14 +467,18 @@ static void on_frame(void *ctx, const struct cap_record *rec)
     if (atomic_fetch_add(&lv->packets, 1) == 0 && lv->prod.rtp)
         rtp_tracker_set_origin(lv->prod.rtp, rec->ts_ns);
     if (lv->w) {
-        unsigned i;
+        struct export_record er = {rec->ts_ns, rec->linktype, rec->data, rec->caplen,
+                                   rec->origlen};
+        struct diag d;
 
-        for (i = 0; i < lv->nh && lv->h_source[i] != rec->source; i++)
-            ;
-        if (cap_writer_write(lv->w, i, rec) == 0)
+        diag_clear(&d);
+        if (export_writer_write(lv->w, &er, &d) == 0) {
             atomic_fetch_add(&lv->written, 1);
+            /* pcap record header 16 bytes; pcapng EPB 32 + padding */
+            lv->w_bytes += rec->caplen + 16;
+        }
         /* At the packet that crosses the size: files end near the limit. */
-        if (lv->o.rotate_size && cap_writer_size(lv->w) >= lv->o.rotate_size)
+        if (lv->o.rotate_size && lv->w_bytes >= lv->o.rotate_size)
             writer_rotate(lv);
     }
     if (atomic_load(&lv->paused))
@@ -644,8 +665,12 @@ static void *live_main(void *arg)
     }
     publish_stats(lv);
     prod_push(&lv->prod);
-    if (lv->w)
-        cap_writer_flush(lv->w);
+    if (lv->w) {
+        struct diag d;
+
+        diag_clear(&d);
+        export_writer_flush(lv->w, &d);
+    }
     return NULL;
 }
 
@@ -658,7 +683,9 @@ int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct 
     if (lv->o.write_path) {
         struct sigaction sa;
 
-        lv->w = writer_open(lv, d); /* as the unprivileged user */
+        if (writer_check(lv, d) != 0)
+            return -1;
+        lv->w = export_writer_open(lv->o.write_path, EXPORT_FMT_AUTO, d); /* unprivileged */
         if (!lv->w)
             return -1;
         lv->w_opened = mono_ns();
@@ -703,7 +730,12 @@ void live_free(struct live *lv)
         close(lv->hep_tcp);
     if (lv->send_fd >= 0)
         close(lv->send_fd);
-    cap_writer_close(lv->w);
+    if (lv->w) {
+        struct diag d;
+
+        diag_clear(&d);
+        export_writer_close(lv->w, &d);
+    }
     cap_decoder_free(lv->dec);
     if (lv->started)
         prod_fini(&lv->prod);

@@ -2,7 +2,8 @@
  * Unit tests of the live-capture helpers that need no network: HEP v3
  * encoding (--hep-send) decoded back by the listener's path, the spec's
  * example packet (domain.md 5.1), auth keys, HEP-over-TCP lengths, and the
- * -w writer read back by our own readers (pcap and pcapng, two link types).
+ * default capture filter.  (-w uses the export module's writer, tested in
+ * test_export.)
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "capture.h"
 #include "util.h"
@@ -147,70 +147,6 @@ static void not_hep_is_counted_not_emitted(void **state)
     assert_int_equal(cap_hep_packet_len((const uint8_t *)sip, strlen(sip)), 0);
 }
 
-static void writer_output_reads_back(const char *path, const int *lt, unsigned nlt)
-{
-    static const char *names[] = {"lo", "any"};
-    struct cap_writer *w;
-    struct cap_reader *r;
-    struct cap_record rec, in;
-    struct diag d;
-    uint8_t frame[300];
-    unsigned i;
-
-    diag_clear(&d);
-    w = cap_writer_open(path, lt, names, nlt, 262144, &d);
-    assert_non_null(w);
-    for (i = 0; i < 5; i++) {
-        memset(&rec, 0, sizeof(rec));
-        memset(frame, (int)i, sizeof(frame));
-        rec.ts_ns = 1700000000000000001LL + i * 1000;
-        rec.data = frame;
-        rec.caplen = 100 + i;    /* odd lengths: pcapng padding */
-        rec.origlen = 1000 + i;  /* truncated frames keep their wire length */
-        assert_int_equal(cap_writer_write(w, i % nlt, &rec), 0);
-    }
-    assert_int_equal(cap_writer_close(w), 0);
-
-    r = cap_reader_open(path, 0, &d);
-    assert_non_null(r);
-    for (i = 0; i < 5; i++) {
-        assert_int_equal(cap_reader_next(r, &in, &d), 1);
-        assert_int_equal(in.ts_ns, 1700000000000000001LL + i * 1000); /* ns kept */
-        assert_int_equal(in.caplen, 100 + i);
-        assert_int_equal(in.origlen, 1000 + i);
-        assert_int_equal(in.linktype, lt[i % nlt]);
-        assert_int_equal(in.data[0], i);
-        assert_int_equal(in.data[in.caplen - 1], i);
-    }
-    assert_int_equal(cap_reader_next(r, &in, &d), 0);
-    cap_reader_close(r);
-}
-
-static void writer_pcap_and_pcapng_read_back(void **state)
-{
-    char dir[] = "/tmp/sipdx-wtest-XXXXXX", path[128];
-    int one[] = {113}, two[] = {276, 1};
-    struct diag d;
-
-    (void)state;
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/a.pcap", dir);
-    writer_output_reads_back(path, one, 1);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/a.pcapng", dir);
-    writer_output_reads_back(path, two, 2);
-    unlink(path);
-    /* pcap has one link type: two different ones are refused with a hint. */
-    snprintf(path, sizeof(path), "%s/b.pcap", dir);
-    diag_clear(&d);
-    assert_null(cap_writer_open(path, two, NULL, 2, 65535, &d));
-    assert_non_null(strstr(d.msg, ".pcapng"));
-    snprintf(path, sizeof(path), "%s/no/such/dir.pcap", dir);
-    assert_null(cap_writer_open(path, one, NULL, 1, 65535, &d));
-    assert_non_null(strstr(d.msg, "no/such/dir.pcap"));
-    rmdir(dir);
-}
-
 static void default_filter_keeps_fragments(void **state)
 {
     const char *f = cap_live_default_bpf();
@@ -226,7 +162,6 @@ int main(void)
         cmocka_unit_test(hep3_encoding_round_trips_through_the_listener_path),
         cmocka_unit_test(decodes_the_spec_example),
         cmocka_unit_test(not_hep_is_counted_not_emitted),
-        cmocka_unit_test(writer_pcap_and_pcapng_read_back),
         cmocka_unit_test(default_filter_keeps_fragments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
