@@ -27,6 +27,7 @@ enum cli_mode {
     CLI_MODE_REPORT,        /* --report */
     CLI_MODE_REGISTRATIONS, /* --registrations */
     CLI_MODE_RTP_STREAMS,   /* --rtp-streams */
+    CLI_MODE_SAVE,          /* --save FILE */
 };
 
 struct config {
@@ -54,6 +55,8 @@ struct config {
     const char *default_iface[1]; /* "any" when nothing else was asked for */
     unsigned duration;      /* --duration SECONDS (live batch runs), 0 = none */
     uint64_t count;         /* --count N SIP messages, 0 = none */
+    const char *save_path;  /* --save FILE */
+    const char *save_format; /* --save-format pcap|pcapng|text; NULL = from the name */
     FILE *out;              /* where batch output goes (stdout) */
     FILE *err;              /* where errors go (stderr) */
 };
@@ -76,5 +79,17 @@ int cli_explain(const struct config *cfg);
 int cli_report(const struct config *cfg);
 int cli_registrations(const struct config *cfg);
 int cli_rtp_streams(const struct config *cfg);
+int cli_save(const struct config *cfg);
+
+struct filter;
+struct kb;
+struct store;
+struct store_call;
+struct strbuf;
+/* The --flow ladder of these calls merged in time order (a call and its
+ * B-legs), appended to out; with f, only the messages it matches.  Used by
+ * --flow, --save and the console's text save. */
+void cli_flow_render(const struct store *s, const struct kb *kb, const struct filter *f,
+                     const struct store_call *const *legs, size_t nlegs, struct strbuf *out);
 
 #endif

@@ -76,4 +76,47 @@ enum export_format export_writer_format(const struct export_writer *w);
 uint64_t export_writer_records(const struct export_writer *w); /* written since open */
 const char *export_writer_path(const struct export_writer *w);
 
+/* ---------------------------------------------------------------- calls */
+
+struct strbuf;
+struct store_call;
+
+enum export_link {
+    EXPORT_LINK_ETHERNET = 0, /* Ethernet II, locally administered MACs */
+    EXPORT_LINK_RAW,          /* LINKTYPE_RAW (101): the IP header first */
+};
+
+/* Appends the ladder text of one call to out (for EXPORT_FMT_TEXT); the
+ * caller supplies it (the --flow renderer) so export does not depend on
+ * the command-line module. */
+typedef void (*export_ladder_fn)(void *ctx, const struct store *s, const struct store_call *c,
+                                 struct strbuf *out);
+
+struct export_opts {
+    enum export_format fmt;  /* AUTO: from the path */
+    enum export_link link;
+    export_ladder_fn ladder; /* text: ladder per call; NULL = messages only */
+    void *ladder_ctx;
+};
+
+struct export_result {
+    uint64_t calls;      /* calls written */
+    uint64_t messages;   /* SIP messages written */
+    uint64_t frames;     /* frames written (TCP may split a message) */
+    uint64_t unreadable; /* messages whose bytes could not be re-read (skipped) */
+    uint64_t retyped;    /* SCTP/WebSocket/TLS messages written as plain TCP */
+};
+
+/* Writes the calls with these ids (missing ids are skipped) to path.
+ * pcap/pcapng: each message becomes a synthesized frame with its capture
+ * time, addresses and transport: Ethernet or raw + IPv4/IPv6 + UDP, or TCP
+ * segments with consistent sequence numbers per connection (a message
+ * larger than one segment is split); messages from all calls are merged in
+ * time order.  Text: per call, the ladder (opts->ladder) then every message
+ * with a header line, escaped for terminals.  Bytes are re-read with
+ * store_msg_bytes.  On error (d filled) a partly written file is removed.
+ * Thread: the store's owner. */
+int export_calls(const struct store *s, const uint64_t *ids, size_t n, const char *path,
+                 const struct export_opts *opts, struct export_result *res, struct diag *d);
+
 #endif

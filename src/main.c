@@ -43,6 +43,9 @@ int main(int argc, char **argv)
     case CLI_MODE_REPORT:
         rc = cli_report(&cfg);
         break;
+    case CLI_MODE_SAVE:
+        rc = cli_save(&cfg);
+        break;
     case CLI_MODE_CONSOLE:
         rc = ui_run(&cfg);
         break;

@@ -43,6 +43,8 @@ enum {
     OPT_HEP_AGENT_ID,
     OPT_DURATION,
     OPT_COUNT,
+    OPT_SAVE,
+    OPT_SAVE_FORMAT,
 };
 
 static const struct option long_opts[] = {
@@ -80,6 +82,8 @@ static const struct option long_opts[] = {
     {"registrations", no_argument, NULL, OPT_REGISTRATIONS},
     {"rtp-streams", no_argument, NULL, OPT_RTP_STREAMS},
     {"rtp-store", no_argument, NULL, OPT_RTP_STORE},
+    {"save", required_argument, NULL, OPT_SAVE},
+    {"save-format", required_argument, NULL, OPT_SAVE_FORMAT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -138,6 +142,9 @@ void cli_print_help(FILE *f)
           "      --explain CODE [REASON]\n"
           "                         explain a response code (488 \"Not Acceptable Here\"),\n"
           "                         a Q.850 cause (q850:34) or a Warning (warning:399)\n"
+          "      --save FILE        write the calls to FILE: pcap, pcapng (rebuilt\n"
+          "                         frames) or text (ladder + messages), by its name\n"
+          "      --save-format FMT  pcap, pcapng or text, whatever FILE is called\n"
           "\n"
           "Filters (the filter language: see sipdx(1), FILTERS):\n"
           "  -Y, --filter EXPR      show only what matches: calls with a matching\n"
@@ -209,7 +216,7 @@ static int set_mode(struct config *cfg, enum cli_mode m)
 {
     if (cfg->mode != CLI_MODE_CONSOLE && cfg->mode != m) {
         fputs("sipdx: choose one of --dump, --list, --flow, --stats, --report,\n"
-              "       --registrations, --rtp-streams\n", cfg->err);
+              "       --registrations, --rtp-streams, --save\n", cfg->err);
         return -1;
     }
     cfg->mode = m;
@@ -441,6 +448,19 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
             break;
         case OPT_RTP_STORE:
             cfg->rtp_store = true;
+            break;
+        case OPT_SAVE:
+            if (set_mode(cfg, CLI_MODE_SAVE))
+                return 2;
+            cfg->save_path = optarg;
+            break;
+        case OPT_SAVE_FORMAT:
+            if (strcmp(optarg, "pcap") && strcmp(optarg, "pcapng") && strcmp(optarg, "text")) {
+                fprintf(cfg->err, "sipdx: --save-format takes pcap, pcapng or text, not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            cfg->save_format = optarg;
             break;
         case 'h':
             cli_print_help(cfg->out);

@@ -214,42 +214,23 @@ static void flow_finding_marks(const struct diag_list *f, const struct store_cal
     }
 }
 
-int cli_flow(const struct config *cfg)
+void cli_flow_render(const struct store *s, const struct kb *kb, const struct filter *f,
+                     const struct store_call *const *legs, size_t nlegs, struct strbuf *out)
 {
     struct diag_list findings;
-    struct store *s;
-    const struct store_call *c, *legs[64];
     struct flow_row *rows = NULL;
-    struct strbuf b, lab, note, tmp;
-    struct kb *kb;
+    struct strbuf lab, note, tmp;
+    struct strbuf b = *out;
     uint32_t eps[MAX_EPS];
-    size_t neps = 0, nrows = 0, nlegs, i, k;
-    int rc;
+    size_t neps = 0, nrows = 0, i, k;
     int64_t prev = 0;
 
-    s = cli_load(cfg, NULL, NULL, &rc);
-    if (rc == 2) { /* a live source could not be opened: nothing to show */
-        store_free(s);
-        return 2;
-    }
-    c = store_call_find(s, cfg->flow_call_id, strlen(cfg->flow_call_id));
-    if (!c) {
-        fprintf(cfg->err, "sipdx: no call with Call-ID '%s' (see --list)\n", cfg->flow_call_id);
-        store_free(s);
-        return 2;
-    }
     sb_init(&tmp);
-    nlegs = store_call_blegs(s, c, legs + 1, 63);
-    if (nlegs > 63)
-        nlegs = 63;
-    legs[0] = c;
-    nlegs++;
     for (k = 0; k < nlegs; k++) {
         rows = xrealloc(rows, (nrows + legs[k]->nmsgs + 1) * sizeof(*rows));
         for (i = 0; i < legs[k]->nmsgs; i++) {
             /* -Y: only the matching messages of the call and its legs. */
-            if (cfg->filter && !filter_match_stored(cfg->filter, s, legs[k], &legs[k]->msgs[i],
-                                                    NULL, 0, &tmp))
+            if (f && !filter_match_stored(f, s, legs[k], &legs[k]->msgs[i], NULL, 0, &tmp))
                 continue;
             rows[nrows].call = legs[k];
             rows[nrows++].msg = &legs[k]->msgs[i];
@@ -260,11 +241,9 @@ int cli_flow(const struct config *cfg)
         ep_index(eps, &neps, rows[i].msg->src_ep);
         ep_index(eps, &neps, rows[i].msg->dst_ep);
     }
-    kb = cli_kb(cfg);
     diag_list_init(&findings);
     for (k = 0; k < nlegs; k++)
         diag_call(s, legs[k], &findings);
-    sb_init(&b);
     sb_init(&lab);
     sb_init(&note);
     for (k = 0; k < nlegs; k++) {
@@ -324,17 +303,46 @@ int cli_flow(const struct config *cfg)
         if (note.len)
             sb_append(&b, note.s, note.len);
         sb_putc(&b, '\n');
-        if (b.len > 65536)
-            cli_flush(cfg, &b);
     }
-    cli_flush(cfg, &b);
-    sb_fini(&b);
+    *out = b;
     sb_fini(&lab);
     sb_fini(&note);
     sb_fini(&tmp);
-    kb_free(kb);
     diag_list_fini(&findings);
     free(rows);
+}
+
+int cli_flow(const struct config *cfg)
+{
+    struct store *s;
+    const struct store_call *c, *legs[64];
+    struct strbuf b;
+    struct kb *kb;
+    size_t nlegs;
+    int rc;
+
+    s = cli_load(cfg, NULL, NULL, &rc);
+    if (rc == 2) { /* a live source could not be opened: nothing to show */
+        store_free(s);
+        return 2;
+    }
+    c = store_call_find(s, cfg->flow_call_id, strlen(cfg->flow_call_id));
+    if (!c) {
+        fprintf(cfg->err, "sipdx: no call with Call-ID '%s' (see --list)\n", cfg->flow_call_id);
+        store_free(s);
+        return 2;
+    }
+    nlegs = store_call_blegs(s, c, legs + 1, 63);
+    if (nlegs > 63)
+        nlegs = 63;
+    legs[0] = c;
+    nlegs++;
+    kb = cli_kb(cfg);
+    sb_init(&b);
+    cli_flow_render(s, kb, cfg->filter, legs, nlegs, &b);
+    cli_flush(cfg, &b);
+    sb_fini(&b);
+    kb_free(kb);
     store_free(s);
     return rc;
 }

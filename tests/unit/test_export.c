@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "engine.h"
 #include "export.h"
+#include "store.h"
 #include "util.h"
 
 struct rec_copy {
@@ -376,6 +378,55 @@ static void picks_the_format_from_the_name(void **state)
     assert_string_equal(export_format_name(EXPORT_FMT_TEXT), "text");
 }
 
+/* export_calls with LINKTYPE_RAW: every frame starts with the IP header,
+ * our reader and tshark find all 81 SIP messages of the capture. */
+static void saves_calls_as_raw_ip_frames(void **state)
+{
+    char *src = corpus("public/ntop-nDPI/sip.pcap"), *dst = tmp_name("raw_calls.pcapng");
+    const char *paths[1] = {src};
+    struct store_opts so = {0};
+    struct store *s = store_new(&so);
+    struct export_opts o = {EXPORT_FMT_AUTO, EXPORT_LINK_RAW, NULL, NULL};
+    struct export_result res;
+    struct diag d;
+    struct recs back;
+    uint64_t ids[16];
+    size_t n, i, sip = 0;
+    FILE *devnull = fopen("/dev/null", "w");
+    char *t;
+
+    (void)state;
+    assert_int_equal(engine_run_files(paths, 1, s, NULL, NULL, devnull), 0);
+    fclose(devnull);
+    n = store_ncalls(s);
+    assert_int_equal(n, 6);
+    for (i = 0; i < n; i++)
+        ids[i] = store_call_at(s, i)->id;
+    ids[n] = 999999; /* an id that is not (or no longer) in the store is skipped */
+    assert_int_equal(export_calls(s, ids, n + 1, dst, &o, &res, &d), 0);
+    assert_int_equal(res.calls, 6);
+    assert_int_equal(res.messages, 81);
+    assert_int_equal(res.frames, 81);
+    read_all(dst, &back);
+    assert_int_equal(back.n, 81);
+    for (i = 0; i < back.n; i++) {
+        assert_int_equal(back.v[i].linktype, 101);
+        assert_int_equal(back.v[i].data[0] >> 4, 4);
+        if (i)
+            assert_true(back.v[i].ts_ns >= back.v[i - 1].ts_ns);
+    }
+    t = tshark_fields(dst);
+    for (const char *p = t; (p = strstr(p, "raw:ip:udp:sip")) != NULL; p++)
+        sip++;
+    assert_int_equal(sip, 81);
+    free(t);
+    recs_free(&back);
+    store_free(s);
+    unlink(dst);
+    free(dst);
+    free(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +438,7 @@ int main(void)
         cmocka_unit_test(empty_pcap_is_still_a_valid_capture),
         cmocka_unit_test(reports_errors_with_the_file_name),
         cmocka_unit_test(picks_the_format_from_the_name),
+        cmocka_unit_test(saves_calls_as_raw_ip_frames),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

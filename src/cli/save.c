@@ -1,0 +1,82 @@
+/*
+ * save: `--save FILE`, the batch form of the console's save dialog: every
+ * call of the inputs written with export_calls (pcap, pcapng or text, by
+ * --save-format or the file name).  Main thread only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_int.h"
+#include "export.h"
+#include "filter.h"
+
+/* export_ladder_fn over cli_flow_render: the ladder of one call. */
+static void save_ladder(void *ctx, const struct store *s, const struct store_call *c,
+                        struct strbuf *out)
+{
+    const struct kb *kb = ctx;
+
+    cli_flow_render(s, kb, NULL, &c, 1, out);
+}
+
+int cli_save(const struct config *cfg)
+{
+    struct export_opts o;
+    struct export_result res;
+    struct diag d;
+    struct store *s;
+    struct kb *kb;
+    struct strbuf tmp;
+    uint64_t *ids;
+    size_t i, n, nids = 0;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    if (cfg->save_format && export_format_parse(cfg->save_format, &o.fmt) < 0) {
+        fprintf(cfg->err, "sipdx: --save-format: unknown format '%s'\n", cfg->save_format);
+        return 2;
+    }
+    s = cli_load(cfg, NULL, NULL, &rc);
+    if (rc == 2) { /* a live source could not be opened: nothing to save */
+        store_free(s);
+        return 2;
+    }
+    kb = cli_kb(cfg);
+    o.ladder = save_ladder;
+    o.ladder_ctx = kb;
+    n = store_ncalls(s);
+    ids = xmalloc((n ? n : 1) * sizeof *ids);
+    sb_init(&tmp);
+    for (i = 0; i < n; i++) {
+        const struct store_call *c = store_call_at(s, i);
+
+        if (!cfg->filter || filter_match_call(cfg->filter, s, c, &tmp))
+            ids[nids++] = c->id;
+    }
+    sb_fini(&tmp);
+    diag_clear(&d);
+    if (export_calls(s, ids, nids, cfg->save_path, &o, &res, &d) < 0) {
+        char msg[600];
+
+        diag_format(&d, msg, sizeof msg);
+        fprintf(cfg->err, "sipdx: --save: %s\n", msg);
+        rc = 2;
+    } else {
+        fprintf(cfg->err, "sipdx: saved %llu calls, %llu messages", (unsigned long long)res.calls,
+                (unsigned long long)res.messages);
+        if (res.frames)
+            fprintf(cfg->err, " (%llu frames)", (unsigned long long)res.frames);
+        fprintf(cfg->err, " to %s\n", cfg->save_path);
+        if (res.unreadable)
+            fprintf(cfg->err, "sipdx: %llu messages could not be re-read and were left out\n",
+                    (unsigned long long)res.unreadable);
+        if (res.retyped)
+            fprintf(cfg->err, "sipdx: %llu SCTP/WebSocket/TLS messages written as plain TCP\n",
+                    (unsigned long long)res.retyped);
+    }
+    free(ids);
+    kb_free(kb);
+    store_free(s);
+    return rc;
+}

@@ -1,0 +1,445 @@
+/*
+ * save_calls: export_calls, calls of the store -> a pcap/pcapng file of
+ * synthesized frames, or a text file (ladder + messages).
+ *
+ * The store keeps what a message needs to be rebuilt: capture time,
+ * endpoints (address + port), transport and bytes (re-read from the
+ * capture with store_msg_bytes).  Frames are built from those, not copied
+ * from the input, so a SIP message that came over IP fragments, a TCP
+ * stream split across segments or inside a tunnel comes out as one plain
+ * datagram or segment run that any tool reads:
+ *
+ *   [Ethernet II | nothing (LINKTYPE_RAW)] + IPv4 (DF, checksum) or IPv6
+ *   + UDP (checksum) | TCP (PSH|ACK, seq/ack per connection, checksum)
+ *
+ * TCP: each connection (unordered endpoint pair) keeps a next sequence
+ * number per direction, starting at a fixed ISN, and every segment acks
+ * the peer's bytes so far; a message over TCP_SEG_MAX bytes is split.  SCTP,
+ * WebSocket and TLS messages are written as plain TCP (counted in
+ * res->retyped), since their framing was not kept.
+ *
+ * Thread: the store's owner (UI thread for the save dialog, main thread
+ * for --save).  Ownership: everything allocated here is freed here.
+ */
+#include "export.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "util.h"
+
+#define TCP_SEG_MAX 1448u       /* payload bytes per synthesized TCP segment */
+#define UDP_MAX     65507u      /* largest UDP payload over IPv4 */
+#define LINKTYPE_ETHERNET 1
+#define LINKTYPE_RAW      101
+
+struct save_item {
+    const struct store_call *call;
+    const struct store_msg *msg;
+};
+
+struct tcp_conn {
+    struct cap_addr a, b; /* a: the side that sent first */
+    uint32_t next[2];     /* next sequence number: [0] a->b, [1] b->a */
+};
+
+struct save_ctx {
+    const struct store *s;
+    struct export_writer *w;
+    const struct export_opts *o;
+    struct export_result *res;
+    struct tcp_conn *conns; /* owned */
+    size_t nconns, conns_cap;
+    uint16_t ip_id;
+    uint8_t *frame;         /* owned scratch buffer */
+    size_t frame_cap;
+};
+
+/* ------------------------------------------------------------ checksums */
+
+static uint32_t sum16(uint32_t acc, const uint8_t *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < n; i += 2)
+        acc += (uint32_t)(p[i] << 8 | p[i + 1]);
+    if (n & 1)
+        acc += (uint32_t)(p[n - 1] << 8);
+    return acc;
+}
+
+static uint16_t fold(uint32_t acc)
+{
+    while (acc >> 16)
+        acc = (acc & 0xFFFF) + (acc >> 16);
+    return (uint16_t)~acc;
+}
+
+static void put16be(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32be(uint8_t *p, uint32_t v)
+{
+    put16be(p, (uint16_t)(v >> 16));
+    put16be(p + 2, (uint16_t)v);
+}
+
+/* ------------------------------------------------------------ frames */
+
+/* Builds one frame around payload (len bytes) and writes it.  l4 is 17
+ * (UDP) or 6 (TCP, with seq/ack). */
+static int emit(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
+                const struct cap_addr *dst, int l4, uint32_t seq, uint32_t ack,
+                const uint8_t *payload, size_t len, struct diag *d)
+{
+    size_t l2 = c->o->link == EXPORT_LINK_RAW ? 0 : 14;
+    size_t l3 = src->family == 6 ? 40 : 20;
+    size_t l4len = l4 == 17 ? 8 : 20;
+    size_t total = l2 + l3 + l4len + len;
+    uint8_t *f, *ip, *th;
+    uint32_t acc;
+    struct export_record rec;
+
+    if (total > c->frame_cap) {
+        c->frame_cap = total + 1024;
+        c->frame = xrealloc(c->frame, c->frame_cap);
+    }
+    f = c->frame;
+    memset(f, 0, l2 + l3 + l4len);
+    if (l2) {
+        /* Locally administered MACs carrying the last IPv4/IPv6 bytes,
+         * so each endpoint keeps one MAC. */
+        const uint8_t *dip = dst->family == 6 ? dst->ip + 12 : dst->ip;
+        const uint8_t *sip = src->family == 6 ? src->ip + 12 : src->ip;
+
+        f[0] = 0x02;
+        memcpy(f + 2, dip, 4);
+        f[6] = 0x02;
+        memcpy(f + 8, sip, 4);
+        put16be(f + 12, src->family == 6 ? 0x86DD : 0x0800);
+    }
+    ip = f + l2;
+    th = ip + l3;
+    if (src->family == 6) {
+        ip[0] = 0x60;
+        put16be(ip + 4, (uint16_t)(l4len + len));
+        ip[6] = (uint8_t)l4;
+        ip[7] = 64;
+        memcpy(ip + 8, src->ip, 16);
+        memcpy(ip + 24, dst->ip, 16);
+        acc = sum16(0, ip + 8, 32);
+    } else {
+        ip[0] = 0x45;
+        put16be(ip + 2, (uint16_t)(l3 + l4len + len));
+        put16be(ip + 4, c->ip_id++);
+        ip[6] = 0x40; /* DF */
+        ip[8] = 64;
+        ip[9] = (uint8_t)l4;
+        memcpy(ip + 12, src->ip, 4);
+        memcpy(ip + 16, dst->ip, 4);
+        put16be(ip + 10, fold(sum16(0, ip, 20)));
+        acc = sum16(0, ip + 12, 8);
+    }
+    acc += (uint32_t)l4 + (uint32_t)(l4len + len);
+    put16be(th, src->port);
+    put16be(th + 2, dst->port);
+    if (l4 == 17) {
+        put16be(th + 4, (uint16_t)(8 + len));
+    } else {
+        put32be(th + 4, seq);
+        put32be(th + 8, ack);
+        th[12] = 5 << 4;
+        th[13] = 0x18; /* PSH|ACK */
+        put16be(th + 14, 65535);
+    }
+    memcpy(th + l4len, payload, len);
+    acc = sum16(acc, th, l4len + len);
+    {
+        uint16_t ck = fold(acc);
+
+        if (l4 == 17 && ck == 0)
+            ck = 0xFFFF; /* UDP: 0 means "no checksum" */
+        put16be(th + (l4 == 17 ? 6 : 16), ck);
+    }
+    rec.ts_ns = ts;
+    rec.linktype = l2 ? LINKTYPE_ETHERNET : LINKTYPE_RAW;
+    rec.data = f;
+    rec.caplen = rec.origlen = (uint32_t)total;
+    if (export_writer_write(c->w, &rec, d) < 0)
+        return -1;
+    c->res->frames++;
+    return 0;
+}
+
+static struct tcp_conn *conn_get(struct save_ctx *c, const struct cap_addr *src,
+                                 const struct cap_addr *dst, int *dir)
+{
+    size_t i;
+    struct tcp_conn *t;
+
+    for (i = 0; i < c->nconns; i++) {
+        t = &c->conns[i];
+        if (cap_addr_eq(&t->a, src) && cap_addr_eq(&t->b, dst)) {
+            *dir = 0;
+            return t;
+        }
+        if (cap_addr_eq(&t->a, dst) && cap_addr_eq(&t->b, src)) {
+            *dir = 1;
+            return t;
+        }
+    }
+    if (c->nconns == c->conns_cap) {
+        c->conns_cap = c->conns_cap ? c->conns_cap * 2 : 16;
+        c->conns = xrealloc(c->conns, c->conns_cap * sizeof(*c->conns));
+    }
+    t = &c->conns[c->nconns++];
+    t->a = *src;
+    t->b = *dst;
+    /* Fixed ISNs (distinct per connection) keep saves reproducible. */
+    t->next[0] = 1000000u * (uint32_t)c->nconns + 1;
+    t->next[1] = 1000000u * (uint32_t)c->nconns + 500001;
+    *dir = 0;
+    return t;
+}
+
+static int emit_msg(struct save_ctx *c, const struct store_msg *m, const uint8_t *bytes,
+                    size_t len, struct diag *d)
+{
+    const struct cap_addr *src = store_endpoint(c->s, m->src_ep);
+    const struct cap_addr *dst = store_endpoint(c->s, m->dst_ep);
+    struct tcp_conn *t;
+    size_t off = 0;
+    int dir;
+
+    if (!src || !dst)
+        return 0;
+    if (m->transport == CAP_TRANSPORT_UDP && len <= UDP_MAX)
+        return emit(c, m->ts_ns, src, dst, 17, 0, 0, bytes, len, d);
+    if (m->transport != CAP_TRANSPORT_TCP && m->transport != CAP_TRANSPORT_UDP)
+        c->res->retyped++;
+    t = conn_get(c, src, dst, &dir);
+    do {
+        size_t n = len - off > TCP_SEG_MAX ? TCP_SEG_MAX : len - off;
+
+        if (emit(c, m->ts_ns, src, dst, 6, t->next[dir], t->next[!dir], bytes + off, n, d) < 0)
+            return -1;
+        t->next[dir] += (uint32_t)n;
+        off += n;
+    } while (off < len);
+    return 0;
+}
+
+/* ------------------------------------------------------------ order */
+
+static int item_cmp(const void *pa, const void *pb)
+{
+    const struct save_item *a = pa, *b = pb;
+
+    if (a->msg->ts_ns != b->msg->ts_ns)
+        return a->msg->ts_ns < b->msg->ts_ns ? -1 : 1;
+    if (a->msg->source != b->msg->source)
+        return a->msg->source < b->msg->source ? -1 : 1;
+    if (a->msg->frame != b->msg->frame)
+        return a->msg->frame < b->msg->frame ? -1 : 1;
+    /* Several messages of one frame (a TCP segment carrying two): keep
+     * their order within the call, then by call. */
+    if (a->call != b->call)
+        return a->call->id < b->call->id ? -1 : 1;
+    return a->msg < b->msg ? -1 : a->msg > b->msg;
+}
+
+/* ------------------------------------------------------------ text */
+
+/* One message's bytes, line by line, each line escaped (CR LF ends a line;
+ * any other control byte is shown as an escape). */
+static void text_message(struct strbuf *out, const char *p, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t j = i, e;
+
+        while (j < n && p[j] != '\n')
+            j++;
+        e = j;
+        if (e > i && p[e - 1] == '\r')
+            e--;
+        sb_puts(out, "    ");
+        sb_append_escaped(out, p + i, e - i);
+        sb_putc(out, '\n');
+        i = j < n ? j + 1 : j;
+    }
+}
+
+static int text_flush(FILE *f, struct strbuf *b, const char *path, struct diag *d)
+{
+    if (b->len && fwrite(b->s, 1, b->len, f) != b->len) {
+        diag_clear(d);
+        snprintf(d->file, sizeof d->file, "%s", path);
+        diag_set(d, "write failed: %s", strerror(errno));
+        return -1;
+    }
+    sb_reset(b);
+    return 0;
+}
+
+static int save_text(const struct store *s, const struct store_call *const *calls, size_t n,
+                     const char *path, const struct export_opts *o, struct export_result *res,
+                     bool *created, struct diag *d)
+{
+    bool to_stdout = strcmp(path, "-") == 0;
+    FILE *f = to_stdout ? stdout : fopen(path, "w");
+    struct strbuf b, tmp;
+    size_t i;
+    uint32_t k;
+    int rc = 0;
+
+    if (!f) {
+        diag_clear(d);
+        snprintf(d->file, sizeof d->file, "%s", path);
+        diag_set(d, "cannot create: %s", strerror(errno));
+        return -1;
+    }
+    *created = !to_stdout;
+    sb_init(&b);
+    sb_init(&tmp);
+    for (i = 0; i < n && rc == 0; i++) {
+        const struct store_call *c = calls[i];
+
+        if (i)
+            sb_puts(&b, "\n");
+        if (o->ladder)
+            o->ladder(o->ladder_ctx, s, c, &b);
+        else {
+            sb_puts(&b, "Call-ID: ");
+            sb_append_escaped(&b, c->call_id, c->call_id_len);
+            sb_putc(&b, '\n');
+        }
+        for (k = 0; k < c->nmsgs && rc == 0; k++) {
+            const struct store_msg *m = &c->msgs[k];
+            char t[64], src[64], dst[64];
+
+            fmt_time_utc(m->ts_ns, t, sizeof t);
+            cap_addr_format(store_endpoint(s, m->src_ep), true, src, sizeof src);
+            cap_addr_format(store_endpoint(s, m->dst_ep), true, dst, sizeof dst);
+            sb_printf(&b, "\n--- message %u/%u  %s  %s -> %s  %s  frame %llu%s\n", k + 1,
+                      c->nmsgs, t, src, dst, cap_transport_name((enum cap_transport)m->transport),
+                      (unsigned long long)m->frame,
+                      (m->flags & STORE_MSG_RESENT) ? "  [resent]" : "");
+            if (store_msg_bytes(s, m, &tmp) != 0) {
+                sb_puts(&b, "    (bytes could not be re-read from the capture)\n");
+                res->unreadable++;
+            } else {
+                text_message(&b, tmp.s ? tmp.s : "", tmp.len);
+                res->messages++;
+            }
+            if (b.len > 65536)
+                rc = text_flush(f, &b, path, d);
+        }
+        res->calls++;
+    }
+    if (rc == 0)
+        rc = text_flush(f, &b, path, d);
+    if (to_stdout) {
+        if (fflush(f) != 0 && rc == 0) {
+            diag_set(d, "write failed: %s", strerror(errno));
+            rc = -1;
+        }
+    } else if (fclose(f) != 0 && rc == 0) {
+        diag_clear(d);
+        snprintf(d->file, sizeof d->file, "%s", path);
+        diag_set(d, "write failed: %s", strerror(errno));
+        rc = -1;
+    }
+    sb_fini(&b);
+    sb_fini(&tmp);
+    return rc;
+}
+
+/* ------------------------------------------------------------ API */
+
+static int save_packets(const struct store *s, const struct store_call *const *calls, size_t n,
+                        const char *path, enum export_format fmt, const struct export_opts *o,
+                        struct export_result *res, bool *created, struct diag *d)
+{
+    struct save_ctx c;
+    struct save_item *items = NULL;
+    struct strbuf tmp;
+    size_t i, nitems = 0, total = 0;
+    int rc = 0;
+
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.o = o;
+    c.res = res;
+    c.ip_id = 1;
+    c.w = export_writer_open(path, fmt, d);
+    if (!c.w)
+        return -1;
+    *created = strcmp(path, "-") != 0;
+    for (i = 0; i < n; i++)
+        total += calls[i]->nmsgs;
+    items = xmalloc((total ? total : 1) * sizeof *items);
+    for (i = 0; i < n; i++) {
+        uint32_t k;
+
+        for (k = 0; k < calls[i]->nmsgs; k++) {
+            items[nitems].call = calls[i];
+            items[nitems++].msg = &calls[i]->msgs[k];
+        }
+        res->calls++;
+    }
+    qsort(items, nitems, sizeof *items, item_cmp);
+    sb_init(&tmp);
+    for (i = 0; i < nitems && rc == 0; i++) {
+        if (store_msg_bytes(s, items[i].msg, &tmp) != 0) {
+            res->unreadable++;
+            continue;
+        }
+        rc = emit_msg(&c, items[i].msg, (const uint8_t *)(tmp.s ? tmp.s : ""), tmp.len, d);
+        if (rc == 0)
+            res->messages++;
+    }
+    if (export_writer_close(c.w, rc == 0 ? d : &(struct diag){0}) < 0)
+        rc = -1;
+    sb_fini(&tmp);
+    free(items);
+    free(c.conns);
+    free(c.frame);
+    return rc;
+}
+
+int export_calls(const struct store *s, const uint64_t *ids, size_t n, const char *path,
+                 const struct export_opts *opts, struct export_result *res, struct diag *d)
+{
+    const struct store_call **calls = xmalloc((n ? n : 1) * sizeof *calls);
+    enum export_format fmt = opts->fmt;
+    size_t i, nc = 0;
+    bool created = false;
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    if (fmt == EXPORT_FMT_AUTO)
+        fmt = export_format_from_path(path);
+    for (i = 0; i < n; i++) {
+        const struct store_call *c = store_call_get(s, ids[i]);
+
+        if (c)
+            calls[nc++] = c;
+    }
+    if (fmt == EXPORT_FMT_TEXT)
+        rc = save_text(s, calls, nc, path, opts, res, &created, d);
+    else
+        rc = save_packets(s, calls, nc, path, fmt, opts, res, &created, d);
+    if (rc < 0 && created)
+        unlink(path); /* no half-written file left behind (only one we made) */
+    free(calls);
+    return rc;
+}
