@@ -114,7 +114,8 @@ struct export_result {
  * larger than one segment is split); messages from all calls are merged in
  * time order.  Text: per call, the ladder (opts->ladder) then every message
  * with a header line, escaped for terminals.  Bytes are re-read with
- * store_msg_bytes.  On error (d filled) a partly written file is removed.
+ * store_msg_bytes.  A regular file is replaced only when everything was
+ * written (temporary file + rename); on error (d filled) it is unchanged.
  * Thread: the store's owner. */
 int export_calls(const struct store *s, const uint64_t *ids, size_t n, const char *path,
                  const struct export_opts *opts, struct export_result *res, struct diag *d);

@@ -18,6 +18,9 @@
  * WebSocket and TLS messages are written as plain TCP (counted in
  * res->retyped), since their framing was not kept.
  *
+ * A regular file is written under a temporary name and renamed into place
+ * (a failed save changes nothing); devices and "-" are written in place.
+ *
  * Thread: the store's owner (UI thread for the save dialog, main thread
  * for --save).  Ownership: everything allocated here is freed here.
  */
@@ -27,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -421,8 +425,11 @@ int export_calls(const struct store *s, const uint64_t *ids, size_t n, const cha
 {
     const struct store_call **calls = xmalloc((n ? n : 1) * sizeof *calls);
     enum export_format fmt = opts->fmt;
+    struct strbuf tmp;
+    struct stat st;
+    const char *target = path;
     size_t i, nc = 0;
-    bool created = false;
+    bool created = false, via_tmp;
     int rc;
 
     memset(res, 0, sizeof *res);
@@ -434,12 +441,33 @@ int export_calls(const struct store *s, const uint64_t *ids, size_t n, const cha
         if (c)
             calls[nc++] = c;
     }
+    /* A regular file (or a new one) is written under a temporary name and
+     * renamed at the end, so a failed save leaves the old file as it was
+     * and no partial file behind.  Anything else ("-", a device, a FIFO)
+     * is written in place and never removed. */
+    sb_init(&tmp);
+    via_tmp = strcmp(path, "-") != 0 && (stat(path, &st) != 0 || S_ISREG(st.st_mode));
+    if (via_tmp) {
+        sb_printf(&tmp, "%s.sipdx-%ld.tmp", path, (long)getpid());
+        target = tmp.s;
+    }
     if (fmt == EXPORT_FMT_TEXT)
-        rc = save_text(s, calls, nc, path, opts, res, &created, d);
+        rc = save_text(s, calls, nc, target, opts, res, &created, d);
     else
-        rc = save_packets(s, calls, nc, path, fmt, opts, res, &created, d);
-    if (rc < 0 && created)
-        unlink(path); /* no half-written file left behind (only one we made) */
+        rc = save_packets(s, calls, nc, target, fmt, opts, res, &created, d);
+    if (via_tmp && created) {
+        if (rc == 0 && rename(target, path) != 0) {
+            diag_clear(d);
+            snprintf(d->file, sizeof d->file, "%s", path);
+            diag_set(d, "cannot rename the saved file into place: %s", strerror(errno));
+            rc = -1;
+        }
+        if (rc < 0)
+            unlink(target);
+    }
+    if (rc < 0 && via_tmp)
+        snprintf(d->file, sizeof d->file, "%s", path); /* name the user's file, not ours */
+    sb_fini(&tmp);
     free(calls);
     return rc;
 }
