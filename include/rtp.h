@@ -23,6 +23,8 @@
 #include "capture.h"
 
 struct sip_msg;
+struct store;
+struct store_call;
 struct strbuf;
 
 #define RTP_CALLID_MAX 128 /* Call-IDs longer than this are cut (and still match) */
@@ -142,7 +144,8 @@ uint64_t rtp_table_gen(const struct rtp_table *t); /* increases on every change 
 int64_t rtp_table_origin(const struct rtp_table *t); /* first frame time, ns */
 int64_t rtp_table_latest(const struct rtp_table *t); /* latest RTP or SDP time seen, ns */
 
-/* Streams that passed the heuristic or were announced, in creation order. */
+/* Streams that passed the heuristic or were announced (any order; i is
+ * valid until the next apply, prune or clear). */
 size_t rtp_table_nstreams(const struct rtp_table *t);
 const struct rtp_stream *rtp_table_stream(const struct rtp_table *t, size_t i);
 /* Streams of one call (pointers borrowed until the next apply or clear).
@@ -153,8 +156,6 @@ size_t rtp_table_call_streams(const struct rtp_table *t, const char *call_id, si
 /* The SDP announcements of a call, re-read from the store (its messages
  * with SDP, retransmissions left out, in capture order).  Store owner's
  * thread.  Returns how many (at most max stored). */
-struct store;
-struct store_call;
 /* The announcements of one parsed SIP message's SDP body (0 when it has
  * none); sig_src: who sent the message.  Any thread. */
 size_t rtp_announces_from_msg(const struct sip_msg *m, int64_t ts_ns, uint64_t frame,
@@ -162,6 +163,11 @@ size_t rtp_announces_from_msg(const struct sip_msg *m, int64_t ts_ns, uint64_t f
                               size_t max);
 size_t rtp_call_announces(const struct store *s, const struct store_call *c,
                           struct rtp_announce *out, size_t max);
+/* Drops the streams of calls s no longer holds (rotated out by
+ * --max-memory) and, once s rotated calls, all but the newest 4096
+ * unassociated streams.  Returns
+ * how many streams went.  The loader calls it when the store rotates. */
+size_t rtp_table_prune(struct rtp_table *t, const struct store *s);
 /* Packets kept with --rtp-store, all streams in arrival order (filter on
  * ->stream); NULL and *n = 0 when none were kept. */
 const struct rtp_pkt_ref *rtp_table_packets(const struct rtp_table *t, size_t *n);

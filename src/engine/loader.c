@@ -82,6 +82,8 @@ struct loader {
     struct rtp_table *rtp_table;    /* owned; UI thread (filled by drain) */
     int64_t rtp_pushed_ts;          /* capture time of the last RTP hand-over */
     uint64_t rtp_pushed_frame;
+    uint64_t rtp_pruned_rot;        /* store's rotated_calls at the last prune */
+    size_t rtp_prune_at;            /* prune when the table grows past this */
     char open_error[512];           /* UI thread only */
 };
 
@@ -490,6 +492,24 @@ size_t loader_drain(struct loader *l, struct store *store, size_t max)
     return loader_drain_fn(l, store, max, NULL, NULL);
 }
 
+/* Streams of calls the store rotated out go too (a long live capture stays
+ * within --max-memory); checked between chunks, when every record of the
+ * last one is in the store. */
+static void rtp_maybe_prune(struct loader *l, const struct store *store)
+{
+    struct store_counts sc;
+
+    if (l->draining)
+        return;
+    store_counts(store, &sc);
+    if (sc.rotated_calls == l->rtp_pruned_rot &&
+        rtp_table_nstreams(l->rtp_table) <= l->rtp_prune_at)
+        return;
+    rtp_table_prune(l->rtp_table, store);
+    l->rtp_pruned_rot = sc.rotated_calls;
+    l->rtp_prune_at = 2 * rtp_table_nstreams(l->rtp_table) + 8192;
+}
+
 size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine_msg_fn fn,
                        void *ctx)
 {
@@ -521,6 +541,7 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
             l->draining = NULL;
         }
     }
+    rtp_maybe_prune(l, store);
     return total;
 }
 

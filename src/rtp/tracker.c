@@ -84,8 +84,9 @@ struct rtp_tracker {
     /* streams */
     struct trk_stream **buckets, **sbuckets;
     size_t nbuckets;
-    struct trk_stream **all;  /* confirmed streams by id */
-    size_t nall, allcap;
+    uint32_t next_id;         /* id of the next confirmed stream */
+    uint64_t packets;         /* RTP/RTCP packets seen (sweep clock) */
+    int64_t last_ns;          /* capture time of the latest packet */
     size_t nstreams;          /* confirmed + candidates */
     uint64_t dropped;
     /* announcement registry: a ring of entries with hash chains */
@@ -188,7 +189,6 @@ void rtp_tracker_free(struct rtp_tracker *t)
     }
     free(t->buckets);
     free(t->sbuckets);
-    free(t->all);
     free(t->ring);
     free(t->abuckets);
     free(t->pend_pkts);
@@ -324,12 +324,7 @@ static void confirm(struct rtp_tracker *t, struct trk_stream *s)
     if (s->confirmed)
         return;
     s->confirmed = true;
-    if (t->nall == t->allcap) {
-        t->allcap = t->allcap ? t->allcap * 2 : 64;
-        t->all = xrealloc(t->all, t->allcap * sizeof(*t->all));
-    }
-    s->pub.id = (uint32_t)t->nall;
-    t->all[t->nall++] = s;
+    s->pub.id = t->next_id++;
 }
 
 static void rehash(struct rtp_tracker *t)
@@ -734,6 +729,41 @@ static bool looks_rtcp(const uint8_t *d, size_t n)
 
 /* ---------------------------------------------------------------- RTP */
 
+/* Forgets streams that went quiet: a confirmed stream once its last state
+ * was handed over and no packet came for IDLE_NS (the UI side keeps its
+ * snapshot), a candidate after CANDIDATE_IDLE_NS.  Keeps the tracker's
+ * memory to the streams alive at a time, however long the capture. */
+#define IDLE_NS (60 * 1000000000LL)
+#define CANDIDATE_IDLE_NS (5 * 1000000000LL)
+static void sweep(struct rtp_tracker *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->nbuckets; i++) {
+        struct trk_stream **pp = &t->buckets[i];
+
+        while (*pp) {
+            struct trk_stream *x = *pp, **sp;
+            int64_t idle = t->last_ns - x->pub.last_ts_ns;
+
+            if (x->dirty || idle < (x->confirmed ? IDLE_NS : CANDIDATE_IDLE_NS)) {
+                pp = &x->hnext;
+                continue;
+            }
+            *pp = x->hnext;
+            for (sp = &t->sbuckets[x->pub.ssrc * 2654435761u & (t->nbuckets - 1)]; *sp;
+                 sp = &(*sp)->snext) {
+                if (*sp == x) {
+                    *sp = x->snext;
+                    break;
+                }
+            }
+            t->nstreams--;
+            free(x);
+        }
+    }
+}
+
 bool rtp_tracker_packet(struct rtp_tracker *t, const struct cap_payload *p)
 {
     const uint8_t *d = p->data;
@@ -750,6 +780,10 @@ bool rtp_tracker_packet(struct rtp_tracker *t, const struct cap_payload *p)
         return false;
     if (!t->have_origin)
         rtp_tracker_set_origin(t, p->ts_ns);
+    if (p->ts_ns > t->last_ns)
+        t->last_ns = p->ts_ns;
+    if ((++t->packets & 65535) == 0)
+        sweep(t);
     if (d[1] >= 200 && d[1] <= 204) {
         struct cap_addr rd = p->dst, rs = p->src;
 

@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "capture.h"
+#include "engine.h"
 #include "rtp.h"
+#include "store.h"
 #include "sip.h"
 #include "util.h"
 
@@ -424,6 +426,36 @@ static void payload_names_follow_tshark(void **state)
     assert_string_equal(b, "opus");
 }
 
+/* Streams of calls the store does not hold any more are dropped (what
+ * keeps a long live capture within --max-memory): the real loader on a
+ * corpus capture, then a store without that call. */
+static void prune_drops_the_streams_of_calls_the_store_lost(void **state)
+{
+    const char *dir = getenv("SIPDX_CORPUS");
+    char path[4096];
+    const char *paths[1] = {path};
+    struct store *s = store_new(NULL), *empty = store_new(NULL);
+    struct loader *l;
+    struct rtp_table *t;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/generated/call_basic_rtp.pcap",
+             dir ? dir : "../shared/corpus");
+    l = loader_start_rtp(paths, 1, s, 1024, NULL);
+    while (!loader_done(l))
+        if (!loader_drain(l, s, 4096))
+            loader_wait(l, 100);
+    t = loader_rtp(l);
+    assert_int_equal(rtp_table_nstreams(t), 2);
+    assert_int_equal(rtp_table_prune(t, s), 0); /* its call is in the store */
+    assert_int_equal(rtp_table_nstreams(t), 2);
+    assert_int_equal(rtp_table_prune(t, empty), 2);
+    assert_int_equal(rtp_table_nstreams(t), 0);
+    loader_free(l);
+    store_free(s);
+    store_free(empty);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +476,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(port_moved_to_t38_is_not_rtp_any_more, setup, teardown),
         cmocka_unit_test(payload_names_follow_tshark),
+        cmocka_unit_test(prune_drops_the_streams_of_calls_the_store_lost),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
