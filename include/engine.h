@@ -47,6 +47,9 @@ struct live_opts {
     uint64_t rotate_size;       /* bytes; 0: never */
     unsigned rotate_time;       /* seconds; 0: never */
     unsigned dedupe_ms;         /* duplicate window; 0: 200 ms */
+    cap_payload_fn payload_fn;  /* optional: every decoded payload, called on the
+                                   live thread (--dump packets); NULL: none */
+    void *payload_ctx;
 };
 /* Live sources are asked for (interfaces or a HEP listener). */
 bool live_opts_active(const struct live_opts *o);

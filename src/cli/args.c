@@ -509,9 +509,8 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
         fputs("sipdx: -w writes captured packets: give an interface (-i IFACE)\n", cfg->err);
         return 2;
     }
-    if (cfg->mode == CLI_MODE_DUMP_PACKETS && live_opts_active(&cfg->live)) {
-        fputs("sipdx: --dump packets reads capture files (-r); capture with -w first\n",
-              cfg->err);
+    if (cfg->mode == CLI_MODE_DUMP_PACKETS && live_opts_active(&cfg->live) && cfg->ninputs) {
+        fputs("sipdx: --dump packets reads either files or live sources, not both\n", cfg->err);
         return 2;
     }
     if ((cfg->duration || cfg->count) && !live_opts_active(&cfg->live)) {

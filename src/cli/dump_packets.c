@@ -9,6 +9,7 @@
  * it creates.
  */
 #include "cli.h"
+#include "cli_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,27 @@ static void report(const struct config *cfg, const struct diag *d)
     fprintf(cfg->err, "sipdx: %s\n", msg);
 }
 
+/* Live: the live thread calls dump_one for every payload (the main thread
+ * prints nothing until it has stopped); --count counts SIP messages. */
+static int dump_live(const struct config *cfg)
+{
+    struct config lc = *cfg; /* shallow copy: only the live hook differs */
+    struct dump_ctx dc;
+    struct store *s;
+    int rc;
+
+    dc.cfg = cfg;
+    sb_init(&dc.line);
+    lc.live.payload_fn = dump_one;
+    lc.live.payload_ctx = &dc;
+    s = cli_store_new(&lc);
+    rc = cli_run(&lc, s, NULL, NULL);
+    store_free(s);
+    sb_fini(&dc.line);
+    fflush(cfg->out);
+    return rc;
+}
+
 int cli_dump_packets(const struct config *cfg)
 {
     struct cap_reader **rd;
@@ -139,6 +161,8 @@ int cli_dump_packets(const struct config *cfg)
     size_t i, n = 0;
     int rc = 0, r;
 
+    if (live_opts_active(&cfg->live))
+        return dump_live(cfg);
     if (cfg->ninputs == 0) {
         fprintf(cfg->err, "sipdx: --dump packets needs -r FILE\n");
         return 2;

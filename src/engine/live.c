@@ -440,6 +440,8 @@ static void on_payload(void *ctx, const struct cap_payload *p)
 {
     struct live *lv = ctx;
 
+    if (lv->o.payload_fn)
+        lv->o.payload_fn(lv->o.payload_ctx, p);
     if (!prod_maybe_sip(p))
         return;
     if (dedup_seen(lv, p)) {
