@@ -51,6 +51,11 @@ void sb_reserve(struct strbuf *b, size_t n);
 void sb_append(struct strbuf *b, const char *s, size_t n);
 void sb_puts(struct strbuf *b, const char *s);
 void sb_putc(struct strbuf *b, char c);
+/* s padded with spaces to width: on the right (left-justified, like "%-*s")
+ * or on the left (like "%*s"); a longer s is kept whole, as printf does.
+ * For trusted text only (no escaping). */
+void sb_pad(struct strbuf *b, const char *s, size_t width, bool left_justify);
+
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap);
 /* Appends bytes with control characters, DEL, backslash and invalid UTF-8
@@ -73,6 +78,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 
 /* ---- small helpers ---- */
 bool mem_ieq(const char *a, size_t alen, const char *b); /* case-insensitive vs C string */
+/* v in decimal, written at the end of buf (24 bytes); returns its start. */
+const char *fmt_u64(uint64_t v, char buf[24]);
 uint64_t hash_bytes(const void *p, size_t n);            /* fast 64-bit, in-process only */
 /* First occurrence of needle in hay (memmem, which strict C11 lacks). */
 const void *mem_find(const void *hay, size_t n, const void *needle, size_t m);

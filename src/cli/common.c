@@ -164,10 +164,30 @@ void cli_json_bool(struct strbuf *b, const char *k, bool v, bool first)
 
 void cli_fmt_secs(int64_t ns, char *out, size_t outlen)
 {
-    if (ns < 0)
+    char t[32];
+    size_t n = 0, i;
+    int64_t sec, ms;
+
+    if (outlen == 0)
+        return;
+    if (ns < 0) {
         snprintf(out, outlen, "-");
-    else
-        snprintf(out, outlen, "%" PRId64 ".%03" PRId64, ns / 1000000000, (ns / 1000000) % 1000);
+        return;
+    }
+    /* "S.mmm" without snprintf: two of these per line of a long --list. */
+    sec = ns / 1000000000;
+    ms = (ns / 1000000) % 1000;
+    for (i = 0; i < 3; i++, ms /= 10)
+        t[sizeof(t) - 1 - n++] = (char)('0' + ms % 10);
+    t[sizeof(t) - 1 - n++] = '.';
+    do {
+        t[sizeof(t) - 1 - n++] = (char)('0' + sec % 10);
+        sec /= 10;
+    } while (sec && n < sizeof(t) - 1);
+    if (n > outlen - 1)
+        n = outlen - 1;
+    memcpy(out, t + sizeof(t) - n, n);
+    out[n] = '\0';
 }
 
 void cli_flush(const struct config *cfg, struct strbuf *b)

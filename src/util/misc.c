@@ -28,6 +28,18 @@ bool mem_ieq(const char *a, size_t alen, const char *b)
     return b[alen] == '\0';
 }
 
+const char *fmt_u64(uint64_t v, char buf[24])
+{
+    char *p = buf + 23;
+
+    *p = '\0';
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return p;
+}
+
 /* Eight bytes per step with a multiply-xorshift mix, finished with
  * splitmix64's avalanche.  FNV-1a's byte loop was 4 % of a large load (it
  * hashes every Call-ID and branch).  Values depend on byte order; they are

@@ -69,6 +69,24 @@ void sb_putc(struct strbuf *b, char c)
     sb_append(b, &c, 1);
 }
 
+void sb_pad(struct strbuf *b, const char *s, size_t width, bool left_justify)
+{
+    size_t n = strlen(s), fill = n < width ? width - n : 0;
+
+    sb_grow(b, n + fill);
+    if (!left_justify) {
+        memset(b->s + b->len, ' ', fill);
+        b->len += fill;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    if (left_justify) {
+        memset(b->s + b->len, ' ', fill);
+        b->len += fill;
+    }
+    b->s[b->len] = '\0';
+}
+
 void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

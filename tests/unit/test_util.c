@@ -139,6 +139,36 @@ static void printf_grows_and_appends(void **state)
     sb_fini(&b);
 }
 
+/* sb_pad and fmt_u64 replace "%-*s", "%*s" and "%llu" in --list. */
+static void pads_like_printf(void **state)
+{
+    static const char *const words[] = {"", "a", "INVITE", "exactly-nine", "longer than the width"};
+    static const uint64_t nums[] = {0, 7, 10, 4294967295u, UINT64_MAX};
+    char want[128], buf[24];
+    size_t i, w;
+
+    (void)state;
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        for (w = 0; w < 14; w += 3) {
+            struct strbuf b;
+
+            sb_init(&b);
+            sb_pad(&b, words[i], w, true);
+            snprintf(want, sizeof(want), "%-*s", (int)w, words[i]);
+            assert_string_equal(b.s, want);
+            sb_reset(&b);
+            sb_pad(&b, words[i], w, false);
+            snprintf(want, sizeof(want), "%*s", (int)w, words[i]);
+            assert_string_equal(b.s, want);
+            sb_fini(&b);
+        }
+    }
+    for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+        snprintf(want, sizeof(want), "%" PRIu64, nums[i]);
+        assert_string_equal(fmt_u64(nums[i], buf), want);
+    }
+}
+
 static void hash_spreads(void **state)
 {
     char key[32];
@@ -168,6 +198,7 @@ int main(void)
         cmocka_unit_test(time_short_buffer_is_cut),
         cmocka_unit_test(addr_matches_inet_ntop),
         cmocka_unit_test(printf_grows_and_appends),
+        cmocka_unit_test(pads_like_printf),
         cmocka_unit_test(hash_spreads),
     };
 
