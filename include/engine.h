@@ -85,6 +85,14 @@ struct engine_limits {
 int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
                const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
                void *ctx, FILE *err);
+/* engine_run with RTP options (ro NULL: defaults; store_packets for
+ * --rtp-store) and, when rtp is not NULL, the RTP table handed over at the
+ * end (the caller owns it: rtp_table_free). */
+struct rtp_opts;
+struct rtp_table;
+int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *live,
+                   const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
+                   void *ctx, FILE *err, const struct rtp_opts *ro, struct rtp_table **rtp);
 /* One line per interface and totals, for the end of a run. */
 void engine_print_live_counts(const struct live_counts *c, FILE *err);
 
@@ -114,12 +122,19 @@ struct rtp_table;
 struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store *store,
                                 size_t queue_cap, const struct rtp_opts *ro);
 struct rtp_table *loader_rtp(struct loader *l);
+/* Hands the table over (the caller owns it); the loader goes on with a
+ * fresh, empty one. */
+struct rtp_table *loader_rtp_take(struct loader *l);
 /* As loader_start, with live sources (live may be NULL).  Opens every
  * input, then drops privileges (live only), then starts the threads.
  * Returns NULL with d filled when a live source cannot be opened or the
  * privilege drop fails. */
 struct loader *loader_start_ex(const char *const *paths, size_t n, const struct live_opts *live,
                                struct store *store, size_t queue_cap, struct diag *d);
+/* The same with RTP options (NULL: defaults). */
+struct loader *loader_start_ex_rtp(const char *const *paths, size_t n,
+                                   const struct live_opts *live, const struct rtp_opts *ro,
+                                   struct store *store, size_t queue_cap, struct diag *d);
 /* Live capture: stop reading (p) or go on; frames are still written to -w. */
 void loader_pause(struct loader *l, bool paused);
 /* Stops the live thread; what it captured stays queued for loader_drain. */

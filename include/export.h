@@ -80,6 +80,7 @@ const char *export_writer_path(const struct export_writer *w);
 
 struct strbuf;
 struct store_call;
+struct rtp_table;
 
 enum export_link {
     EXPORT_LINK_ETHERNET = 0, /* Ethernet II, locally administered MACs */
@@ -97,6 +98,8 @@ struct export_opts {
     enum export_link link;
     export_ladder_fn ladder; /* text: ladder per call; NULL = messages only */
     void *ladder_ctx;
+    const struct rtp_table *rtp; /* pcap/pcapng: also the calls' RTP packets kept
+                                    with --rtp-store (NULL: SIP only) */
 };
 
 struct export_result {
@@ -105,6 +108,8 @@ struct export_result {
     uint64_t frames;     /* frames written (TCP may split a message) */
     uint64_t unreadable; /* messages whose bytes could not be re-read (skipped) */
     uint64_t retyped;    /* SCTP/WebSocket/TLS messages written as plain TCP */
+    uint64_t rtp;        /* RTP/RTCP packets written (opts->rtp) */
+    uint64_t rtp_unreadable; /* RTP packets with no stable file position (skipped) */
 };
 
 /* Writes the calls with these ids (missing ids are skipped) to path.

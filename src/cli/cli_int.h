@@ -16,6 +16,11 @@ struct store *cli_store_new(const struct config *cfg);
 /* Loads every input of cfg into s (fn may be NULL); 0, or 1 when an input
  * was damaged.  Reports --match drops on cfg->err at the end. */
 int cli_run(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx);
+/* cli_run that also hands over the RTP table (caller frees; --rtp-store
+ * from cfg decides whether packet positions are kept). */
+struct rtp_table;
+int cli_run_rtp(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx,
+                struct rtp_table **rtp);
 /* Loads every input of cfg into a new store (fn may be NULL).  *rc gets 0
  * or 1 (an input was damaged).  Returns the store (caller frees). */
 struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, int *rc);

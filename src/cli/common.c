@@ -9,6 +9,7 @@
 
 #include "cli_int.h"
 #include "engine.h"
+#include "rtp.h"
 #include "filter.h"
 
 static volatile sig_atomic_t got_stop; /* SIGINT/SIGTERM during a live batch run */
@@ -34,6 +35,13 @@ struct store *cli_store_new(const struct config *cfg)
 
 int cli_run(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx)
 {
+    return cli_run_rtp(cfg, s, fn, ctx, NULL);
+}
+
+int cli_run_rtp(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx,
+                struct rtp_table **rtp)
+{
+    struct rtp_opts ro;
     struct store_counts n;
     struct engine_limits lim;
     int rc;
@@ -51,7 +59,10 @@ int cli_run(const struct config *cfg, struct store *s, engine_msg_fn fn, void *c
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
     }
-    rc = engine_run(cfg->inputs, cfg->ninputs, &cfg->live, &lim, s, fn, ctx, cfg->err);
+    rtp_opts_default(&ro);
+    ro.store_packets = cfg->rtp_store;
+    rc = engine_run_rtp(cfg->inputs, cfg->ninputs, &cfg->live, &lim, s, fn, ctx, cfg->err, &ro,
+                        rtp);
     if (cfg->matcher && rc != 2) {
         /* What --match saved: calls it never had to keep. */
         store_counts(s, &n);

@@ -6,8 +6,9 @@
  * findings of each call.  With --json: one object per stream, then one
  * per finding.
  *
- * Main thread: loads with the console's loader (the capture thread keeps
- * the statistics; this thread only receives the changed streams).
+ * Main thread: loads with the engine (files or live, -Y/--match as the
+ * other outputs); the capture thread keeps the statistics and this thread
+ * only receives the changed streams.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,39 +18,6 @@
 #include "cli_int.h"
 #include "engine.h"
 #include "rtp.h"
-
-#define QUEUE 8192
-#define BATCH 4096
-
-static int load(const struct config *cfg, struct store *store, struct loader **out)
-{
-    struct rtp_opts ro;
-    struct loader *l;
-    const char *errors, *line;
-    int rc = 0;
-
-    rtp_opts_default(&ro);
-    ro.store_packets = cfg->rtp_store;
-    l = loader_start_rtp(cfg->inputs, cfg->ninputs, store, QUEUE, &ro);
-    for (;;) {
-        if (loader_drain(l, store, BATCH))
-            continue;
-        if (loader_done(l))
-            break;
-        loader_wait(l, 100);
-    }
-    errors = loader_errors(l);
-    for (line = errors; line && *line;) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-
-        fprintf(cfg->err, "sipdx: %.*s\n", (int)len, line);
-        rc = 1;
-        line += len + (nl ? 1 : 0);
-    }
-    *out = l;
-    return rc;
-}
 
 static int by_start(const void *a, const void *b)
 {
@@ -201,21 +169,20 @@ static size_t findings(const struct config *cfg, struct strbuf *b, const struct 
 
 int cli_rtp_streams(const struct config *cfg)
 {
-    struct store_opts so;
     struct store *store;
-    struct loader *l = NULL;
-    const struct rtp_table *t;
+    struct rtp_table *t = NULL;
     const struct rtp_stream **v;
     struct strbuf b;
     size_t i, n = 0;
     int64_t origin;
     int rc;
 
-    memset(&so, 0, sizeof(so));
-    so.max_memory = cfg->max_memory;
-    store = store_new(&so);
-    rc = load(cfg, store, &l);
-    t = loader_rtp(l);
+    store = cli_store_new(cfg);
+    rc = cli_run_rtp(cfg, store, NULL, NULL, &t);
+    if (!t) {
+        store_free(store);
+        return rc ? rc : 2;
+    }
     origin = rtp_table_origin(t);
     v = xcalloc(rtp_table_nstreams(t) + 1, sizeof(*v));
     for (i = 0; i < rtp_table_nstreams(t); i++)
@@ -244,7 +211,7 @@ int cli_rtp_streams(const struct config *cfg)
     cli_flush(cfg, &b);
     sb_fini(&b);
     free(v);
-    loader_free(l);
+    rtp_table_free(t);
     store_free(store);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include "cli_int.h"
 #include "export.h"
 #include "filter.h"
+#include "rtp.h"
 
 /* export_ladder_fn over cli_flow_render: the ladder of one call. */
 static void save_ladder(void *ctx, const struct store *s, const struct store_call *c,
@@ -28,6 +29,7 @@ int cli_save(const struct config *cfg)
     struct store *s;
     struct kb *kb;
     struct strbuf tmp;
+    struct rtp_table *rtp = NULL;
     uint64_t *ids;
     size_t i, n, nids = 0;
     int rc;
@@ -37,11 +39,15 @@ int cli_save(const struct config *cfg)
         fprintf(cfg->err, "sipdx: --save-format: unknown format '%s'\n", cfg->save_format);
         return 2;
     }
-    s = cli_load(cfg, NULL, NULL, &rc);
+    s = cli_store_new(cfg);
+    /* --rtp-store: the calls' RTP packets go into the file too */
+    rc = cli_run_rtp(cfg, s, NULL, NULL, cfg->rtp_store ? &rtp : NULL);
     if (rc == 2) { /* a live source could not be opened: nothing to save */
+        rtp_table_free(rtp);
         store_free(s);
         return 2;
     }
+    o.rtp = rtp;
     kb = cli_kb(cfg);
     o.ladder = save_ladder;
     o.ladder_ctx = kb;
@@ -67,16 +73,23 @@ int cli_save(const struct config *cfg)
                 (unsigned long long)res.messages);
         if (res.frames)
             fprintf(cfg->err, " (%llu frames)", (unsigned long long)res.frames);
+        if (rtp)
+            fprintf(cfg->err, ", %llu RTP packets", (unsigned long long)res.rtp);
         fprintf(cfg->err, " to %s\n", cfg->save_path);
         if (res.unreadable)
             fprintf(cfg->err, "sipdx: %llu messages could not be re-read and were left out\n",
                     (unsigned long long)res.unreadable);
+        if (res.rtp_unreadable)
+            fprintf(cfg->err, "sipdx: %llu RTP packets had no file position (stdin, gzip) and "
+                              "were left out\n",
+                    (unsigned long long)res.rtp_unreadable);
         if (res.retyped)
             fprintf(cfg->err, "sipdx: %llu SCTP/WebSocket/TLS messages written as plain TCP\n",
                     (unsigned long long)res.retyped);
     }
     free(ids);
     kb_free(kb);
+    rtp_table_free(rtp);
     store_free(s);
     return rc;
 }

@@ -55,9 +55,9 @@ void engine_print_live_counts(const struct live_counts *c, FILE *err)
                 c->written, c->rotations);
 }
 
-int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
-               const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
-               void *ctx, FILE *err)
+int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *live,
+                   const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
+                   void *ctx, FILE *err, const struct rtp_opts *ro, struct rtp_table **rtp)
 {
     struct diag d;
     struct loader *l;
@@ -68,7 +68,7 @@ int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
     int rc = 0;
 
     diag_clear(&d);
-    l = loader_start_ex(paths, n, live, store, ENGINE_QUEUE, &d);
+    l = loader_start_ex_rtp(paths, n, live, ro, store, ENGINE_QUEUE, &d);
     if (!l) {
         char msg[600];
 
@@ -117,8 +117,17 @@ int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
         rc = 1;
         line += len + (nl ? 1 : 0);
     }
+    if (rtp)
+        *rtp = loader_rtp_take(l);
     loader_free(l);
     return rc;
+}
+
+int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
+               const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
+               void *ctx, FILE *err)
+{
+    return engine_run_rtp(paths, n, live, lim, store, fn, ctx, err, NULL, NULL);
 }
 
 int engine_run_files(const char *const *paths, size_t n, struct store *store, engine_msg_fn fn,

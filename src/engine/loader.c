@@ -450,6 +450,13 @@ struct loader *loader_start_ex(const char *const *paths, size_t n, const struct 
     return loader_start_all(paths, n, live, NULL, store, queue_cap, d);
 }
 
+struct loader *loader_start_ex_rtp(const char *const *paths, size_t n,
+                                   const struct live_opts *live, const struct rtp_opts *ro,
+                                   struct store *store, size_t queue_cap, struct diag *d)
+{
+    return loader_start_all(paths, n, live, ro, store, queue_cap, d);
+}
+
 bool live_opts_active(const struct live_opts *o)
 {
     return o && (o->nifaces > 0 || o->hep_listen);
@@ -548,6 +555,14 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
 struct rtp_table *loader_rtp(struct loader *l)
 {
     return l->rtp_table;
+}
+
+struct rtp_table *loader_rtp_take(struct loader *l)
+{
+    struct rtp_table *t = l->rtp_table;
+
+    l->rtp_table = rtp_table_new();
+    return t;
 }
 
 bool loader_done(struct loader *l)

@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rtp.h"
 #include "store.h"
 #include "util.h"
 
@@ -43,7 +44,8 @@
 
 struct save_item {
     const struct store_call *call;
-    const struct store_msg *msg;
+    const struct store_msg *msg; /* SIP message, or for RTP a made-up entry */
+    const struct rtp_stream *rtp; /* RTP packet of this stream (msg: its position) */
 };
 
 struct tcp_conn {
@@ -256,6 +258,8 @@ static int item_cmp(const void *pa, const void *pb)
      * their order within the call, then by call. */
     if (a->call != b->call)
         return a->call->id < b->call->id ? -1 : 1;
+    if (!a->rtp != !b->rtp)
+        return a->rtp ? 1 : -1;
     return a->msg < b->msg ? -1 : a->msg > b->msg;
 }
 
@@ -369,12 +373,80 @@ static int save_text(const struct store *s, const struct store_call *const *call
 
 /* ------------------------------------------------------------ API */
 
+struct rtp_sel {
+    uint32_t id;
+    const struct rtp_stream *st;
+    const struct store_call *call;
+};
+
+static int sel_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const struct rtp_sel *)a)->id, y = ((const struct rtp_sel *)b)->id;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The RTP packets kept (--rtp-store) for the streams of these calls,
+ * appended to items with made-up store_msg entries (*ents, owned by the
+ * caller) that say where each payload sits in its source file. */
+static void rtp_items(const struct export_opts *o, const struct store_call *const *calls,
+                      size_t n, struct save_item **items, size_t *nitems,
+                      struct store_msg **ents)
+{
+    const struct rtp_pkt_ref *pk;
+    const struct rtp_stream *st[64];
+    struct rtp_sel *sel = NULL, key;
+    size_t npk = 0, i, k, nsel = 0, added = 0;
+
+    pk = o->rtp ? rtp_table_packets(o->rtp, &npk) : NULL;
+    if (!pk)
+        return;
+    for (i = 0; i < n; i++) {
+        size_t ns = rtp_table_call_streams(o->rtp, calls[i]->call_id, calls[i]->call_id_len, st,
+                                           64);
+
+        sel = xrealloc(sel, (nsel + (ns < 64 ? ns : 64) + 1) * sizeof(*sel));
+        for (k = 0; k < ns && k < 64; k++) {
+            sel[nsel].id = st[k]->id;
+            sel[nsel].st = st[k];
+            sel[nsel++].call = calls[i];
+        }
+    }
+    if (nsel)
+        qsort(sel, nsel, sizeof(*sel), sel_cmp);
+    *ents = xmalloc((npk ? npk : 1) * sizeof(**ents));
+    *items = xrealloc(*items, (*nitems + npk + 1) * sizeof(**items));
+    for (i = 0; i < npk && nsel; i++) {
+        const struct rtp_sel *hit;
+        struct store_msg *e = &(*ents)[added];
+
+        key.id = pk[i].stream;
+        hit = bsearch(&key, sel, nsel, sizeof(*sel), sel_cmp);
+        if (!hit)
+            continue;
+        memset(e, 0, sizeof(*e));
+        e->ts_ns = pk[i].ts_ns;
+        e->frame = pk[i].frame;
+        e->file_off = pk[i].file_off;
+        e->len = pk[i].len;
+        e->source = (uint16_t)pk[i].source;
+        e->transport = CAP_TRANSPORT_UDP;
+        (*items)[*nitems].call = hit->call;
+        (*items)[*nitems].msg = e;
+        (*items)[*nitems].rtp = hit->st;
+        (*nitems)++;
+        added++;
+    }
+    free(sel);
+}
+
 static int save_packets(const struct store *s, const struct store_call *const *calls, size_t n,
                         const char *path, enum export_format fmt, const struct export_opts *o,
                         struct export_result *res, bool *created, struct diag *d)
 {
     struct save_ctx c;
     struct save_item *items = NULL;
+    struct store_msg *rtp_ents = NULL; /* positions of the RTP packets (owned) */
     struct strbuf tmp;
     size_t i, nitems = 0, total = 0;
     int rc = 0;
@@ -396,15 +468,33 @@ static int save_packets(const struct store *s, const struct store_call *const *c
 
         for (k = 0; k < calls[i]->nmsgs; k++) {
             items[nitems].call = calls[i];
+            items[nitems].rtp = NULL;
             items[nitems++].msg = &calls[i]->msgs[k];
         }
         res->calls++;
     }
+    rtp_items(o, calls, n, &items, &nitems, &rtp_ents);
     qsort(items, nitems, sizeof *items, item_cmp);
     sb_init(&tmp);
     for (i = 0; i < nitems && rc == 0; i++) {
+        const struct rtp_stream *r = items[i].rtp;
+
+        if (r && items[i].msg->file_off < 0) {
+            res->rtp_unreadable++; /* stdin, gzip or reassembled: no bytes to re-read */
+            continue;
+        }
         if (store_msg_bytes(s, items[i].msg, &tmp) != 0) {
-            res->unreadable++;
+            if (r)
+                res->rtp_unreadable++;
+            else
+                res->unreadable++;
+            continue;
+        }
+        if (r) {
+            rc = emit(&c, items[i].msg->ts_ns, &r->src, &r->dst, 17, 0, 0,
+                      (const uint8_t *)(tmp.s ? tmp.s : ""), tmp.len, d);
+            if (rc == 0)
+                res->rtp++;
             continue;
         }
         rc = emit_msg(&c, items[i].msg, (const uint8_t *)(tmp.s ? tmp.s : ""), tmp.len, d);
@@ -415,6 +505,7 @@ static int save_packets(const struct store *s, const struct store_call *const *c
         rc = -1;
     sb_fini(&tmp);
     free(items);
+    free(rtp_ents);
     free(c.conns);
     free(c.frame);
     return rc;

@@ -386,7 +386,7 @@ static void saves_calls_as_raw_ip_frames(void **state)
     const char *paths[1] = {src};
     struct store_opts so = {0};
     struct store *s = store_new(&so);
-    struct export_opts o = {EXPORT_FMT_AUTO, EXPORT_LINK_RAW, NULL, NULL};
+    struct export_opts o = {EXPORT_FMT_AUTO, EXPORT_LINK_RAW, NULL, NULL, NULL};
     struct export_result res;
     struct diag d;
     struct recs back;
