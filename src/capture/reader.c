@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -28,6 +29,7 @@
 #define RD_CHUNK     (1u << 20)        /* bytes asked per read */
 #define RD_MAX_BLOCK (64u << 20)       /* largest record / block accepted */
 #define RD_MAX_IFACE 256               /* pcapng interfaces per section */
+#define RD_MAP_WINDOW (4u << 20)       /* bytes of a plain file mapped at once */
 
 enum rd_fmt { RD_PCAP, RD_PCAPNG };
 
@@ -46,6 +48,13 @@ struct cap_reader {
     uint8_t *buf;     /* owned */
     size_t cap, pos, len;
     int64_t buf_off;  /* file offset of buf[0] */
+    /* Plain files are read through a sliding read-only mapping: the
+     * kernel's copy into a buffer was a tenth of a large load.  buf then
+     * points into the mapping; heap keeps the buffer for a fallback. */
+    bool mapped;
+    int mfd;          /* owned while mapped */
+    uint8_t *heap;    /* the malloc'ed buffer while mapped */
+    size_t heap_cap;
     bool eof;
     bool done;        /* after end or damage */
     enum rd_fmt fmt;
@@ -60,12 +69,89 @@ struct cap_reader {
 
 /* ------------------------------------------------------------ buffering */
 
+static void rd_unmap(struct cap_reader *r)
+{
+    if (r->mapped && r->buf && r->len)
+        munmap(r->buf, r->len);
+    r->buf = NULL;
+    r->len = 0;
+}
+
+/* Leaves the mapped mode at the current position: back to reading through
+ * gz (direct mode, so its offsets are the file's). */
+static void rd_unmapped(struct cap_reader *r)
+{
+    int64_t cur = r->buf_off + (int64_t)r->pos;
+
+    rd_unmap(r);
+    r->mapped = false;
+    close(r->mfd);
+    r->mfd = -1;
+    r->buf = r->heap;
+    r->cap = r->heap_cap;
+    r->heap = NULL;
+    r->pos = r->len = 0;
+    r->buf_off = cur;
+    if (gzseek(r->gz, (z_off_t)cur, SEEK_SET) < 0)
+        r->eof = true;
+}
+
+/* rd_fill for a mapped file: maps the window that starts at the current
+ * position's page and holds at least n bytes.  The size is taken again
+ * from fstat each time, so a file that shrank since it was opened ends
+ * early instead of faulting (SIGBUS) on pages that no longer exist. */
+static size_t rd_fill_mapped(struct cap_reader *r, size_t n)
+{
+    int64_t cur = r->buf_off + (int64_t)r->pos, start;
+    size_t want;
+    long pg = sysconf(_SC_PAGESIZE);
+    struct stat st;
+    void *m;
+
+    if (fstat(r->mfd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rd_unmapped(r);
+        return 0; /* the caller falls back to reading */
+    }
+    if (st.st_size <= cur) {
+        rd_unmap(r);
+        r->buf_off = cur;
+        r->pos = 0;
+        r->eof = true;
+        return 0;
+    }
+    start = cur - cur % (pg > 0 ? pg : 4096);
+    want = RD_MAP_WINDOW;
+    if (want < n + (size_t)(cur - start))
+        want = n + (size_t)(cur - start);
+    if ((int64_t)want > st.st_size - start)
+        want = (size_t)(st.st_size - start);
+    m = mmap(NULL, want, PROT_READ, MAP_PRIVATE | MAP_POPULATE, r->mfd, (off_t)start);
+    if (m == MAP_FAILED) {
+        rd_unmapped(r);
+        return 0;
+    }
+    madvise(m, want, MADV_SEQUENTIAL);
+    rd_unmap(r);
+    r->buf = m;
+    r->buf_off = start;
+    r->pos = (size_t)(cur - start);
+    r->len = r->cap = want;
+    return r->len - r->pos < n ? r->len - r->pos : n;
+}
+
 /* Makes n bytes available at buf+pos.  Returns the number available
  * (less than n only at end of input). */
 static size_t rd_fill(struct cap_reader *r, size_t n)
 {
     if (r->len - r->pos >= n)
         return n;
+    if (r->mapped) {
+        size_t got = rd_fill_mapped(r, n);
+
+        if (r->mapped || r->eof)
+            return got;
+        /* mapping failed: go on reading from the same position */
+    }
     if (r->pos > 0) {
         memmove(r->buf, r->buf + r->pos, r->len - r->pos);
         r->buf_off += (int64_t)r->pos;
@@ -199,6 +285,20 @@ struct cap_reader *cap_reader_open(const char *path, unsigned source, struct dia
     }
     if (!gzdirect(r->gz))
         r->seekable = false;
+    if (r->seekable && r->total > RD_MAP_WINDOW) {
+        /* Large plain file: switch to the mapping at the current offset. */
+        r->mfd = open(path, O_RDONLY | O_CLOEXEC);
+        if (r->mfd >= 0) {
+            int64_t cur = r->buf_off + (int64_t)r->pos;
+
+            r->heap = r->buf;
+            r->heap_cap = r->cap;
+            r->buf = NULL;
+            r->len = r->pos = 0;
+            r->buf_off = cur;
+            r->mapped = true;
+        }
+    }
     return r;
 }
 
@@ -208,7 +308,13 @@ void cap_reader_close(struct cap_reader *r)
         return;
     if (r->gz)
         gzclose(r->gz);
-    free(r->buf);
+    if (r->mapped) {
+        rd_unmap(r);
+        close(r->mfd);
+        free(r->heap);
+    } else {
+        free(r->buf);
+    }
     free(r->path);
     free(r);
 }
@@ -225,7 +331,11 @@ bool cap_reader_seekable(const struct cap_reader *r)
 
 uint64_t cap_reader_bytes_read(const struct cap_reader *r)
 {
-    long off = gzoffset(r->gz);
+    long off;
+
+    if (r->mapped)
+        return (uint64_t)(r->buf_off + (int64_t)r->pos);
+    off = gzoffset(r->gz);
 
     return off < 0 ? 0 : (uint64_t)off;
 }

@@ -157,6 +157,106 @@ static void reports_truncation_with_frame_and_offset(void **state)
     free(path);
 }
 
+/* A pcap of nrec records of varying sizes (up to 3000 bytes, so records
+ * straddle the reader's mapping windows), built in memory. */
+static uint8_t *build_big_pcap(int nrec, size_t *len)
+{
+    size_t cap = 24 + (size_t)nrec * (16 + 3000), n = 0;
+    uint8_t *b = xmalloc(cap);
+    int i;
+    uint32_t hdr[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 262144, 1};
+
+    memcpy(b, hdr, 24);
+    n = 24;
+    for (i = 0; i < nrec; i++) {
+        uint32_t sz = 60 + (uint32_t)((i * 7919) % 2940), rh[4] = {1700000000u + (uint32_t)i,
+                                                                    (uint32_t)i % 1000000u, sz, sz};
+        uint32_t k;
+
+        memcpy(b + n, rh, 16);
+        n += 16;
+        for (k = 0; k < sz; k++)
+            b[n + k] = (uint8_t)(i + k * 31);
+        n += sz;
+    }
+    *len = n;
+    return b;
+}
+
+struct rec_sum {
+    uint64_t frames, bytes, mix;
+    int64_t last_off;
+    int end;
+    uint64_t dframe;
+    int64_t doff;
+};
+
+static void read_all(const char *path, struct rec_sum *sum)
+{
+    struct diag d;
+    struct cap_reader *r = cap_reader_open(path, 0, &d);
+    struct cap_record rec;
+    int rc;
+
+    assert_non_null(r);
+    memset(sum, 0, sizeof(*sum));
+    while ((rc = cap_reader_next(r, &rec, &d)) == 1) {
+        sum->frames++;
+        sum->bytes += rec.caplen;
+        sum->mix = sum->mix * 1099511628211ULL ^ hash_bytes(rec.data, rec.caplen) ^
+                   (uint64_t)rec.ts_ns;
+        sum->last_off = rec.file_off;
+    }
+    sum->end = rc;
+    if (rc < 0) {
+        sum->dframe = d.frame;
+        sum->doff = d.offset;
+    }
+    cap_reader_close(r);
+}
+
+/* Plain files larger than the reader's window are read through a sliding
+ * mapping; gzip files through zlib.  Both must give the same records, and
+ * the same damage report when the file is cut inside a record. */
+static void reads_large_files_through_the_mapping(void **state)
+{
+    size_t len;
+    uint8_t *b = build_big_pcap(12000, &len); /* about 18 MB: several windows */
+    char *plain = write_tmp(b, len, false), *gz = write_tmp(b, len, true);
+    char *cut = write_tmp(b, len - 1000, false), *cutgz = write_tmp(b, len - 1000, true);
+    struct rec_sum a, g;
+
+    (void)state;
+    assert_true(len > 16u << 20);
+    read_all(plain, &a);
+    read_all(gz, &g);
+    assert_int_equal(a.end, 0);
+    assert_int_equal(a.frames, 12000);
+    assert_int_equal(a.frames, g.frames);
+    assert_int_equal(a.bytes, g.bytes);
+    assert_true(a.mix == g.mix);
+    assert_true(a.last_off > 0); /* offsets are valid for the mapped file */
+    read_all(cut, &a);
+    read_all(cutgz, &g);
+    assert_int_equal(a.end, -1);
+    assert_int_equal(g.end, -1);
+    assert_int_equal(a.frames, 11999);
+    assert_int_equal(a.frames, g.frames);
+    assert_true(a.mix == g.mix);
+    assert_int_equal(a.dframe, 12000);
+    assert_int_equal(a.dframe, g.dframe);
+    assert_int_equal(a.doff, g.doff);
+    unlink(plain);
+    unlink(gz);
+    unlink(cut);
+    unlink(cutgz);
+    free(plain);
+    free(gz);
+    free(cut);
+    free(cutgz);
+    free(b);
+}
+
 static void reads_gzip_by_magic(void **state)
 {
     struct wbuf w;
@@ -353,6 +453,7 @@ int main(void)
         cmocka_unit_test(reads_byte_swapped_nanosecond_pcap),
         cmocka_unit_test(reports_truncation_with_frame_and_offset),
         cmocka_unit_test(reads_gzip_by_magic),
+        cmocka_unit_test(reads_large_files_through_the_mapping),
         cmocka_unit_test(reads_pcapng_interfaces_spb_pb_and_sections),
         cmocka_unit_test(reads_corpus_files_and_merges_by_time),
     };
