@@ -56,6 +56,8 @@ struct store_input {
     struct store_str cseq_method_str;
     struct store_str cseq_raw; /* the CSeq value as written (shown as is when malformed) */
     struct store_str call_id, from_user, to_user, from_tag, to_tag, branch;
+    uint64_t call_id_hash;  /* hash_bytes(call_id) when set by store_input_from
+                               (capture thread); 0: store_add computes it */
     struct store_str xcall_id; /* X-Call-ID / X-CID: the A-leg's Call-ID */
     struct store_str user_agent;
     bool has_sdp;
@@ -225,6 +227,9 @@ void store_source_open(struct store *s, unsigned source);
 /* Adds a message.  Returns the call it went to (borrowed; valid until the
  * next store_add, which may rotate calls out). */
 const struct store_call *store_add(struct store *s, const struct store_input *in);
+/* Hints that in will be added soon: starts loading its Call-ID slot into
+ * the cache (a large store misses the cache on every lookup otherwise). */
+void store_prefetch(const struct store *s, const struct store_input *in);
 
 /* Calls in creation order: index 0 .. store_ncalls()-1. */
 size_t store_ncalls(const struct store *s);

@@ -537,7 +537,13 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
         }
         while (l->drain_pos < c->n && total < max) {
             struct loader_rec *r = c->recs[l->drain_pos++];
-            const struct store_call *call = store_add(store, &r->in);
+            const struct store_call *call;
+
+            /* Records ahead have their Call-ID slot on the way to the cache
+             * by the time store_add looks it up. */
+            if (l->drain_pos + 3 < c->n)
+                store_prefetch(store, &c->recs[l->drain_pos + 3]->in);
+            call = store_add(store, &r->in);
 
             if (fn)
                 fn(ctx, &r->in, call, &call->msgs[call->nmsgs - 1]);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "store.h"
+#include "util.h"
 
 static struct store_str slice(const struct sip_msg *m, struct sip_str s)
 {
@@ -64,6 +65,9 @@ void store_input_from(struct store_input *in, const struct cap_payload *p,
     in->cseq_method_str = slice(m, m->cseq_method_str);
     in->cseq_raw = slice(m, m->first[SIP_HDR_CSEQ]);
     in->call_id = slice(m, m->first[SIP_HDR_CALL_ID]);
+    /* Hashed here, on the capture thread, so the store thread can prefetch
+     * the index slot before it needs it. */
+    in->call_id_hash = hash_bytes(in->call_id.p ? in->call_id.p : "", in->call_id.len);
     if (SIP_STR_PRESENT(m->first[SIP_HDR_FROM]) &&
         sip_parse_nameaddr(m, m->first[SIP_HDR_FROM], &na) == 0) {
         in->from_user = slice(m, na.uri.user);

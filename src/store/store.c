@@ -605,6 +605,12 @@ int64_t store_msg_response_time(const struct store_call *c, const struct store_m
 
 /* ------------------------------------------------------------ adding */
 
+void store_prefetch(const struct store *s, const struct store_input *in)
+{
+    if (in->call_id_hash)
+        __builtin_prefetch(&s->slots[in->call_id_hash & (s->nslots - 1)]);
+}
+
 const struct store_call *store_add(struct store *s, const struct store_input *in)
 {
     struct store_call *c;
@@ -613,7 +619,8 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
 
     const char *id = in->call_id.p ? in->call_id.p : "";
     size_t idlen = in->call_id.p ? in->call_id.len : 0;
-    uint64_t h = callid_hash(id, idlen); /* once: the lookup and the insert */
+    /* Once for the lookup and the insert; usually done on the capture thread. */
+    uint64_t h = in->call_id_hash ? in->call_id_hash : callid_hash(id, idlen);
 
     c = call_lookup_h(s, h, id, idlen);
     if (idlen == 0)
