@@ -1,7 +1,7 @@
 #!/bin/sh
 # Re-records the scenario captures: for each NAME_uac.xml / NAME_uas.xml
 # pair, a sipp UAS on 127.0.0.2 and a sipp UAC on 127.0.0.1 run one call
-# (auth_reject: three) while tcpdump -i lo writes NAME.pcap.  Scenarios run
+# (auth_reject: four) while tcpdump -i lo writes NAME.pcap.  Scenarios run
 # in parallel, each on its own port, so the whole set takes about a minute
 # (session_expired waits 58 s, no_ack 32 s).  Needs root (tcpdump), sipp
 # and tcpdump; touches only loopback.
@@ -21,8 +21,10 @@ fi
 
 # run NAME PORT: one scenario, its capture in NAME.pcap.
 run() {
-    name=$1 port=$2 calls=1
-    [ "$name" = auth_reject ] && calls=3
+    name=$1 port=$2 calls=1 uac_calls=1
+    # auth_reject: three refused calls, then the UAS is gone (as if the
+    # address were banned) and a fourth INVITE gets no answer at all
+    [ "$name" = auth_reject ] && calls=3 uac_calls=4
     uac_port=$((port + 1))
     tcpdump -i lo -U --immediate-mode -s 0 -w "$tmp/$name.pcap" "udp and (port $port)" 2>"$tmp/$name.tcpdump" &
     tpid=$!
@@ -36,7 +38,7 @@ run() {
         -timeout 100 -trace_err -error_file "$tmp/$name.uas.err" >/dev/null 2>&1 &
     spid=$!
     sleep 0.3
-    timeout 120 sipp -sf "${name}_uac.xml" -i 127.0.0.1 -p "$uac_port" -m $calls -l 1 \
+    timeout 120 sipp -sf "${name}_uac.xml" -i 127.0.0.1 -p "$uac_port" -m $uac_calls -l 1 \
         -nostdin -timeout 100 -au 200 -ap wrong-password -s 100 \
         -trace_err -error_file "$tmp/$name.uac.err" "127.0.0.2:$port" >/dev/null 2>&1 || true
     wait $spid || true
