@@ -7,7 +7,8 @@
  * call list owns), the ladder's notes, the message view's header.
  *
  * UI thread only.  Keeps call ids, never store pointers, across ticks.
- * While a capture loads, the list is recomputed at most once a second.
+ * While a capture loads, the list is recomputed at most once a second and
+ * at most a fifth of the time.
  */
 #include "ui_int.h"
 
@@ -257,18 +258,24 @@ struct findings_state {
     size_t cur, top;
     uint64_t built_gen;
     struct timespec built_at;
+    long build_ms;         /* how long the last diagnosis took */
 };
 
 static void rebuild(struct view *v)
 {
     struct findings_state *st = v->state;
 
+    struct timespec t0;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     diag_list_reset(&st->list);
     diag_capture(v->ui->store, &st->list);
     if (st->cur >= st->list.n)
         st->cur = st->list.n ? st->list.n - 1 : 0;
     st->built_gen = store_gen(v->ui->store);
     clock_gettime(CLOCK_MONOTONIC, &st->built_at);
+    st->build_ms = (st->built_at.tv_sec - t0.tv_sec) * 1000 +
+                   (st->built_at.tv_nsec - t0.tv_nsec) / 1000000;
 }
 
 static int findings_open(struct view *v, const void *arg)
@@ -304,9 +311,14 @@ static void findings_update(struct view *v)
 
     if (st->built_gen != store_gen(v->ui->store)) {
         struct timespec now;
+        long ms, wait = st->build_ms * 5 > 1000 ? st->build_ms * 5 : 1000;
 
+        /* While the capture loads: at most once a second, and never more
+         * than a fifth of the time (a big capture takes long to diagnose). */
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec - st->built_at.tv_sec >= 1)
+        ms = (now.tv_sec - st->built_at.tv_sec) * 1000 +
+             (now.tv_nsec - st->built_at.tv_nsec) / 1000000;
+        if (ms >= wait)
             rebuild(v);
     }
     if (st->cur < st->top)
