@@ -43,7 +43,7 @@ static const struct {
     [ACT_BACK] = {"q/Esc", "back; quit from the call list"},
     [ACT_QUIT] = {"Q", "quit"},
     [ACT_HELP] = {"F1/h", "help"},
-    [ACT_SAVE] = {"F2/s", "save (not yet)"},
+    [ACT_SAVE] = {"F2/s", "save calls: all, marked or visible; pcap, pcapng or text"},
     [ACT_SEARCH] = {"F3//", "search the call list"},
     [ACT_FILTER] = {"F7/f", "filter (filter language, see sipdx(1))"},
     [ACT_CLEAR] = {"F5", "clear calls (and filter/search)"},

@@ -154,10 +154,9 @@ static unsigned dispatch(struct ui *ui, int is_key, wint_t ch)
         ui->push_arg.text.kind = 0;
         ui_push(ui, &view_text_ops);
         return UI_REDRAW;
-    case ACT_SAVE:
-        ui->push_arg.text.title = "Save";
-        ui->push_arg.text.kind = 1;
-        ui_push(ui, &view_text_ops);
+    case ACT_SAVE: /* from views without a selection of their own: all calls */
+        memset(&ui->push_arg.save, 0, sizeof(ui->push_arg.save));
+        ui_push(ui, &view_save_ops);
         return UI_REDRAW;
     case ACT_FILTER:
         ui->push_arg.prompt = PROMPT_FILTER;

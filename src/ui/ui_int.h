@@ -121,8 +121,19 @@ enum prompt_kind { PROMPT_FILTER, PROMPT_SEARCH };
 /* Argument of view_text_ops: a title and a static text. */
 struct text_arg {
     const char *title;
-    int kind; /* 0: help, 1: "save: not yet" */
+    int kind; /* 0: help */
 };
+
+/* Argument of view_save_ops: the calls the user singled out (marked in the
+ * list, or the ladder's) and the list's visible rows.  Copied at open. */
+struct save_arg {
+    const uint64_t *sel;
+    size_t nsel;
+    const uint64_t *vis;
+    size_t nvis;
+    bool has_vis; /* opened from the call list */
+};
+extern const struct view_ops view_save_ops;
 
 #define UI_MAX_VIEWS 8
 
@@ -144,6 +155,7 @@ struct ui {
         struct msg_arg msg;
         enum prompt_kind prompt;
         struct text_arg text;
+        struct save_arg save;
     } push_arg;
     uint64_t *push_ids; /* owned storage behind push_arg.flow.ids */
     bool paused;

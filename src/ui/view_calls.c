@@ -543,6 +543,23 @@ static unsigned calls_action(struct view *v, enum action a)
     case ACT_FINDINGS:
         ui_push(ui, &view_findings_ops);
         return UI_HANDLED | UI_REDRAW;
+    case ACT_SAVE: {
+        /* push_ids holds the marked ids, then the visible rows' ids. */
+        size_t i;
+
+        free(ui->push_ids);
+        ui->push_ids = xmalloc((st->nmarked + st->nrows + 1) * sizeof(*ui->push_ids));
+        memcpy(ui->push_ids, st->marked, st->nmarked * sizeof(*ui->push_ids));
+        for (i = 0; i < st->nrows; i++)
+            ui->push_ids[st->nmarked + i] = st->rows[i].id;
+        ui->push_arg.save.sel = ui->push_ids;
+        ui->push_arg.save.nsel = st->nmarked;
+        ui->push_arg.save.vis = ui->push_ids + st->nmarked;
+        ui->push_arg.save.nvis = st->nrows;
+        ui->push_arg.save.has_vis = true;
+        ui_push(ui, &view_save_ops);
+        return UI_HANDLED | UI_REDRAW;
+    }
     case ACT_CLEAR:
         findings_cache_reset(st->fcache);
         st->nmarked = 0;

@@ -564,6 +564,15 @@ static unsigned flow_action(struct view *v, enum action a)
         ui->push_arg.flow.n = st->nids;
         ui_push(ui, &view_media_ops);
         return UI_HANDLED | UI_REDRAW;
+    case ACT_SAVE: /* the save dialog offers this ladder's calls */
+        free(ui->push_ids);
+        ui->push_ids = xmalloc((st->nids ? st->nids : 1) * sizeof(*ui->push_ids));
+        memcpy(ui->push_ids, st->ids, st->nids * sizeof(*ui->push_ids));
+        memset(&ui->push_arg.save, 0, sizeof(ui->push_arg.save));
+        ui->push_arg.save.sel = ui->push_ids;
+        ui->push_arg.save.nsel = st->nids;
+        ui_push(ui, &view_save_ops);
+        return UI_HANDLED | UI_REDRAW;
     case ACT_ENTER:
         if (st->nrows && st->rows[st->cur].media)
             return flow_action(v, ACT_MEDIA_TABLE);

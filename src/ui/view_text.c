@@ -1,6 +1,6 @@
 /*
  * view_text: static text screens: help (keys from the keymap table) and the
- * save placeholder.  UI thread only.
+ * UI thread only.
  */
 #include "ui_int.h"
 
@@ -36,13 +36,7 @@ static void text_draw(struct view *v, WINDOW *win)
     draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
     snprintf(line, sizeof(line), " sipdx - %s", st->arg.title);
     draw_str(ui, win, 0, 0, width, line, ui_attr(ui, ROLE_TITLE));
-    if (st->arg.kind == 1) {
-        draw_str(ui, win, 2, 2, width - 4,
-                 "Saving calls to a pcap is not available yet in the console.",
-                 ui_attr(ui, ROLE_ERROR));
-        draw_str(ui, win, 4, 2, width - 4, "Press q or Esc to go back.",
-                 ui_attr(ui, ROLE_DEFAULT));
-    } else {
+    {
         for (a = ACT_UP + st->scroll; a < ACT__COUNT && y < rows - 3; a++, y++) {
             draw_str(ui, win, y, 2, 12, keymap_keys((enum action)a), ui_attr(ui, ROLE_SIP_HDR));
             draw_str(ui, win, y, 15, width - 16, keymap_desc((enum action)a),
@@ -69,7 +63,7 @@ static unsigned text_action(struct view *v, enum action a)
         st->scroll--;
         return UI_HANDLED | UI_REDRAW;
     }
-    if (a == ACT_HELP || a == ACT_SAVE || a == ACT_ENTER)
+    if (a == ACT_HELP || a == ACT_ENTER)
         return UI_HANDLED | UI_POP | UI_REDRAW;
     return 0;
 }
