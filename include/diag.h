@@ -57,6 +57,10 @@ enum diag_rule {
 };
 
 #define DIAG_MAX_MSGS 4
+/* The rules read the first this many messages of a call (about 700 bytes
+ * of facts each while a call is diagnosed): an endless OPTIONS or REGISTER
+ * dialog costs bounded memory. */
+#define DIAG_MAX_CALL_MSGS 20000
 
 struct diag_finding {
     enum diag_rule rule;

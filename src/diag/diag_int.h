@@ -50,9 +50,9 @@ struct dmsg {
     int naudio;
 };
 
-/* Re-reads and parses every message of c into an array (caller frees with
- * free()).  Messages that cannot be read keep parsed = false. */
-struct dmsg *dmsg_load(const struct store *s, const struct store_call *c);
+/* Re-reads and parses the first n messages of c into an array (caller
+ * frees with free()).  Messages that cannot be read keep parsed = false. */
+struct dmsg *dmsg_load(const struct store *s, const struct store_call *c, uint32_t n);
 
 /* True for 10/8, 172.16/12, 192.168/16, 100.64/10, 169.254/16, fc00::/7,
  * fe80::/10 given as text. */

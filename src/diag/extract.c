@@ -163,14 +163,14 @@ static void parse_facts(const struct sip_msg *m, struct dmsg *d)
         sdp_facts(m, d);
 }
 
-struct dmsg *dmsg_load(const struct store *s, const struct store_call *c)
+struct dmsg *dmsg_load(const struct store *s, const struct store_call *c, uint32_t n)
 {
-    struct dmsg *v = xcalloc(c->nmsgs ? c->nmsgs : 1, sizeof(*v));
+    struct dmsg *v = xcalloc(n ? n : 1, sizeof(*v));
     struct strbuf b;
     uint32_t i;
 
     sb_init(&b);
-    for (i = 0; i < c->nmsgs; i++) {
+    for (i = 0; i < n && i < c->nmsgs; i++) {
         struct dmsg *d = &v[i];
         struct sip_msg m;
 

@@ -506,9 +506,42 @@ static void rule_interval(struct ctx *x)
     }
 }
 
+/* Sorts message indexes by (method, CSeq, index): a merge sort, because
+ * qsort has no context argument and the keys live in d. */
+static bool ix_less(const struct dmsg *d, uint32_t a, uint32_t b)
+{
+    if (d[a].method != d[b].method)
+        return d[a].method < d[b].method;
+    if (d[a].cseq != d[b].cseq)
+        return d[a].cseq < d[b].cseq;
+    return a < b;
+}
+
+static void ix_sort(uint32_t *v, uint32_t n, const struct dmsg *d, uint32_t *tmp)
+{
+    uint32_t mid, i, j, k;
+
+    if (n < 2)
+        return;
+    mid = n / 2;
+    ix_sort(v, mid, d, tmp);
+    ix_sort(v + mid, n - mid, d, tmp);
+    for (i = 0, j = mid, k = 0; i < mid || j < n;)
+        tmp[k++] = (j >= n || (i < mid && !ix_less(d, v[j], v[i]))) ? v[i++] : v[j++];
+    memcpy(v, tmp, n * sizeof(*v));
+}
+
+static void sort_by_method_cseq(uint32_t *v, uint32_t n, const struct dmsg *d)
+{
+    uint32_t *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+
+    ix_sort(v, n, d, tmp);
+    free(tmp);
+}
+
 static void rule_loop(struct ctx *x)
 {
-    uint32_t i, k;
+    uint32_t i;
 
     for (i = 0; i < x->n; i++) {
         const struct dmsg *d = &x->d[i];
@@ -531,34 +564,44 @@ static void rule_loop(struct ctx *x)
         ref(f, i);
         return;
     }
-    /* The same request seen again and again with Max-Forwards going down. */
-    for (i = 0; i < x->n; i++) {
-        const struct dmsg *d = &x->d[i];
-        uint32_t seen = 1, last = i;
-        int mf = d->max_forwards;
+    /* The same request (method + CSeq) seen again and again with
+     * Max-Forwards going down: group the requests by method and CSeq
+     * (sorted, O(n log n) for long dialogs) and walk each group in order. */
+    {
+        uint32_t *ix = xmalloc((x->n ? x->n : 1) * sizeof(*ix)), m = 0, a, b;
 
-        if (!d->req || d->method == SIP_METHOD_ACK || mf < 0 || resent(d))
-            continue;
-        for (k = i + 1; k < x->n; k++) {
-            const struct dmsg *e = &x->d[k];
+        for (i = 0; i < x->n; i++)
+            /* resent or not: the store marks a request resent by CSeq and
+             * direction alone (tshark's rule), and a looping request comes
+             * back the same way; fewer hops is what tells a loop apart */
+            if (x->d[i].req && x->d[i].method != SIP_METHOD_ACK && x->d[i].max_forwards >= 0)
+                ix[m++] = i;
+        sort_by_method_cseq(ix, m, x->d);
+        for (a = 0; a < m; a = b) {
+            const struct dmsg *d = &x->d[ix[a]];
+            uint32_t seen = 1, last = ix[a];
+            int mf = d->max_forwards;
 
-            if (e->req && e->method == d->method && e->cseq == d->cseq && e->max_forwards >= 0 &&
-                e->max_forwards < mf && !resent(e)) {
-                seen++;
-                mf = e->max_forwards;
-                last = k;
+            for (b = a + 1; b < m && x->d[ix[b]].method == d->method && x->d[ix[b]].cseq == d->cseq;
+                 b++) {
+                if (x->d[ix[b]].max_forwards < mf) {
+                    seen++;
+                    mf = x->d[ix[b]].max_forwards;
+                    last = ix[b];
+                }
+            }
+            if (seen >= 3) {
+                struct diag_finding *f =
+                    add(x, DIAG_LOOP, DIAG_SEV_PROBLEM,
+                        "%s CSeq %" PRIu32 " seen %" PRIu32 " times, Max-Forwards %d -> %d",
+                        sip_method_name(d->method), d->cseq, seen, d->max_forwards, mf);
+
+                ref(f, ix[a]);
+                ref(f, last);
+                break;
             }
         }
-        if (seen >= 3) {
-            struct diag_finding *f =
-                add(x, DIAG_LOOP, DIAG_SEV_PROBLEM,
-                    "%s CSeq %" PRIu32 " seen %" PRIu32 " times, Max-Forwards %d -> %d",
-                    sip_method_name(d->method), d->cseq, seen, d->max_forwards, mf);
-
-            ref(f, i);
-            ref(f, last);
-            return;
-        }
+        free(ix);
     }
 }
 
@@ -863,8 +906,8 @@ static enum diag_sev run_call(const struct store *s, const struct store_call *c,
     x.c = c;
     x.out = out;
     x.first = out->n;
-    x.n = c->nmsgs;
-    x.d = dmsg_load(s, c);
+    x.n = c->nmsgs < DIAG_MAX_CALL_MSGS ? c->nmsgs : DIAG_MAX_CALL_MSGS;
+    x.d = dmsg_load(s, c, x.n);
     rule_nat(&x);
     rule_alg(&x);
     rule_invite_timeout(&x);
@@ -945,7 +988,7 @@ void diag_capture(const struct store *s, struct diag_list *out)
         uint32_t k;
 
         run_call(s, c, out, &d);
-        for (k = 0; k < c->nmsgs; k++) {
+        for (k = 0; k < c->nmsgs && k < DIAG_MAX_CALL_MSGS; k++) {
             const struct dmsg *r = &d[k];
 
             if (r->req && !(r->m->flags & STORE_MSG_RESENT) && r->method != SIP_METHOD_ACK &&

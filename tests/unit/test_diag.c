@@ -323,6 +323,62 @@ static void cancelled_invite_487_and_late_bye_481_are_normal(void **state)
     store_free(s);
 }
 
+static const char *invite_mf(int mf, const char *branch, int nvia)
+{
+    static char buf[1024];
+    char vias[512] = "";
+    int i;
+
+    for (i = 1; i < nvia; i++)
+        snprintf(vias + strlen(vias), sizeof(vias) - strlen(vias),
+                 "Via: SIP/2.0/UDP 198.51.100.%d:5060;branch=z9hG4bKp%d\n", i + 1, i);
+    snprintf(buf, sizeof(buf),
+             "INVITE sip:200@pbx.example SIP/2.0\n"
+             "Via: SIP/2.0/UDP 198.51.100.1:5060;branch=%s\n%s"
+             "From: <sip:100@pbx.example>;tag=a\n"
+             "To: <sip:200@pbx.example>\n"
+             "Call-ID: loop-1\n"
+             "CSeq: 7 INVITE\n"
+             "Max-Forwards: %d\n"
+             "Content-Length: 0\n\n",
+             branch, vias, mf);
+    return buf;
+}
+
+static void a_request_coming_back_with_fewer_hops_is_a_loop(void **state)
+{
+    struct store *s = store_new(NULL);
+    struct diag_list l;
+
+    (void)state;
+    /* two proxies forwarding to each other: the same INVITE (CSeq 7) comes
+     * back with a new branch, one more Via and one hop less each time */
+    add(s, PBX, "198.51.100.2:5060", 0, invite_mf(70, "z9hG4bKa", 1));
+    add(s, "198.51.100.2:5060", PBX, 2, invite_mf(69, "z9hG4bKb", 2));
+    add(s, PBX, "198.51.100.2:5060", 4, invite_mf(68, "z9hG4bKc", 3));
+    add(s, "198.51.100.2:5060", PBX, 6, invite_mf(67, "z9hG4bKd", 4));
+    diag_list_init(&l);
+    assert_int_equal(diag_call(s, only_call(s), &l), DIAG_SEV_PROBLEM);
+    assert_true(has_rule(&l, DIAG_LOOP, DIAG_SEV_PROBLEM));
+    assert_string_equal(l.v[0].facts, "INVITE CSeq 7 seen 4 times, Max-Forwards 70 -> 67");
+    assert_int_equal(l.v[0].msgs[0], 0);
+    assert_int_equal(l.v[0].msgs[1], 3);
+    diag_list_fini(&l);
+    store_free(s);
+
+    /* the same INVITE retransmitted (same Max-Forwards) is not */
+    s = store_new(NULL);
+    add(s, PBX, "198.51.100.2:5060", 0, invite_mf(70, "z9hG4bKa", 1));
+    add(s, PBX, "198.51.100.2:5060", 500, invite_mf(70, "z9hG4bKa", 1));
+    add(s, PBX, "198.51.100.2:5060", 1500, invite_mf(70, "z9hG4bKa", 1));
+    diag_list_init(&l);
+    diag_call(s, only_call(s), &l);
+    assert_false(has_rule(&l, DIAG_LOOP, DIAG_SEV_PROBLEM));
+    assert_true(has_rule(&l, DIAG_INVITE_TIMEOUT, DIAG_SEV_PROBLEM));
+    diag_list_fini(&l);
+    store_free(s);
+}
+
 static void reason_and_warning_are_explained_from_the_kb(void **state)
 {
     struct kb *kb = kb_new("en", NULL, NULL);
@@ -378,6 +434,7 @@ int main(void)
         cmocka_unit_test(stale_nonce_then_success_is_normal_and_only_info),
         cmocka_unit_test(interval_too_brief_honoured_or_not),
         cmocka_unit_test(cancelled_invite_487_and_late_bye_481_are_normal),
+        cmocka_unit_test(a_request_coming_back_with_fewer_hops_is_a_loop),
         cmocka_unit_test(reason_and_warning_are_explained_from_the_kb),
         cmocka_unit_test(every_rule_has_texts_in_both_languages),
     };
