@@ -9,6 +9,7 @@
  */
 #include "sip.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,11 +93,17 @@ static struct sdp_media *media_add(struct sdp *s, size_t *cap)
     struct sdp_media *md;
 
     if ((size_t)s->nmedia == *cap) {
-        *cap = *cap ? *cap * 2 : 4;
+        *cap = *cap ? *cap * 2 : 2;
         s->media = xrealloc(s->media, *cap * sizeof(*s->media));
     }
     md = &s->media[s->nmedia++];
-    memset(md, 0, sizeof(*md));
+    /* Everything but the two arrays (about 900 bytes), which are only
+     * read up to npts and nmaps: this runs for every m= line seen. */
+    memset(md, 0, offsetof(struct sdp_media, pts));
+    md->npts = 0;
+    md->conn = sip_mkstr(0, 0);
+    md->nmaps = 0;
+    md->dir = SDP_DIR_NONE;
     md->rtcp_port = -1;
     return md;
 }
