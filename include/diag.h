@@ -53,6 +53,14 @@ enum diag_rule {
     DIAG_GLARE,           /* 491 re-INVITE glare */
     DIAG_CANCEL_RACE,     /* 200 OK to the INVITE after CANCEL */
     DIAG_UDP_MTU,         /* SIP over UDP larger than 1300 bytes */
+    /* media (rtp module: diag_call_media) */
+    DIAG_RTP_NONE,        /* answered, no RTP at all */
+    DIAG_RTP_ONE_WAY,     /* RTP in one direction only */
+    DIAG_RTP_NAT,         /* RTP from an address the SDP did not announce */
+    DIAG_RTP_PT,          /* payload type the receiver did not offer */
+    DIAG_RTP_LOSS,        /* packet loss above RTP_LOSS_PCT */
+    DIAG_RTP_JITTER,      /* jitter above RTP_JITTER_MS */
+    DIAG_RTP_DTMF,        /* RFC 4733 events the receiver did not offer */
     DIAG_RULE__COUNT
 };
 
@@ -99,6 +107,13 @@ enum diag_sev diag_call(const struct store *s, const struct store_call *c,
 /* Every call's findings plus the capture-wide ones (auth bursts), sorted by
  * severity (highest first), then call, then message. */
 void diag_capture(const struct store *s, struct diag_list *out);
+/* The media findings of c (src/rtp: rtp_call_findings over the RTP table
+ * the loader filled) appended to out as DIAG_RTP_* findings (no message
+ * references); none when the capture holds no RTP at all.  Returns the
+ * highest severity added. */
+struct rtp_table;
+enum diag_sev diag_call_media(const struct rtp_table *t, const struct store *s,
+                              const struct store_call *c, struct diag_list *out);
 
 /* ---- responses in context ---- */
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "rtp.h"
 #include "diag.h"
 #include "filter.h"
 
@@ -234,18 +235,24 @@ int cli_report(const struct config *cfg)
     struct store *s;
     struct kb *kb;
     struct diag_list all;
+    struct rtp_table *rtp = NULL;
     struct strbuf b, tmp;
     size_t n, ci, fi = 0, listed = 0, healthy = 0, nfind = 0;
     int rc;
 
-    s = cli_load(cfg, NULL, NULL, &rc);
+    s = cli_store_new(cfg);
+    rc = cli_run_rtp(cfg, s, NULL, NULL, &rtp);
     if (rc == 2) { /* a live source could not be opened: nothing to show */
+        rtp_table_free(rtp);
         store_free(s);
         return 2;
     }
     kb = cli_kb(cfg);
     diag_list_init(&all);
     diag_capture(s, &all);
+    /* media findings (RTP-01 .. RTP-07) beside the signalling ones */
+    for (ci = 0; ci < store_ncalls(s); ci++)
+        diag_call_media(rtp, s, store_call_at(s, ci), &all);
     if (all.n > 1)
         qsort(all.v, all.n, sizeof(*all.v), by_call);
     sb_init(&b);
@@ -297,6 +304,7 @@ int cli_report(const struct config *cfg)
     sb_fini(&b);
     sb_fini(&tmp);
     diag_list_fini(&all);
+    rtp_table_free(rtp);
     kb_free(kb);
     store_free(s);
     return rc;

@@ -162,6 +162,55 @@ static const struct diag_text en[DIAG_RULE__COUNT] = {
         "it: the INVITE retransmits and times out.",
         "Use TCP or TLS, or trim the message: fewer codecs and ICE candidates in SDP, "
         "shorter Allow/Supported/User-Agent headers, compact header forms."},
+    [DIAG_RTP_NONE] = {
+        "RTP-01", "No RTP after the answer",
+        "The call was answered and the SDP announced audio, but no RTP packet of the call "
+        "was captured: both sides hear silence, or the capture point does not see the media "
+        "path (media may go directly between phones or through another interface).",
+        "Capture where the media flows (or on both ends); check that the c= addresses in "
+        "offer and answer are reachable, and firewalls/NAT let the RTP ports through."},
+    [DIAG_RTP_ONE_WAY] = {
+        "RTP-02", "One-way audio",
+        "RTP flows in one direction only although both sides announced sendrecv: one "
+        "party hears the other, not the reverse.  Typical causes are NAT (the silent side "
+        "announced a private address), a firewall closing the return ports, or a SIP ALG.",
+        "Compare the c= address of the silent side with where its packets really come from; "
+        "enable symmetric RTP / comedia on the far end or fix the announced address "
+        "(externip / ext-rtp-ip, STUN)."},
+    [DIAG_RTP_NAT] = {
+        "RTP-03", "RTP from another address than the SDP",
+        "The RTP of one side comes from an address or port its SDP did not announce: a NAT "
+        "rewrote it.  It works only if the other side sends back to where the RTP comes "
+        "from (symmetric RTP, RFC 4961) instead of to the announced address.",
+        "Enable symmetric RTP on the far end (Asterisk rtp_symmetric / direct_media=no, "
+        "FreeSWITCH auto-adjust RTP), or make the NATed side announce its public address."},
+    [DIAG_RTP_PT] = {
+        "RTP-04", "Payload type not negotiated",
+        "RTP carries a payload type that the receiver did not list in its m= line: the "
+        "receiver may drop those packets (no audio, or noise if it guesses the codec).",
+        "Check the codec settings on the sender: it must send only what the answer "
+        "accepted; a late re-INVITE or a transcoder that ignores the answer are common "
+        "causes."},
+    [DIAG_RTP_LOSS] = {
+        "RTP-05", "Packet loss",
+        "More than 2 % of the RTP packets of a stream are missing by sequence number "
+        "(as Wireshark counts them): choppy or robotic audio.  Loss on the capture point "
+        "itself is possible too.",
+        "Find where packets are lost (capture on both ends), check link load, Wi-Fi and "
+        "QoS marking (DSCP EF for RTP); compare with the RTCP receiver reports."},
+    [DIAG_RTP_JITTER] = {
+        "RTP-06", "High jitter",
+        "The interarrival jitter of a stream went above 30 ms (RFC 3550 estimate, as "
+        "Wireshark computes it): jitter buffers add delay or drop late packets.",
+        "Check congestion and QoS on the path; a larger jitter buffer on the receiver hides "
+        "it at the cost of delay."},
+    [DIAG_RTP_DTMF] = {
+        "RTP-07", "DTMF events not negotiated",
+        "A side sends key presses as RFC 4733 telephone-events, but the receiver did not "
+        "offer telephone-event in its SDP: the digits are likely ignored (IVR menus do not "
+        "react).",
+        "Offer telephone-event on both sides, or configure the sender for the mode the "
+        "receiver uses (in-band or SIP INFO)."},
 };
 
 static const struct diag_text ru[DIAG_RULE__COUNT] = {
@@ -314,6 +363,54 @@ static const struct diag_text ru[DIAG_RULE__COUNT] = {
         "его: INVITE повторяется и истекает по таймауту.",
         "Используйте TCP или TLS либо сократите сообщение: меньше кодеков и ICE-кандидатов "
         "в SDP, короче Allow/Supported/User-Agent, компактные формы заголовков."},
+    [DIAG_RTP_NONE] = {
+        "RTP-01", "Нет RTP после ответа",
+        "Вызов отвечен и SDP объявил аудио, но ни одного RTP-пакета этого вызова в захвате "
+        "нет: обе стороны слышат тишину, либо точка захвата не видит медиапоток (он идёт "
+        "напрямую между телефонами или через другой интерфейс).",
+        "Снимайте трафик там, где идёт медиа (или на обоих концах); проверьте, что адреса "
+        "c= в предложении и ответе достижимы, а межсетевые экраны и NAT пропускают порты RTP."},
+    [DIAG_RTP_ONE_WAY] = {
+        "RTP-02", "Односторонняя слышимость",
+        "RTP идёт только в одну сторону, хотя обе стороны объявили sendrecv: один абонент "
+        "слышит другого, но не наоборот.  Обычные причины: NAT (молчащая сторона объявила "
+        "частный адрес), межсетевой экран закрыл обратные порты, SIP ALG.",
+        "Сравните адрес c= молчащей стороны с тем, откуда реально приходят её пакеты; "
+        "включите symmetric RTP / comedia на другой стороне или исправьте объявляемый адрес "
+        "(externip / ext-rtp-ip, STUN)."},
+    [DIAG_RTP_NAT] = {
+        "RTP-03", "RTP не с того адреса, что в SDP",
+        "RTP одной из сторон приходит с адреса или порта, которого нет в её SDP: его "
+        "переписал NAT.  Связь будет, только если другая сторона отвечает туда, откуда "
+        "пришёл RTP (symmetric RTP, RFC 4961), а не на объявленный адрес.",
+        "Включите symmetric RTP на другой стороне (Asterisk rtp_symmetric / direct_media=no, "
+        "FreeSWITCH auto-adjust RTP) или заставьте сторону за NAT объявлять внешний адрес."},
+    [DIAG_RTP_PT] = {
+        "RTP-04", "Тип нагрузки не согласован",
+        "RTP несёт тип нагрузки, которого получатель не указал в своей строке m=: получатель "
+        "может отбрасывать такие пакеты (нет звука или шум, если кодек угадан неверно).",
+        "Проверьте кодеки отправителя: он должен слать только то, что принял ответ; частые "
+        "причины — поздний re-INVITE или транскодер, игнорирующий ответ."},
+    [DIAG_RTP_LOSS] = {
+        "RTP-05", "Потери пакетов",
+        "В потоке не хватает более 2 % RTP-пакетов по порядковым номерам (как считает "
+        "Wireshark): звук прерывается или «булькает».  Возможны и потери в самой точке "
+        "захвата.",
+        "Найдите, где теряются пакеты (захват на обоих концах), проверьте загрузку каналов, "
+        "Wi-Fi и маркировку QoS (DSCP EF для RTP); сравните с отчётами RTCP получателя."},
+    [DIAG_RTP_JITTER] = {
+        "RTP-06", "Большой джиттер",
+        "Джиттер потока превысил 30 мс (оценка RFC 3550, как считает Wireshark): буфер "
+        "джиттера добавляет задержку или отбрасывает опоздавшие пакеты.",
+        "Проверьте перегрузку и QoS на пути; больший буфер джиттера у получателя скрывает "
+        "джиттер ценой задержки."},
+    [DIAG_RTP_DTMF] = {
+        "RTP-07", "События DTMF не согласованы",
+        "Сторона передаёт нажатия клавиш событиями RFC 4733 (telephone-event), но получатель "
+        "не предложил telephone-event в своём SDP: цифры, скорее всего, игнорируются (меню "
+        "IVR не реагирует).",
+        "Предложите telephone-event с обеих сторон или настройте отправителя на режим "
+        "получателя (в полосе или SIP INFO)."},
 };
 
 const struct diag_text *diag_rule_text(enum diag_rule r, const char *lang)

@@ -125,6 +125,28 @@ static bool same_host(const struct cap_addr *a, const struct cap_addr *b)
     return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
 }
 
+static bool is_loopback(const struct cap_addr *x)
+{
+    static const uint8_t v6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+
+    return x->family == 4 ? x->ip[0] == 127 : memcmp(x->ip, v6, 16) == 0;
+}
+
+/* A host on loopback sends from 127.0.0.1 whatever 127.x address it
+ * announced (the kernel picks the source): one host, not a NAT. */
+static bool loopback_same_port(const struct rtp_announce **a, size_t na,
+                               const struct cap_addr *src)
+{
+    size_t i;
+
+    if (!is_loopback(src))
+        return false;
+    for (i = 0; i < na; i++)
+        if (is_loopback(&a[i]->addr) && a[i]->addr.port == src->port)
+            return true;
+    return false;
+}
+
 size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_id_len,
                     int64_t answer_ts_ns, int64_t end_ts_ns, const struct rtp_announce *ann,
                     size_t nann, struct rtp_finding *out, size_t max)
@@ -186,7 +208,7 @@ size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_
         bool from_announced = tx != NULL;
 
         /* the sender is known by its address when symmetric; else by host */
-        if (!from_announced && rx) {
+        if (!from_announced && rx && !loopback_same_port(a, na, &st->src)) {
             const struct rtp_announce *other = NULL;
 
             for (j = 0; j < na; j++)

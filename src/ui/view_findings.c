@@ -270,6 +270,13 @@ static void rebuild(struct view *v)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     diag_list_reset(&st->list);
     diag_capture(v->ui->store, &st->list);
+    {
+        size_t i; /* media findings (RTP-01 .. RTP-07) too */
+
+        for (i = 0; i < store_ncalls(v->ui->store); i++)
+            diag_call_media(loader_rtp(v->ui->loader), v->ui->store,
+                            store_call_at(v->ui->store, i), &st->list);
+    }
     if (st->cur >= st->list.n)
         st->cur = st->list.n ? st->list.n - 1 : 0;
     st->built_gen = store_gen(v->ui->store);
