@@ -195,6 +195,7 @@ static void hep2_decode(struct cap_decoder *dec, struct cap_ctx *c, const uint8_
         uint32_t sec = rd32le(p + o), usec = rd32le(p + o + 4);
 
         rec.ts_ns = (int64_t)sec * 1000000000 + (int64_t)usec * 1000;
+        hc.hep_agent = rd16le(p + o + 8); /* captid, host order like the times */
         if (!cap_looks_like_sip(p + o + 12, n - o - 12) &&
             cap_looks_like_sip(p + o + 10, n - o - 10))
             o += 10;
