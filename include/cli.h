@@ -56,6 +56,7 @@ struct config {
     unsigned duration;      /* --duration SECONDS (live batch runs), 0 = none */
     uint64_t count;         /* --count N SIP messages, 0 = none */
     const char *save_path;  /* --save FILE */
+    const char *config_path; /* --config FILE; NULL = $XDG_CONFIG_HOME/sipdx/config */
     const char *save_format; /* --save-format pcap|pcapng|text; NULL = from the name */
     FILE *out;              /* where batch output goes (stdout) */
     FILE *err;              /* where errors go (stderr) */

@@ -44,6 +44,7 @@ enum {
     OPT_DURATION,
     OPT_COUNT,
     OPT_SAVE,
+    OPT_CONFIG,
     OPT_SAVE_FORMAT,
 };
 
@@ -83,6 +84,7 @@ static const struct option long_opts[] = {
     {"rtp-streams", no_argument, NULL, OPT_RTP_STREAMS},
     {"rtp-store", no_argument, NULL, OPT_RTP_STORE},
     {"save", required_argument, NULL, OPT_SAVE},
+    {"config", required_argument, NULL, OPT_CONFIG},
     {"save-format", required_argument, NULL, OPT_SAVE_FORMAT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -166,6 +168,8 @@ void cli_print_help(FILE *f)
           "                         mono, or a path to a .theme file\n"
           "      --ascii            draw lines with ASCII characters (+ - |)\n"
           "      --no-color         no colours (also when NO_COLOR is set)\n"
+          "      --config FILE      read settings from FILE instead of\n"
+          "                         $XDG_CONFIG_HOME/sipdx/config (~/.config/sipdx/config)\n"
           "\n"
           "Media:\n"
           "      --rtp-store        also keep the position of every RTP packet (memory\n"
@@ -448,6 +452,9 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
             break;
         case OPT_RTP_STORE:
             cfg->rtp_store = true;
+            break;
+        case OPT_CONFIG:
+            cfg->config_path = optarg;
             break;
         case OPT_SAVE:
             if (set_mode(cfg, CLI_MODE_SAVE))

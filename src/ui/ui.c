@@ -10,6 +10,7 @@
  */
 #include "ui_int.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -136,7 +137,7 @@ static unsigned dispatch(struct ui *ui, int is_key, wint_t ch)
         if (r & UI_HANDLED)
             return r;
     }
-    a = keymap_action(is_key, ch);
+    a = keymap_lookup(ui, is_key, ch);
     if (a == ACT_NONE)
         return 0;
     ui->notice[0] = '\0';
@@ -189,6 +190,57 @@ static bool want_color(const struct config *cfg)
     return has_colors();
 }
 
+/* The config file (--config, or the XDG one): bad lines go to stderr
+ * with file:line (and the first one to the status line) and are skipped.
+ * Returns -1 only when --config names a file that cannot be read. */
+static int load_settings(struct ui *ui)
+{
+    const struct config *cfg = ui->cfg;
+    char path[1024];
+    const char *p = settings_path(cfg->config_path, path, sizeof(path));
+    struct strbuf errs;
+    int rc = 0;
+
+    settings_init(&ui->settings);
+    if (!p)
+        return 0;
+    sb_init(&errs);
+    if (settings_load(&ui->settings, p, cfg->config_path != NULL, &errs) < 0 &&
+        cfg->config_path) {
+        fprintf(cfg->err, "sipdx: --config: %s", errs.s ? errs.s : "\n");
+        rc = -1;
+    } else {
+        keymap_load(ui, &ui->settings, &errs);
+        if (errs.len) {
+            const char *nl = strchr(errs.s, '\n');
+
+            fprintf(cfg->err, "sipdx: config: %s", errs.s);
+            ui_notice(ui, "config: %.*s", nl ? (int)(nl - errs.s) : (int)errs.len, errs.s);
+        }
+    }
+    sb_fini(&errs);
+    return rc;
+}
+
+void ui_endpoint_name(const struct ui *ui, const struct cap_addr *a, bool ip_only, char *out,
+                      size_t outlen)
+{
+    const char *alias = settings_alias_for(&ui->settings, a);
+
+    if (alias) {
+        struct strbuf b;
+
+        sb_init(&b);
+        draw_escape(&b, alias, strlen(alias));
+        snprintf(out, outlen, "%s", b.s ? b.s : "");
+        sb_fini(&b);
+    } else if (a) {
+        cap_addr_format(a, !ip_only, out, outlen);
+    } else if (outlen) {
+        out[0] = '\0';
+    }
+}
+
 int ui_run(const struct config *cfg)
 {
     struct ui ui;
@@ -200,7 +252,8 @@ int ui_run(const struct config *cfg)
     struct timespec last_draw = {0, 0};
     bool dirty = true, running = true, force = true, defer = false;
     SCREEN *scr = NULL;
-    const char *cs;
+    const char *cs, *theme_name;
+    FILE *keys_in = NULL; /* owned: /dev/tty when the capture is on stdin */
     int rc = 0;
 
     memset(&ui, 0, sizeof(ui));
@@ -210,13 +263,20 @@ int ui_run(const struct config *cfg)
     ui.utf8 = cs && strcmp(cs, "UTF-8") == 0;
 
     /* Everything that can fail with a message goes before initscr. */
+    if (load_settings(&ui) != 0) {
+        settings_fini(&ui.settings);
+        return 2;
+    }
+    theme_name = cfg->theme ? cfg->theme : ui.settings.theme; /* the command line wins */
     diag_clear(&d);
     sb_init(&warn);
     theme_init_default(&ui.theme);
-    if (cfg->theme && theme_select(&ui.theme, cfg->theme, &d, &warn) != 0) {
+    if (theme_name && theme_select(&ui.theme, theme_name, &d, &warn) != 0) {
         char msg[600];
         diag_format(&d, msg, sizeof(msg));
-        fprintf(cfg->err, "sipdx: --theme: %s\n", msg);
+        fprintf(cfg->err, "sipdx: %s: %s\n", cfg->theme ? "--theme" : "config theme", msg);
+        settings_fini(&ui.settings);
+        free(ui.binds);
         sb_fini(&warn);
         return 2;
     }
@@ -224,7 +284,7 @@ int ui_run(const struct config *cfg)
         fprintf(cfg->err, "sipdx: %s", warn.s);
     sb_fini(&warn);
     diag_clear(&d);
-    ui.kb = kb_new(cfg->lang, cfg->kb_dir, &d);
+    ui.kb = kb_new(cfg->lang ? cfg->lang : ui.settings.lang, cfg->kb_dir, &d);
     memset(&so, 0, sizeof(so));
     so.max_memory = cfg->max_memory;
     if (cfg->matcher) {
@@ -245,6 +305,8 @@ int ui_run(const struct config *cfg)
         filter_free(ui.filter);
         store_free(ui.store);
         kb_free(ui.kb);
+        settings_fini(&ui.settings);
+        free(ui.binds);
         return 2;
     }
 
@@ -254,7 +316,21 @@ int ui_run(const struct config *cfg)
     sigaction(SIGHUP, &sa, NULL);
 
     fatal_set_hook(restore_terminal);
-    scr = newterm(NULL, stdout, stdin);
+    /* A capture read from stdin ("-") must not be read as keys: take the
+     * keys from the controlling terminal instead (as sngrep does). */
+    for (size_t i = 0; i < cfg->ninputs; i++) {
+        if (strcmp(cfg->inputs[i], "-") == 0) {
+            keys_in = fopen("/dev/tty", "r");
+            if (!keys_in) {
+                fprintf(cfg->err, "sipdx: the capture comes from stdin and there is no "
+                                  "terminal for keys (/dev/tty: %s)\n", strerror(errno));
+                rc = 2;
+                goto out;
+            }
+            break;
+        }
+    }
+    scr = newterm(NULL, stdout, keys_in ? keys_in : stdin);
     if (!scr) {
         fprintf(cfg->err, "sipdx: cannot start the console on this terminal (TERM=%s)\n",
                 getenv("TERM") ? getenv("TERM") : "");
@@ -275,7 +351,8 @@ int ui_run(const struct config *cfg)
     palette_init(&ui);
     {
         const char *acsc = tigetstr("acsc");
-        ui.ascii = cfg->ascii || ((!acsc || acsc == (char *)-1) && !ui.utf8);
+        ui.ascii = cfg->ascii || ui.settings.ascii == 1 ||
+                   ((!acsc || acsc == (char *)-1) && !ui.utf8);
     }
     getmaxyx(stdscr, ui.rows, ui.cols);
     ui.push_ops = &view_calls_ops;
@@ -347,6 +424,8 @@ out_curses:
     endwin();
     delscreen(scr);
 out:
+    if (keys_in)
+        fclose(keys_in);
     {
         struct live_counts lc;
 
@@ -360,5 +439,7 @@ out:
     store_free(ui.store);
     kb_free(ui.kb);
     free(ui.push_ids);
+    settings_fini(&ui.settings);
+    free(ui.binds);
     return rc;
 }

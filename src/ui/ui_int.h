@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "filter.h"
 #include "kb.h"
+#include "settings.h"
 #include "store.h"
 #include "theme.h"
 #include "ui.h"
@@ -48,11 +49,19 @@ enum action {
     ACT_MEDIA_TABLE,/* M: the call's media table */
     ACT_MATCHING,   /* F: ladder shows only messages matching the filter */
     ACT_FINDINGS,   /* D: the findings of the whole capture */
+    ACT_COLLAPSE,   /* c: ladder columns per IP instead of per IP:port */
     ACT__COUNT
 };
 
 /* Key -> action (keymap.c).  ACT_NONE when the key is not bound. */
 enum action keymap_action(int is_key, wint_t ch);
+struct ui;
+/* The same with the config file's `bind` lines first (a key bound to
+ * "none" is unbound). */
+enum action keymap_lookup(const struct ui *ui, int is_key, wint_t ch);
+/* Resolves the config's bind lines into ui->binds; a bad key or action
+ * appends "file:line: ..." to errs and that line is skipped. */
+void keymap_load(struct ui *ui, const struct settings *s, struct strbuf *errs);
 /* "F7/f" for an action, for hints and help. */
 const char *keymap_keys(enum action a);
 const char *keymap_desc(enum action a);
@@ -66,6 +75,17 @@ enum {
     UI_QUIT = 1u << 3,
     UI_REBUILD = 1u << 4, /* lists depend on the filter/search/store: rebuild */
 };
+
+struct ui_binding {
+    int is_key; /* 1: a KEY_* code, 0: a character */
+    wint_t ch;
+    enum action act; /* ACT_NONE: unbound */
+};
+
+/* The endpoint's alias from the config file, or its address (with port
+ * unless ip_only), escaped, into out (ui.c). */
+void ui_endpoint_name(const struct ui *ui, const struct cap_addr *a, bool ip_only, char *out,
+                      size_t outlen);
 
 struct key_hint {
     enum action act;
@@ -135,6 +155,13 @@ struct save_arg {
 };
 extern const struct view_ops view_save_ops;
 
+/* Argument of view_diff_ops: two messages (call id, message index). */
+struct diff_arg {
+    uint64_t call[2];
+    uint32_t idx[2];
+};
+extern const struct view_ops view_diff_ops;
+
 #define UI_MAX_VIEWS 8
 
 struct ui {
@@ -156,6 +183,7 @@ struct ui {
         enum prompt_kind prompt;
         struct text_arg text;
         struct save_arg save;
+        struct diff_arg diff;
     } push_arg;
     uint64_t *push_ids; /* owned storage behind push_arg.flow.ids */
     bool paused;
@@ -166,6 +194,9 @@ struct ui {
     bool stale;               /* a view shows older data than the store (it rebuilds at
                                  most so often): redraw on the next tick */
     struct prompt_hist *fhist; /* owned: filter history (view_prompt.c) */
+    struct settings settings;  /* owned: the config file (settings.h) */
+    struct ui_binding *binds;  /* owned: its key bindings, resolved (keymap.c) */
+    size_t nbinds;
 };
 
 /* view_prompt.c: frees ui->fhist. */

@@ -5,6 +5,10 @@
  * (F7), Space marks calls, Enter opens the ladder, D the findings.  The
  * second column marks calls with findings ('!' problem, '?' warning) and
  * the Final column reads the response in its flow (view_findings.c).
+ * The config file chooses the columns and their order, including header
+ * columns (header:User-Agent: the value in the call's first message,
+ * re-read once and cached per call), and endpoint aliases replace
+ * addresses in Source/Destination.
  * UI thread only.  Keeps call ids, never store pointers, across ticks.
  */
 #include "ui_int.h"
@@ -17,7 +21,7 @@
 
 enum col {
     COL_IDX, COL_START, COL_KIND, COL_FROM, COL_TO, COL_SRC, COL_DST, COL_MSGS, COL_STATE,
-    COL_STATUS, COL_DUR, COL__COUNT
+    COL_STATUS, COL_DUR, COL_HEADER, COL__COUNT
 };
 
 static const struct {
@@ -30,7 +34,29 @@ static const struct {
     [COL_TO] = {"To", 14, 0},       [COL_SRC] = {"Source", 21, 5},
     [COL_DST] = {"Destination", 21, 6}, [COL_MSGS] = {"Msgs", 4, 4},
     [COL_STATE] = {"State", 10, 0}, [COL_STATUS] = {"Final", 22, 0},
-    [COL_DUR] = {"Duration", 8, 2},
+    [COL_DUR] = {"Duration", 8, 2},     [COL_HEADER] = {"", 16, 3},
+};
+
+/* settings.h column -> ours (same order). */
+static const enum col from_settings[SET_COL__COUNT] = {
+    [SET_COL_INDEX] = COL_IDX,   [SET_COL_START] = COL_START, [SET_COL_METHOD] = COL_KIND,
+    [SET_COL_FROM] = COL_FROM,   [SET_COL_TO] = COL_TO,       [SET_COL_SRC] = COL_SRC,
+    [SET_COL_DST] = COL_DST,     [SET_COL_MSGS] = COL_MSGS,   [SET_COL_STATE] = COL_STATE,
+    [SET_COL_STATUS] = COL_STATUS, [SET_COL_DURATION] = COL_DUR, [SET_COL_HEADER] = COL_HEADER,
+};
+
+#define MAX_ACOLS SETTINGS_MAX_COLUMNS
+
+/* A shown column: a built-in one, or header number hdr (into hdr_names). */
+struct acol {
+    enum col k;
+    int hdr;
+};
+
+/* Header values of one call (cache entry; ids increase). */
+struct hdr_cache {
+    uint64_t id;
+    char *val[MAX_ACOLS]; /* owned, escaped; "" when absent */
 };
 
 struct row {
@@ -58,6 +84,12 @@ struct calls_state {
     uint64_t fc_gen;       /* ui->list_gen fc was computed for */
     uint64_t cur_id;       /* keeps the cursor on its call across rebuilds */
     struct findings_cache *fcache; /* owned: per-call diagnosis */
+    struct acol ac[MAX_ACOLS];     /* the columns shown, in order */
+    int nac;
+    const char *hdr_names[MAX_ACOLS]; /* borrowed from ui->settings */
+    int nhdr;
+    struct hdr_cache *hc;  /* owned: header values by call id */
+    size_t nhc, hccap;
 };
 
 /* ---------------------------------------------------------------- cells */
@@ -83,14 +115,104 @@ static int64_t call_duration(const struct store_call *c)
     return 0;
 }
 
-/* The cell text, escaped (out is reset).  fc may be NULL (no context). */
-static void cell(const struct ui *ui, struct findings_cache *fc, const struct store_call *c,
-                 size_t pos, enum col k, struct strbuf *out)
+static struct hdr_cache *hc_find(const struct calls_state *st, uint64_t id)
+{
+    size_t lo = 0, hi = st->nhc;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->hc[mid].id == id)
+            return &st->hc[mid];
+        if (st->hc[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* Re-reads the call's first message once and keeps the values of the
+ * header columns (first occurrence; compact forms count). */
+static void hc_fill(const struct ui *ui, struct calls_state *st, const struct store_call *c,
+                    struct strbuf *tmp)
+{
+    struct hdr_cache e;
+    struct sip_msg m;
+    int h;
+    size_t i;
+
+    size_t pos;
+
+    if (!st->nhdr || hc_find(st, c->id))
+        return;
+    memset(&e, 0, sizeof(e));
+    e.id = c->id;
+    if (c->nmsgs && store_msg_bytes(ui->store, &c->msgs[0], tmp) == 0 && tmp->s &&
+        sip_parse(tmp->s, tmp->len, &m) == 0) {
+        for (h = 0; h < st->nhdr; h++) {
+            const char *name = st->hdr_names[h];
+            enum sip_hdr_id id = sip_hdr_lookup(name, strlen(name));
+            struct strbuf v;
+
+            sb_init(&v);
+            for (i = 0; i < m.nhdrs; i++) {
+                const struct sip_hdr *x = &m.hdrs[i];
+
+                if (id != SIP_HDR_OTHER ? x->id == (uint16_t)id
+                                        : mem_ieq(m.buf + x->name.off, x->name.len, name)) {
+                    draw_escape(&v, m.buf + x->value.off, x->value.len);
+                    break;
+                }
+            }
+            e.val[h] = v.s ? v.s : xstrdup("");
+        }
+        sip_msg_fini(&m);
+    } else {
+        if (tmp->s && c->nmsgs)
+            sip_msg_fini(&m);
+        for (h = 0; h < st->nhdr; h++)
+            e.val[h] = xstrdup("");
+    }
+    if (st->nhc == st->hccap) {
+        st->hccap = st->hccap ? st->hccap * 2 : 64;
+        st->hc = xrealloc(st->hc, st->hccap * sizeof(*st->hc));
+    }
+    /* keep the array sorted by id (rows come in any sort order) */
+    for (pos = st->nhc; pos > 0 && st->hc[pos - 1].id > c->id; pos--)
+        ;
+    memmove(&st->hc[pos + 1], &st->hc[pos], (st->nhc - pos) * sizeof(*st->hc));
+    st->hc[pos] = e;
+    st->nhc++;
+}
+
+static void hc_clear(struct calls_state *st)
+{
+    size_t i;
+    int h;
+
+    for (i = 0; i < st->nhc; i++)
+        for (h = 0; h < st->nhdr; h++)
+            free(st->hc[i].val[h]);
+    st->nhc = 0;
+}
+
+/* The cell text, escaped (out is reset).  fc may be NULL (no context);
+ * hdr is the header column's number for COL_HEADER. */
+static void cell(const struct ui *ui, const struct calls_state *st, struct findings_cache *fc,
+                 const struct store_call *c, size_t pos, enum col k, int hdr,
+                 struct strbuf *out)
 {
     char buf[96];
 
     sb_reset(out);
     switch (k) {
+    case COL_HEADER: {
+        const struct hdr_cache *e = hc_find(st, c->id);
+
+        if (e && hdr >= 0 && hdr < st->nhdr)
+            sb_puts(out, e->val[hdr]);
+        break;
+    }
     case COL_IDX:
         sb_printf(out, "%zu", pos + 1);
         break;
@@ -114,7 +236,7 @@ static void cell(const struct ui *ui, struct findings_cache *fc, const struct st
     case COL_DST: {
         const struct cap_addr *a = store_endpoint(ui->store, k == COL_SRC ? c->src_ep : c->dst_ep);
         if (a) {
-            cap_addr_format(a, true, buf, sizeof(buf));
+            ui_endpoint_name(ui, a, false, buf, sizeof(buf));
             sb_puts(out, buf);
         }
         break;
@@ -197,16 +319,16 @@ static bool filter_ok(const struct ui *ui, struct calls_state *st, const struct 
     return e->match;
 }
 
-static bool search_ok(const struct ui *ui, const struct store_call *c, size_t pos,
-                      struct strbuf *tmp)
+static bool search_ok(const struct ui *ui, const struct calls_state *st,
+                      const struct store_call *c, size_t pos, struct strbuf *tmp)
 {
     size_t n = strlen(ui->search), i;
     int k;
 
     if (!n)
         return true;
-    for (k = 0; k < COL__COUNT; k++) {
-        cell(ui, NULL, c, pos, (enum col)k, tmp);
+    for (k = 0; k < st->nac; k++) {
+        cell(ui, st, NULL, c, pos, st->ac[k].k, st->ac[k].hdr, tmp);
         for (i = 0; tmp->s && i + n <= tmp->len; i++) {
             if (strncasecmp(tmp->s + i, ui->search, n) == 0)
                 return true;
@@ -307,7 +429,7 @@ static void rebuild(struct view *v)
     st->nrows = 0;
     for (i = 0; i < n; i++) {
         const struct store_call *c = store_call_at(ui->store, i);
-        if (!c || !filter_ok(ui, st, c, &tmp) || !search_ok(ui, c, i, &tmp))
+        if (!c || !filter_ok(ui, st, c, &tmp) || !search_ok(ui, st, c, i, &tmp))
             continue;
         st->rows[st->nrows].id = c->id;
         st->rows[st->nrows].pos = i;
@@ -344,10 +466,30 @@ static bool is_marked(const struct calls_state *st, uint64_t id)
 
 static int calls_open(struct view *v, const void *arg)
 {
+    struct calls_state *st = xcalloc(1, sizeof(struct calls_state));
+    const struct settings *set = &v->ui->settings;
+    size_t i;
+
     (void)arg;
-    v->state = xcalloc(1, sizeof(struct calls_state));
-    ((struct calls_state *)v->state)->built_gen = ~0ull;
-    ((struct calls_state *)v->state)->fcache = findings_cache_new();
+    st->built_gen = ~0ull;
+    st->fcache = findings_cache_new();
+    if (set->ncolumns) {
+        for (i = 0; i < set->ncolumns && st->nac < MAX_ACOLS; i++) {
+            st->ac[st->nac].k = from_settings[set->columns[i].col];
+            st->ac[st->nac].hdr = -1;
+            if (set->columns[i].col == SET_COL_HEADER) {
+                st->hdr_names[st->nhdr] = set->columns[i].header;
+                st->ac[st->nac].hdr = st->nhdr++;
+            }
+            st->nac++;
+        }
+    } else {
+        for (i = 0; i < COL_HEADER; i++) {
+            st->ac[st->nac].k = (enum col)i;
+            st->ac[st->nac++].hdr = -1;
+        }
+    }
+    v->state = st;
     return 0;
 }
 
@@ -358,6 +500,8 @@ static void calls_close(struct view *v)
     free(st->rows);
     free(st->marked);
     free(st->fc);
+    hc_clear(st);
+    free(st->hc);
     findings_cache_free(st->fcache);
     free(st);
 }
@@ -375,37 +519,77 @@ static void calls_update(struct view *v)
         st->top = st->cur;
     if (st->cur >= st->top + list_h)
         st->top = st->cur - list_h + 1;
+    /* header columns: read the visible calls' first messages once */
+    if (st->nhdr) {
+        struct strbuf tmp;
+        size_t i;
+
+        sb_init(&tmp);
+        for (i = st->top; i < st->nrows && i < st->top + list_h; i++) {
+            const struct store_call *c = store_call_get(v->ui->store, st->rows[i].id);
+
+            if (c)
+                hc_fill(v->ui, st, c, &tmp);
+        }
+        sb_fini(&tmp);
+    }
 }
 
-/* Which columns fit and how wide each is. */
-static void layout_cols(int width, int *w)
+static bool col_grows(enum col k)
 {
-    int used = 0, k, prio, spare, grow[3] = {COL_FROM, COL_TO, COL_STATUS};
+    return k == COL_FROM || k == COL_TO || k == COL_STATUS || k == COL_HEADER;
+}
 
-    for (k = 0; k < COL__COUNT; k++)
-        w[k] = cols[k].width;
-    for (k = 0; k < COL__COUNT; k++)
-        used += w[k] + 1;
+/* Which of the shown columns fit and how wide each is (w[i] for st->ac[i],
+ * 0 = dropped). */
+static void layout_cols(const struct calls_state *st, int width, int *w)
+{
+    int used = 0, i, prio, spare;
+
+    for (i = 0; i < st->nac; i++) {
+        w[i] = cols[st->ac[i].k].width;
+        used += w[i] + 1;
+    }
     for (prio = 6; prio > 0 && used > width; prio--) {
-        for (k = 0; k < COL__COUNT; k++) {
-            if (cols[k].prio == prio && w[k] && used > width) {
-                used -= w[k] + 1;
-                w[k] = 0;
+        for (i = st->nac - 1; i >= 0 && used > width; i--) {
+            if (cols[st->ac[i].k].prio == prio && w[i]) {
+                used -= w[i] + 1;
+                w[i] = 0;
             }
         }
     }
     /* Still too wide: shrink the flexible columns down to 8. */
-    while (used > width && (w[COL_FROM] > 8 || w[COL_TO] > 8 || w[COL_STATUS] > 10)) {
-        for (k = 0; k < 3 && used > width; k++) {
-            if (w[grow[k]] > 8) {
-                w[grow[k]]--;
+    for (bool any = true; used > width && any;) {
+        any = false;
+        for (i = 0; i < st->nac && used > width; i++) {
+            if (col_grows(st->ac[i].k) && w[i] > 8) {
+                w[i]--;
                 used--;
+                any = true;
             }
         }
     }
+    /* Then drop columns from the right. */
+    for (i = st->nac - 1; i > 0 && used > width; i--) {
+        if (w[i]) {
+            used -= w[i] + 1;
+            w[i] = 0;
+        }
+    }
     spare = width - used;
-    for (k = 0; spare > 0; k = (k + 1) % 3, spare--)
-        w[grow[k]]++;
+    while (spare > 0) {
+        bool any = false;
+
+        for (i = 0; i < st->nac && spare > 0; i++) {
+            if (col_grows(st->ac[i].k) && w[i]) {
+                w[i]++;
+                spare--;
+                any = true;
+            }
+        }
+        if (!any)
+            break;
+    }
 }
 
 static void calls_draw(struct view *v, WINDOW *win)
@@ -413,17 +597,16 @@ static void calls_draw(struct view *v, WINDOW *win)
     struct calls_state *st = v->state;
     const struct ui *ui = v->ui;
     int rows = getmaxy(win), width = getmaxx(win);
-    int w[COL__COUNT], k, x, y, list_h = rows - 3;
+    int w[MAX_ACOLS], k, x, y, list_h = rows - 3;
     struct strbuf b;
     size_t i;
     char title[160];
 
-    layout_cols(width - 2, w);
+    layout_cols(st, width - 2, w);
     sb_init(&b);
     /* row 0: title */
     draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
-    snprintf(title, sizeof(title), " sipdx %s - calls%s", SIPDX_VERSION,
-             st->nmarked ? "" : "");
+    snprintf(title, sizeof(title), " sipdx %s - calls", SIPDX_VERSION);
     draw_str(ui, win, 0, 0, width, title, ui_attr(ui, ROLE_TITLE));
     if (st->nmarked) {
         snprintf(title, sizeof(title), "%zu marked ", st->nmarked);
@@ -432,12 +615,17 @@ static void calls_draw(struct view *v, WINDOW *win)
     }
     /* row 1: column headers */
     draw_fill(win, 1, 0, width, ui_attr(ui, ROLE_LIST_HEADER));
-    for (k = 0, x = 2; k < COL__COUNT; k++) {
+    for (k = 0, x = 2; k < st->nac; k++) {
+        enum col c = st->ac[k].k;
+
         if (!w[k])
             continue;
-        snprintf(title, sizeof(title), "%s%s", cols[k].title,
-                 (enum col)k == st->sort ? (st->rev ? "v" : "^") : "");
-        draw_str(ui, win, 1, x, w[k], title, ui_attr(ui, ROLE_LIST_HEADER));
+        snprintf(title, sizeof(title), "%s%s",
+                 c == COL_HEADER ? st->hdr_names[st->ac[k].hdr] : cols[c].title,
+                 c == st->sort && c != COL_HEADER ? (st->rev ? "v" : "^") : "");
+        sb_reset(&b);
+        draw_escape(&b, title, strlen(title));
+        draw_str(ui, win, 1, x, w[k], b.s ? b.s : "", ui_attr(ui, ROLE_LIST_HEADER));
         x += w[k] + 1;
     }
     if (list_h < 1)
@@ -458,10 +646,10 @@ static void calls_draw(struct view *v, WINDOW *win)
 
             draw_str(ui, win, y, 0, 2, m2, sel ? a : ui_attr(ui, ROLE_MARK));
         }
-        for (k = 0, x = 2; k < COL__COUNT; k++) {
+        for (k = 0, x = 2; k < st->nac; k++) {
             if (!w[k])
                 continue;
-            cell(ui, st->fcache, c, st->rows[i].pos, (enum col)k, &b);
+            cell(ui, st, st->fcache, c, st->rows[i].pos, st->ac[k].k, st->ac[k].hdr, &b);
             draw_str(ui, win, y, x, w[k], b.s ? b.s : "", a);
             x += w[k] + 1;
         }
@@ -531,7 +719,7 @@ static unsigned calls_action(struct view *v, enum action a)
         return UI_HANDLED | UI_REDRAW;
     case ACT_SORT:
         do {
-            st->sort = (enum col)((st->sort + 1) % COL__COUNT);
+            st->sort = (enum col)((st->sort + 1) % COL_HEADER);
         } while (st->sort == COL_SRC || st->sort == COL_DST);
         ui_notice(ui, "sorted by %s", cols[st->sort].title);
         st->built_gen = ~0ull;
@@ -562,6 +750,7 @@ static unsigned calls_action(struct view *v, enum action a)
     }
     case ACT_CLEAR:
         findings_cache_reset(st->fcache);
+        hc_clear(st); /* the new store numbers its calls from the start */
         st->nmarked = 0;
         st->nrows = st->cur = st->top = 0;
         st->nfc = 0;

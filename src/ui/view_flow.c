@@ -8,6 +8,10 @@
  * With media on (m), each RTP stream of the calls is one more arrow, at its
  * first packet, between the columns of the endpoints whose SDP announced
  * its addresses (packets, codec, loss); M opens the media table.
+ * c collapses the columns to one per IP address (ports merged, as sngrep
+ * does); endpoint aliases from the config file name the columns.  Space
+ * picks a message; with two picked, their headers are compared
+ * (view_diff.c).
  * UI thread only.  Rows hold (call id, message index), never pointers; the
  * per-row labels are computed in update(), before drawing.
  */
@@ -54,6 +58,11 @@ struct flow_state {
     bool focus;        /* put the cursor on (focus_call, focus_idx) once */
     uint64_t focus_call;
     uint32_t focus_idx;
+    const struct ui *ui;  /* borrowed: outlives the view (endpoint addresses) */
+    bool collapse;        /* c: one column per IP address */
+    int npicked;          /* Space: messages picked for the diff */
+    uint64_t pick_call[2];
+    uint32_t pick_idx[2];
 };
 
 static int frow_cmp(const void *a, const void *b)
@@ -67,6 +76,11 @@ static int frow_cmp(const void *a, const void *b)
     return 0;
 }
 
+static bool same_ip(const struct cap_addr *a, const struct cap_addr *b)
+{
+    return a && b && a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
+}
+
 static size_t ep_index(struct flow_state *st, uint32_t ep)
 {
     size_t i;
@@ -74,6 +88,13 @@ static size_t ep_index(struct flow_state *st, uint32_t ep)
     for (i = 0; i < st->neps; i++)
         if (st->eps[i] == ep)
             return i;
+    if (st->collapse) { /* a column per address: any port of it */
+        const struct cap_addr *a = store_endpoint(st->ui->store, ep);
+
+        for (i = 0; i < st->neps; i++)
+            if (same_ip(a, store_endpoint(st->ui->store, st->eps[i])))
+                return i;
+    }
     if (st->neps >= MAX_EPS)
         return st->neps - 1;
     st->eps[st->neps++] = ep;
@@ -319,6 +340,7 @@ static int flow_open(struct view *v, const void *arg)
     st->pane = true;
     st->media = true;
     st->built_gen = ~0ull;
+    st->ui = v->ui;
     /* the push argument is a union others fill too: only a focus on the one
      * call opened counts */
     st->focus = fa->focus && fa->n == 1 && fa->ids[0] == fa->focus_call;
@@ -422,7 +444,7 @@ static void flow_draw(struct view *v, WINDOW *win)
         x[e] = left + (int)e * lane_w;
         buf[0] = '\0';
         if (a)
-            cap_addr_format(a, true, buf, sizeof(buf));
+            ui_endpoint_name(ui, a, st->collapse, buf, sizeof(buf));
         if (x[e] < width) {
             int bw = draw_width(ui, buf);
             int bx = x[e] - (bw < w ? bw : w) / 2;
@@ -443,6 +465,9 @@ static void flow_draw(struct view *v, WINDOW *win)
 
         fmt_delta(i ? r->ts - st->rows[i - 1].ts : 0, buf, sizeof(buf));
         draw_str(ui, win, y, 0, left - 1, buf, ui_attr(ui, ROLE_FLOW_TIME));
+        if (!r->media && st->npicked == 1 && st->pick_call[0] == r->call &&
+            st->pick_idx[0] == r->idx)
+            draw_str(ui, win, y, 0, 1, "*", ui_attr(ui, ROLE_MARK)); /* picked for the diff */
         for (e = 0; e < st->neps; e++)
             if (x[e] < width)
                 draw_vline_ch(ui, win, y, x[e], ui_attr(ui, ROLE_FLOW_LINE));
@@ -564,6 +589,42 @@ static unsigned flow_action(struct view *v, enum action a)
         ui->push_arg.flow.n = st->nids;
         ui_push(ui, &view_media_ops);
         return UI_HANDLED | UI_REDRAW;
+    case ACT_COLLAPSE:
+        st->collapse = !st->collapse;
+        st->built_gen = ~0ull; /* columns are rebuilt */
+        ui_notice(ui, "%s", st->collapse ? "one column per IP address"
+                                         : "one column per IP address and port");
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_SELECT: {
+        /* pick a message for the diff; Space again on it unpicks it */
+        const struct frow *r = st->nrows ? &st->rows[st->cur] : NULL;
+        int k;
+
+        if (!r || r->media)
+            return UI_HANDLED;
+        for (k = 0; k < st->npicked; k++) {
+            if (st->pick_call[k] == r->call && st->pick_idx[k] == r->idx) {
+                st->pick_call[0] = st->pick_call[1 - k];
+                st->pick_idx[0] = st->pick_idx[1 - k];
+                st->npicked--;
+                ui_notice(ui, "%d message picked for the diff", st->npicked);
+                return UI_HANDLED | UI_REDRAW;
+            }
+        }
+        st->pick_call[st->npicked] = r->call;
+        st->pick_idx[st->npicked++] = r->idx;
+        if (st->npicked < 2) {
+            ui_notice(ui, "picked for the diff: Space on a second message compares them");
+            return UI_HANDLED | UI_REDRAW;
+        }
+        ui->push_arg.diff.call[0] = st->pick_call[0];
+        ui->push_arg.diff.idx[0] = st->pick_idx[0];
+        ui->push_arg.diff.call[1] = st->pick_call[1];
+        ui->push_arg.diff.idx[1] = st->pick_idx[1];
+        st->npicked = 0;
+        ui_push(ui, &view_diff_ops);
+        return UI_HANDLED | UI_REDRAW;
+    }
     case ACT_SAVE: /* the save dialog offers this ladder's calls */
         free(ui->push_ids);
         ui->push_ids = xmalloc((st->nids ? st->nids : 1) * sizeof(*ui->push_ids));
@@ -591,6 +652,7 @@ static const struct key_hint flow_hints[] = {
     {ACT_BACK, "Back"},      {ACT_ENTER, "Message"}, {ACT_NEXT, "Next fail"},
     {ACT_PREV, "Prev fail"}, {ACT_PANE, "Pane"},     {ACT_MEDIA_TABLE, "Media"},
     {ACT_MEDIA, "RTP"},      {ACT_MATCHING, "Matching"}, {ACT_RIGHT, "Scroll msg"},
+    {ACT_SELECT, "Diff"},    {ACT_COLLAPSE, "IP cols"}, {ACT_SAVE, "Save"},
     {ACT_HELP, "Help"},      {ACT_NONE, NULL},
 };
 
