@@ -63,7 +63,9 @@ static const char light_text[] =
     "sip.sdp = fg=colour90\n"
     "search.match = fg=black,bg=colour222\n"
     "keybar = fg=white,bg=blue\n"
-    "keybar.key = fg=black,bg=white,bold\n";
+    "keybar.key = fg=black,bg=white,bold\n"
+    "diff.old = fg=colour160\n"
+    "diff.new = fg=colour28,bold\n";
 
 static const char high_contrast_text[] =
     "# high-contrast: bright colours on black, no dim text\n"
@@ -98,7 +100,9 @@ static const char high_contrast_text[] =
     "prompt = fg=brightwhite,bold\n"
     "error = fg=brightwhite,bg=red,bold\n"
     "keybar = fg=black,bg=brightwhite\n"
-    "keybar.key = fg=brightwhite,bg=blue,bold\n";
+    "keybar.key = fg=brightwhite,bg=blue,bold\n"
+    "diff.old = fg=brightred,bold\n"
+    "diff.new = fg=brightgreen,bold\n";
 
 const char *theme_role_name(enum theme_role r)
 {
