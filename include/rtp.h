@@ -10,7 +10,9 @@
  *                rtp_tracker_collect() hands over what changed since the
  *                last call as one owned rtp_batch (compact updates).
  *   rtp_table    UI / main thread.  rtp_table_apply() takes batches; views
- *                and batch outputs read streams and announcements from it.
+ *                and batch outputs read the streams from it (by call too).
+ * The SDP announcements a call made are re-read from the store when asked
+ * (rtp_call_announces): the UI side keeps no copy of them.
  * rtp_findings() is pure: a call's announcements and streams -> findings.
  */
 #ifndef SIPDX_RTP_H

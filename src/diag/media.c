@@ -7,7 +7,6 @@
  */
 #include "diag.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "rtp.h"
@@ -40,7 +39,7 @@ enum diag_sev diag_call_media(const struct rtp_table *t, const struct store *s,
 {
     struct rtp_finding f[16];
     enum diag_sev max = DIAG_SEV_NONE;
-    size_t n, i;
+    size_t n, i, n_txt;
 
     /* a capture without any RTP was taken where media does not pass: saying
      * "no RTP" for every call would be noise */
@@ -59,7 +58,11 @@ enum diag_sev diag_call_media(const struct rtp_table *t, const struct store *s,
         d->rule = rule_of(f[i].kind);
         d->sev = f[i].error ? DIAG_SEV_PROBLEM : DIAG_SEV_WARNING;
         d->call = c->id;
-        snprintf(d->facts, sizeof(d->facts), "%s", f[i].text);
+        n_txt = strlen(f[i].text); /* cut to the facts field */
+        if (n_txt >= sizeof(d->facts))
+            n_txt = sizeof(d->facts) - 1;
+        memcpy(d->facts, f[i].text, n_txt);
+        d->facts[n_txt] = '\0';
         if (d->sev > max)
             max = d->sev;
     }

@@ -170,10 +170,3 @@ double rtp_stream_lost_pct(const struct rtp_stream *s)
 {
     return s->expected > 0 ? (double)s->lost * 100.0 / (double)s->expected : 0.0;
 }
-
-bool rtp_callid_eq(const char *a, const char *b, size_t blen)
-{
-    size_t n = blen < RTP_CALLID_MAX - 1 ? blen : RTP_CALLID_MAX - 1;
-
-    return a[0] && strlen(a) == n && memcmp(a, b, n) == 0;
-}

@@ -21,6 +21,4 @@ bool rtp_ptmap_is_event(const struct rtp_ptmap *m);
 /* Static RFC 3551 defaults for pt < 96 (name "" and rate 0 if none). */
 void rtp_ptmap_static(uint8_t pt, struct rtp_ptmap *m);
 
-bool rtp_callid_eq(const char *a, const char *b, size_t blen);
-
 #endif
