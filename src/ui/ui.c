@@ -10,6 +10,8 @@
  */
 #include "ui_int.h"
 
+#include "rtp.h"
+
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -246,6 +248,7 @@ int ui_run(const struct config *cfg)
     struct ui ui;
     struct store_opts so;
     struct strbuf warn;
+    struct rtp_opts ro;
     struct diag d;
     struct sigaction sa;
     uint64_t seen_gen = ~0ull, seen_list = ~0ull;
@@ -295,8 +298,10 @@ int ui_run(const struct config *cfg)
     if (cfg->filter) /* -Y: the filter bar starts with it (a copy: ours to replace) */
         ui.filter = filter_compile(filter_source(cfg->filter), &d);
     diag_clear(&d);
-    ui.loader = loader_start_ex(cfg->inputs, cfg->ninputs, &cfg->live, ui.store, UI_QUEUE_CAP,
-                                &d);
+    rtp_opts_default(&ro);
+    ro.store_packets = cfg->rtp_store; /* --rtp-store: saves can include RTP */
+    ui.loader = loader_start_ex_rtp(cfg->inputs, cfg->ninputs, &cfg->live, &ro, ui.store,
+                                    UI_QUEUE_CAP, &d);
     if (!ui.loader) {
         char msg[600];
 

@@ -262,6 +262,7 @@ static unsigned do_save(struct view *v)
     o.link = EXPORT_LINK_ETHERNET;
     o.ladder = ladder_text;
     o.ladder_ctx = ui;
+    o.rtp = ui->cfg->rtp_store ? loader_rtp(ui->loader) : NULL; /* with --rtp-store */
     diag_clear(&d);
     rc = export_calls(ui->store, ids, n, st->name, &o, &res, &d);
     free(all);
@@ -279,11 +280,14 @@ static unsigned do_save(struct view *v)
     }
     {
         struct strbuf e;
+        char rtp[48] = "";
 
         sb_init(&e);
         draw_escape(&e, st->name, st->len);
-        ui_notice(ui, "saved %llu calls, %llu messages to %s%s", (unsigned long long)res.calls,
-                  (unsigned long long)res.messages, e.s,
+        if (res.rtp)
+            snprintf(rtp, sizeof(rtp), ", %llu RTP packets", (unsigned long long)res.rtp);
+        ui_notice(ui, "saved %llu calls, %llu messages%s to %s%s", (unsigned long long)res.calls,
+                  (unsigned long long)res.messages, rtp, e.s,
                   res.unreadable ? " (some messages could not be re-read)" : "");
         sb_fini(&e);
     }
