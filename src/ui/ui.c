@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define UI_DRAIN_MAX 4096   /* records moved into the store per tick */
 #define UI_QUEUE_CAP 4096   /* capture -> UI queue capacity (back-pressure) */
@@ -259,6 +260,13 @@ int ui_run(const struct config *cfg)
     FILE *keys_in = NULL; /* owned: /dev/tty when the capture is on stdin */
     int rc = 0;
 
+    /* Without a terminal get_wch never waits and the loop would spin (a
+     * live capture never ends): ask for a batch output instead. */
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fputs("sipdx: the console needs a terminal; use a batch output (--list, --dump ...)\n",
+              cfg->err);
+        return 2;
+    }
     memset(&ui, 0, sizeof(ui));
     ui.cfg = cfg;
     setlocale(LC_ALL, "");
@@ -399,8 +407,11 @@ int ui_run(const struct config *cfg)
             force = false;
         }
         defer = false;
-        /* Loading: short waits so the queue keeps moving; idle: 100 ms. */
-        timeout((!p.done || p.queued) && !ui.paused ? 10 : UI_TICK_MS);
+        /* Loading: short waits so the queue keeps moving; idle (or live
+         * with nothing queued: it never finishes): 100 ms. */
+        timeout((p.queued || (!p.done && !live_opts_active(&cfg->live))) && !ui.paused
+                    ? 10
+                    : UI_TICK_MS);
         r = get_wch(&ch);
         if (r == ERR)
             continue;
