@@ -261,8 +261,13 @@ int ui_run(const struct config *cfg)
     int rc = 0;
 
     /* Without a terminal get_wch never waits and the loop would spin (a
-     * live capture never ends): ask for a batch output instead. */
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+     * live capture never ends): ask for a batch output instead.  Keys come
+     * from /dev/tty when the capture is on stdin (checked below). */
+    bool capture_on_stdin = false;
+
+    for (size_t i = 0; i < cfg->ninputs; i++)
+        capture_on_stdin |= strcmp(cfg->inputs[i], "-") == 0;
+    if (!isatty(STDOUT_FILENO) || (!capture_on_stdin && !isatty(STDIN_FILENO))) {
         fputs("sipdx: the console needs a terminal; use a batch output (--list, --dump ...)\n",
               cfg->err);
         return 2;
