@@ -164,7 +164,7 @@ static const struct {
     [ACT_HOME] = {"Home", "first line"},
     [ACT_END] = {"End", "last line"},
     [ACT_ENTER] = {"Enter", "open (ladder of the marked or current call; message)"},
-    [ACT_SELECT] = {"Space", "mark a call (Enter merges the marked calls)"},
+    [ACT_SELECT] = {"Space", "mark a call (Enter merges them); ladder: pick 2 messages to diff"},
     [ACT_BACK] = {"q/Esc", "back; quit from the call list"},
     [ACT_QUIT] = {"Q", "quit"},
     [ACT_HELP] = {"F1/h", "help"},
