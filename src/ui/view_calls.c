@@ -737,7 +737,8 @@ static unsigned calls_action(struct view *v, enum action a)
 
         free(ui->push_ids);
         ui->push_ids = xmalloc((st->nmarked + st->nrows + 1) * sizeof(*ui->push_ids));
-        memcpy(ui->push_ids, st->marked, st->nmarked * sizeof(*ui->push_ids));
+        if (st->nmarked)
+            memcpy(ui->push_ids, st->marked, st->nmarked * sizeof(*ui->push_ids));
         for (i = 0; i < st->nrows; i++)
             ui->push_ids[st->nmarked + i] = st->rows[i].id;
         ui->push_arg.save.sel = ui->push_ids;
