@@ -76,7 +76,7 @@ struct diag_finding {
     uint64_t call;                 /* store call id (store_call_get) */
     uint32_t msgs[DIAG_MAX_MSGS];  /* message indexes in that call */
     uint8_t nmsgs;
-    char facts[200];               /* what the capture shows: addresses, codes, counts
+    char facts[256];               /* what the capture shows: addresses, codes, counts
                                       (SIP terms and numbers, not translated; from
                                       the wire, so escape it before printing) */
 };
