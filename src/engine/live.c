@@ -326,8 +326,8 @@ static int writer_check(struct live *lv, struct diag *d)
     return 0;
 }
 
-/* Moves an existing FILE aside as FILE.YYYYmmdd-HHMMSS (UTC), with .N
- * added when that name is taken: nothing is ever overwritten. */
+/* Moves an existing regular FILE aside as FILE.YYYYmmdd-HHMMSS (UTC), with
+ * .N added when that name is taken: nothing is ever overwritten. */
 static int move_aside(const char *path)
 {
     char name[4200], stamp[32];
@@ -336,7 +336,9 @@ static int move_aside(const char *path)
     struct tm tm;
     int i;
 
-    if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+    /* Only a regular file is moved: `-w /dev/null` rotated as root must
+     * not rename the device. */
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
