@@ -61,6 +61,9 @@ struct store_input {
     struct store_str xcall_id; /* X-Call-ID / X-CID: the A-leg's Call-ID */
     struct store_str user_agent;
     bool has_sdp;
+    bool hdrs_known;        /* the two below were set from the parsed message */
+    bool has_reason_or_warning;
+    bool has_credentials;
     unsigned problems;      /* SIP_* flags from the parser */
 };
 
@@ -104,6 +107,12 @@ enum {
      * from the callee and their responses); neither bit: re-read the bytes. */
     STORE_MSG_FT_CALL = 1u << 4,
     STORE_MSG_FT_SWAP = 1u << 5,
+    /* Headers seen at ingest, so explanations re-read a message only when
+     * it has something to show (a pread and a parse per call otherwise):
+     * valid when STORE_MSG_HDRS_KNOWN is set. */
+    STORE_MSG_REASON_WARNING = 1u << 6, /* a Reason or Warning header */
+    STORE_MSG_CREDENTIALS = 1u << 7,    /* Authorization / Proxy-Authorization */
+    STORE_MSG_HDRS_KNOWN = 1u << 8,
 };
 
 /* One message: an index entry.  Read-only outside the store. */
@@ -121,7 +130,7 @@ struct store_msg {
     uint8_t method;        /* enum sip_method (requests) */
     uint8_t cseq_method;   /* enum sip_method */
     uint8_t transport;     /* enum cap_transport */
-    uint8_t flags;         /* STORE_MSG_* */
+    uint16_t flags;        /* STORE_MSG_* */
 };
 
 /* A transaction: branch + CSeq (ACK to a non-2xx and CANCEL share the

@@ -216,6 +216,9 @@ static void with_bytes(const struct store *s, const struct store_call *c, uint32
 
     if (!c || i >= c->nmsgs)
         return;
+    /* Nothing to add when ingest saw neither a Reason nor a Warning. */
+    if ((c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) && !(c->msgs[i].flags & STORE_MSG_REASON_WARNING))
+        return;
     sb_init(&bytes);
     if (store_msg_bytes(s, &c->msgs[i], &bytes) == 0 && bytes.s) {
         if (json)

@@ -39,6 +39,8 @@ static bool msg_has_credentials(const struct store *s, const struct store_msg *m
     struct sip_msg pm;
     bool yes = false;
 
+    if (m->flags & STORE_MSG_HDRS_KNOWN) /* seen at ingest: no re-read */
+        return (m->flags & STORE_MSG_CREDENTIALS) != 0;
     sb_init(&b);
     if (store_msg_bytes(s, m, &b) == 0 && b.s) {
         if (sip_parse(b.s, b.len, &pm) == 0)
