@@ -68,7 +68,9 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
     int rc = 0;
 
     diag_clear(&d);
-    l = loader_start_ex_rtp(paths, n, live, ro, store, ENGINE_QUEUE, &d);
+    /* No one asks for the RTP table: do not track media at all. */
+    l = rtp ? loader_start_ex_rtp(paths, n, live, ro, store, ENGINE_QUEUE, &d)
+            : loader_start_plain(paths, n, live, store, ENGINE_QUEUE, &d);
     if (!l) {
         char msg[600];
 

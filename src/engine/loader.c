@@ -340,7 +340,8 @@ static void *loader_main(void *arg)
             continue;
         }
         if (n == 0) {
-            rtp_tracker_set_origin(l->prod.rtp, rec.ts_ns);
+            if (l->prod.rtp)
+                rtp_tracker_set_origin(l->prod.rtp, rec.ts_ns);
             l->rtp_pushed_ts = rec.ts_ns;
         }
         cap_decoder_feed(l->dec, &rec);
@@ -361,7 +362,8 @@ static void *loader_main(void *arg)
 
 static struct loader *loader_start_all(const char *const *paths, size_t n,
                                        const struct live_opts *live, const struct rtp_opts *ro,
-                                       struct store *store, size_t queue_cap, struct diag *d)
+                                       bool track_rtp, struct store *store, size_t queue_cap,
+                                       struct diag *d)
 {
     struct loader *l = xcalloc(1, sizeof(*l));
     struct cap_limits lim;
@@ -379,7 +381,7 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
     if (live_opts_active(live) && qcap < 128)
         qcap = 128;
     l->q = msgq_new(qcap, chunk_free);
-    prod_init(&l->prod, l->q, false, &l->stop, rtp_tracker_new(ro));
+    prod_init(&l->prod, l->q, false, &l->stop, track_rtp ? rtp_tracker_new(ro) : NULL);
     sb_init(&l->errors);
     l->readers = xcalloc(n ? n : 1, sizeof(*l->readers));
     l->paths = paths;
@@ -416,7 +418,7 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
          * only when there are no files (one tracker per table). */
         l->live = live_open(live, store, d);
         if (!l->live || cap_priv_drop(live->user ? live->user : "nobody", d) != 0 ||
-            live_start(l->live, l->q, n == 0 ? rtp_tracker_new(ro) : NULL, d) != 0) {
+            live_start(l->live, l->q, n == 0 && track_rtp ? rtp_tracker_new(ro) : NULL, d) != 0) {
             atomic_store(&l->done, true);
             loader_free(l);
             return NULL;
@@ -441,20 +443,27 @@ struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store
     struct diag d;
 
     diag_clear(&d);
-    return loader_start_all(paths, n, NULL, ro, store, queue_cap, &d); /* files: never NULL */
+    return loader_start_all(paths, n, NULL, ro, true, store, queue_cap, &d); /* files: never NULL */
 }
 
 struct loader *loader_start_ex(const char *const *paths, size_t n, const struct live_opts *live,
                                struct store *store, size_t queue_cap, struct diag *d)
 {
-    return loader_start_all(paths, n, live, NULL, store, queue_cap, d);
+    return loader_start_all(paths, n, live, NULL, true, store, queue_cap, d);
+}
+
+struct loader *loader_start_plain(const char *const *paths, size_t n,
+                                  const struct live_opts *live, struct store *store,
+                                  size_t queue_cap, struct diag *d)
+{
+    return loader_start_all(paths, n, live, NULL, false, store, queue_cap, d);
 }
 
 struct loader *loader_start_ex_rtp(const char *const *paths, size_t n,
                                    const struct live_opts *live, const struct rtp_opts *ro,
                                    struct store *store, size_t queue_cap, struct diag *d)
 {
-    return loader_start_all(paths, n, live, ro, store, queue_cap, d);
+    return loader_start_all(paths, n, live, ro, true, store, queue_cap, d);
 }
 
 bool live_opts_active(const struct live_opts *o)
