@@ -176,6 +176,8 @@ struct store_call {
     uint32_t ndirs;
     size_t mem;            /* bytes charged to this call */
     size_t inl_len;        /* bytes of strings stored after the struct */
+    uint32_t nowned;       /* messages whose bytes the call owns (freeing skips
+                              the message scan when there are none) */
     /* --match: a call no message has matched yet (see store_opts.match) */
     bool pending;
     uint8_t pend_list;     /* which pending list it is on */

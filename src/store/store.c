@@ -119,7 +119,7 @@ static void call_free(struct store_call *c)
 {
     uint32_t i;
 
-    for (i = 0; i < c->nmsgs; i++)
+    for (i = 0; c->nowned && i < c->nmsgs; i++)
         free(c->msgs[i].bytes);
     free(c->msgs);
     free(c->txns);
@@ -671,6 +671,7 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
         m->bytes = xmalloc(in->len ? in->len : 1);
         memcpy(m->bytes, in->bytes, in->len);
         c->mem += in->len;
+        c->nowned++;
     }
     if (c->nmsgs == 0) {
         c->src_ep = m->src_ep;
