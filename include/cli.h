@@ -45,6 +45,8 @@ struct config {
     const char *theme;      /* --theme: name or path; NULL = dark */
     bool ascii;             /* --ascii: ASCII line drawing */
     bool no_color;          /* --no-color */
+    bool exit_when_done;    /* batch: end the process once the output is out,
+                               without tearing the store down (main sets it) */
     struct filter *filter;  /* owned: -Y/--filter and --ext combined, or NULL */
     struct filter *match;   /* owned: --match (capture-time), or NULL */
     struct filter_store_matcher *matcher; /* owned: --match state for the store */

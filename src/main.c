@@ -60,6 +60,7 @@ int main(int argc, char **argv)
         break;
     case CLI_MODE_LIST:
     default:
+        cfg.exit_when_done = true;
         rc = cli_list(&cfg);
         break;
     }

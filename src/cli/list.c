@@ -4,6 +4,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_int.h"
@@ -174,6 +175,14 @@ int cli_list(const struct config *cfg)
         sb_putc(&b, '\n');
     }
     cli_flush(cfg, &b);
+    if (cfg->exit_when_done) {
+        /* The kernel takes a million-message store back at once; freeing
+         * it call by call was 0.1 s of a 1.3 s run.  Everything is still
+         * reachable from this frame, so leak checkers stay quiet. */
+        fflush(cfg->out);
+        fflush(cfg->err);
+        exit(rc);
+    }
     sb_fini(&b);
     sb_fini(&tmp);
     kb_free(kb);
