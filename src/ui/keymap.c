@@ -6,9 +6,12 @@
 #include "ui_int.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wchar.h>
 
 struct binding {
     int is_key; /* 1: a KEY_* code, 0: a character */
@@ -201,6 +204,58 @@ enum action keymap_action(int is_key, wint_t ch)
 const char *keymap_keys(enum action a)
 {
     return (unsigned)a < ACT__COUNT && info[a].keys ? info[a].keys : "";
+}
+
+/* The name a bind line would use for a key: "Space", "F2", "C-s", "x". */
+static void bind_key_name(int is_key, wint_t ch, char *out, size_t n)
+{
+    size_t i;
+    mbstate_t ms;
+
+    for (i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++) {
+        if (key_names[i].is_key == is_key && key_names[i].ch == ch) {
+            snprintf(out, n, "%s", key_names[i].name);
+            return;
+        }
+    }
+    if (is_key && ch >= (wint_t)KEY_F(1) && ch <= (wint_t)KEY_F(12)) {
+        snprintf(out, n, "F%d", (int)(ch - (wint_t)KEY_F(0)));
+        return;
+    }
+    if (!is_key && ch >= 1 && ch < 0x20) {
+        snprintf(out, n, "C-%c", (char)('a' + ch - 1));
+        return;
+    }
+    memset(&ms, 0, sizeof(ms));
+    if (!is_key && n > MB_LEN_MAX) {
+        size_t k = wcrtomb(out, (wchar_t)ch, &ms);
+
+        if (k != (size_t)-1) {
+            out[k] = '\0';
+            return;
+        }
+    }
+    snprintf(out, n, "?");
+}
+
+void keymap_keys_ui(const struct ui *ui, enum action a, char *out, size_t n)
+{
+    size_t i, len;
+
+    snprintf(out, n, "%s", keymap_keys(a));
+    /* Keys the config file bound to this action (and still bound to it:
+     * the last bind of a key wins). */
+    for (i = 0; i < ui->nbinds; i++) {
+        const struct ui_binding *b = &ui->binds[i];
+        char name[32];
+
+        if (b->act != a || keymap_lookup(ui, b->is_key, b->ch) != a ||
+            (!b->is_key && b->ch == L'\n')) /* the second half of an Enter bind */
+            continue;
+        bind_key_name(b->is_key, b->ch, name, sizeof(name));
+        len = strlen(out);
+        snprintf(out + len, n - len, "%s+%s", len ? " " : "", name);
+    }
 }
 
 const char *keymap_desc(enum action a)

@@ -38,8 +38,11 @@ static void text_draw(struct view *v, WINDOW *win)
     draw_str(ui, win, 0, 0, width, line, ui_attr(ui, ROLE_TITLE));
     {
         for (a = ACT_UP + st->scroll; a < ACT__COUNT && y < rows - 3; a++, y++) {
-            draw_str(ui, win, y, 2, 12, keymap_keys((enum action)a), ui_attr(ui, ROLE_SIP_HDR));
-            draw_str(ui, win, y, 15, width - 16, keymap_desc((enum action)a),
+            char keys[96];
+
+            keymap_keys_ui(ui, (enum action)a, keys, sizeof(keys));
+            draw_str(ui, win, y, 2, 16, keys, ui_attr(ui, ROLE_SIP_HDR));
+            draw_str(ui, win, y, 19, width - 20, keymap_desc((enum action)a),
                      ui_attr(ui, ROLE_DEFAULT));
         }
         snprintf(line, sizeof(line), "Theme: %s   Colours: %s   Lines: %s", ui->theme.name,
