@@ -31,18 +31,26 @@ sipp -sn uac 127.0.0.1:$UAS -i 127.0.0.1 -p $UAC -r "$RATE" -m "$CALLS" -l 10000
     -timeout $((DURATION + 60)) -nostdin -trace_stat -stf "$DIR/uac.csv" -fd 10 \
     >/dev/null 2>&1 &
 UPID=$!
-echo "t_s rss_kb" >"$DIR/rss.txt"
+# CPU of sipdx: utime + stime from /proc/PID/stat, in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' /proc/$SPID/stat 2>/dev/null || echo 0; }
+HZ=$(getconf CLK_TCK)
+cpu0=$(cpu_ticks)
+echo "t_s rss_kb cpu_s" >"$DIR/rss.txt"
 while kill -0 $UPID 2>/dev/null; do
     now=$(($(date +%s) - start))
-    echo "$now $(awk '/^VmRSS:/{print $2}' /proc/$SPID/status)" >>"$DIR/rss.txt"
+    echo "$now $(awk '/^VmRSS:/{print $2}' /proc/$SPID/status) $(( ($(cpu_ticks) - cpu0) / HZ ))" \
+        >>"$DIR/rss.txt"
     sleep ${SAMPLE:-10}
 done
+cpu1=$(cpu_ticks)
+busy=$(($(date +%s) - start))
 wait $UPID || true
 sleep 2
 kill -INT $SPID
 wait $SPID || true
 end=$(date +%s)
 echo "rate=$RATE calls/s duration=$((end - start)) s calls=$CALLS max-memory=$MAXMEM"
+echo "sipdx CPU while sipp ran: $(awk -v t=$((cpu1 - cpu0)) -v hz=$HZ -v s=$busy 'BEGIN{printf "%.1f s in %d s = %.1f %% of one CPU", t/hz, s, 100*t/hz/s}')"
 echo "sipp: $(awk -F';' 'NR==1{for(i=1;i<=NF;i++)h[i]=$i} END{for(i=1;i<=NF;i++) if(h[i]~/(SuccessfulCall|FailedCall)\(C\)/) printf "%s=%s ", h[i], $i}' "$DIR/uac.csv")"
 cat "$DIR/sipdx.err"
 echo "rss samples (kB):"; cat "$DIR/rss.txt"
