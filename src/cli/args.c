@@ -101,7 +101,7 @@ void cli_print_help(FILE *f)
           "\n"
           "Input:\n"
           "  -r, --read FILE        read a capture file (repeatable; files are merged\n"
-          "                         by timestamp); FILE may also be given bare\n"
+          "                         by timestamp; -I too); FILE may also be given bare\n"
           "  -i, --interface IFACE  capture live on IFACE (repeatable; -d too; 'any' is\n"
           "                         every interface); needs root or CAP_NET_RAW\n"
           "  -f, --capture-filter BPF\n"
@@ -302,9 +302,10 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
     cfg->out = stdout;
     cfg->err = stderr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:Y:i:d:f:w:O:hV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:I:Y:i:d:f:w:O:hV", long_opts, NULL)) != -1) {
         switch (c) {
         case 'r':
+        case 'I': /* sngrep's spelling */
             add_input(cfg, optarg);
             break;
         case 'i':
