@@ -64,6 +64,7 @@ struct store_input {
     bool hdrs_known;        /* the two below were set from the parsed message */
     bool has_reason_or_warning;
     bool has_credentials;
+    bool ip_fragmented;     /* the payload was reassembled from IP fragments */
     unsigned problems;      /* SIP_* flags from the parser */
 };
 
@@ -113,6 +114,7 @@ enum {
     STORE_MSG_REASON_WARNING = 1u << 6, /* a Reason or Warning header */
     STORE_MSG_CREDENTIALS = 1u << 7,    /* Authorization / Proxy-Authorization */
     STORE_MSG_HDRS_KNOWN = 1u << 8,
+    STORE_MSG_IP_FRAGMENTED = 1u << 9,  /* reassembled from IP fragments */
 };
 
 /* One message: an index entry.  Read-only outside the store. */

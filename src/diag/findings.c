@@ -853,7 +853,7 @@ static void rule_cancel_race(struct ctx *x)
 static void rule_udp_size(struct ctx *x)
 {
     struct diag_finding *f = NULL;
-    uint32_t i, count = 0, biggest = 0;
+    uint32_t i, count = 0, biggest = 0, fragmented = 0;
 
     for (i = 0; i < x->n; i++) {
         const struct dmsg *d = &x->d[i];
@@ -861,6 +861,8 @@ static void rule_udp_size(struct ctx *x)
         if (d->m->transport != CAP_TRANSPORT_UDP || d->m->len <= UDP_SIZE_LIMIT || resent(d))
             continue;
         count++;
+        if (d->m->flags & STORE_MSG_IP_FRAGMENTED)
+            fragmented++;
         if (!f) {
             f = add(x, DIAG_UDP_MTU, DIAG_SEV_WARNING, "x");
             ref(f, i);
@@ -877,9 +879,15 @@ static void rule_udp_size(struct ctx *x)
             snprintf(what, sizeof(what), "%s", sip_method_name(b->method));
         else
             snprintf(what, sizeof(what), "%d response", b->status);
+        /* What the capture shows: fragments seen, or a path (loopback,
+         * jumbo frames) where the message still fit. */
         snprintf(f->facts, sizeof(f->facts),
-                 "%" PRIu32 " message(s) over %d bytes on UDP; largest %s, %" PRIu32 " bytes",
-                 count, UDP_SIZE_LIMIT, what, b->m->len);
+                 "%" PRIu32 " message(s) over %d bytes on UDP; largest %s, %" PRIu32
+                 " bytes; %s",
+                 count, UDP_SIZE_LIMIT, what, b->m->len,
+                 fragmented == count ? "all arrived as IP fragments here"
+                 : fragmented       ? "some arrived as IP fragments here"
+                                    : "none was fragmented where this was captured");
         ref(f, biggest);
     }
 }

@@ -83,6 +83,9 @@ void store_input_from(struct store_input *in, const struct cap_payload *p,
     in->xcall_id = slice(m, m->first[SIP_HDR_X_CALL_ID]);
     in->user_agent = slice(m, m->first[SIP_HDR_USER_AGENT]);
     in->has_sdp = content_is_sdp(m);
+    for (size_t k = 0; k < p->nlayers; k++)
+        if (p->layers[k] == CAP_L_IPV4_FRAG || p->layers[k] == CAP_L_IPV6_FRAG)
+            in->ip_fragmented = true;
     in->hdrs_known = true;
     in->has_reason_or_warning = m->nfound[SIP_HDR_REASON] || m->nfound[SIP_HDR_WARNING];
     in->has_credentials = m->nfound[SIP_HDR_AUTHORIZATION] || m->nfound[SIP_HDR_PROXY_AUTHORIZATION];

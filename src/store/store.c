@@ -654,6 +654,8 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
         m->flags |= STORE_MSG_SDP;
     if (in->problems)
         m->flags |= STORE_MSG_MALFORMED;
+    if (in->ip_fragmented)
+        m->flags |= STORE_MSG_IP_FRAGMENTED;
     if (in->hdrs_known)
         m->flags |= STORE_MSG_HDRS_KNOWN | (in->has_reason_or_warning ? STORE_MSG_REASON_WARNING : 0) |
                     (in->has_credentials ? STORE_MSG_CREDENTIALS : 0);
