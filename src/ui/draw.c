@@ -8,6 +8,8 @@
  */
 #include "ui_int.h"
 
+#include <time.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -391,4 +393,12 @@ bool draw_list_move(size_t *cur, size_t n, size_t page, enum action a)
     default:
         return false;
     }
+}
+
+long ui_ms_since(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
 }

@@ -64,6 +64,8 @@ enum action keymap_lookup(const struct ui *ui, int is_key, wint_t ch);
 void keymap_load(struct ui *ui, const struct settings *s, struct strbuf *errs);
 /* "F7/f" for an action, for hints and help. */
 const char *keymap_keys(enum action a);
+/* Milliseconds since t (CLOCK_MONOTONIC): views that rebuild on a budget. */
+long ui_ms_since(const struct timespec *t);
 /* The same plus the keys the config file bound to a ("F1/h +x"). */
 void keymap_keys_ui(const struct ui *ui, enum action a, char *out, size_t n);
 const char *keymap_desc(enum action a);

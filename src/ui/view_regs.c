@@ -27,14 +27,6 @@ struct regs_state {
     size_t cur, top;
 };
 
-static long ms_since(const struct timespec *t)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
-}
-
 static void rebuild(struct view *v)
 {
     struct regs_state *st = v->state;
@@ -49,7 +41,7 @@ static void rebuild(struct view *v)
     st->built = true;
     st->built_gen = store_gen(v->ui->store);
     /* a big store: keep the console responsive while it loads */
-    st->wait_ms = 10 * ms_since(&st->built_at);
+    st->wait_ms = 10 * ui_ms_since(&st->built_at);
     if (st->wait_ms < REBUILD_MS)
         st->wait_ms = REBUILD_MS;
     clock_gettime(CLOCK_MONOTONIC, &st->built_at);
@@ -83,7 +75,7 @@ static void regs_update(struct view *v)
 {
     struct regs_state *st = v->state;
 
-    if (store_gen(v->ui->store) != st->built_gen && ms_since(&st->built_at) >= st->wait_ms)
+    if (store_gen(v->ui->store) != st->built_gen && ui_ms_since(&st->built_at) >= st->wait_ms)
         rebuild(v);
     if (store_gen(v->ui->store) != st->built_gen)
         v->ui->stale = true;
