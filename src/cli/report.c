@@ -127,7 +127,11 @@ static void text_call(const struct config *cfg, const struct store *s, const str
             sb_append_escaped(b, e->title, strlen(e->title));
             sb_puts(b, ": ");
             sb_append_escaped(b, e->short_text, strlen(e->short_text));
-            sb_printf(b, " (%s)\n", kb_severity_name(e->severity));
+            /* The flow decides: a challenge that "is normal the first time"
+             * is not normal when the retry failed, and a 487 after CANCEL is. */
+            sb_printf(b, " (%s)\n", ctx == DIAG_CTX_FAILURE  ? kb_severity_name(KB_SEV_PROBLEM)
+                                     : ctx == DIAG_CTX_NORMAL ? kb_severity_name(KB_SEV_NORMAL)
+                                                              : kb_severity_name(e->severity));
         }
         final_extras(s, kb, c, &tmp, false);
         if (tmp.len) {
