@@ -23,39 +23,9 @@
 #include "sip.h"
 #include "util.h"
 
+#include "sip_testutil.h"
+
 /* ---- fixtures ---- */
-
-static char *load(const char *rel, size_t *len)
-{
-    const char *dir = getenv("SIPDX_TESTDATA");
-    char path[1024];
-    FILE *f;
-    char *buf;
-    long n;
-
-    snprintf(path, sizeof(path), "%s/sip/%s", dir ? dir : "tests/data", rel);
-    f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = xmalloc((size_t)n + 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-        fail_msg("short read %s", path);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
-static void str_eq(const struct sip_msg *m, struct sip_str s, const char *want)
-{
-    size_t n = strlen(want);
-
-    if (s.len != n || memcmp(m->buf + s.off, want, n) != 0)
-        fail_msg("got '%.*s' want '%s'", (int)s.len, m->buf + s.off, want);
-}
 
 static int hex_nibble(char c)
 {
