@@ -395,10 +395,34 @@ bool draw_list_move(size_t *cur, size_t n, size_t page, enum action a)
     }
 }
 
-long ui_ms_since(const struct timespec *t)
+static long ms_between(const struct timespec *a, const struct timespec *b)
+{
+    return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+void ui_pace_begin(struct ui_pace *p)
+{
+    clock_gettime(CLOCK_MONOTONIC, &p->started);
+}
+
+void ui_pace_end(struct ui_pace *p, uint64_t gen, long factor)
+{
+    p->gen = gen;
+    clock_gettime(CLOCK_MONOTONIC, &p->at);
+    p->wait_ms = factor * ms_between(&p->started, &p->at);
+    if (p->wait_ms < 1000)
+        p->wait_ms = 1000;
+}
+
+bool ui_pace_due(struct ui *ui, const struct ui_pace *p)
 {
     struct timespec now;
 
+    if (store_gen(ui->store) == p->gen)
+        return false;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+    if (ms_between(&p->at, &now) >= p->wait_ms)
+        return true;
+    ui->stale = true;
+    return false;
 }

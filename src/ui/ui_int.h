@@ -64,8 +64,21 @@ enum action keymap_lookup(const struct ui *ui, int is_key, wint_t ch);
 void keymap_load(struct ui *ui, const struct settings *s, struct strbuf *errs);
 /* "F7/f" for an action, for hints and help. */
 const char *keymap_keys(enum action a);
-/* Milliseconds since t (CLOCK_MONOTONIC): views that rebuild on a budget. */
-long ui_ms_since(const struct timespec *t);
+/* Pacing for views that recompute over the whole store (Findings,
+ * Registrations, Statistics): while a capture loads they rebuild at most
+ * once a second, and spend at most 1/factor of the time rebuilding, so a
+ * big store keeps the console responsive (draw.c). */
+struct ui_pace {
+    uint64_t gen;             /* store_gen() of the last build */
+    struct timespec started;  /* when the last build began */
+    struct timespec at;       /* when it ended */
+    long wait_ms;             /* until the next build may start */
+};
+void ui_pace_begin(struct ui_pace *p);
+void ui_pace_end(struct ui_pace *p, uint64_t gen, long factor);
+/* True when the store moved on and the wait is over; when it moved on but
+ * the wait is not over, sets ui->stale so the console keeps asking. */
+bool ui_pace_due(struct ui *ui, const struct ui_pace *p);
 /* The same plus the keys the config file bound to a ("F1/h +x"). */
 void keymap_keys_ui(const struct ui *ui, enum action a, char *out, size_t n);
 const char *keymap_desc(enum action a);

@@ -256,18 +256,14 @@ void findings_msg_text(const struct ui *ui, const struct store_call *c, uint32_t
 struct findings_state {
     struct diag_list list;
     size_t cur, top;
-    uint64_t built_gen;
-    struct timespec built_at;
-    long build_ms;         /* how long the last diagnosis took */
+    struct ui_pace pace;   /* rebuilt at most every 1 s, or 5x the last diagnosis */
 };
 
 static void rebuild(struct view *v)
 {
     struct findings_state *st = v->state;
 
-    struct timespec t0;
-
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ui_pace_begin(&st->pace);
     diag_list_reset(&st->list);
     diag_capture(v->ui->store, &st->list);
     {
@@ -279,10 +275,7 @@ static void rebuild(struct view *v)
     }
     if (st->cur >= st->list.n)
         st->cur = st->list.n ? st->list.n - 1 : 0;
-    st->built_gen = store_gen(v->ui->store);
-    clock_gettime(CLOCK_MONOTONIC, &st->built_at);
-    st->build_ms = (st->built_at.tv_sec - t0.tv_sec) * 1000 +
-                   (st->built_at.tv_nsec - t0.tv_nsec) / 1000000;
+    ui_pace_end(&st->pace, store_gen(v->ui->store), 5);
 }
 
 static int findings_open(struct view *v, const void *arg)
@@ -316,18 +309,10 @@ static void findings_update(struct view *v)
     struct findings_state *st = v->state;
     size_t h = (size_t)list_height(v->ui);
 
-    if (st->built_gen != store_gen(v->ui->store)) {
-        struct timespec now;
-        long ms, wait = st->build_ms * 5 > 1000 ? st->build_ms * 5 : 1000;
-
-        /* While the capture loads: at most once a second, and never more
-         * than a fifth of the time (a big capture takes long to diagnose). */
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        ms = (now.tv_sec - st->built_at.tv_sec) * 1000 +
-             (now.tv_nsec - st->built_at.tv_nsec) / 1000000;
-        if (ms >= wait)
-            rebuild(v);
-    }
+    /* While the capture loads: at most once a second, and never more than
+     * a fifth of the time (a big capture takes long to diagnose). */
+    if (ui_pace_due(v->ui, &st->pace))
+        rebuild(v);
     if (st->cur < st->top)
         st->top = st->cur;
     if (st->cur >= st->top + h)

@@ -16,14 +16,10 @@
 #include <string.h>
 #include <time.h>
 
-#define REBUILD_MS 1000 /* at least this long between rebuilds while loading */
-
 struct regs_state {
     struct reg_report r;  /* owned */
     bool built;
-    uint64_t built_gen;
-    struct timespec built_at;
-    long wait_ms;         /* until the next rebuild: REBUILD_MS or 10x the last one */
+    struct ui_pace pace;  /* rebuilt at most every 1 s, or 10x the last build */
     size_t cur, top;
 };
 
@@ -35,16 +31,11 @@ static void rebuild(struct view *v)
 
     if (st->built && st->cur < st->r.n)
         keep = xstrdup(st->r.v[st->cur].aor);
-    clock_gettime(CLOCK_MONOTONIC, &st->built_at);
+    ui_pace_begin(&st->pace);
     stats_reg_fini(&st->r);
     stats_registrations(v->ui->store, NULL, NULL, &st->r);
     st->built = true;
-    st->built_gen = store_gen(v->ui->store);
-    /* a big store: keep the console responsive while it loads */
-    st->wait_ms = 10 * ui_ms_since(&st->built_at);
-    if (st->wait_ms < REBUILD_MS)
-        st->wait_ms = REBUILD_MS;
-    clock_gettime(CLOCK_MONOTONIC, &st->built_at);
+    ui_pace_end(&st->pace, store_gen(v->ui->store), 10);
     st->cur = 0;
     for (i = 0; keep && i < st->r.n; i++) {
         if (strcmp(st->r.v[i].aor, keep) == 0) {
@@ -75,10 +66,8 @@ static void regs_update(struct view *v)
 {
     struct regs_state *st = v->state;
 
-    if (store_gen(v->ui->store) != st->built_gen && ui_ms_since(&st->built_at) >= st->wait_ms)
+    if (ui_pace_due(v->ui, &st->pace))
         rebuild(v);
-    if (store_gen(v->ui->store) != st->built_gen)
-        v->ui->stale = true;
 }
 
 static attr_t state_attr(const struct ui *ui, enum reg_state s)

@@ -16,17 +16,13 @@
 #include <string.h>
 #include <time.h>
 
-#define REBUILD_MS 1000 /* at least this long between rebuilds while loading */
-
 struct stats_state {
     struct strbuf text;  /* owned: the report, escaped, lines ending in \n */
     const char **lines;  /* owned array of pointers into text */
     size_t nlines;
     size_t scroll;
     bool built;
-    uint64_t built_gen;
-    struct timespec built_at;
-    long wait_ms;         /* until the next rebuild: REBUILD_MS or 10x the last one */
+    struct ui_pace pace;  /* rebuilt at most every 1 s, or 10x the last build */
 };
 
 static void rebuild(struct view *v)
@@ -38,7 +34,7 @@ static void rebuild(struct view *v)
     size_t i, n = 0;
     char *p;
 
-    clock_gettime(CLOCK_MONOTONIC, &st->built_at);
+    ui_pace_begin(&st->pace);
     sb_reset(&st->text);
     store_counts(v->ui->store, &sc);
     sb_printf(&st->text, "Messages %" PRIu64 ", calls and other dialogs %" PRIu64 "\n\n",
@@ -67,12 +63,7 @@ static void rebuild(struct view *v)
     if (st->scroll >= st->nlines)
         st->scroll = st->nlines ? st->nlines - 1 : 0;
     st->built = true;
-    st->built_gen = store_gen(v->ui->store);
-    /* a big store: keep the console responsive while it loads */
-    st->wait_ms = 10 * ui_ms_since(&st->built_at);
-    if (st->wait_ms < REBUILD_MS)
-        st->wait_ms = REBUILD_MS;
-    clock_gettime(CLOCK_MONOTONIC, &st->built_at);
+    ui_pace_end(&st->pace, store_gen(v->ui->store), 10);
 }
 
 static int stats_open(struct view *v, const void *arg)
@@ -99,10 +90,8 @@ static void stats_update(struct view *v)
 {
     struct stats_state *st = v->state;
 
-    if (store_gen(v->ui->store) != st->built_gen && ui_ms_since(&st->built_at) >= st->wait_ms)
+    if (ui_pace_due(v->ui, &st->pace))
         rebuild(v);
-    if (store_gen(v->ui->store) != st->built_gen)
-        v->ui->stale = true;
 }
 
 static void stats_draw(struct view *v, WINDOW *win)
