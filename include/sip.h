@@ -206,6 +206,19 @@ struct sip_nameaddr {
 };
 int sip_parse_nameaddr(const struct sip_msg *m, struct sip_str s, struct sip_nameaddr *na);
 
+/* The two fields of a From or To value the store keeps: na.uri.user and
+ * na.tag exactly as sip_parse_nameaddr() gives them (absent when absent),
+ * read without the full parse when the value has the usual shape.  Returns
+ * 0, or -1 (outputs untouched) when sip_parse_nameaddr() would fail. */
+int sip_nameaddr_user_tag(const struct sip_msg *m, struct sip_str s, struct sip_str *user,
+                          struct sip_str *tag);
+
+/* The branch of the top Via (the first value of the first Via header) as
+ * sip_hdr_values() and sip_parse_via() give it, absent when it has none.
+ * Returns 0, or -1 (output untouched) when there is no Via value or the
+ * top one does not parse. */
+int sip_top_via_branch(const struct sip_msg *m, struct sip_str *branch);
+
 /* Looks up a ;name=value parameter in a params slice (case-insensitive);
  * returns true when present (value may be empty for flags like ;rport). */
 bool sip_param(const struct sip_msg *m, struct sip_str params, const char *name,

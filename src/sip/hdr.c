@@ -565,3 +565,286 @@ int sip_parse_auth(const struct sip_msg *m, struct sip_str s, struct sip_auth *a
     *a = r;
     return 0;
 }
+
+/* ---- fast paths for the capture thread ----
+ * The store keeps only the user and tag of From and To and the branch of
+ * the top Via, and extracting them with the full parsers above was about
+ * half of the capture thread's per-message parse cost.  The functions
+ * below read those fields straight off values of the common shape
+ *   "Name" <sip:user@host:port;uri-params>;tag=x
+ *   SIP/2.0/UDP host:port;params;branch=z9hG4bK...
+ * and hand anything else (quotes or escapes where they matter, no '<',
+ * other schemes, IPv6, odd spacing, anything that would not parse) to the
+ * full parsers, so the results are theirs on every input; a unit test runs
+ * both over the whole capture corpus and over crafted odd values. */
+
+/* Bytes that end a host in parse_hostport: ':' ';' '?' '>' ',' and LWS,
+ * all below 64, so one word is the set. */
+#define HOST_STOP                                                                                  \
+    ((1ULL << ':') | (1ULL << ';') | (1ULL << '?') | (1ULL << '>') | (1ULL << ',') |               \
+     (1ULL << ' ') | (1ULL << '\t') | (1ULL << '\r') | (1ULL << '\n'))
+
+static inline bool host_stop(char c)
+{
+    unsigned char u = (unsigned char)c;
+
+    return u < 64 && (HOST_STOP >> u & 1);
+}
+
+/* First byte in [i, e) equal to a, b, c or d; e if none.  Loads may read up
+ * to lim (>= e; the end of the message's bytes), so a short value is one
+ * vector step instead of a byte loop. */
+static inline size_t scan4(const char *p, size_t i, size_t e, size_t lim, char a, char b, char c,
+                           char d)
+{
+#ifdef SIP_SCAN_SSE2
+    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c),
+                  vd = _mm_set1_epi8(d);
+
+    for (; i < e && i + 16 <= lim; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i x = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(x);
+
+        if (e - i < 16)
+            bits &= (1u << (e - i)) - 1;
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#else
+    (void)lim;
+#endif
+    for (; i < e; i++)
+        if (p[i] == a || p[i] == b || p[i] == c || p[i] == d)
+            return i;
+    return e;
+}
+
+/* First byte in [i, e) that may end a host: a superset of host_stop()
+ * (every byte up to 0x20, ',' and 0x3a/0x3b/0x3e/0x3f) that a vector
+ * tests in five steps; e if none.  Loads may read up to lim. */
+static inline size_t scan_host_end(const char *p, size_t i, size_t e, size_t lim)
+{
+#ifdef SIP_SCAN_SSE2
+    const __m128i v20 = _mm_set1_epi8(0x20), vcomma = _mm_set1_epi8(','),
+                  vfe = _mm_set1_epi8((char)0xfe), v3a = _mm_set1_epi8(0x3a),
+                  v3e = _mm_set1_epi8(0x3e);
+
+    for (; i < e && i + 16 <= lim; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i h = _mm_and_si128(v, vfe); /* 0x3a/0x3b -> 0x3a, 0x3e/0x3f -> 0x3e */
+        __m128i x = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, v20), v), _mm_cmpeq_epi8(v, vcomma)),
+            _mm_or_si128(_mm_cmpeq_epi8(h, v3a), _mm_cmpeq_epi8(h, v3e)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(x);
+
+        if (e - i < 16)
+            bits &= (1u << (e - i)) - 1;
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#else
+    (void)lim;
+#endif
+    for (; i < e; i++) {
+        unsigned char c = (unsigned char)p[i];
+
+        if (c <= 0x20 || c == ',' || (c & 0xfe) == 0x3a || (c & 0xfe) == 0x3e)
+            return i;
+    }
+    return e;
+}
+
+/* host[:port] at i, checked the way parse_hostport checks it; returns where
+ * it ends, or (size_t)-1 for "let the full parser decide" (IPv6 literals,
+ * an empty host, a control byte in it, a port of more than 5 digits or
+ * above 65535). */
+static size_t fast_hostport(const char *p, size_t i, size_t e, size_t lim)
+{
+    size_t h = i;
+    unsigned v = 0, nd = 0;
+
+    if (i >= e || p[i] == '[')
+        return (size_t)-1;
+    i = scan_host_end(p, i, e, lim);
+    if (i == h || (i < e && !host_stop(p[i])))
+        return (size_t)-1;
+    if (i < e && p[i] == ':') {
+        for (i++; i < e && sip_is_digit(p[i]) && nd < 6; i++, nd++)
+            v = v * 10 + (unsigned)(p[i] - '0');
+        if (nd == 0 || nd > 5 || v > 65535)
+            return (size_t)-1; /* leading zeros may still parse: the full parser says */
+    }
+    return i;
+}
+
+/* sip_param(name) over the params [i, e) when they hold no quote or
+ * backslash up to the match (those change where a parameter ends, see
+ * sip_find_unquoted).  1: found, *val set; 0: absent; -1: met a quote or
+ * backslash, ask sip_param. */
+static int fast_param(const char *p, size_t i, size_t e, size_t lim, const char *name, size_t n,
+                      struct sip_str *val)
+{
+    for (;;) {
+        size_t nb = i, ne, se, eq, vb, ve;
+
+        eq = scan4(p, i, e, lim, ';', '=', '"', '\\');
+        if (eq < e && (p[eq] == '"' || p[eq] == '\\'))
+            return -1;
+        if (eq < e && p[eq] == '=') {
+            se = scan4(p, eq + 1, e, lim, ';', '"', '\\', ';');
+            if (se < e && p[se] != ';')
+                return -1;
+            ne = eq;
+        } else {
+            se = eq;
+            ne = se;
+            eq = (size_t)-1;
+        }
+        sip_trim(p, &nb, &ne);
+        if (ne - nb == n && sip_ieq_lit(p + nb, name, n)) {
+            if (eq != (size_t)-1) {
+                vb = eq + 1;
+                ve = se;
+                sip_trim(p, &vb, &ve); /* no quotes here, so nothing to unquote */
+            } else {
+                vb = ve = ne;
+            }
+            *val = sip_mkstr(vb, ve - vb);
+            return 1;
+        }
+        if (se >= e)
+            return 0;
+        i = se + 1;
+    }
+}
+
+int sip_nameaddr_user_tag(const struct sip_msg *m, struct sip_str s, struct sip_str *user,
+                          struct sip_str *tag)
+{
+    const char *p = m->buf;
+    size_t b = s.off, e = (size_t)s.off + s.len, lim = m->len, lt, ub, ue, i, at;
+    struct sip_str u = {0, 0}, t = {0, 0};
+    struct sip_nameaddr na;
+
+    if (lim < e) /* not a slice of this message's bytes: no over-reading */
+        lim = e;
+    if (b >= e || sip_is_lws(p[b]) || sip_is_lws(p[e - 1]))
+        goto full;
+    if (p[b] == '"') {
+        size_t q = scan4(p, b + 1, e, lim, '"', '\\', '"', '"');
+
+        if (q >= e || p[q] != '"')
+            goto full; /* an escape in the display name, or no closing quote */
+        lt = scan4(p, q + 1, e, lim, '<', '<', '<', '<');
+    } else {
+        lt = scan4(p, b, e, lim, '<', ';', '<', '<');
+        if (lt < e && p[lt] != '<')
+            goto full; /* a ';' first: addr-spec (or a '<' in a parameter) */
+    }
+    if (lt >= e)
+        goto full;
+    ub = lt + 1;
+    ue = scan4(p, ub, e, lim, '>', '>', '>', '>');
+    if (ue >= e || ue - ub < 5 || sip_is_lws(p[ue - 1]))
+        goto full;
+    /* scheme: exactly sip: or sips:, any case */
+    if (sip_lower((unsigned char)p[ub]) != 's' || sip_lower((unsigned char)p[ub + 1]) != 'i' ||
+        sip_lower((unsigned char)p[ub + 2]) != 'p')
+        goto full;
+    i = ub + 3;
+    if (sip_lower((unsigned char)p[i]) == 's')
+        i++;
+    if (p[i] != ':')
+        goto full;
+    i++;
+    at = scan4(p, i, ue, lim, '@', '@', '@', '@');
+    if (at < ue) {
+        size_t colon = scan4(p, i, at, lim, ':', ':', ':', ':');
+
+        u = sip_mkstr(i, colon - i);
+        i = at + 1;
+    }
+    i = fast_hostport(p, i, ue, lim);
+    if (i == (size_t)-1 || (i < ue && p[i] != ';' && p[i] != '?'))
+        goto full;
+    i = ue + 1;
+    while (i < e && sip_is_lws(p[i]))
+        i++;
+    if (i < e && p[i] == ';' && fast_param(p, i + 1, e, lim, "tag", 3, &t) < 0)
+        goto full;
+    *user = u;
+    *tag = t;
+    return 0;
+
+full:
+    if (sip_parse_nameaddr(m, s, &na) < 0)
+        return -1;
+    *user = na.uri.user;
+    *tag = na.tag;
+    return 0;
+}
+
+/* What sip_hdr_values(VIA) then sip_parse_via() give for the top Via. */
+static int top_via_branch_full(const struct sip_msg *m, struct sip_str *branch)
+{
+    struct sip_str v;
+    struct sip_via via;
+    size_t st = 0;
+
+    if (!sip_hdr_values(m, SIP_HDR_VIA, &st, &v) || sip_parse_via(m, v, &via) < 0)
+        return -1;
+    *branch = via.branch;
+    return 0;
+}
+
+int sip_top_via_branch(const struct sip_msg *m, struct sip_str *branch)
+{
+    const char *p = m->buf;
+    struct sip_str v = m->first[SIP_HDR_VIA];
+    size_t b = v.off, e = (size_t)v.off + v.len, lim = m->len, i, te;
+    struct sip_str br = {0, 0};
+
+    if (m->nfound[SIP_HDR_VIA] == 0)
+        return -1;
+    if (lim < e)
+        lim = e;
+    /* first[VIA] is the first Via header's value: its first comma-separated
+     * element is the top Via unless quotes, escapes or <> make splitting
+     * harder than a comma search */
+    if (b >= e || sip_is_lws(p[b]) || sip_is_lws(p[e - 1]))
+        return top_via_branch_full(m, branch);
+    i = sip_scan_any5(p, b, e, ',', '"', '\\', '<', '>');
+    if (i < e) {
+        if (p[i] != ',')
+            return top_via_branch_full(m, branch);
+        e = i;
+        while (e > b && sip_is_lws(p[e - 1]))
+            e--;
+    }
+    if (e - b < 9 || memcmp(p + b, "SIP/2.0/", 8) != 0)
+        return top_via_branch_full(m, branch);
+    /* transport token, then LWS, then sent-by */
+    i = te = b + 8;
+    while (te < e && p[te] != '/' && p[te] != ';' && !sip_is_lws(p[te]))
+        te++;
+    if (te == i || (te < e && p[te] == '/'))
+        return top_via_branch_full(m, branch);
+    i = te;
+    while (i < e && sip_is_lws(p[i]))
+        i++;
+    i = fast_hostport(p, i, e, lim);
+    if (i == (size_t)-1)
+        return top_via_branch_full(m, branch);
+    while (i < e && sip_is_lws(p[i]))
+        i++;
+    if (i < e && p[i] == ';') {
+        if (fast_param(p, i + 1, e, lim, "branch", 6, &br) < 0)
+            return top_via_branch_full(m, branch);
+    } else if (i < e) {
+        return top_via_branch_full(m, branch); /* a comment, or junk */
+    }
+    *branch = br;
+    return 0;
+}

@@ -67,9 +67,10 @@ static inline void sip_trim(const char *buf, size_t *b, size_t *e)
 
 /* ---- vector scans ----
  * The parser's time goes into scanning bytes for a few special values, so
- * the two scans it does everywhere take 16 bytes per step with SSE2 (part
- * of every x86-64 CPU) and fall back to a plain loop elsewhere and for the
- * tail.  Both return the position of the first byte found, or e. */
+ * the scans it does everywhere take 16 bytes per step with SSE2 (part of
+ * every x86-64 CPU) and fall back to a plain loop elsewhere and for the
+ * tail.  They return the position of the first byte found, or e.  (The
+ * header-line scan is parse.c's scan_ctl_or_high.) */
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #define SIP_SCAN_SSE2 1
@@ -116,32 +117,6 @@ static inline size_t sip_scan_byte(const char *p, size_t i, size_t e, char a)
     for (; i < e; i++)
         if (p[i] == a)
             return i;
-    return e;
-}
-
-/* First byte below 0x20 or equal to 0x7f in [i, e) (HT included: callers
- * that allow it step over it). */
-static inline size_t sip_scan_ctl(const char *p, size_t i, size_t e)
-{
-#ifdef SIP_SCAN_SSE2
-    const __m128i v1f = _mm_set1_epi8(0x1f), v7f = _mm_set1_epi8(0x7f);
-
-    for (; i + 16 <= e; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        /* unsigned v <= 0x1f  <=>  min(v, 0x1f) == v */
-        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, v1f), v), _mm_cmpeq_epi8(v, v7f));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-
-        if (bits)
-            return i + (size_t)__builtin_ctz(bits);
-    }
-#endif
-    for (; i < e; i++) {
-        unsigned char ch = (unsigned char)p[i];
-
-        if (ch < 0x20 || ch == 0x7f)
-            return i;
-    }
     return e;
 }
 

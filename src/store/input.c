@@ -37,10 +37,7 @@ static bool content_is_sdp(const struct sip_msg *m)
 void store_input_from(struct store_input *in, const struct cap_payload *p,
                       const struct sip_msg *m)
 {
-    struct sip_nameaddr na;
-    struct sip_via via;
-    struct sip_str v;
-    size_t st = 0;
+    struct sip_str user, tag, branch;
 
     memset(in, 0, sizeof(*in));
     in->source = p->source;
@@ -68,18 +65,20 @@ void store_input_from(struct store_input *in, const struct cap_payload *p,
     /* Hashed here, on the capture thread, so the store thread can prefetch
      * the index slot before it needs it. */
     in->call_id_hash = hash_bytes(in->call_id.p ? in->call_id.p : "", in->call_id.len);
+    /* The sip module's fast paths: the same slices as sip_parse_nameaddr()
+     * and sip_parse_via(), at a fraction of the cost on common values. */
     if (SIP_STR_PRESENT(m->first[SIP_HDR_FROM]) &&
-        sip_parse_nameaddr(m, m->first[SIP_HDR_FROM], &na) == 0) {
-        in->from_user = slice(m, na.uri.user);
-        in->from_tag = slice(m, na.tag);
+        sip_nameaddr_user_tag(m, m->first[SIP_HDR_FROM], &user, &tag) == 0) {
+        in->from_user = slice(m, user);
+        in->from_tag = slice(m, tag);
     }
     if (SIP_STR_PRESENT(m->first[SIP_HDR_TO]) &&
-        sip_parse_nameaddr(m, m->first[SIP_HDR_TO], &na) == 0) {
-        in->to_user = slice(m, na.uri.user);
-        in->to_tag = slice(m, na.tag);
+        sip_nameaddr_user_tag(m, m->first[SIP_HDR_TO], &user, &tag) == 0) {
+        in->to_user = slice(m, user);
+        in->to_tag = slice(m, tag);
     }
-    if (sip_hdr_values(m, SIP_HDR_VIA, &st, &v) && sip_parse_via(m, v, &via) == 0)
-        in->branch = slice(m, via.branch);
+    if (sip_top_via_branch(m, &branch) == 0)
+        in->branch = slice(m, branch);
     in->xcall_id = slice(m, m->first[SIP_HDR_X_CALL_ID]);
     in->user_agent = slice(m, m->first[SIP_HDR_USER_AGENT]);
     in->has_sdp = content_is_sdp(m);
