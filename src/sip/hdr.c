@@ -679,43 +679,56 @@ static size_t fast_hostport(const char *p, size_t i, size_t e, size_t lim)
     return i;
 }
 
-/* sip_param(name) over the params [i, e) when they hold no quote or
- * backslash up to the match (those change where a parameter ends, see
- * sip_find_unquoted).  1: found, *val set; 0: absent; -1: met a quote or
- * backslash, ask sip_param. */
+/* sip_param(name) over the params [i, e), for a lower-case name of 1..7
+ * letters (tag, branch), when the parameters are plain: a segment that does
+ * not start with the name's letters cannot be it, so each costs one word
+ * compare and the search for the next ';'.  1: found, *val set; 0: absent;
+ * -1: ask sip_param (a quote or backslash, which change where parameters
+ * end; LWS where the name starts or ends; bytes too near the end of the
+ * message for a word load). */
 static int fast_param(const char *p, size_t i, size_t e, size_t lim, const char *name, size_t n,
                       struct sip_str *val)
 {
-    for (;;) {
-        size_t nb = i, ne, se, eq, vb, ve;
+    uint64_t want = 0, mask = (1ULL << (8 * n)) - 1;
 
-        eq = scan4(p, i, e, lim, ';', '=', '"', '\\');
-        if (eq < e && (p[eq] == '"' || p[eq] == '\\'))
+    memcpy(&want, name, n);
+    for (;;) {
+        size_t se;
+        uint64_t w;
+
+        if (i + 8 > lim)
             return -1;
-        if (eq < e && p[eq] == '=') {
-            se = scan4(p, eq + 1, e, lim, ';', '"', '\\', ';');
-            if (se < e && p[se] != ';')
-                return -1;
-            ne = eq;
-        } else {
-            se = eq;
-            ne = se;
-            eq = (size_t)-1;
-        }
-        sip_trim(p, &nb, &ne);
-        if (ne - nb == n && sip_ieq_lit(p + nb, name, n)) {
-            if (eq != (size_t)-1) {
-                vb = eq + 1;
-                ve = se;
-                sip_trim(p, &vb, &ve); /* no quotes here, so nothing to unquote */
-            } else {
-                vb = ve = ne;
+        if (i < e && sip_is_lws(p[i]))
+            return -1;
+        memcpy(&w, p + i, 8);
+        /* OR 0x20 folds A-Z onto a-z; the name is all letters, and no
+         * other byte becomes a letter that way */
+        if (e - i >= n && ((w | 0x2020202020202020ULL) & mask) == want) {
+            size_t t = i + n; /* just past the name */
+
+            if (t >= e || p[t] == ';') { /* a flag: empty value */
+                *val = sip_mkstr(t, 0);
+                return 1;
             }
-            *val = sip_mkstr(vb, ve - vb);
-            return 1;
+            if (p[t] == '=') {
+                size_t vb = t + 1, ve;
+
+                ve = scan4(p, vb, e, lim, ';', '"', '\\', ';');
+                if (ve < e && p[ve] != ';')
+                    return -1;
+                sip_trim(p, &vb, &ve); /* no quotes, so nothing to unquote */
+                *val = sip_mkstr(vb, ve - vb);
+                return 1;
+            }
+            if (sip_is_lws(p[t]))
+                return -1;
+            /* a longer name ("tagx"): not this one */
         }
+        se = scan4(p, i, e, lim, ';', '"', '\\', ';');
         if (se >= e)
             return 0;
+        if (p[se] != ';')
+            return -1;
         i = se + 1;
     }
 }
@@ -773,7 +786,7 @@ int sip_nameaddr_user_tag(const struct sip_msg *m, struct sip_str s, struct sip_
     while (i < e && sip_is_lws(p[i]))
         i++;
     if (i < e && p[i] == ';' && fast_param(p, i + 1, e, lim, "tag", 3, &t) < 0)
-        goto full;
+        goto full; /* sip_param would decide */
     *user = u;
     *tag = t;
     return 0;

@@ -233,25 +233,44 @@ static bool line_end(const char *p, size_t pos, size_t end, size_t *ce, size_t *
 
 /* ---- headers ---- */
 
-static void hdr_push(struct sip_msg *m, const struct sip_hdr *h)
+/* More headers than fit inline: move to (or grow) the heap array. */
+static void hdr_grow(struct sip_msg *m)
 {
-    if (m->nhdrs == m->hdrs_cap) {
-        size_t cap = m->hdrs_cap * 2;
+    size_t cap = m->hdrs_cap * 2;
 
-        if (m->hdrs == m->inl) {
-            m->hdrs = xmalloc(cap * sizeof(*m->hdrs));
-            memcpy(m->hdrs, m->inl, m->nhdrs * sizeof(*m->hdrs));
-        } else {
-            m->hdrs = xrealloc(m->hdrs, cap * sizeof(*m->hdrs));
-        }
-        m->hdrs_cap = cap;
+    if (m->hdrs == m->inl) {
+        m->hdrs = xmalloc(cap * sizeof(*m->hdrs));
+        memcpy(m->hdrs, m->inl, m->nhdrs * sizeof(*m->hdrs));
+    } else {
+        m->hdrs = xrealloc(m->hdrs, cap * sizeof(*m->hdrs));
     }
-    m->hdrs[m->nhdrs++] = *h;
-    if (h->id != SIP_HDR_OTHER) {
-        if (m->nfound[h->id] == 0)
-            m->first[h->id] = h->value;
-        if (m->nfound[h->id] != UINT16_MAX)
-            m->nfound[h->id]++;
+    m->hdrs_cap = cap;
+}
+
+/* Appends a header, field by field (building a struct sip_hdr and copying
+ * it cost a dozen instructions per header in packing). */
+static inline void hdr_push(struct sip_msg *m, unsigned id, size_t nb, size_t nlen, size_t vb,
+                            size_t vlen)
+{
+    struct sip_hdr *h;
+
+    if (m->nhdrs == m->hdrs_cap)
+        hdr_grow(m);
+    h = &m->hdrs[m->nhdrs++];
+    h->id = (uint16_t)id;
+    h->name.off = (uint32_t)nb;
+    h->name.len = (uint32_t)nlen;
+    h->value.off = (uint32_t)vb;
+    h->value.len = (uint32_t)vlen;
+    if (id != SIP_HDR_OTHER) {
+        uint16_t k = m->nfound[id];
+
+        if (k == 0) {
+            m->first[id].off = (uint32_t)vb;
+            m->first[id].len = (uint32_t)vlen;
+        }
+        if (k != UINT16_MAX)
+            m->nfound[id] = (uint16_t)(k + 1);
     }
 }
 
@@ -269,6 +288,29 @@ static void hdr_extend(struct sip_msg *m, size_t vb, size_t ve)
 
 /* ---- derived values ---- */
 
+/* sip_parse_uint for the short numbers of CSeq, Content-Length and
+ * Max-Forwards without a call: up to 9 digits cannot overflow, longer ones
+ * go to sip_parse_uint. */
+static inline bool parse_small_uint(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    if (n == 0 || n > 9)
+        return sip_parse_uint(s, n, max, out);
+    for (i = 0; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+
+        if (d > 9)
+            return false;
+        v = v * 10 + d;
+    }
+    if (v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
 static void parse_cseq(struct sip_msg *m)
 {
     const char *p = m->buf;
@@ -283,7 +325,7 @@ static void parse_cseq(struct sip_msg *m)
     nb = i;
     while (i < e && sip_is_digit(p[i]))
         i++;
-    if (!sip_parse_uint(p + nb, i - nb, UINT32_MAX, &num)) {
+    if (!parse_small_uint(p + nb, i - nb, UINT32_MAX, &num)) {
         m->problems |= SIP_BAD_CSEQ;
         return;
     }
@@ -309,7 +351,7 @@ static void parse_numbers(struct sip_msg *m)
     if (m->nfound[SIP_HDR_CONTENT_LENGTH]) {
         struct sip_str s = m->first[SIP_HDR_CONTENT_LENGTH];
 
-        if (sip_parse_uint(m->buf + s.off, s.len, (uint64_t)INT64_MAX, &v))
+        if (parse_small_uint(m->buf + s.off, s.len, (uint64_t)INT64_MAX, &v))
             m->content_length = (int64_t)v;
         else
             m->problems |= SIP_BAD_CONTENT_LENGTH;
@@ -318,7 +360,7 @@ static void parse_numbers(struct sip_msg *m)
     if (m->nfound[SIP_HDR_MAX_FORWARDS]) {
         struct sip_str s = m->first[SIP_HDR_MAX_FORWARDS];
 
-        if (sip_parse_uint(m->buf + s.off, s.len, 0x7fffffff, &v))
+        if (parse_small_uint(m->buf + s.off, s.len, 0x7fffffff, &v))
             m->max_forwards = (int)v;
     }
 }
@@ -401,7 +443,6 @@ int sip_parse(const char *buf, size_t len, struct sip_msg *m)
 
     while (pos < end) {
         size_t ce, next, colon, nb, ne, vb, ve;
-        struct sip_hdr h;
 
         if (line_end(p, pos, end, &ce, &next))
             m->problems |= SIP_BINARY_HEADERS;
@@ -439,10 +480,7 @@ int sip_parse(const char *buf, size_t len, struct sip_msg *m)
             ve--;
         if (ne == nb)
             m->problems |= SIP_BAD_HEADER;
-        h.id = (uint16_t)sip_hdr_lookup(p + nb, ne - nb);
-        h.name = sip_mkstr(nb, ne - nb);
-        h.value = sip_mkstr(vb, ve - vb);
-        hdr_push(m, &h);
+        hdr_push(m, (unsigned)sip_hdr_lookup_inline(p + nb, ne - nb), nb, ne - nb, vb, ve - vb);
         pos = next;
     }
     if (!eoh) {

@@ -13,6 +13,9 @@
  * preceded by quotes, escapes, brackets, separators, LWS, folds...).  The
  * messages are built in buffers of their exact size, so the ASan build
  * catches a fast path reading past the message.
+ *
+ * Also: sip_hdr_lookup (word-at-a-time compares) against a byte-by-byte
+ * reference over every name with every byte replaced by every value.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -444,6 +447,105 @@ static void mutations_fast_equals_full(void **state)
     assert_true(c.via_ok > c.vias / 2);
 }
 
+/* ---- header-name lookup ---- */
+
+static const struct {
+    const char *name;
+    enum sip_hdr_id id;
+} hdr_ref[] = {
+    {"call-id", SIP_HDR_CALL_ID}, {"i", SIP_HDR_CALL_ID}, {"from", SIP_HDR_FROM},
+    {"f", SIP_HDR_FROM}, {"to", SIP_HDR_TO}, {"t", SIP_HDR_TO}, {"cseq", SIP_HDR_CSEQ},
+    {"via", SIP_HDR_VIA}, {"v", SIP_HDR_VIA}, {"contact", SIP_HDR_CONTACT}, {"m", SIP_HDR_CONTACT},
+    {"content-length", SIP_HDR_CONTENT_LENGTH}, {"l", SIP_HDR_CONTENT_LENGTH},
+    {"content-type", SIP_HDR_CONTENT_TYPE}, {"c", SIP_HDR_CONTENT_TYPE},
+    {"content-encoding", SIP_HDR_CONTENT_ENCODING}, {"e", SIP_HDR_CONTENT_ENCODING},
+    {"max-forwards", SIP_HDR_MAX_FORWARDS}, {"reason", SIP_HDR_REASON},
+    {"warning", SIP_HDR_WARNING}, {"user-agent", SIP_HDR_USER_AGENT}, {"server", SIP_HDR_SERVER},
+    {"authorization", SIP_HDR_AUTHORIZATION}, {"proxy-authorization", SIP_HDR_PROXY_AUTHORIZATION},
+    {"www-authenticate", SIP_HDR_WWW_AUTHENTICATE},
+    {"proxy-authenticate", SIP_HDR_PROXY_AUTHENTICATE}, {"record-route", SIP_HDR_RECORD_ROUTE},
+    {"route", SIP_HDR_ROUTE}, {"expires", SIP_HDR_EXPIRES}, {"min-expires", SIP_HDR_MIN_EXPIRES},
+    {"retry-after", SIP_HDR_RETRY_AFTER}, {"supported", SIP_HDR_SUPPORTED},
+    {"k", SIP_HDR_SUPPORTED}, {"require", SIP_HDR_REQUIRE}, {"allow", SIP_HDR_ALLOW},
+    {"session-expires", SIP_HDR_SESSION_EXPIRES}, {"x", SIP_HDR_SESSION_EXPIRES},
+    {"min-se", SIP_HDR_MIN_SE}, {"event", SIP_HDR_EVENT}, {"o", SIP_HDR_EVENT},
+    {"subscription-state", SIP_HDR_SUBSCRIPTION_STATE}, {"refer-to", SIP_HDR_REFER_TO},
+    {"r", SIP_HDR_REFER_TO}, {"referred-by", SIP_HDR_REFERRED_BY}, {"b", SIP_HDR_REFERRED_BY},
+    {"subject", SIP_HDR_SUBJECT}, {"s", SIP_HDR_SUBJECT},
+    {"p-asserted-identity", SIP_HDR_P_ASSERTED_IDENTITY},
+    {"remote-party-id", SIP_HDR_REMOTE_PARTY_ID}, {"diversion", SIP_HDR_DIVERSION},
+    {"x-call-id", SIP_HDR_X_CALL_ID}, {"x-cid", SIP_HDR_X_CALL_ID},
+};
+
+/* The reference: ASCII case folding, byte by byte. */
+static enum sip_hdr_id ref_lookup(const char *s, size_t n)
+{
+    size_t k, i;
+
+    for (k = 0; k < sizeof(hdr_ref) / sizeof(hdr_ref[0]); k++) {
+        if (strlen(hdr_ref[k].name) != n)
+            continue;
+        for (i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+
+            if (c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c - 'A' + 'a');
+            if (c != (unsigned char)hdr_ref[k].name[i])
+                break;
+        }
+        if (i == n)
+            return hdr_ref[k].id;
+    }
+    return SIP_HDR_OTHER;
+}
+
+static void lookup_one(const char *s, size_t n)
+{
+    char *copy = xmalloc(n ? n : 1); /* exact size: ASan sees any over-read */
+    enum sip_hdr_id got, want = ref_lookup(s, n);
+
+    memcpy(copy, s, n);
+    got = sip_hdr_lookup(copy, n);
+    if (got != want)
+        fail_msg("lookup '%.*s' (%zu bytes): %d, want %d", (int)n, s, n, (int)got, (int)want);
+    free(copy);
+}
+
+static void header_lookup_matches_reference(void **state)
+{
+    size_t k, i;
+    unsigned v;
+    char buf[64];
+
+    (void)state;
+    for (k = 0; k < sizeof(hdr_ref) / sizeof(hdr_ref[0]); k++) {
+        const char *name = hdr_ref[k].name;
+        size_t n = strlen(name);
+
+        assert_int_equal(sip_hdr_lookup(name, n), hdr_ref[k].id);
+        for (i = 0; i < n; i++) { /* each byte upper-cased, then every value */
+            memcpy(buf, name, n);
+            buf[i] = (char)(buf[i] >= 'a' && buf[i] <= 'z' ? buf[i] - 32 : buf[i]);
+            assert_int_equal(sip_hdr_lookup(buf, n), hdr_ref[k].id);
+            for (v = 0; v < 256; v++) {
+                memcpy(buf, name, n);
+                buf[i] = (char)v;
+                lookup_one(buf, n);
+            }
+        }
+        for (i = 0; i < n; i++) /* whole name upper-case */
+            buf[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
+        assert_int_equal(sip_hdr_lookup(buf, n), hdr_ref[k].id);
+        lookup_one(name, n - 1); /* one byte short, one too many */
+        memcpy(buf, name, n);
+        buf[n] = 'x';
+        lookup_one(buf, n + 1);
+    }
+    lookup_one("", 0);
+    lookup_one("Content\rLength", 14);
+    lookup_one("Call\rID", 7); /* CR | 0x20 is '-': must not match */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,6 +553,7 @@ int main(void)
         cmocka_unit_test(odd_vias_have_the_expected_branch),
         cmocka_unit_test(mutations_fast_equals_full),
         cmocka_unit_test(corpus_fast_equals_full),
+        cmocka_unit_test(header_lookup_matches_reference),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
