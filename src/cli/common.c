@@ -1,6 +1,9 @@
 /*
  * common: helpers shared by the batch outputs (loading, JSON fields,
- * formatting).  Main thread only.
+ * formatting).  Main thread; the formatting helpers (cli_explain_response,
+ * cli_json_*, cli_ep, cli_fmt_secs, cli_response_note) also run on
+ * --list's helper threads: they write only to the caller's strbuf and read
+ * a store that is no longer loading.
  */
 #include <inttypes.h>
 #include <signal.h>

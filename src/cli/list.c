@@ -1,11 +1,24 @@
 /*
  * list: `--list`, one line per call (dialog or other exchange) after the
- * whole input is read.  Main thread only.
+ * whole input is read.
+ *
+ * Threads: the main thread loads the store, runs -Y over it and writes
+ * everything out.  The lines themselves are formatted in chunks by the main
+ * thread and up to LIST_MAX_WORKERS helper threads, which only read the
+ * store (it is complete and nobody adds to it any more), the kb and the
+ * config; each chunk is formatted into its own buffer, owned by the
+ * chunk's slot, and written by the main thread in call order.  On a
+ * million-message capture the formatting was a fifth of the run, most of
+ * it waiting for calls that had gone cold in memory since they were loaded.
  */
+#define _GNU_SOURCE /* sched_getaffinity: taskset and cpusets limit the helpers */
 #include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_int.h"
 #include "filter.h"
@@ -38,9 +51,387 @@ static void pad_escaped(struct strbuf *b, const char *s, size_t width)
         sb_putc(b, '~');
         n = width;
     }
-    while (n++ < width)
-        sb_putc(b, ' ');
+    /* One memset, not a putc per blank: these were a third of a line. */
+    sb_pad(b, "", width - n + 1, true);
+}
+
+/* "486 Busy Here" into fin (as snprintf "%u %s" would, cut to fit). */
+static void fmt_final(const struct store_call *c, char *fin, size_t finlen)
+{
+    char num[24];
+    const char *code = fmt_u64(c->final_status, num);
+    size_t n = strlen(code), r = c->final_reason ? strlen(c->final_reason) : 0;
+
+    memcpy(fin, code, n);
+    fin[n++] = ' ';
+    if (r > finlen - 1 - n)
+        r = finlen - 1 - n;
+    if (r)
+        memcpy(fin + n, c->final_reason, r);
+    fin[n + r] = '\0';
+}
+
+/* What formatting a line reads; shared read-only by the formatting threads. */
+struct list_ctx {
+    const struct config *cfg;
+    const struct store *s;
+    const struct kb *kb;
+};
+
+/* What one formatting thread keeps between lines (owned by that thread):
+ * the kb entry of recent (status, reason phrase) pairs, where a kb pattern
+ * match ran per call otherwise, and the text of recent endpoints.  Both
+ * are pure functions of their keys; a miss simply overwrites the slot. */
+#define LIST_CACHE 64
+
+struct list_memo {
+    struct {
+        const struct kb_entry *e;
+        uint16_t code;     /* 0: empty */
+        uint8_t len;
+        char reason[53];
+    } explain[LIST_CACHE];
+    struct {
+        uint32_t ep;       /* UINT32_MAX: empty */
+        uint32_t len;
+        char text[64];
+    } ep[LIST_CACHE];
+};
+
+static void memo_init(struct list_memo *m)
+{
+    size_t i;
+
+    memset(m, 0, sizeof(*m));
+    for (i = 0; i < LIST_CACHE; i++)
+        m->ep[i].ep = UINT32_MAX;
+}
+
+static const struct kb_entry *memo_explain(struct list_memo *m, const struct kb *kb,
+                                           const struct store_call *c)
+{
+    size_t len = c->final_reason ? strlen(c->final_reason) : 0, k;
+
+    if (len >= sizeof(m->explain[0].reason)) /* rare: not worth a bigger slot */
+        return cli_explain_response(kb, c->final_status, c->final_reason, len);
+    k = (hash_bytes(c->final_reason ? c->final_reason : "", len) ^ c->final_status) %
+        LIST_CACHE;
+    if (m->explain[k].code != c->final_status || m->explain[k].len != len ||
+        memcmp(m->explain[k].reason, c->final_reason ? c->final_reason : "", len) != 0) {
+        m->explain[k].e = cli_explain_response(kb, c->final_status, c->final_reason, len);
+        m->explain[k].code = c->final_status;
+        m->explain[k].len = (uint8_t)len;
+        if (len)
+            memcpy(m->explain[k].reason, c->final_reason, len);
+    }
+    return m->explain[k].e;
+}
+
+/* cli_ep into out (64 bytes), remembered. */
+static void memo_ep(struct list_memo *m, const struct store *s, uint32_t ep, char out[64])
+{
+    size_t k = ep % LIST_CACHE;
+
+    if (m->ep[k].ep != ep) {
+        cli_ep(s, ep, m->ep[k].text, sizeof(m->ep[k].text));
+        m->ep[k].ep = ep;
+        m->ep[k].len = (uint32_t)strlen(m->ep[k].text);
+    }
+    memcpy(out, m->ep[k].text, m->ep[k].len + 1);
+}
+
+/* Starts loading what format_call will read of c, once its struct is in
+ * the cache: the strings stored after the struct, the reason phrase and
+ * the last entries of the message array, where the final response is.
+ * The calls were loaded long ago and a large store otherwise misses the
+ * cache on nearly every one of them.  Always inlined: GCC finds a
+ * function that only prefetches free of side effects and drops the call. */
+static inline __attribute__((always_inline)) void prefetch_call(const struct store_call *c)
+{
+    const char *p = (const char *)c, *end = (const char *)(c + 1) + c->inl_len;
+    uint32_t i, lo = c->nmsgs > 8 ? c->nmsgs - 8 : 0;
+
+    for (p += 4 * 64; p < end; p += 64)
+        __builtin_prefetch(p);
+    if (c->final_reason)
+        __builtin_prefetch(c->final_reason);
+    for (i = c->nmsgs; i > lo; i--)
+        __builtin_prefetch(&c->msgs[i - 1]);
+}
+
+/* Stage one, LIST_AHEAD calls earlier: the struct itself (256 bytes). */
+static inline __attribute__((always_inline)) void prefetch_struct(const struct store_call *c)
+{
+    const char *p = (const char *)c;
+
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + 64);
+    __builtin_prefetch(p + 128);
+    __builtin_prefetch(p + 192);
+    __builtin_prefetch(p + 255);
+}
+
+/* Appends the line (or JSON object) of c to b. */
+static void format_call(const struct list_ctx *x, struct list_memo *memo,
+                        const struct store_call *c, struct strbuf *b)
+{
+    const struct store *s = x->s;
+    const struct kb *kb = x->kb;
+    char t[64], src[64], dst[64], dur[32], setup[32], fin[128], num[24];
+    const struct kb_entry *e = c->final_status ? memo_explain(memo, kb, c) : NULL;
+
+    memo_ep(memo, s, c->src_ep, src);
+    memo_ep(memo, s, c->dst_ep, dst);
+    cli_fmt_secs(call_duration(c), dur, sizeof(dur));
+    cli_fmt_secs(call_setup(c), setup, sizeof(setup));
+    if (x->cfg->json) {
+        const struct store_call *a = store_call_aleg(s, c);
+
+        fmt_time_epoch(c->first_ts, t, sizeof(t));
+        sb_putc(b, '{');
+        cli_json_int(b, "index", (long long)c->id + 1, true);
+        cli_json_str(b, "call_id", c->call_id, c->call_id_len, false);
+        sb_printf(b, ",\"start\":%s", t);
+        cli_json_str(b, "kind", call_kind_name(c->kind), strlen(call_kind_name(c->kind)), false);
+        cli_json_str(b, "from", c->from_user, strlen(c->from_user), false);
+        cli_json_str(b, "to", c->to_user, strlen(c->to_user), false);
+        cli_json_str(b, "src", src, strlen(src), false);
+        cli_json_str(b, "dst", dst, strlen(dst), false);
+        cli_json_int(b, "messages", c->nmsgs, false);
+        cli_json_int(b, "resent", c->nretrans, false);
+        cli_json_str(b, "state", call_state_name(c->state), strlen(call_state_name(c->state)),
+                     false);
+        if (c->final_status) {
+            cli_json_int(b, "status", c->final_status, false);
+            cli_json_str(b, "reason", c->final_reason,
+                         c->final_reason ? strlen(c->final_reason) : 0, false);
+            cli_json_explain(b, e);
+            cli_json_response_context(s, kb, c, diag_call_final_msg(c), b);
+        } else {
+            sb_puts(b, ",\"status\":null,\"reason\":null");
+        }
+        if (call_duration(c) >= 0)
+            cli_json_num(b, "duration", (double)call_duration(c) / 1e9, 3, false);
+        else
+            sb_puts(b, ",\"duration\":null");
+        if (call_setup(c) >= 0)
+            cli_json_num(b, "setup_time", (double)call_setup(c) / 1e9, 3, false);
+        else
+            sb_puts(b, ",\"setup_time\":null");
+        if (a)
+            cli_json_str(b, "a_leg", a->call_id, a->call_id_len, false);
+        sb_puts(b, "}\n");
+        return;
+    }
+    fmt_time_utc(c->first_ts, t, sizeof(t));
+    if (c->final_status)
+        fmt_final(c, fin, sizeof(fin));
+    else
+        strcpy(fin, "-");
+    /* Padded by hand, not printf: a long --list spent a tenth of its time
+     * formatting these columns. */
+    sb_pad(b, fmt_u64(c->id + 1, num), 5, true);
     sb_putc(b, ' ');
+    sb_pad(b, t, 26, true);
+    sb_putc(b, ' ');
+    sb_pad(b, call_kind_name(c->kind), 9, true);
+    sb_putc(b, ' ');
+    pad_escaped(b, c->from_user, 16);
+    pad_escaped(b, c->to_user, 16);
+    sb_pad(b, src, 21, true);
+    sb_putc(b, ' ');
+    sb_pad(b, dst, 21, true);
+    sb_putc(b, ' ');
+    sb_pad(b, fmt_u64(c->nmsgs, num), 5, false);
+    sb_putc(b, ' ');
+    sb_pad(b, call_state_name(c->state), 10, true);
+    sb_putc(b, ' ');
+    pad_escaped(b, fin, 28);
+    sb_pad(b, dur, 9, false);
+    sb_putc(b, ' ');
+    sb_pad(b, setup, 8, false);
+    if (c->final_status) {
+        /* the final response read in its flow (diag.h) */
+        sb_puts(b, "  ");
+        cli_response_note(s, kb, c, diag_call_final_msg(c), e, b);
+        while (b->len && b->s[b->len - 1] == ' ')
+            b->len--;
+    }
+    sb_putc(b, '\n');
+}
+
+/* Prefetch distances, in calls: the struct of call i+2*LIST_AHEAD, what it
+ * points at for call i+LIST_AHEAD (the struct is in cache by then). */
+#define LIST_AHEAD 4
+
+/* Formats calls [lo, hi) of the listing (sel[k] when -Y chose them, else
+ * store index k) into b. */
+static void format_range(const struct list_ctx *x, struct list_memo *memo, const size_t *sel,
+                         size_t lo, size_t hi, struct strbuf *b)
+{
+    size_t k;
+
+    for (k = lo; k < hi; k++) {
+        if (k + 2 * LIST_AHEAD < hi) {
+            prefetch_struct(
+                store_call_at(x->s, sel ? sel[k + 2 * LIST_AHEAD] : k + 2 * LIST_AHEAD));
+        }
+        if (k + LIST_AHEAD < hi)
+            prefetch_call(store_call_at(x->s, sel ? sel[k + LIST_AHEAD] : k + LIST_AHEAD));
+        format_call(x, memo, store_call_at(x->s, sel ? sel[k] : k), b);
+    }
+}
+
+/* Parallel formatting: the listing is cut in chunks (about 1/32 of it,
+ * between LIST_CHUNK_MIN and LIST_CHUNK_MAX calls: enough chunks to share
+ * evenly, few enough that the locking does not count); any thread claims
+ * the next chunk and formats it into slot[chunk % LIST_SLOTS]; the main
+ * thread writes the chunks out in order and frees their slots.  A chunk
+ * is claimed only when its slot is free, so memory stays at LIST_SLOTS
+ * buffers however long the listing. */
+#define LIST_CHUNK_MIN   64
+#define LIST_CHUNK_MAX   1024
+#define LIST_SLOTS       8
+#define LIST_MAX_WORKERS 3
+
+struct list_slot {
+    struct strbuf b; /* owned; the claiming thread fills it, the main thread empties it */
+    bool done;       /* formatted, not written yet (under mu) */
+};
+
+struct list_par {
+    const struct list_ctx *x;
+    const size_t *sel;     /* borrowed; NULL: every call */
+    size_t n, chunk, nchunks;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;           /* next chunk to claim (under mu) */
+    size_t written;        /* chunks written out (under mu) */
+    struct list_slot slot[LIST_SLOTS];
+};
+
+/* Claims the next chunk whose slot is free; called with mu held.  Returns
+ * false when there is none now. */
+static bool claim(struct list_par *p, size_t *k)
+{
+    if (p->next >= p->nchunks || p->next >= p->written + LIST_SLOTS)
+        return false;
+    *k = p->next++;
+    return true;
+}
+
+/* Formats chunk k; called without mu, marks the chunk done under it. */
+static void run_chunk(struct list_par *p, struct list_memo *memo, size_t k)
+{
+    size_t lo = k * p->chunk, hi = lo + p->chunk < p->n ? lo + p->chunk : p->n;
+    struct list_slot *sl = &p->slot[k % LIST_SLOTS];
+
+    format_range(p->x, memo, p->sel, lo, hi, &sl->b);
+    pthread_mutex_lock(&p->mu);
+    sl->done = true;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *list_worker(void *arg)
+{
+    struct list_par *p = arg;
+    struct list_memo memo;
+    size_t k;
+
+    memo_init(&memo);
+    pthread_mutex_lock(&p->mu);
+    while (p->next < p->nchunks) {
+        if (!claim(p, &k)) {
+            pthread_cond_wait(&p->cv, &p->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&p->mu);
+        run_chunk(p, &memo, k);
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Helper threads: one per CPU this process may run on, beyond its own. */
+static unsigned list_workers(size_t nchunks)
+{
+    cpu_set_t set;
+    long cpus;
+    size_t w;
+
+    if (sched_getaffinity(0, sizeof(set), &set) == 0)
+        cpus = CPU_COUNT(&set);
+    else
+        cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    w = cpus > 1 ? (size_t)cpus - 1 : 0;
+    if (w > LIST_MAX_WORKERS)
+        w = LIST_MAX_WORKERS;
+    if (w > nchunks - 1)
+        w = nchunks - 1;
+    return (unsigned)w;
+}
+
+/* Formats and writes the n calls (sel, or all) after whatever b holds. */
+static void list_calls(const struct list_ctx *x, const size_t *sel, size_t n, struct strbuf *b)
+{
+    struct list_par p;
+    struct list_memo memo;
+    pthread_t th[LIST_MAX_WORKERS];
+    unsigned nw, started = 0, i;
+    size_t k;
+
+    memset(&p, 0, sizeof(p));
+    p.x = x;
+    p.sel = sel;
+    p.n = n;
+    p.chunk = n / 32 < LIST_CHUNK_MIN   ? LIST_CHUNK_MIN
+              : n / 32 > LIST_CHUNK_MAX ? LIST_CHUNK_MAX
+                                        : n / 32;
+    p.nchunks = (n + p.chunk - 1) / p.chunk;
+    memo_init(&memo);
+    if (p.nchunks < 2) { /* not worth a thread */
+        format_range(x, &memo, sel, 0, n, b);
+        return;
+    }
+    cli_flush(x->cfg, b);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    for (i = 0; i < LIST_SLOTS; i++)
+        sb_init(&p.slot[i].b);
+    nw = list_workers(p.nchunks);
+    for (i = 0; i < nw; i++)
+        if (pthread_create(&th[started], NULL, list_worker, &p) == 0)
+            started++;
+    /* With no helper (one CPU, or pthread_create failed) the main thread
+     * formats every chunk itself. */
+    pthread_mutex_lock(&p.mu);
+    while (p.written < p.nchunks) {
+        struct list_slot *sl = &p.slot[p.written % LIST_SLOTS];
+
+        if (sl->done) {
+            pthread_mutex_unlock(&p.mu);
+            cli_flush(x->cfg, &sl->b); /* the slot is ours until written moves */
+            pthread_mutex_lock(&p.mu);
+            sl->done = false;
+            p.written++;
+            pthread_cond_broadcast(&p.cv);
+        } else if (claim(&p, &k)) {
+            pthread_mutex_unlock(&p.mu);
+            run_chunk(&p, &memo, k);
+            pthread_mutex_lock(&p.mu);
+        } else {
+            pthread_cond_wait(&p.cv, &p.mu);
+        }
+    }
+    pthread_mutex_unlock(&p.mu);
+    for (i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    for (i = 0; i < LIST_SLOTS; i++)
+        sb_fini(&p.slot[i].b);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
 }
 
 int cli_list(const struct config *cfg)
@@ -49,7 +440,8 @@ int cli_list(const struct config *cfg)
     struct store_counts cnt;
     struct strbuf b, tmp;
     struct kb *kb;
-    size_t i, n, shown = 0;
+    struct list_ctx x;
+    size_t i, n, shown = 0, *sel = NULL;
     uint64_t shown_msgs = 0;
     int rc;
 
@@ -66,102 +458,26 @@ int cli_list(const struct config *cfg)
         sb_printf(&b, "%-5s %-26s %-9s %-16s %-16s %-21s %-21s %5s %-10s %-28s %9s %8s  %s\n",
                   "#", "START", "KIND", "FROM", "TO", "SRC", "DST", "MSGS", "STATE", "FINAL",
                   "DURATION", "SETUP", "MEANING");
-    for (i = 0; i < n; i++) {
-        const struct store_call *c = store_call_at(s, i);
-        char t[64], src[64], dst[64], dur[32], setup[32], fin[128], num[24];
-        const struct kb_entry *e =
-            c->final_status ? cli_explain_response(kb, c->final_status, c->final_reason,
-                                                   c->final_reason ? strlen(c->final_reason) : 0)
-                            : NULL;
+    if (cfg->filter) {
+        /* -Y: a call is listed when any of its messages matches.  Decided
+         * here, on this thread: the filter's regexes share match data. */
+        sel = xmalloc((n ? n : 1) * sizeof(*sel));
+        for (i = 0; i < n; i++) {
+            const struct store_call *c = store_call_at(s, i);
 
-        /* -Y: a call is listed when any of its messages matches. */
-        if (cfg->filter && !filter_match_call(cfg->filter, s, c, &tmp))
-            continue;
-        shown++;
-        shown_msgs += c->nmsgs;
-        cli_ep(s, c->src_ep, src, sizeof(src));
-        cli_ep(s, c->dst_ep, dst, sizeof(dst));
-        cli_fmt_secs(call_duration(c), dur, sizeof(dur));
-        cli_fmt_secs(call_setup(c), setup, sizeof(setup));
-        if (cfg->json) {
-            const struct store_call *a = store_call_aleg(s, c);
-
-            fmt_time_epoch(c->first_ts, t, sizeof(t));
-            sb_putc(&b, '{');
-            cli_json_int(&b, "index", (long long)c->id + 1, true);
-            cli_json_str(&b, "call_id", c->call_id, c->call_id_len, false);
-            sb_printf(&b, ",\"start\":%s", t);
-            cli_json_str(&b, "kind", call_kind_name(c->kind), strlen(call_kind_name(c->kind)),
-                         false);
-            cli_json_str(&b, "from", c->from_user, strlen(c->from_user), false);
-            cli_json_str(&b, "to", c->to_user, strlen(c->to_user), false);
-            cli_json_str(&b, "src", src, strlen(src), false);
-            cli_json_str(&b, "dst", dst, strlen(dst), false);
-            cli_json_int(&b, "messages", c->nmsgs, false);
-            cli_json_int(&b, "resent", c->nretrans, false);
-            cli_json_str(&b, "state", call_state_name(c->state),
-                         strlen(call_state_name(c->state)), false);
-            if (c->final_status) {
-                cli_json_int(&b, "status", c->final_status, false);
-                cli_json_str(&b, "reason", c->final_reason,
-                             c->final_reason ? strlen(c->final_reason) : 0, false);
-                cli_json_explain(&b, e);
-                cli_json_response_context(s, kb, c, diag_call_final_msg(c), &b);
-            } else {
-                sb_puts(&b, ",\"status\":null,\"reason\":null");
-            }
-            if (call_duration(c) >= 0)
-                cli_json_num(&b, "duration", (double)call_duration(c) / 1e9, 3, false);
-            else
-                sb_puts(&b, ",\"duration\":null");
-            if (call_setup(c) >= 0)
-                cli_json_num(&b, "setup_time", (double)call_setup(c) / 1e9, 3, false);
-            else
-                sb_puts(&b, ",\"setup_time\":null");
-            if (a)
-                cli_json_str(&b, "a_leg", a->call_id, a->call_id_len, false);
-            sb_puts(&b, "}\n");
-        } else {
-            fmt_time_utc(c->first_ts, t, sizeof(t));
-            if (c->final_status)
-                snprintf(fin, sizeof(fin), "%u %s", c->final_status,
-                         c->final_reason ? c->final_reason : "");
-            else
-                snprintf(fin, sizeof(fin), "-");
-            /* Padded by hand, not printf: a long --list spent a tenth of
-             * its time formatting these columns. */
-            sb_pad(&b, fmt_u64(c->id + 1, num), 5, true);
-            sb_putc(&b, ' ');
-            sb_pad(&b, t, 26, true);
-            sb_putc(&b, ' ');
-            sb_pad(&b, call_kind_name(c->kind), 9, true);
-            sb_putc(&b, ' ');
-            pad_escaped(&b, c->from_user, 16);
-            pad_escaped(&b, c->to_user, 16);
-            sb_pad(&b, src, 21, true);
-            sb_putc(&b, ' ');
-            sb_pad(&b, dst, 21, true);
-            sb_putc(&b, ' ');
-            sb_pad(&b, fmt_u64(c->nmsgs, num), 5, false);
-            sb_putc(&b, ' ');
-            sb_pad(&b, call_state_name(c->state), 10, true);
-            sb_putc(&b, ' ');
-            pad_escaped(&b, fin, 28);
-            sb_pad(&b, dur, 9, false);
-            sb_putc(&b, ' ');
-            sb_pad(&b, setup, 8, false);
-            if (c->final_status) {
-                /* the final response read in its flow (diag.h) */
-                sb_puts(&b, "  ");
-                cli_response_note(s, kb, c, diag_call_final_msg(c), e, &b);
-                while (b.len && b.s[b.len - 1] == ' ')
-                    b.len--;
-            }
-            sb_putc(&b, '\n');
+            if (!filter_match_call(cfg->filter, s, c, &tmp))
+                continue;
+            sel[shown++] = i;
+            shown_msgs += c->nmsgs;
         }
-        if (b.len > 65536)
-            cli_flush(cfg, &b);
+    } else {
+        shown = n;
     }
+    x.cfg = cfg;
+    x.s = s;
+    x.kb = kb;
+    list_calls(&x, sel, shown, &b);
+    free(sel);
     store_counts(s, &cnt);
     if (!cfg->json) {
         if (cfg->filter)

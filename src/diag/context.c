@@ -5,8 +5,10 @@
  * duplicate), and the Reason (Q.850) / Warning headers of a response
  * explained from the kb.
  *
- * Runs on the store's owner thread (it re-reads message bytes); the kb is
- * read-only.  Nothing is kept between calls.
+ * Runs on the store's owner thread (it re-reads message bytes), or on
+ * --list's helper threads once the store is complete: a re-read is a pread
+ * into the caller's own buffer, and the kb is read-only.  Nothing is kept
+ * between calls.
  */
 #include <stdlib.h>
 #include <string.h>
