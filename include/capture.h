@@ -26,6 +26,14 @@ struct diag;
 
 /* One captured frame, as read from a file.  `data` is borrowed: valid until
  * the next call on the same reader. */
+/* A mapped stretch of an input file.  Records and payloads that point into
+ * one carry it, so a consumer on another thread can keep the bytes alive
+ * with a reference instead of copying them (the reader drops its own
+ * reference when it moves on; the last one unmaps). */
+struct cap_window;
+void cap_window_ref(struct cap_window *w);
+void cap_window_unref(struct cap_window *w); /* accepts NULL */
+
 struct cap_record {
     unsigned source;      /* index of the input (file) this came from */
     uint64_t frame;       /* 1-based frame number within that input */
@@ -37,6 +45,8 @@ struct cap_record {
     uint32_t origlen;     /* bytes on the wire */
     int64_t file_off;     /* offset of data[0] in the file, -1 if the input is
                              not seekable (stdin, gzip) */
+    struct cap_window *win; /* data lies in this window, or NULL: data is
+                               valid only until the reader's next call */
 };
 
 /* ---------------------------------------------------------------- readers */
@@ -120,6 +130,8 @@ struct cap_payload {
     bool truncated;          /* snaplen cut the frame: payload is partial */
     bool sip_likely;         /* content looks like SIP (start line match) */
     uint32_t hep_agent;      /* HEP capture agent id (0 if none) */
+    struct cap_window *win;  /* data lies in this window (cap_window_ref keeps
+                                it past the callback), or NULL */
 };
 
 typedef void (*cap_payload_fn)(void *ctx, const struct cap_payload *p);

@@ -116,6 +116,11 @@ void cap_emit(struct cap_decoder *dec, const struct cap_ctx *c, enum cap_transpo
     pl.truncated = truncated;
     pl.sip_likely = cap_looks_like_sip(p, n);
     pl.hep_agent = c->hep_agent;
+    /* Only bytes that are the record's own sit in its window; reassembled
+     * or unmasked ones live in the decoder's buffers. */
+    if (c->rec->win && file_off >= 0 && p >= c->rec->data &&
+        p + n <= c->rec->data + c->rec->caplen)
+        pl.win = c->rec->win;
     dec->st.payloads++;
     dec->emitted_frame++;
     dec->fn(dec->ctx, &pl);

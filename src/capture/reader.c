@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@ struct cap_reader {
      * kernel's copy into a buffer was a tenth of a large load.  buf then
      * points into the mapping; heap keeps the buffer for a fallback. */
     bool mapped;
+    struct cap_window *win; /* the current mapping (one reference is ours) */
     int mfd;          /* owned while mapped */
     uint8_t *heap;    /* the malloc'ed buffer while mapped */
     size_t heap_cap;
@@ -69,10 +71,30 @@ struct cap_reader {
 
 /* ------------------------------------------------------------ buffering */
 
+struct cap_window {
+    void *base;
+    size_t len;
+    _Atomic unsigned refs;
+};
+
+void cap_window_ref(struct cap_window *w)
+{
+    atomic_fetch_add_explicit(&w->refs, 1, memory_order_relaxed);
+}
+
+void cap_window_unref(struct cap_window *w)
+{
+    if (w && atomic_fetch_sub_explicit(&w->refs, 1, memory_order_acq_rel) == 1) {
+        munmap(w->base, w->len);
+        free(w);
+    }
+}
+
 static void rd_unmap(struct cap_reader *r)
 {
-    if (r->mapped && r->buf && r->len)
-        munmap(r->buf, r->len);
+    if (r->mapped)
+        cap_window_unref(r->win); /* unmapped now, or by the last holder */
+    r->win = NULL;
     r->buf = NULL;
     r->len = 0;
 }
@@ -132,6 +154,10 @@ static size_t rd_fill_mapped(struct cap_reader *r, size_t n)
     }
     madvise(m, want, MADV_SEQUENTIAL);
     rd_unmap(r);
+    r->win = xmalloc(sizeof(*r->win));
+    r->win->base = m;
+    r->win->len = want;
+    atomic_init(&r->win->refs, 1);
     r->buf = m;
     r->buf_off = start;
     r->pos = (size_t)(cur - start);
@@ -380,6 +406,7 @@ static int rd_pcap_next(struct cap_reader *r, struct cap_record *rec, struct dia
     rec->caplen = caplen;
     rec->origlen = origlen < caplen ? caplen : origlen;
     rec->file_off = r->seekable ? off + 16 : -1;
+    rec->win = r->mapped ? r->win : NULL;
     r->pos += 16 + (size_t)caplen;
     return 1;
 }
@@ -513,6 +540,7 @@ static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct d
             rec->caplen = caplen;
             rec->origlen = origlen < caplen ? caplen : origlen;
             rec->file_off = r->seekable ? off + hdr : -1;
+            rec->win = r->mapped ? r->win : NULL;
             return 1;
         }
         /* NRB, ISB, DSB, custom and unknown blocks: skipped. */

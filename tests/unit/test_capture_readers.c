@@ -257,6 +257,51 @@ static void reads_large_files_through_the_mapping(void **state)
     free(b);
 }
 
+/* A consumer on another thread keeps a record's bytes by a reference to
+ * its window (the parse workers do), past the reader moving on and even
+ * past the reader being closed. */
+static void windows_outlive_the_reader(void **state)
+{
+    enum { KEEP = 64 };
+    size_t len;
+    uint8_t *b = build_big_pcap(12000, &len);
+    char *plain = write_tmp(b, len, false);
+    struct diag d;
+    struct cap_reader *r = cap_reader_open(plain, 0, &d);
+    struct cap_record rec;
+    struct cap_window *win[KEEP];
+    const uint8_t *data[KEEP];
+    uint32_t caplen[KEEP];
+    uint64_t h[KEEP];
+    int n = 0, i;
+    uint64_t frame = 0;
+
+    (void)state;
+    assert_non_null(r);
+    while (cap_reader_next(r, &rec, &d) == 1) {
+        frame++;
+        assert_non_null(rec.win); /* a large plain file is mapped */
+        if (frame % 200 == 1 && n < KEEP) {
+            cap_window_ref(rec.win);
+            win[n] = rec.win;
+            data[n] = rec.data;
+            caplen[n] = rec.caplen;
+            h[n] = hash_bytes(rec.data, rec.caplen);
+            n++;
+        }
+    }
+    cap_reader_close(r);
+    assert_int_equal(n, 60);
+    assert_true(win[0] != win[n - 1]); /* several windows are held */
+    for (i = 0; i < n; i++) {
+        assert_true(hash_bytes(data[i], caplen[i]) == h[i]);
+        cap_window_unref(win[i]);
+    }
+    unlink(plain);
+    free(plain);
+    free(b);
+}
+
 static void reads_gzip_by_magic(void **state)
 {
     struct wbuf w;
@@ -452,6 +497,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reads_byte_swapped_nanosecond_pcap),
         cmocka_unit_test(reports_truncation_with_frame_and_offset),
+        cmocka_unit_test(windows_outlive_the_reader),
         cmocka_unit_test(reads_gzip_by_magic),
         cmocka_unit_test(reads_large_files_through_the_mapping),
         cmocka_unit_test(reads_pcapng_interfaces_spb_pb_and_sections),
