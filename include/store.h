@@ -58,6 +58,7 @@ struct store_input {
     struct store_str call_id, from_user, to_user, from_tag, to_tag, branch;
     uint64_t call_id_hash;  /* hash_bytes(call_id) when set by store_input_from
                                (capture thread); 0: store_add computes it */
+    uint64_t branch_hash;   /* hash_bytes(branch), the same way */
     struct store_str xcall_id; /* X-Call-ID / X-CID: the A-leg's Call-ID */
     struct store_str user_agent;
     bool has_sdp;
@@ -240,9 +241,11 @@ void store_source_open(struct store *s, unsigned source);
 /* Adds a message.  Returns the call it went to (borrowed; valid until the
  * next store_add, which may rotate calls out). */
 const struct store_call *store_add(struct store *s, const struct store_input *in);
-/* Hints that in will be added soon: starts loading its Call-ID slot into
- * the cache (a large store misses the cache on every lookup otherwise). */
-void store_prefetch(const struct store *s, const struct store_input *in);
+/* Hints that in will be added soon: starts loading into the cache what
+ * store_add will touch (a large store misses the cache on every lookup
+ * otherwise).  Called in stages on the same input a few messages apart:
+ * 0 its Call-ID slot, 1 its call, 2 the ends of the call's arrays. */
+void store_prefetch(const struct store *s, const struct store_input *in, int stage);
 
 /* Calls in creation order: index 0 .. store_ncalls()-1. */
 size_t store_ncalls(const struct store *s);

@@ -25,31 +25,15 @@
 #include "rtp.h"
 #include "util.h"
 
-struct loader_rec {
-    struct store_input in; /* every pointer points into data[] */
-    size_t size;
-    char data[];           /* message bytes, then copied strings */
-};
-
-/* Records travel in chunks of about 256 KB, so the queue's lock and the
- * allocator are used once per few hundred messages, not once per message
- * (per-message pushes made two threads slower than one). */
-#define CHUNK_BYTES (256 * 1024)
-#define CHUNK_RECS 512
-
-struct loader_chunk {
-    struct rtp_batch *rtp;              /* owned: RTP changes up to here, or NULL */
-    size_t n;                           /* records */
-    size_t used, cap;                   /* bytes of mem */
-    struct loader_rec *recs[CHUNK_RECS];
-    _Alignas(16) char mem[];
-};
-
-static struct loader_chunk *chunk_new(size_t cap)
+struct loader_chunk *loader_chunk_new(size_t cap)
 {
     struct loader_chunk *c = xmalloc(sizeof(*c) + cap);
 
     c->rtp = NULL;
+    c->next = NULL;
+    c->job = NULL;
+    c->pooled = false;
+    atomic_init(&c->ready, true);
     c->n = 0;
     c->used = 0;
     c->cap = cap;
@@ -63,6 +47,7 @@ struct loader {
     struct cap_merge *merge;        /* owned; thread-owned while running */
     struct cap_decoder *dec;        /* owned; thread-owned while running */
     struct prod prod;               /* the file thread's producer (owns its RTP tracker) */
+    struct ppool *pool;             /* owned or NULL: parse workers (files, no RTP) */
     struct live *live;              /* owned or NULL: live sources */
     pthread_t th;
     bool started;
@@ -94,6 +79,8 @@ void prod_init(struct prod *p, struct msgq *q, bool drop_when_full, const _Atomi
 {
     p->q = q;
     p->chunk = NULL;
+    p->head = NULL;
+    p->tail = NULL;
     p->drop_when_full = drop_when_full;
     p->stop = stop;
     p->rtp = rtp;
@@ -101,11 +88,10 @@ void prod_init(struct prod *p, struct msgq *q, bool drop_when_full, const _Atomi
     atomic_init(&p->queue_drops, 0);
 }
 
-static void chunk_free(void *p);
-
 void prod_fini(struct prod *p)
 {
-    chunk_free(p->chunk);
+    if (p->chunk != p->head) /* the head belongs to the queue */
+        loader_chunk_free(p->chunk);
     p->chunk = NULL;
     rtp_tracker_free(p->rtp);
     p->rtp = NULL;
@@ -153,7 +139,7 @@ static struct loader_rec *rec_alloc(struct prod *p, size_t size)
         c = NULL;
     }
     if (!c)
-        c = p->chunk = chunk_new(size > CHUNK_BYTES ? size : CHUNK_BYTES);
+        c = p->chunk = loader_chunk_new(size > CHUNK_BYTES ? size : CHUNK_BYTES);
     r = (struct loader_rec *)(c->mem + c->used);
     c->used += size;
     c->recs[c->n++] = r;
@@ -191,13 +177,18 @@ static struct loader_rec *rec_new(struct prod *p, const struct store_input *in)
     return r;
 }
 
-static void chunk_free(void *p)
+void loader_chunk_free(void *p)
 {
     struct loader_chunk *c = p;
 
-    if (c)
+    while (c) {
+        struct loader_chunk *next = c->next;
+
         rtp_batch_free(c->rtp);
-    free(c);
+        pjob_free(c->job);
+        free(c);
+        c = next;
+    }
 }
 
 /* ---------------------------------------------------------------- capture thread */
@@ -265,12 +256,19 @@ void prod_push(struct prod *p)
     struct rtp_batch *rb = p->rtp ? rtp_tracker_collect(p->rtp) : NULL;
 
     p->chunk = NULL;
+    if (!p->q) { /* chain mode: the pool hands the whole chain over */
+        if (c && c != p->head) {
+            *p->tail = c;
+            p->tail = &c->next;
+        }
+        return;
+    }
     if (rb && !c)
-        c = chunk_new(0);
+        c = loader_chunk_new(0);
     if (c)
         c->rtp = rb;
     if (!c || (!c->n && !c->rtp)) {
-        chunk_free(c);
+        loader_chunk_free(c);
         return;
     }
     if (p->drop_when_full) {
@@ -299,7 +297,10 @@ static void on_payload(void *ctx, const struct cap_payload *p)
 {
     struct loader *l = ctx;
 
-    prod_payload(&l->prod, p);
+    if (l->pool)
+        ppool_add(l->pool, p, l->q);
+    else
+        prod_payload(&l->prod, p);
 }
 
 /* RTP statistics reach the UI thread at least every half second of
@@ -328,8 +329,10 @@ static void *loader_main(void *arg)
     uint64_t n = 0;
     int r;
 
+    /* Cleared again only after an error: a reader writes it only then,
+     * and clearing its 540 bytes for every frame showed in profiles. */
+    diag_clear(&d);
     while (!atomic_load(&l->stop)) {
-        diag_clear(&d);
         r = cap_merge_next(l->merge, &rec, &d);
         if (r == 0)
             break;
@@ -337,6 +340,7 @@ static void *loader_main(void *arg)
             diag_format(&d, l->error, sizeof(l->error));
             sb_puts(&l->errors, l->error);
             sb_putc(&l->errors, '\n');
+            diag_clear(&d);
             continue;
         }
         if (n == 0) {
@@ -352,6 +356,8 @@ static void *loader_main(void *arg)
     }
     if (!atomic_load(&l->stop))
         cap_decoder_flush(l->dec);
+    if (l->pool)
+        ppool_flush(l->pool, l->q);
     prod_push(&l->prod);
     publish_progress(l);
     atomic_store(&l->done, true);
@@ -380,7 +386,7 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
     qcap = queue_cap / CHUNK_RECS + 2;
     if (live_opts_active(live) && qcap < 128)
         qcap = 128;
-    l->q = msgq_new(qcap, chunk_free);
+    l->q = msgq_new(qcap, loader_chunk_free);
     prod_init(&l->prod, l->q, false, &l->stop, track_rtp ? rtp_tracker_new(ro) : NULL);
     sb_init(&l->errors);
     l->readers = xcalloc(n ? n : 1, sizeof(*l->readers));
@@ -423,6 +429,15 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
             loader_free(l);
             return NULL;
         }
+    }
+    /* Parse workers only where order alone matters: the RTP tracker needs
+     * each SDP before the media it announces, and live sources have their
+     * own thread. */
+    if (!track_rtp && !l->live && n > 0) {
+        unsigned w = ppool_default_threads();
+
+        if (w)
+            l->pool = ppool_new(w, &l->stop, &l->prod.messages);
     }
     if (pthread_create(&l->th, NULL, loader_main, l) == 0)
         l->started = true;
@@ -541,6 +556,8 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
                 break;
             c = l->draining = item;
             l->drain_pos = 0;
+            if (c->pooled)
+                ppool_wait(l->pool, c);
             rtp_table_apply(l->rtp_table, c->rtp); /* takes it */
             c->rtp = NULL;
         }
@@ -548,10 +565,17 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
             struct loader_rec *r = c->recs[l->drain_pos++];
             const struct store_call *call;
 
-            /* Records ahead have their Call-ID slot on the way to the cache
-             * by the time store_add looks it up. */
+            /* What store_add reads for the records ahead is on its way to
+             * the cache by the time it is needed: each stage follows
+             * pointers the stage before brought in. */
+            if (l->drain_pos + 8 < c->n)
+                __builtin_prefetch(c->recs[l->drain_pos + 8]);
+            if (l->drain_pos + 5 < c->n)
+                store_prefetch(store, &c->recs[l->drain_pos + 5]->in, 0);
             if (l->drain_pos + 3 < c->n)
-                store_prefetch(store, &c->recs[l->drain_pos + 3]->in);
+                store_prefetch(store, &c->recs[l->drain_pos + 3]->in, 1);
+            if (l->drain_pos + 1 < c->n)
+                store_prefetch(store, &c->recs[l->drain_pos + 1]->in, 2);
             call = store_add(store, &r->in);
 
             if (fn)
@@ -559,8 +583,13 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
             total++;
         }
         if (l->drain_pos == c->n) {
-            chunk_free(c);
-            l->draining = NULL;
+            /* The rest of a pooled batch is chained on next, in order. */
+            struct loader_chunk *next = c->next;
+
+            c->next = NULL;
+            loader_chunk_free(c);
+            l->draining = next;
+            l->drain_pos = 0;
         }
     }
     rtp_maybe_prune(l, store);
@@ -622,10 +651,11 @@ void loader_free(struct loader *l)
     msgq_close(l->q); /* wakes a producer blocked on a full queue */
     if (l->started)
         pthread_join(l->th, NULL);
+    ppool_free(l->pool); /* before the queue: workers write into queued chunks */
     cap_decoder_free(l->dec);
     live_free(l->live); /* joins the live thread */
     prod_fini(&l->prod); /* and its RTP tracker */
-    chunk_free(l->draining);
+    loader_chunk_free(l->draining);
     rtp_table_free(l->rtp_table);
     cap_merge_free(l->merge);
     free(l->readers);

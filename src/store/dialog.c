@@ -158,7 +158,9 @@ static bool detect_resend(struct store_call *c, const struct store_msg *m,
 static uint16_t txn_find_or_add(struct store_call *c, const struct store_msg *m,
                                 const struct store_input *in, uint32_t msg_index)
 {
-    uint64_t bh = in->branch.p ? hash_bytes(in->branch.p, in->branch.len) : 0;
+    uint64_t bh = !in->branch.p      ? 0
+                  : in->branch_hash ? in->branch_hash
+                                    : hash_bytes(in->branch.p, in->branch.len);
     uint32_t i, lo = c->ntxns > TXN_SCAN ? c->ntxns - TXN_SCAN : 0;
     struct store_txn *t;
 

@@ -79,6 +79,8 @@ void store_input_from(struct store_input *in, const struct cap_payload *p,
     }
     if (sip_top_via_branch(m, &branch) == 0)
         in->branch = slice(m, branch);
+    if (in->branch.p) /* for the store's transaction lookup, off its thread */
+        in->branch_hash = hash_bytes(in->branch.p, in->branch.len);
     in->xcall_id = slice(m, m->first[SIP_HDR_X_CALL_ID]);
     in->user_agent = slice(m, m->first[SIP_HDR_USER_AGENT]);
     in->has_sdp = content_is_sdp(m);

@@ -605,10 +605,34 @@ int64_t store_msg_response_time(const struct store_call *c, const struct store_m
 
 /* ------------------------------------------------------------ adding */
 
-void store_prefetch(const struct store *s, const struct store_input *in)
+void store_prefetch(const struct store *s, const struct store_input *in, int stage)
 {
-    if (in->call_id_hash)
-        __builtin_prefetch(&s->slots[in->call_id_hash & (s->nslots - 1)]);
+    const struct call_slot *sl;
+    const struct store_call *c;
+
+    if (!in->call_id_hash)
+        return;
+    sl = &s->slots[in->call_id_hash & (s->nslots - 1)];
+    if (stage == 0) {
+        __builtin_prefetch(sl);
+        return;
+    }
+    /* Later stages follow what the earlier ones brought in; a call not at
+     * its home slot is simply not prefetched. */
+    c = sl->c;
+    if (!c || sl->h != in->call_id_hash)
+        return;
+    if (stage == 1) {
+        __builtin_prefetch(&c->msgs);
+        __builtin_prefetch(&c->dirs);
+        return;
+    }
+    if (c->msgs)
+        __builtin_prefetch(&c->msgs[c->nmsgs]);
+    if (c->txns && c->ntxns)
+        __builtin_prefetch(&c->txns[c->ntxns - 1]);
+    if (c->dirs)
+        __builtin_prefetch(c->dirs);
 }
 
 const struct store_call *store_add(struct store *s, const struct store_input *in)
@@ -631,7 +655,10 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
     if (c->nmsgs == c->msgs_cap) {
         size_t old = c->msgs_cap;
 
-        c->msgs_cap = c->msgs_cap ? c->msgs_cap * 2 : 4;
+        /* Most INVITE calls hold 5 to 8 messages (INVITE, 100, 180, 200,
+         * ACK, BYE, 200), so they start with room for 8 instead of
+         * growing once; other exchanges are mostly 2 to 4. */
+        c->msgs_cap = c->msgs_cap ? c->msgs_cap * 2 : c->kind == CALL_KIND_INVITE ? 8 : 4;
         c->msgs = xrealloc(c->msgs, c->msgs_cap * sizeof(*c->msgs));
         c->mem += (c->msgs_cap - old) * sizeof(*c->msgs);
     }
