@@ -129,6 +129,40 @@ static void clear_calls(struct ui *ui)
     ui_notice(ui, "cleared");
 }
 
+/* After an Esc from get_wch: true when it began a key sequence curses did
+ * not recognise (a function key the terminfo entry lacks, a TERM that does
+ * not match the terminal), which is then read up to its end and dropped.
+ * Its bytes arrived together with the Esc, within ESCDELAY; a real Esc
+ * press has nothing behind it.  Taking it for Esc closed views, or quit
+ * from the call list, on a key the user never meant as Esc. */
+static bool unknown_sequence(struct ui *ui)
+{
+    wint_t c;
+    int r, n = 0;
+
+    timeout(0);
+    r = get_wch(&c);
+    if (r == ERR)
+        return false;
+    if (r == KEY_CODE_YES || !(c == '[' || c == 'O')) {
+        /* Esc then another key: leave that key to be read next. */
+        if (r == KEY_CODE_YES)
+            ungetch((int)c);
+        else
+            unget_wch(c);
+        return false;
+    }
+    /* CSI/SS3: parameters and intermediates up to a final byte 0x40-0x7e;
+     * bounded, in case the terminal sends garbage. */
+    while (n++ < 32 && get_wch(&c) == OK) {
+        if (c >= 0x40 && c <= 0x7e)
+            break;
+    }
+    ui_notice(ui, "ignored a key sequence this terminal type (TERM=%s) does not describe",
+              getenv("TERM") ? getenv("TERM") : "unset");
+    return true;
+}
+
 static unsigned dispatch(struct ui *ui, int is_key, wint_t ch)
 {
     struct view *top = &ui->stack[ui->depth - 1];
@@ -422,6 +456,10 @@ int ui_run(const struct config *cfg)
             continue;
         if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
             getmaxyx(stdscr, ui.rows, ui.cols);
+            dirty = force = true;
+            continue;
+        }
+        if (r == OK && ch == 27 && unknown_sequence(&ui)) {
             dirty = force = true;
             continue;
         }
