@@ -568,14 +568,21 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
             /* What store_add reads for the records ahead is on its way to
              * the cache by the time it is needed: each stage follows
              * pointers the stage before brought in. */
+            if (l->drain_pos + 16 < c->n) {
+                /* The whole record: a worker on another core wrote it, and
+                 * store_add reads fields from all of its lines. */
+                const char *rp = (const char *)c->recs[l->drain_pos + 16];
+                const char *re = rp + sizeof(struct loader_rec) + c->recs[l->drain_pos + 16]->size;
+
+                for (; rp < re; rp += 64)
+                    __builtin_prefetch(rp);
+            }
+            if (l->drain_pos + 12 < c->n)
+                store_prefetch(store, &c->recs[l->drain_pos + 12]->in, 0);
             if (l->drain_pos + 8 < c->n)
-                __builtin_prefetch(c->recs[l->drain_pos + 8]);
-            if (l->drain_pos + 5 < c->n)
-                store_prefetch(store, &c->recs[l->drain_pos + 5]->in, 0);
-            if (l->drain_pos + 3 < c->n)
-                store_prefetch(store, &c->recs[l->drain_pos + 3]->in, 1);
-            if (l->drain_pos + 1 < c->n)
-                store_prefetch(store, &c->recs[l->drain_pos + 1]->in, 2);
+                store_prefetch(store, &c->recs[l->drain_pos + 8]->in, 1);
+            if (l->drain_pos + 4 < c->n)
+                store_prefetch(store, &c->recs[l->drain_pos + 4]->in, 2);
             call = store_add(store, &r->in);
 
             if (fn)
