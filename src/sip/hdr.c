@@ -591,21 +591,21 @@ static inline bool host_stop(char c)
     return u < 64 && (HOST_STOP >> u & 1);
 }
 
-/* First byte in [i, e) equal to a, b, c or d; e if none.  Loads may read up
- * to lim (>= e; the end of the message's bytes), so a short value is one
- * vector step instead of a byte loop. */
-static inline size_t scan4(const char *p, size_t i, size_t e, size_t lim, char a, char b, char c,
-                           char d)
+/* First byte in [i, e) equal to a, b, c, d or x; e if none.  Loads may read
+ * up to lim (>= e; the end of the message's bytes), so a value's last few
+ * bytes are one vector step instead of a byte loop. */
+static inline size_t scan5(const char *p, size_t i, size_t e, size_t lim, char a, char b, char c,
+                           char d, char x)
 {
 #ifdef SIP_SCAN_SSE2
     const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c),
-                  vd = _mm_set1_epi8(d);
+                  vd = _mm_set1_epi8(d), vx = _mm_set1_epi8(x);
 
     for (; i < e && i + 16 <= lim; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        __m128i x = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
                                  _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
-        unsigned bits = (unsigned)_mm_movemask_epi8(x);
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, _mm_cmpeq_epi8(v, vx)));
 
         if (e - i < 16)
             bits &= (1u << (e - i)) - 1;
@@ -616,9 +616,16 @@ static inline size_t scan4(const char *p, size_t i, size_t e, size_t lim, char a
     (void)lim;
 #endif
     for (; i < e; i++)
-        if (p[i] == a || p[i] == b || p[i] == c || p[i] == d)
+        if (p[i] == a || p[i] == b || p[i] == c || p[i] == d || p[i] == x)
             return i;
     return e;
+}
+
+/* The same for up to four bytes (repeat one to use fewer). */
+static inline size_t scan4(const char *p, size_t i, size_t e, size_t lim, char a, char b, char c,
+                           char d)
+{
+    return scan5(p, i, e, lim, a, b, c, d, d);
 }
 
 /* First byte in [i, e) that may end a host: a superset of host_stop()
@@ -828,7 +835,7 @@ int sip_top_via_branch(const struct sip_msg *m, struct sip_str *branch)
      * harder than a comma search */
     if (b >= e || sip_is_lws(p[b]) || sip_is_lws(p[e - 1]))
         return top_via_branch_full(m, branch);
-    i = sip_scan_any5(p, b, e, ',', '"', '\\', '<', '>');
+    i = scan5(p, b, e, lim, ',', '"', '\\', '<', '>');
     if (i < e) {
         if (p[i] != ',')
             return top_via_branch_full(m, branch);
