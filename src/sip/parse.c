@@ -190,6 +190,33 @@ static inline size_t scan_ctl_or_high(const char *p, size_t i, size_t e)
     return e;
 }
 
+/* First byte below 0x20 or equal to 0x7f in [i, e), e if none: the exact
+ * set, for the rest of a line once scan_ctl_or_high met text that is not
+ * ASCII (it would stop at every byte of it). */
+static size_t scan_ctl(const char *p, size_t i, size_t e)
+{
+#ifdef SIP_SCAN_SSE2
+    const __m128i v1f = _mm_set1_epi8(0x1f), v7f = _mm_set1_epi8(0x7f);
+
+    for (; i + 16 <= e; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        /* unsigned v <= 0x1f  <=>  min(v, 0x1f) == v */
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, v1f), v), _mm_cmpeq_epi8(v, v7f));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    for (; i < e; i++) {
+        unsigned char c = (unsigned char)p[i];
+
+        if (c < 0x20 || c == 0x7f)
+            return i;
+    }
+    return e;
+}
+
 /* Finds where the header line starting at pos ends, in one pass that also
  * notices control bytes (it replaced a memchr for LF followed by a second
  * scan for control bytes).  Sets *ce to the end of the content, *next to
@@ -201,10 +228,14 @@ static bool line_end(const char *p, size_t pos, size_t end, size_t *ce, size_t *
     size_t i = pos;
     bool ctl = false;
 
+    i = scan_ctl_or_high(p, i, end);
     for (;;) {
-        i = scan_ctl_or_high(p, i, end);
-        while (i < end && (p[i] == '\t' || (unsigned char)p[i] >= 0x80))
+        while (i < end && p[i] == '\t')
             i = scan_ctl_or_high(p, i + 1, end);
+        if (i < end && (unsigned char)p[i] >= 0x80) {
+            i = scan_ctl(p, i + 1, end); /* UTF-8 on this line: exact scan */
+            continue;
+        }
         if (i >= end) {
             *ce = end;
             *next = end;
@@ -227,7 +258,7 @@ static bool line_end(const char *p, size_t pos, size_t end, size_t *ce, size_t *
             return ctl || i + 1 < end;
         }
         ctl = true; /* ESC, NUL, DEL ...: flagged, the line goes on */
-        i++;
+        i = scan_ctl_or_high(p, i + 1, end);
     }
 }
 

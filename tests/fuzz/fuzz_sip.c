@@ -4,7 +4,9 @@
  * thread does), every header value goes through every structured-header
  * parser and the value iterators, and the body through sdp_parse.  Every
  * returned slice is read byte by byte so ASan sees any slice that points
- * outside the input.
+ * outside the input.  The capture thread's fast paths (sip_nameaddr_user_tag,
+ * sip_top_via_branch) must agree exactly with the full parsers: a
+ * difference aborts.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -38,9 +40,23 @@ static unsigned fuzz_value(const struct sip_msg *m, struct sip_str v)
 
     if (sip_parse_uri(m, v, &u) == 0)
         acc += touch(m, u.scheme) + touch(m, u.user) + touch(m, u.host) + touch(m, u.params);
-    if (sip_parse_nameaddr(m, v, &na) == 0)
-        acc += touch(m, na.display) + touch(m, na.uri_str) + touch(m, na.tag) +
-               touch(m, na.params) + touch(m, na.uri.host);
+    {
+        struct sip_str user = {7, 7}, tag = {7, 7};
+        int full = sip_parse_nameaddr(m, v, &na);
+        int fast = sip_nameaddr_user_tag(m, v, &user, &tag);
+
+        if (full != fast)
+            abort();
+        if (full == 0) {
+            if (user.off != na.uri.user.off || user.len != na.uri.user.len ||
+                tag.off != na.tag.off || tag.len != na.tag.len)
+                abort();
+            acc += touch(m, na.display) + touch(m, na.uri_str) + touch(m, na.tag) +
+                   touch(m, na.params) + touch(m, na.uri.host);
+        } else if (user.off != 7 || user.len != 7 || tag.off != 7 || tag.len != 7) {
+            abort(); /* written on failure */
+        }
+    }
     if (sip_parse_via(m, v, &via) == 0)
         acc += touch(m, via.transport) + touch(m, via.host) + touch(m, via.branch) +
                touch(m, via.rport) + touch(m, via.received) + touch(m, via.params);
@@ -105,6 +121,24 @@ static unsigned fuzz_msg(const struct sip_msg *m)
         }
     }
     sdp_fini(&s);
+    {
+        struct sip_str br = {7, 7};
+        struct sip_via via;
+        int full = -1, fast;
+
+        st = 0;
+        if (sip_hdr_values(m, SIP_HDR_VIA, &st, &v) && sip_parse_via(m, v, &via) == 0)
+            full = 0;
+        fast = sip_top_via_branch(m, &br);
+        if (full != fast)
+            abort();
+        if (full == 0 && (br.off != via.branch.off || br.len != via.branch.len))
+            abort();
+        if (full < 0 && (br.off != 7 || br.len != 7))
+            abort();
+        if (full == 0)
+            acc += touch(m, br);
+    }
     acc += (unsigned)strlen(sip_problem_str(m->problems));
     return acc;
 }

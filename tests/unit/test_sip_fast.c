@@ -15,7 +15,9 @@
  * catches a fast path reading past the message.
  *
  * Also: sip_hdr_lookup (word-at-a-time compares) against a byte-by-byte
- * reference over every name with every byte replaced by every value.
+ * reference over every name with every byte replaced by every value, and
+ * the header-line scan (which stops at bytes from 0x7f up and sorts them
+ * out afterwards) on lines with UTF-8, tabs and DEL at every offset.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -546,6 +548,58 @@ static void header_lookup_matches_reference(void **state)
     lookup_one("Call\rID", 7); /* CR | 0x20 is '-': must not match */
 }
 
+/* ---- the header-line scan ---- */
+
+/* A header whose value has `ins` put at offset k of a 70-byte filler: the
+ * value must come back whole, and SIP_BINARY_HEADERS set only for DEL. */
+static void line_with(const char *ins, size_t k, bool binary)
+{
+    static const char filler[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefgh";
+    char val[160], *b;
+    size_t n = 0, il = strlen(ins), len;
+    struct sip_msg m;
+    int w;
+
+    memcpy(val, filler, k);
+    n = k;
+    memcpy(val + n, ins, il);
+    n += il;
+    memcpy(val + n, filler + k, sizeof(filler) - 1 - k);
+    n += sizeof(filler) - 1 - k;
+    val[n] = '\0';
+    b = xmalloc(400);
+    w = snprintf(b, 400,
+                 "OPTIONS sip:a@b SIP/2.0\r\nSubject: %s\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n"
+                 "From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nVia: SIP/2.0/UDP b;branch=z\r\n\r\n",
+                 val);
+    assert_true(w > 0 && w < 400);
+    len = (size_t)w;
+    assert_int_equal(sip_parse(b, len, &m), 0);
+    assert_int_equal(m.nhdrs, 6);
+    assert_int_equal(m.first[SIP_HDR_SUBJECT].len, n);
+    assert_memory_equal(m.buf + m.first[SIP_HDR_SUBJECT].off, val, n);
+    assert_int_equal(!!(m.problems & SIP_BINARY_HEADERS), binary);
+    assert_int_equal(m.problems & ~(unsigned)SIP_BINARY_HEADERS, 0);
+    sip_msg_fini(&m);
+    free(b);
+}
+
+static void line_scan_steps_over_utf8_tabs_and_flags_del(void **state)
+{
+    size_t k;
+
+    (void)state;
+    for (k = 1; k < 70; k++) { /* inside the value: its ends are trimmed */
+        line_with("J\xc3\xb6rg \xe2\x82\xac", k, false);
+        line_with("\t", k, false);
+        line_with("\xc3\xa9\t\xc3\xa9\tx", k, false);
+        line_with("\x7f", k, true);
+        line_with("\xc3\xa9\x7f", k, true);
+        line_with("\x1b[0m", k, true);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +608,7 @@ int main(void)
         cmocka_unit_test(mutations_fast_equals_full),
         cmocka_unit_test(corpus_fast_equals_full),
         cmocka_unit_test(header_lookup_matches_reference),
+        cmocka_unit_test(line_scan_steps_over_utf8_tabs_and_flags_del),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
