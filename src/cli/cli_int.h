@@ -51,6 +51,9 @@ void cli_json_str(struct strbuf *b, const char *key, const char *v, size_t n, bo
 void cli_json_num(struct strbuf *b, const char *key, double v, int decimals, bool first);
 void cli_json_int(struct strbuf *b, const char *key, long long v, bool first);
 void cli_json_bool(struct strbuf *b, const char *key, bool v, bool first);
+/* "key": seconds of ns with 3 decimals, the bytes cli_json_num(b, key,
+ * ns / 1e9, 3, first) gives, mostly without printf. */
+void cli_json_secs(struct strbuf *b, const char *key, int64_t ns, bool first);
 /* Seconds with 3 decimals, or "-" when ns < 0. */
 void cli_fmt_secs(int64_t ns, char *out, size_t outlen);
 /* Writes b to cfg->out and resets it. */

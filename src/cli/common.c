@@ -166,8 +166,36 @@ void cli_json_num(struct strbuf *b, const char *k, double v, int decimals, bool 
 
 void cli_json_int(struct strbuf *b, const char *k, long long v, bool first)
 {
+    char num[24];
+
     key(b, k, first);
-    sb_printf(b, "%lld", v);
+    if (v >= 0) /* fmt_u64, not printf: five per object of a long --list --json */
+        sb_puts(b, fmt_u64((uint64_t)v, num));
+    else
+        sb_printf(b, "%lld", v);
+}
+
+void cli_json_secs(struct strbuf *b, const char *k, int64_t ns, bool first)
+{
+    char num[24], frac[4];
+    int64_t ms;
+
+    /* printf rounds the double ns / 1e9 to 3 decimals.  Below 1e15 ns the
+     * double is within 0.06 ns of the exact quotient, so it rounds as the
+     * integer does, unless the quotient is exactly halfway (sub-ms part
+     * 500000 ns): printf rounds the double's binary value, leave it that. */
+    if (ns < 0 || ns >= 1000000000000000LL || ns % 1000000 == 500000) {
+        cli_json_num(b, k, (double)ns / 1e9, 3, first);
+        return;
+    }
+    ms = ns / 1000000 + (ns % 1000000 > 500000);
+    frac[0] = '.';
+    frac[1] = (char)('0' + ms / 100 % 10);
+    frac[2] = (char)('0' + ms / 10 % 10);
+    frac[3] = (char)('0' + ms % 10);
+    key(b, k, first);
+    sb_puts(b, fmt_u64((uint64_t)(ms / 1000), num));
+    sb_append(b, frac, 4);
 }
 
 void cli_json_bool(struct strbuf *b, const char *k, bool v, bool first)

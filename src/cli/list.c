@@ -80,9 +80,12 @@ struct list_ctx {
 
 /* What one formatting thread keeps between lines (owned by that thread):
  * the kb entry of recent (status, reason phrase) pairs, where a kb pattern
- * match ran per call otherwise, and the text of recent endpoints.  Both
- * are pure functions of their keys; a miss simply overwrites the slot. */
-#define LIST_CACHE 64
+ * match ran per call otherwise, the text of recent endpoints and the JSON
+ * "explain" member of recent kb entries (hundreds of bytes escaped per
+ * call otherwise).  All are pure functions of their keys; a miss simply
+ * overwrites the slot. */
+#define LIST_CACHE      64
+#define LIST_CACHE_JSON 16
 
 struct list_memo {
     struct {
@@ -96,6 +99,10 @@ struct list_memo {
         uint32_t len;
         char text[64];
     } ep[LIST_CACHE];
+    struct {
+        const struct kb_entry *e; /* NULL: empty */
+        struct strbuf json;       /* owned: cli_json_explain of e */
+    } explain_json[LIST_CACHE_JSON];
 };
 
 static void memo_init(struct list_memo *m)
@@ -105,6 +112,16 @@ static void memo_init(struct list_memo *m)
     memset(m, 0, sizeof(*m));
     for (i = 0; i < LIST_CACHE; i++)
         m->ep[i].ep = UINT32_MAX;
+    for (i = 0; i < LIST_CACHE_JSON; i++)
+        sb_init(&m->explain_json[i].json);
+}
+
+static void memo_fini(struct list_memo *m)
+{
+    size_t i;
+
+    for (i = 0; i < LIST_CACHE_JSON; i++)
+        sb_fini(&m->explain_json[i].json);
 }
 
 static const struct kb_entry *memo_explain(struct list_memo *m, const struct kb *kb,
@@ -125,6 +142,22 @@ static const struct kb_entry *memo_explain(struct list_memo *m, const struct kb 
             memcpy(m->explain[k].reason, c->final_reason, len);
     }
     return m->explain[k].e;
+}
+
+/* cli_json_explain(b, e), remembered. */
+static void memo_json_explain(struct list_memo *m, struct strbuf *b, const struct kb_entry *e)
+{
+    size_t k;
+
+    if (!e)
+        return;
+    k = ((uintptr_t)e / sizeof(*e)) % LIST_CACHE_JSON;
+    if (m->explain_json[k].e != e) {
+        sb_reset(&m->explain_json[k].json);
+        cli_json_explain(&m->explain_json[k].json, e);
+        m->explain_json[k].e = e;
+    }
+    sb_append(b, m->explain_json[k].json.s, m->explain_json[k].json.len);
 }
 
 /* cli_ep into out (64 bytes), remembered. */
@@ -191,7 +224,8 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
         sb_putc(b, '{');
         cli_json_int(b, "index", (long long)c->id + 1, true);
         cli_json_str(b, "call_id", c->call_id, c->call_id_len, false);
-        sb_printf(b, ",\"start\":%s", t);
+        sb_puts(b, ",\"start\":");
+        sb_puts(b, t);
         cli_json_str(b, "kind", call_kind_name(c->kind), strlen(call_kind_name(c->kind)), false);
         cli_json_str(b, "from", c->from_user, strlen(c->from_user), false);
         cli_json_str(b, "to", c->to_user, strlen(c->to_user), false);
@@ -205,17 +239,17 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
             cli_json_int(b, "status", c->final_status, false);
             cli_json_str(b, "reason", c->final_reason,
                          c->final_reason ? strlen(c->final_reason) : 0, false);
-            cli_json_explain(b, e);
+            memo_json_explain(memo, b, e);
             cli_json_response_context(s, kb, c, diag_call_final_msg(c), b);
         } else {
             sb_puts(b, ",\"status\":null,\"reason\":null");
         }
         if (call_duration(c) >= 0)
-            cli_json_num(b, "duration", (double)call_duration(c) / 1e9, 3, false);
+            cli_json_secs(b, "duration", call_duration(c), false);
         else
             sb_puts(b, ",\"duration\":null");
         if (call_setup(c) >= 0)
-            cli_json_num(b, "setup_time", (double)call_setup(c) / 1e9, 3, false);
+            cli_json_secs(b, "setup_time", call_setup(c), false);
         else
             sb_puts(b, ",\"setup_time\":null");
         if (a)
@@ -351,6 +385,7 @@ static void *list_worker(void *arg)
         pthread_mutex_lock(&p->mu);
     }
     pthread_mutex_unlock(&p->mu);
+    memo_fini(&memo);
     return NULL;
 }
 
@@ -393,6 +428,7 @@ static void list_calls(const struct list_ctx *x, const size_t *sel, size_t n, st
     memo_init(&memo);
     if (p.nchunks < 2) { /* not worth a thread */
         format_range(x, &memo, sel, 0, n, b);
+        memo_fini(&memo);
         return;
     }
     cli_flush(x->cfg, b);
@@ -430,6 +466,7 @@ static void list_calls(const struct list_ctx *x, const size_t *sel, size_t n, st
         pthread_join(th[i], NULL);
     for (i = 0; i < LIST_SLOTS; i++)
         sb_fini(&p.slot[i].b);
+    memo_fini(&memo);
     pthread_cond_destroy(&p.cv);
     pthread_mutex_destroy(&p.mu);
 }

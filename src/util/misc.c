@@ -170,7 +170,26 @@ void fmt_time_utc(int64_t ts_ns, char *out, size_t outlen)
 void fmt_time_epoch(int64_t ts_ns, char *out, size_t outlen)
 {
     int64_t sec, ns;
+    char buf[40], num[24], *p = buf;
+    const char *d;
+    size_t n;
 
     split_ns(ts_ns, &sec, &ns);
-    snprintf(out, outlen, "%" PRId64 ".%06" PRId64, sec, ns / 1000);
+    if (sec < 0) {
+        snprintf(out, outlen, "%" PRId64 ".%06" PRId64, sec, ns / 1000);
+        return;
+    }
+    /* By hand, as fmt_time_utc: once per object of a long --list --json. */
+    d = fmt_u64((uint64_t)sec, num);
+    n = strlen(d);
+    memcpy(p, d, n);
+    p += n;
+    *p++ = '.';
+    p = put_digits(p, (uint64_t)(ns / 1000), 6);
+    *p = '\0';
+    if (outlen) {
+        n = (size_t)(p - buf) < outlen - 1 ? (size_t)(p - buf) : outlen - 1;
+        memcpy(out, buf, n);
+        out[n] = '\0';
+    }
 }

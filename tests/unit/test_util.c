@@ -1,7 +1,8 @@
 /*
  * test_util: the hand-written formatters that replaced libc calls on hot
- * paths (fmt_time_utc, cap_addr_format, sb_printf) must print exactly what
- * the libc versions print; the hash must spread keys.
+ * paths (fmt_time_utc, fmt_time_epoch, cap_addr_format, sb_printf) must
+ * print exactly what the libc versions print; sb_append_json must escape as
+ * its byte-at-a-time predecessor did; the hash must spread keys.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -169,6 +170,136 @@ static void pads_like_printf(void **state)
     }
 }
 
+/* fmt_time_epoch printed "%lld.%06lld" of the floored seconds. */
+static void epoch_matches_printf(void **state)
+{
+    static const int64_t fixed[] = {0, 1, 999, 1000, 999999999, 1000000000, 1709542800123456789LL,
+                                    INT64_MAX, -1, -1000, -1000000000, -1500000000, INT64_MIN};
+    uint64_t x = 88172645463325252ULL;
+    char got[64], want[64];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 100000; i++) {
+        int64_t ts, sec, ns;
+
+        if (i < sizeof(fixed) / sizeof(fixed[0])) {
+            ts = fixed[i];
+        } else {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            ts = (int64_t)x;
+        }
+        sec = ts / 1000000000;
+        ns = ts % 1000000000;
+        if (ns < 0) {
+            ns += 1000000000;
+            sec--;
+        }
+        snprintf(want, sizeof(want), "%" PRId64 ".%06" PRId64, sec, ns / 1000);
+        fmt_time_epoch(ts, got, sizeof(got));
+        assert_string_equal(got, want);
+    }
+    fmt_time_epoch(1709542800123456789LL, got, 6); /* cut, never overrun */
+    assert_string_equal(got, "17095");
+}
+
+/* The reference: sb_append_json as it was, one byte at a time. */
+static void ref_json(struct strbuf *b, const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+
+    sb_putc(b, '"');
+    while (i < n) {
+        unsigned c = p[i], cp = 0;
+        size_t len = 0, k;
+
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            sb_putc(b, (char)c);
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+            len = 2, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+            len = 3, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+            len = 4, cp = c & 0x07;
+        for (k = 1; len && k < len; k++) {
+            if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
+                len = 0;
+            else
+                cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if (len && !((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+                     (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))) {
+            sb_append(b, (const char *)p + i, len);
+            i += len;
+            continue;
+        }
+        if (c == '"')
+            sb_puts(b, "\\\"");
+        else if (c == '\\')
+            sb_puts(b, "\\\\");
+        else if (c == '\r')
+            sb_puts(b, "\\r");
+        else if (c == '\n')
+            sb_puts(b, "\\n");
+        else if (c == '\t')
+            sb_puts(b, "\\t");
+        else
+            sb_printf(b, "\\u%04X", c);
+        i++;
+    }
+    sb_putc(b, '"');
+}
+
+static void json_escapes_as_before(void **state)
+{
+    static const char *const fixed[] = {
+        "", "plain text", "\"quoted\" and \\back\\", "tab\there\r\n", "\x01\x1f\x7f",
+        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "bad \xc3 \xe2\x82 \xed\xa0\x80 \xc2\x85 \xff",
+        "trailing \xe2\x82",
+    };
+    static const unsigned char alphabet[] = "aZ0 \"\\\t\n\x01\x7f\xc2\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xed\xa0\xff";
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    unsigned char buf[64];
+    struct strbuf got, want;
+    size_t i, j, n;
+
+    (void)state;
+    sb_init(&got);
+    sb_init(&want);
+    for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 50000; i++) {
+        const unsigned char *p;
+
+        if (i < sizeof(fixed) / sizeof(fixed[0])) {
+            p = (const unsigned char *)fixed[i];
+            n = strlen(fixed[i]);
+        } else {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            n = x % sizeof(buf);
+            for (j = 0; j < n; j++)
+                buf[j] = alphabet[(x >> (j % 48)) * (j + 1) % (sizeof(alphabet) - 1)];
+            p = buf;
+        }
+        sb_reset(&got);
+        sb_reset(&want);
+        sb_puts(&got, "x"); /* appends after what is there */
+        sb_puts(&want, "x");
+        sb_append_json(&got, (const char *)p, n);
+        ref_json(&want, p, n);
+        assert_int_equal(got.len, want.len);
+        assert_memory_equal(got.s, want.s, want.len);
+        assert_int_equal(got.s[got.len], '\0');
+    }
+    sb_fini(&got);
+    sb_fini(&want);
+}
+
 static void hash_spreads(void **state)
 {
     char key[32];
@@ -199,6 +330,8 @@ int main(void)
         cmocka_unit_test(addr_matches_inet_ntop),
         cmocka_unit_test(printf_grows_and_appends),
         cmocka_unit_test(pads_like_printf),
+        cmocka_unit_test(epoch_matches_printf),
+        cmocka_unit_test(json_escapes_as_before),
         cmocka_unit_test(hash_spreads),
     };
 
