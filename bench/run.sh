@@ -146,6 +146,7 @@ measure() {
         for (i = 1; i <= k; i++) s = s * 60 + a[i]
         print s }' "$tf")
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tf")
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tf")
     STATUS=ok NOTE="" sd="-"
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
         STATUS=na NOTE="did not finish within $limit s"
@@ -168,8 +169,8 @@ measure() {
             NOTE="${NOTE:+$NOTE; }mean of $RUNS runs"
         fi
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$tool" "$STATUS" "${wall:-0}" \
-        "${rss:-0}" "$sd" "$NOTE" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$tool" "$STATUS" "${wall:-0}" \
+        "${rss:-0}" "$sd" "$NOTE" "${cpu:-0}" >>"$RESULTS"
     printf 'bench: %-10s %-14s %-3s %8ss %8s KiB %s\n' "$label" "$tool" "$STATUS" \
         "${wall:-?}" "${rss:-?}" "$NOTE" >&2
 }
@@ -228,6 +229,10 @@ for size in $SIZES; do
         measure "$label" pcap_loop "$n" "$fbytes" check_loop "$OUT/pcap_loop" "$pcap"
         if [ -x "$SIPDX" ] && [ -z "$SIPDX_NOTE" ]; then
             measure "$label" sipdx "$n" "$fbytes" check_sipdx "$SIPDX" -r "$pcap" --list
+            # The same with SIP parsed on the reading thread (no workers):
+            # what the parallel parse is worth on this machine.
+            measure "$label" "sipdx, 1 parse thread" "$n" "$fbytes" check_sipdx \
+                env SIPDX_PARSE_THREADS=0 "$SIPDX" -r "$pcap" --list
             if [ -n "$FILTER" ]; then
                 measure "$label" "sipdx --filter" "$n" "$fbytes" check_sipdx \
                     "$SIPDX" -r "$pcap" --list --filter "$FILTER"
@@ -260,8 +265,8 @@ TABLE="$OUT/table.md"
     echo
     echo "Versions: sipdx $(ver "$SIPDX" --version | sed 's/^sipdx *//'), $(ver sngrep -V | sed 's/ - / /'), $(ver tshark --version | sed 's/ (Wireshark)//; s/ (Git.*//'), libpcap $(pkg-config --modversion libpcap 2>/dev/null || echo '?'), generator seed $SEED."
     echo
-    echo "| capture | tool | wall s | msgs/s | MB/s | peak RSS MB | RSS bytes/msg | x floor | note |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
+    echo "| capture | tool | wall s | CPU s | msgs/s | MB/s | peak RSS MB | RSS bytes/msg | x floor | note |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
     awk -F'\t' -v OFS='' '
         FNR == NR { n[$1] = $2; fb[$1] = $3; dl[$1] = $4; next }
         $2 == "pcap_loop" && $3 == "ok" { floor[$1] = $4 }
@@ -271,7 +276,7 @@ TABLE="$OUT/table.md"
                 split(rows[i], r, "\t")
                 lab = r[1]; cap = sprintf("%s (%.0f MB, %d dialogs)", lab, fb[lab] / 1e6, dl[lab])
                 if (r[3] == "na") {
-                    print "| ", cap, " | ", r[2], " | not available | | | | | | ", r[7], " |"
+                    print "| ", cap, " | ", r[2], " | not available | | | | | | | ", r[7], " |"
                     continue
                 }
                 w = r[4] + 0; rss = r[5] * 1024
@@ -281,7 +286,7 @@ TABLE="$OUT/table.md"
                 xf = (floor[lab] > 0 && w > 0) ? sprintf("%.1f", w / floor[lab]) : "-"
                 note = r[7]
                 if (r[3] == "bad") note = "WRONG RESULT: " note
-                print "| ", cap, " | ", r[2], " | ", wall, " | ", mps, " | ", mbs, " | ",
+                print "| ", cap, " | ", r[2], " | ", wall, " | ", r[8], " | ", mps, " | ", mbs, " | ",
                       sprintf("%.1f", rss / 1e6), " | ", sprintf("%.0f", rss / n[lab]), " | ",
                       xf, " | ", note, " |"
             }
