@@ -134,6 +134,7 @@ struct store_msg {
     uint8_t cseq_method;   /* enum sip_method */
     uint8_t transport;     /* enum cap_transport */
     uint16_t flags;        /* STORE_MSG_* */
+    uint32_t hep_agent;    /* HEP capture agent id; 0: not from HEP */
 };
 
 /* A transaction: branch + CSeq (ACK to a non-2xx and CANCEL share the

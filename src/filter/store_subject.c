@@ -17,6 +17,7 @@
 #include "filter.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sip.h"
@@ -31,6 +32,7 @@ struct store_subj {
     size_t len;
     struct strbuf *scratch;
     bool has_meta; /* meta filled (lazily: indexed fields do not need it) */
+    char agent[16]; /* meta.hep_agent's text */
     int parsed; /* 0 not yet, 1 ok, -1 failed */
     struct sip_msg msg;
     struct filter_msg_meta meta;
@@ -76,6 +78,10 @@ static void fill_meta(struct store_subj *ss)
     addr_of(store_endpoint(ss->st, m->dst_ep), &ss->meta.dst);
     ss->meta.transport = cap_transport_name((enum cap_transport)m->transport);
     ss->meta.resent = (m->flags & STORE_MSG_RESENT) != 0;
+    if (m->hep_agent) {
+        snprintf(ss->agent, sizeof(ss->agent), "%u", (unsigned)m->hep_agent);
+        ss->meta.hep_agent = ss->agent;
+    }
     if (c) {
         ss->meta.has_call = true;
         ss->meta.call_state = call_state_name(c->state);
@@ -167,7 +173,8 @@ static void store_values(void *ctx, enum filter_field field, const char *key, fi
     case FILTER_F_RESENT:
     case FILTER_F_CALL_STATE:
     case FILTER_F_CALL_DURATION:
-    case FILTER_F_CALL_FAILED: {
+    case FILTER_F_CALL_FAILED:
+    case FILTER_F_HEP_AGENT: {
         /* Meta-only fields: answered by sipmsg.c without a message. */
         struct filter_msg_subject ms;
         struct filter_subject s;
@@ -177,8 +184,6 @@ static void store_values(void *ctx, enum filter_field field, const char *key, fi
         s.values(s.ctx, field, key, emit, ectx);
         return;
     }
-    case FILTER_F_HEP_AGENT:
-        return; /* the index does not keep it */
     case FILTER_F_METHOD:
         if (!req)
             return;

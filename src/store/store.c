@@ -18,6 +18,9 @@
 #include "store_int.h"
 #include "util.h"
 
+/* A million of these for a large file: the agent id fills what was padding. */
+_Static_assert(sizeof(struct store_msg) <= 64, "struct store_msg grew past a cache line");
+
 /* ------------------------------------------------------------ endpoints */
 
 static uint64_t ep_hash(const struct cap_addr *a)
@@ -695,6 +698,7 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
     m->method = (uint8_t)in->method;
     m->cseq_method = (uint8_t)in->cseq_method;
     m->transport = (uint8_t)in->transport;
+    m->hep_agent = in->hep_agent;
     if (in->is_request)
         m->flags |= STORE_MSG_REQUEST;
     if (in->has_sdp)
