@@ -116,14 +116,19 @@ enum {
     STORE_MSG_CREDENTIALS = 1u << 7,    /* Authorization / Proxy-Authorization */
     STORE_MSG_HDRS_KNOWN = 1u << 8,
     STORE_MSG_IP_FRAGMENTED = 1u << 9,  /* reassembled from IP fragments */
+    STORE_MSG_OWNED = 1u << 10,         /* the bytes are the call's copy (bytes) */
 };
 
 /* One message: an index entry.  Read-only outside the store. */
 struct store_msg {
     int64_t ts_ns;
     uint64_t frame;
-    int64_t file_off;      /* >= 0: bytes are at this offset of the source */
-    char *bytes;           /* owned copy when file_off < 0 */
+    union {                /* which one: STORE_MSG_OWNED (one million of these
+                              for a large file: 8 bytes each saved) */
+        int64_t file_off;  /* not owned: the bytes are at this offset of the
+                              source; -1 if nowhere */
+        char *bytes;       /* owned: the call's own copy */
+    };
     uint32_t len;
     uint32_t src_ep, dst_ep; /* endpoint ids: store_endpoint() */
     uint32_t cseq;

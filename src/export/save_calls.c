@@ -479,7 +479,7 @@ static int save_packets(const struct store *s, const struct store_call *const *c
     for (i = 0; i < nitems && rc == 0; i++) {
         const struct rtp_stream *r = items[i].rtp;
 
-        if (r && items[i].msg->file_off < 0) {
+        if (r && ((items[i].msg->flags & STORE_MSG_OWNED) || items[i].msg->file_off < 0)) {
             res->rtp_unreadable++; /* stdin, gzip or reassembled: no bytes to re-read */
             continue;
         }

@@ -19,7 +19,7 @@
 #include "util.h"
 
 /* A million of these for a large file: the agent id fills what was padding. */
-_Static_assert(sizeof(struct store_msg) <= 64, "struct store_msg grew past a cache line");
+_Static_assert(sizeof(struct store_msg) <= 56, "struct store_msg grew");
 
 /* ------------------------------------------------------------ endpoints */
 
@@ -143,7 +143,8 @@ static void call_free(struct store_call *c)
     uint32_t i;
 
     for (i = 0; c->nowned && i < c->nmsgs; i++)
-        free(c->msgs[i].bytes);
+        if (c->msgs[i].flags & STORE_MSG_OWNED)
+            free(c->msgs[i].bytes);
     free(c->msgs);
     free(c->txns);
     free(c->dirs);
@@ -570,11 +571,11 @@ int store_msg_bytes(const struct store *s, const struct store_msg *m, struct str
     size_t got = 0;
 
     sb_reset(out);
-    if (m->bytes) {
+    if (m->flags & STORE_MSG_OWNED) {
         sb_append(out, m->bytes, m->len);
         return 0;
     }
-    if (m->source >= s->nsources || s->sources[m->source].fd < 0)
+    if (m->file_off < 0 || m->source >= s->nsources || s->sources[m->source].fd < 0)
         return -1;
     sb_reserve(out, m->len);
     while (got < m->len) {
@@ -720,7 +721,7 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
         m->file_off = in->file_off;
     } else {
         /* No stable position in a file: keep one copy, owned by the call. */
-        m->file_off = -1;
+        m->flags |= STORE_MSG_OWNED;
         m->bytes = xmalloc(in->len ? in->len : 1);
         memcpy(m->bytes, in->bytes, in->len);
         c->mem += in->len;
