@@ -570,9 +570,13 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
              * pointers the stage before brought in. */
             if (l->drain_pos + 16 < c->n) {
                 /* The whole record: a worker on another core wrote it, and
-                 * store_add reads fields from all of its lines. */
-                const char *rp = (const char *)c->recs[l->drain_pos + 16];
-                const char *re = rp + sizeof(struct loader_rec) + c->recs[l->drain_pos + 16]->size;
+                 * store_add reads fields from all of its lines.  Records lie
+                 * back to back in the chunk, so where the next one starts
+                 * bounds it without reading it (reading its size stalled
+                 * on that very miss). */
+                size_t k = l->drain_pos + 16;
+                const char *rp = (const char *)c->recs[k];
+                const char *re = k + 1 < c->n ? (const char *)c->recs[k + 1] : c->mem + c->used;
 
                 for (; rp < re; rp += 64)
                     __builtin_prefetch(rp);
