@@ -1,7 +1,9 @@
 /*
  * hdr: structured header values - URIs, name-addr (From, To, Contact...),
  * ;params, Via, Reason, Warning and Digest auth - parsed from a slice of a
- * parsed message into slices of the same message.
+ * parsed message into slices of the same message.  At the end, the fast
+ * paths the capture thread uses for the store's few fields (From/To user
+ * and tag, top Via branch), which defer to the full parsers when unsure.
  *
  * Pure and allocation-free: any thread may call these on a message it
  * holds.  Every parser is transactional: on -1 the output is left as it was.
