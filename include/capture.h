@@ -95,6 +95,7 @@ enum cap_layer {
     CAP_L_GRE, CAP_L_ERSPAN, CAP_L_VXLAN, CAP_L_GTP, CAP_L_MPLS, CAP_L_PPPOE,
     CAP_L_UDP, CAP_L_TCP, CAP_L_TCP_REASM, CAP_L_SCTP, CAP_L_WS,
     CAP_L_HEP2, CAP_L_HEP3, CAP_L_HEP_GZIP,
+    CAP_L_LLC, /* IEEE 802.3 frame: LLC/SNAP header before the EtherType */
 };
 const char *cap_layer_name(enum cap_layer l); /* "eth", "vlan", "ipv4", ... */
 

@@ -1,9 +1,10 @@
 /*
  * decode: one captured frame -> transport payloads.  Link layers (Ethernet,
  * VLAN/QinQ, MPLS, PPPoE, Linux SLL/SLL2, raw IP, BSD NULL/LOOP), tunnels
- * (IP-in-IP, GRE, ERSPAN II/III, VXLAN, GTP-U), IPv4/IPv6 with extension
- * headers, UDP and SCTP here; IP fragments in frag.c, TCP streams in tcp.c,
- * HEP in hep.c.
+ * (IP-in-IP, GRE with keys, sequence numbers or source routes, ERSPAN
+ * II/III, VXLAN, GTP-U), IEEE 802.3 with LLC/SNAP, IPv4/IPv6 with
+ * extension headers, UDP and SCTP (DATA and I-DATA chunks) here; IP
+ * fragments in frag.c, TCP streams in tcp.c, HEP in hep.c.
  *
  * Thread: the capture thread owning the decoder.  Ownership: the decoder
  * owns its fragment table and TCP streams; payloads handed to the callback
@@ -21,12 +22,16 @@
 
 #define SCTP_SLOTS 64
 
-/* A fragmented SCTP user message being collected (B ... E chunks). */
+/* A fragmented SCTP user message being collected (B ... E chunks of DATA
+ * or I-DATA). */
 struct sctp_part {
     bool used;
     struct cap_addr src, dst;
     uint16_t sid;
-    uint32_t next_tsn;
+    bool idata;        /* I-DATA (RFC 8260): keyed by MID, ordered by FSN */
+    bool unordered;    /* I-DATA U flag: unordered MIDs are their own sequence */
+    uint32_t mid;      /* I-DATA message identifier (0 for DATA) */
+    uint32_t next_seq; /* DATA: next TSN; I-DATA: next FSN */
     uint8_t *buf; /* owned */
     size_t len, cap;
 };
@@ -216,21 +221,29 @@ static void decode_udp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_ad
     c->nlayers = save;
 }
 
-/* Collects one DATA chunk of a fragmented user message (RFC 4960 6.9):
- * B starts it, TSNs must follow each other, E completes it. */
+/* Collects one fragment of a user message (RFC 4960 6.9, RFC 8260 2.1):
+ * B starts it, E completes it.  DATA fragments follow each other by TSN
+ * within a stream; I-DATA fragments (hl 20) belong to the message named
+ * by stream, U flag and MID and follow each other by FSN, which is 0 in
+ * the B chunk (that one carries the PPID in its place), so messages of
+ * several streams may interleave.  A missing piece drops the message. */
 static void sctp_fragment(struct cap_decoder *dec, struct cap_ctx *c, const struct cap_addr *src,
                           const struct cap_addr *dst, const uint8_t *ch, size_t clen,
-                          uint8_t flags)
+                          uint8_t flags, size_t hl)
 {
-    uint32_t tsn = rd32be(ch + 4);
+    bool idata = hl == 20;
     uint16_t sid = rd16be(ch + 8);
+    uint32_t mid = idata ? rd32be(ch + 12) : 0;
+    bool unordered = idata && (flags & 4);
+    uint32_t seq = !idata ? rd32be(ch + 4) : (flags & 2) ? 0 : rd32be(ch + 16);
     struct sctp_part *sp = NULL;
     unsigned i;
 
     for (i = 0; i < SCTP_SLOTS; i++) {
         struct sctp_part *q = &dec->sctp[i];
 
-        if (q->used && q->sid == sid && cap_addr_eq(&q->src, src) && cap_addr_eq(&q->dst, dst))
+        if (q->used && q->sid == sid && q->idata == idata && q->mid == mid &&
+            q->unordered == unordered && cap_addr_eq(&q->src, src) && cap_addr_eq(&q->dst, dst))
             sp = q;
     }
     if (flags & 2) { /* B */
@@ -240,24 +253,27 @@ static void sctp_fragment(struct cap_decoder *dec, struct cap_ctx *c, const stru
             sp->src = *src;
             sp->dst = *dst;
             sp->sid = sid;
+            sp->idata = idata;
+            sp->mid = mid;
+            sp->unordered = unordered;
         }
         sp->len = 0;
-    } else if (!sp || tsn != sp->next_tsn) {
+    } else if (!sp || seq != sp->next_seq) {
         if (sp)
             sp->used = false; /* lost a piece: drop the message */
         return;
     }
-    if (sp->len + clen - 16 > dec->lim.tcp_max_bytes) {
+    if (sp->len + clen - hl > dec->lim.tcp_max_bytes) {
         sp->used = false;
         return;
     }
-    if (sp->len + clen - 16 > sp->cap) {
-        sp->cap = sp->len + clen - 16 + 4096;
+    if (sp->len + clen - hl > sp->cap) {
+        sp->cap = sp->len + clen - hl + 4096;
         sp->buf = xrealloc(sp->buf, sp->cap);
     }
-    memcpy(sp->buf + sp->len, ch + 16, clen - 16);
-    sp->len += clen - 16;
-    sp->next_tsn = tsn + 1;
+    memcpy(sp->buf + sp->len, ch + hl, clen - hl);
+    sp->len += clen - hl;
+    sp->next_seq = seq + 1;
     if (flags & 1) { /* E */
         struct cap_ctx rc = *c;
 
@@ -267,6 +283,9 @@ static void sctp_fragment(struct cap_decoder *dec, struct cap_ctx *c, const stru
     }
 }
 
+/* SCTP common header, then chunks: DATA (type 0, 16-byte header) and
+ * I-DATA (type 64, RFC 8260, 20 bytes) carry user messages; the rest
+ * (INIT, SACK, ...) is skipped. */
 static void decode_sctp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_addr src,
                         struct cap_addr dst, const uint8_t *p, size_t n, int64_t file_off)
 {
@@ -281,6 +300,7 @@ static void decode_sctp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_a
     while (o + 4 <= n) {
         uint8_t type = p[o], flags = p[o + 1];
         size_t clen = rd16be(p + o + 2);
+        size_t hl = type == 0 ? 16 : type == 64 ? 20 : 0;
         bool trunc = false;
 
         if (clen < 4)
@@ -289,20 +309,107 @@ static void decode_sctp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_a
             clen = n - o;
             trunc = true;
         }
-        if (type == 0 && clen > 16 && (flags & 3) != 3) {
-            sctp_fragment(dec, c, &src, &dst, p + o, clen, flags);
-        } else if (type == 0 && clen > 16) { /* B and E: a whole user message */
-            const uint8_t *d = p + o + 16;
+        if (hl && clen > hl && (flags & 3) != 3) {
+            sctp_fragment(dec, c, &src, &dst, p + o, clen, flags, hl);
+        } else if (hl && clen > hl) { /* B and E: a whole user message */
+            const uint8_t *d = p + o + hl;
 
-            if (cap_hep_is(d, clen - 16))
-                cap_hep_decode(dec, c, d, clen - 16);
+            if (cap_hep_is(d, clen - hl))
+                cap_hep_decode(dec, c, d, clen - hl);
             else
-                cap_emit(dec, c, CAP_TRANSPORT_SCTP, &src, &dst, d, clen - 16,
-                         file_off >= 0 ? file_off + (int64_t)o + 16 : -1, trunc || c->truncated);
+                cap_emit(dec, c, CAP_TRANSPORT_SCTP, &src, &dst, d, clen - hl,
+                         file_off >= 0 ? file_off + (int64_t)(o + hl) : -1,
+                         trunc || c->truncated);
         }
         o += (clen + 3) & ~(size_t)3;
     }
     c->nlayers = save;
+}
+
+/* ------------------------------------------------------------ GRE */
+
+/* GRE (RFC 1701/2784, enhanced GRE of PPTP RFC 2637) and what it carries:
+ * IP, PPP, transparent Ethernet, ERSPAN. */
+static void decode_gre(struct cap_decoder *dec, struct cap_ctx *c, const uint8_t *p, size_t n)
+{
+    uint16_t fl, pt;
+    size_t o = 4;
+
+    if (n < 4)
+        return;
+    fl = rd16be(p);
+    pt = rd16be(p + 2);
+    if ((fl & 7) > 1 || ((fl & 0x4000) && (fl & 7) != 0))
+        return; /* unknown version; enhanced GRE never routes */
+    if (fl & 0xC000)
+        o += 4; /* checksum + offset: both there when C or R is set (RFC 1701) */
+    if (fl & 0x2000)
+        o += 4;
+    if (fl & 0x1000)
+        o += 4;
+    if ((fl & 7) == 1 && (fl & 0x0080))
+        o += 4; /* enhanced GRE (PPTP): acknowledgment number */
+    if (fl & 0x4000) {
+        /* Source Route Entries (RFC 1701): address family, SRE offset,
+         * SRE length, routing information; a NULL entry (family 0,
+         * length 0) ends the list.  Each step moves at least 4 bytes. */
+        for (;;) {
+            uint16_t af;
+            uint8_t len;
+
+            if (o + 4 > n)
+                return;
+            af = rd16be(p + o);
+            len = p[o + 3];
+            o += 4;
+            if (af == 0 && len == 0)
+                break;
+            o += len;
+        }
+    }
+    if (o > n)
+        return;
+    if (pt == 0x880B) { /* PPP inside enhanced GRE */
+        uint16_t pp;
+
+        if (o + 2 <= n && p[o] == 0xFF && p[o + 1] == 0x03)
+            o += 2;
+        if (o >= n)
+            return;
+        if (p[o] & 1) {
+            pp = p[o];
+            o += 1;
+        } else {
+            if (o + 2 > n)
+                return;
+            pp = rd16be(p + o);
+            o += 2;
+        }
+        if (pp != 0x21 && pp != 0x57)
+            return;
+        pt = pp == 0x21 ? 0x0800 : 0x86DD;
+    }
+    cap_ctx_push(c, CAP_L_GRE);
+    if (pt == 0x88BE || pt == 0x22EB) {
+        size_t h = 0;
+
+        if (pt == 0x88BE && (fl & 0x1000))
+            h = 8; /* ERSPAN II; without seq it is type I (no header) */
+        else if (pt == 0x22EB)
+            h = (o + 12 <= n && (p[o + 11] & 1)) ? 20 : 12;
+        cap_ctx_push(c, CAP_L_ERSPAN);
+        if (o + h + 14 <= n) {
+            cap_ctx_push(c, CAP_L_ETH);
+            decode_ethertype(dec, c, rd16be(p + o + h + 12), p + o + h + 14, n - o - h - 14);
+        }
+    } else if (pt == 0x6558) {
+        if (o + 14 <= n) {
+            cap_ctx_push(c, CAP_L_ETH);
+            decode_ethertype(dec, c, rd16be(p + o + 12), p + o + 14, n - o - 14);
+        }
+    } else {
+        decode_ethertype(dec, c, pt, p + o, n - o);
+    }
 }
 
 void cap_decode_transport(struct cap_decoder *dec, struct cap_ctx *c, int proto,
@@ -342,66 +449,10 @@ void cap_decode_transport(struct cap_decoder *dec, struct cap_ctx *c, int proto,
             c->depth--;
         }
         break;
-    case 47: /* GRE */
-        if (c->depth < MAX_DEPTH && n >= 4) {
-            uint16_t fl = rd16be(p), pt = rd16be(p + 2);
-            size_t o = 4;
-
-            if ((fl & 7) > 1 || (fl & 0x4000))
-                break; /* source routing: not handled */
-            if (fl & 0x8000)
-                o += 4;
-            if (fl & 0x2000)
-                o += 4;
-            if (fl & 0x1000)
-                o += 4;
-            if ((fl & 7) == 1 && (fl & 0x0080))
-                o += 4; /* enhanced GRE (PPTP): acknowledgment number */
-            if (o > n)
-                break;
-            if (pt == 0x880B) { /* PPP inside enhanced GRE */
-                uint16_t pp;
-
-                if (o + 2 <= n && p[o] == 0xFF && p[o + 1] == 0x03)
-                    o += 2;
-                if (o >= n)
-                    break;
-                if (p[o] & 1) {
-                    pp = p[o];
-                    o += 1;
-                } else {
-                    if (o + 2 > n)
-                        break;
-                    pp = rd16be(p + o);
-                    o += 2;
-                }
-                if (pp != 0x21 && pp != 0x57)
-                    break;
-                pt = pp == 0x21 ? 0x0800 : 0x86DD;
-            }
+    case 47:
+        if (c->depth < MAX_DEPTH) {
             c->depth++;
-            cap_ctx_push(c, CAP_L_GRE);
-            if (pt == 0x88BE || pt == 0x22EB) {
-                size_t h = 0;
-
-                if (pt == 0x88BE && (fl & 0x1000))
-                    h = 8; /* ERSPAN II; without seq it is type I (no header) */
-                else if (pt == 0x22EB)
-                    h = (o + 12 <= n && (p[o + 11] & 1)) ? 20 : 12;
-                cap_ctx_push(c, CAP_L_ERSPAN);
-                if (o + h + 14 <= n) {
-                    cap_ctx_push(c, CAP_L_ETH);
-                    decode_ethertype(dec, c, rd16be(p + o + h + 12), p + o + h + 14,
-                                     n - o - h - 14);
-                }
-            } else if (pt == 0x6558) {
-                if (o + 14 <= n) {
-                    cap_ctx_push(c, CAP_L_ETH);
-                    decode_ethertype(dec, c, rd16be(p + o + 12), p + o + 14, n - o - 14);
-                }
-            } else {
-                decode_ethertype(dec, c, pt, p + o, n - o);
-            }
+            decode_gre(dec, c, p, n);
             c->depth--;
         }
         break;
@@ -590,7 +641,21 @@ static void decode_ethertype(struct cap_decoder *dec, struct cap_ctx *c, uint16_
                 cap_decode_ip(dec, c, p + 8, n - 8);
             return;
         default:
-            return;
+            /* Up to 1500 it is an IEEE 802.3 length, not a type (Linux
+             * cooked captures put 4 there for 802.2 frames): an LLC header
+             * follows.  Only SNAP (AA AA 03) with OUI 0 says which
+             * EtherType it carries (RFC 1042). */
+            if (type > 1500 || n < 8)
+                return;
+            if (type >= 8 && type < n)
+                n = type; /* the length leaves out the padding of short frames */
+            if (p[0] != 0xAA || p[1] != 0xAA || p[2] != 0x03 || p[3] || p[4] || p[5])
+                return;
+            cap_ctx_push(c, CAP_L_LLC);
+            type = rd16be(p + 6);
+            p += 8;
+            n -= 8;
+            break;
         }
     }
 }

@@ -32,6 +32,7 @@ const char *cap_layer_name(enum cap_layer l)
         [CAP_L_PPPOE] = "pppoe",     [CAP_L_UDP] = "udp",       [CAP_L_TCP] = "tcp",
         [CAP_L_TCP_REASM] = "reasm", [CAP_L_SCTP] = "sctp",     [CAP_L_WS] = "ws",
         [CAP_L_HEP2] = "hep2",       [CAP_L_HEP3] = "hep3",     [CAP_L_HEP_GZIP] = "hepz",
+        [CAP_L_LLC] = "llc",
     };
 
     if ((unsigned)l < sizeof(names) / sizeof(names[0]) && names[l])
