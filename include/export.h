@@ -107,17 +107,20 @@ struct export_result {
     uint64_t messages;   /* SIP messages written */
     uint64_t frames;     /* frames written (TCP may split a message) */
     uint64_t unreadable; /* messages whose bytes could not be re-read (skipped) */
-    uint64_t retyped;    /* SCTP/WebSocket/TLS messages written as plain TCP */
+    uint64_t retyped;    /* TLS messages written as their decrypted text over
+                            plain TCP (the TLS records are not kept) */
     uint64_t rtp;        /* RTP/RTCP packets written (opts->rtp) */
     uint64_t rtp_unreadable; /* RTP packets with no stable file position (skipped) */
 };
 
 /* Writes the calls with these ids (missing ids are skipped) to path.
  * pcap/pcapng: each message becomes a synthesized frame with its capture
- * time, addresses and transport: Ethernet or raw + IPv4/IPv6 + UDP, or TCP
+ * time, addresses and transport: Ethernet or raw + IPv4/IPv6 + UDP, TCP
  * segments with consistent sequence numbers per connection (a message
- * larger than one segment is split); messages from all calls are merged in
- * time order.  Text: per call, the ladder (opts->ladder) then every message
+ * larger than one segment is split), SCTP (a DATA chunk per message, valid
+ * CRC32c, PPID 0) or WebSocket text frames over TCP after an HTTP upgrade
+ * (TLS: the decrypted text over plain TCP); messages from all calls are
+ * merged in time order.  Text: per call, the ladder (opts->ladder) then every message
  * with a header line, escaped for terminals.  Bytes are re-read with
  * store_msg_bytes.  A regular file is replaced only when everything was
  * written (temporary file + rename); on error (d filled) it is unchanged.

@@ -84,7 +84,7 @@ int cli_save(const struct config *cfg)
                               "were left out\n",
                     (unsigned long long)res.rtp_unreadable);
         if (res.retyped)
-            fprintf(cfg->err, "sipdx: %llu SCTP/WebSocket/TLS messages written as plain TCP\n",
+            fprintf(cfg->err, "sipdx: %llu TLS messages written as plain TCP (decrypted text)\n",
                     (unsigned long long)res.retyped);
     }
     free(ids);

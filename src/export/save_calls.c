@@ -11,12 +11,21 @@
  *
  *   [Ethernet II | nothing (LINKTYPE_RAW)] + IPv4 (DF, checksum) or IPv6
  *   + UDP (checksum) | TCP (PSH|ACK, seq/ack per connection, checksum)
+ *   | SCTP (one DATA chunk per message, CRC32c)
+ *   | TCP carrying WebSocket frames (after a made-up HTTP upgrade)
  *
  * TCP: each connection (unordered endpoint pair) keeps a next sequence
  * number per direction, starting at a fixed ISN, and every segment acks
- * the peer's bytes so far; a message over TCP_SEG_MAX bytes is split.  SCTP,
- * WebSocket and TLS messages are written as plain TCP (counted in
- * res->retyped), since their framing was not kept.
+ * the peer's bytes so far; a message over TCP_SEG_MAX bytes is split.
+ * SCTP: an association per endpoint pair with fixed verification tags,
+ * TSN and stream sequence number per direction, stream 0, PPID 0 (the
+ * store does not keep the original); a message too large for one IP
+ * packet is split into B ... E fragments.  WebSocket (RFC 7118): the first
+ * message of a connection is preceded by an HTTP upgrade (subprotocol
+ * "sip") from the client (the endpoint with the higher port) so that
+ * readers know the stream is WebSocket; each message is one text frame,
+ * masked from client to server as RFC 6455 requires.  TLS can only be
+ * written as the decrypted text over plain TCP (counted in res->retyped).
  *
  * A regular file is written under a temporary name and renamed into place
  * (a failed save changes nothing); devices and "-" are written in place.
@@ -39,6 +48,8 @@
 
 #define TCP_SEG_MAX 1448u       /* payload bytes per synthesized TCP segment */
 #define UDP_MAX     65507u      /* largest UDP payload over IPv4 */
+#define SCTP_DATA_MAX 65000u    /* user data per DATA chunk: the packet fits in
+                                   IPv4's 16-bit total length */
 #define LINKTYPE_ETHERNET 1
 #define LINKTYPE_RAW      101
 
@@ -48,9 +59,16 @@ struct save_item {
     const struct rtp_stream *rtp; /* RTP packet of this stream (msg: its position) */
 };
 
-struct tcp_conn {
+/* A TCP connection or SCTP association between two endpoints. */
+struct conn {
     struct cap_addr a, b; /* a: the side that sent first */
-    uint32_t next[2];     /* next sequence number: [0] a->b, [1] b->a */
+    int proto;            /* 6 (TCP, also WebSocket and TLS) or 132 (SCTP) */
+    uint32_t next[2];     /* next TCP sequence number or SCTP TSN: [0] a->b, [1] b->a */
+    uint32_t tag[2];      /* SCTP verification tag carried by [0] a->b, [1] b->a */
+    uint16_t ssn[2];      /* SCTP stream sequence number of stream 0 */
+    bool ws_open;         /* WebSocket: the upgrade is written */
+    int ws_client;        /* WebSocket: direction from client to server (0 or 1) */
+    uint32_t ws_frames;   /* WebSocket: frames written (varies the masking key) */
 };
 
 struct save_ctx {
@@ -58,11 +76,14 @@ struct save_ctx {
     struct export_writer *w;
     const struct export_opts *o;
     struct export_result *res;
-    struct tcp_conn *conns; /* owned */
+    struct conn *conns;     /* owned */
     size_t nconns, conns_cap;
     uint16_t ip_id;
     uint8_t *frame;         /* owned scratch buffer */
     size_t frame_cap;
+    uint8_t *l4buf;         /* owned scratch: SCTP chunk or WebSocket frame */
+    size_t l4buf_cap;
+    uint32_t crc32c[256];   /* CRC32c (Castagnoli) table for SCTP */
 };
 
 /* ------------------------------------------------------------ checksums */
@@ -76,6 +97,29 @@ static uint32_t sum16(uint32_t acc, const uint8_t *p, size_t n)
     if (n & 1)
         acc += (uint32_t)(p[n - 1] << 8);
     return acc;
+}
+
+static void crc32c_init(uint32_t *tab)
+{
+    uint32_t i, k, c;
+
+    for (i = 0; i < 256; i++) {
+        c = i;
+        for (k = 0; k < 8; k++)
+            c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+        tab[i] = c;
+    }
+}
+
+/* SCTP's checksum (RFC 4960 appendix B, RFC 3309). */
+static uint32_t crc32c(const uint32_t *tab, const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        c = tab[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+    return ~c;
 }
 
 static uint16_t fold(uint32_t acc)
@@ -100,14 +144,15 @@ static void put32be(uint8_t *p, uint32_t v)
 /* ------------------------------------------------------------ frames */
 
 /* Builds one frame around payload (len bytes) and writes it.  l4 is 17
- * (UDP) or 6 (TCP, with seq/ack). */
+ * (UDP), 6 (TCP, with seq/ack) or 132 (SCTP: seq is the verification tag,
+ * payload the chunks). */
 static int emit(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
                 const struct cap_addr *dst, int l4, uint32_t seq, uint32_t ack,
                 const uint8_t *payload, size_t len, struct diag *d)
 {
     size_t l2 = c->o->link == EXPORT_LINK_RAW ? 0 : 14;
     size_t l3 = src->family == 6 ? 40 : 20;
-    size_t l4len = l4 == 17 ? 8 : 20;
+    size_t l4len = l4 == 17 ? 8 : l4 == 132 ? 12 : 20;
     size_t total = l2 + l3 + l4len + len;
     uint8_t *f, *ip, *th;
     uint32_t acc;
@@ -158,18 +203,30 @@ static int emit(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
     put16be(th + 2, dst->port);
     if (l4 == 17) {
         put16be(th + 4, (uint16_t)(8 + len));
-    } else {
+    } else if (l4 == 6) {
         put32be(th + 4, seq);
         put32be(th + 8, ack);
         th[12] = 5 << 4;
         th[13] = 0x18; /* PSH|ACK */
         put16be(th + 14, 65535);
+    } else {
+        put32be(th + 4, seq);
     }
     memcpy(th + l4len, payload, len);
-    acc = sum16(acc, th, l4len + len);
-    {
-        uint16_t ck = fold(acc);
+    if (l4 == 132) {
+        /* CRC32c over the SCTP packet, stored least significant byte
+         * first (the bit order of RFC 4960 appendix B). */
+        uint32_t crc = crc32c(c->crc32c, th, l4len + len);
 
+        th[8] = (uint8_t)crc;
+        th[9] = (uint8_t)(crc >> 8);
+        th[10] = (uint8_t)(crc >> 16);
+        th[11] = (uint8_t)(crc >> 24);
+    } else {
+        uint16_t ck;
+
+        acc = sum16(acc, th, l4len + len);
+        ck = fold(acc);
         if (l4 == 17 && ck == 0)
             ck = 0xFFFF; /* UDP: 0 means "no checksum" */
         put16be(th + (l4 == 17 ? 6 : 16), ck);
@@ -184,14 +241,16 @@ static int emit(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
     return 0;
 }
 
-static struct tcp_conn *conn_get(struct save_ctx *c, const struct cap_addr *src,
-                                 const struct cap_addr *dst, int *dir)
+static struct conn *conn_get(struct save_ctx *c, int proto, const struct cap_addr *src,
+                             const struct cap_addr *dst, int *dir)
 {
     size_t i;
-    struct tcp_conn *t;
+    struct conn *t;
 
     for (i = 0; i < c->nconns; i++) {
         t = &c->conns[i];
+        if (t->proto != proto)
+            continue;
         if (cap_addr_eq(&t->a, src) && cap_addr_eq(&t->b, dst)) {
             *dir = 0;
             return t;
@@ -206,13 +265,145 @@ static struct tcp_conn *conn_get(struct save_ctx *c, const struct cap_addr *src,
         c->conns = xrealloc(c->conns, c->conns_cap * sizeof(*c->conns));
     }
     t = &c->conns[c->nconns++];
+    memset(t, 0, sizeof *t);
     t->a = *src;
     t->b = *dst;
-    /* Fixed ISNs (distinct per connection) keep saves reproducible. */
+    t->proto = proto;
+    /* Fixed ISNs and tags (distinct per connection) keep saves
+     * reproducible. */
     t->next[0] = 1000000u * (uint32_t)c->nconns + 1;
     t->next[1] = 1000000u * (uint32_t)c->nconns + 500001;
+    t->tag[0] = 0x51D00000u + 2u * (uint32_t)c->nconns;
+    t->tag[1] = t->tag[0] + 1;
+    /* WebSocket: the server is the endpoint with the lower port (8080,
+     * 443, 5066 ... against an ephemeral one); on a tie the receiver of
+     * the first message. */
+    t->ws_client = src->port >= dst->port ? 0 : 1;
     *dir = 0;
     return t;
+}
+
+static uint8_t *l4buf(struct save_ctx *c, size_t n)
+{
+    if (n > c->l4buf_cap) {
+        c->l4buf_cap = n + 1024;
+        c->l4buf = xrealloc(c->l4buf, c->l4buf_cap);
+    }
+    return c->l4buf;
+}
+
+/* Bytes on a TCP connection in direction dir, in segments of at most
+ * TCP_SEG_MAX, each acking what the peer sent so far. */
+static int tcp_send(struct save_ctx *c, int64_t ts, struct conn *t, int dir, const uint8_t *p,
+                    size_t len, struct diag *d)
+{
+    const struct cap_addr *src = dir ? &t->b : &t->a, *dst = dir ? &t->a : &t->b;
+    size_t off = 0;
+
+    do {
+        size_t n = len - off > TCP_SEG_MAX ? TCP_SEG_MAX : len - off;
+
+        if (emit(c, ts, src, dst, 6, t->next[dir], t->next[!dir], p + off, n, d) < 0)
+            return -1;
+        t->next[dir] += (uint32_t)n;
+        off += n;
+    } while (off < len);
+    return 0;
+}
+
+/* One message as SCTP DATA: one chunk with B and E set, or B ... E
+ * fragments (consecutive TSNs, one stream sequence number) when it does
+ * not fit in one packet. */
+static int sctp_send(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
+                     const struct cap_addr *dst, const uint8_t *p, size_t len, struct diag *d)
+{
+    int dir;
+    struct conn *t = conn_get(c, 132, src, dst, &dir);
+    size_t off = 0;
+
+    do {
+        size_t n = len - off > SCTP_DATA_MAX ? SCTP_DATA_MAX : len - off;
+        size_t clen = 16 + n, padded = (clen + 3) & ~(size_t)3;
+        uint8_t *ch = l4buf(c, padded);
+
+        ch[0] = 0; /* DATA */
+        ch[1] = (uint8_t)((off == 0 ? 2 : 0) | (off + n == len ? 1 : 0)); /* B, E */
+        put16be(ch + 2, (uint16_t)clen);
+        put32be(ch + 4, t->next[dir]++);
+        put16be(ch + 8, 0);           /* stream */
+        put16be(ch + 10, t->ssn[dir]);
+        put32be(ch + 12, 0);          /* PPID: unspecified */
+        memcpy(ch + 16, p + off, n);
+        memset(ch + clen, 0, padded - clen);
+        if (emit(c, ts, src, dst, 132, t->tag[dir], 0, ch, padded, d) < 0)
+            return -1;
+        off += n;
+    } while (off < len);
+    t->ssn[dir]++;
+    return 0;
+}
+
+/* One message as a WebSocket text frame on its TCP connection; the first
+ * one of a connection is preceded by the HTTP upgrade that tells readers
+ * (Wireshark, sipdx) the stream is WebSocket carrying SIP. */
+static int ws_send(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
+                   const struct cap_addr *dst, const uint8_t *p, size_t len, struct diag *d)
+{
+    int dir;
+    struct conn *t = conn_get(c, 6, src, dst, &dir);
+    bool masked = dir == t->ws_client;
+    size_t hl = 2 + (len > 65535 ? 8 : len > 125 ? 2 : 0) + (masked ? 4 : 0), i;
+    uint8_t *f, key[4];
+
+    if (!t->ws_open) {
+        const struct cap_addr *srv = t->ws_client ? &t->a : &t->b;
+        char host[64];
+        struct strbuf h;
+        int rc;
+
+        /* The key and accept value are RFC 6455's own example pair. */
+        cap_addr_format(srv, true, host, sizeof host);
+        sb_init(&h);
+        sb_printf(&h,
+                  "GET / HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Protocol: sip\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                  host);
+        rc = tcp_send(c, ts, t, t->ws_client, (const uint8_t *)h.s, h.len, d);
+        sb_reset(&h);
+        sb_puts(&h, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                    "Connection: Upgrade\r\n"
+                    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
+                    "Sec-WebSocket-Protocol: sip\r\n\r\n");
+        if (rc == 0)
+            rc = tcp_send(c, ts, t, !t->ws_client, (const uint8_t *)h.s, h.len, d);
+        sb_fini(&h);
+        if (rc < 0)
+            return -1;
+        t->ws_open = true;
+    }
+    f = l4buf(c, hl + len);
+    f[0] = 0x81; /* FIN, text */
+    if (len > 65535) {
+        f[1] = 127;
+        put32be(f + 2, (uint32_t)((uint64_t)len >> 32));
+        put32be(f + 6, (uint32_t)len);
+    } else if (len > 125) {
+        f[1] = 126;
+        put16be(f + 2, (uint16_t)len);
+    } else {
+        f[1] = (uint8_t)len;
+    }
+    memcpy(f + hl, p, len);
+    if (masked) {
+        /* A fixed sequence of keys keeps saves reproducible. */
+        put32be(key, 0x9E3779B9u * ++t->ws_frames);
+        f[1] |= 0x80;
+        memcpy(f + hl - 4, key, 4);
+        for (i = 0; i < len; i++)
+            f[hl + i] ^= key[i & 3];
+    }
+    return tcp_send(c, ts, t, dir, f, hl + len, d);
 }
 
 static int emit_msg(struct save_ctx *c, const struct store_msg *m, const uint8_t *bytes,
@@ -220,26 +411,21 @@ static int emit_msg(struct save_ctx *c, const struct store_msg *m, const uint8_t
 {
     const struct cap_addr *src = store_endpoint(c->s, m->src_ep);
     const struct cap_addr *dst = store_endpoint(c->s, m->dst_ep);
-    struct tcp_conn *t;
-    size_t off = 0;
+    struct conn *t;
     int dir;
 
     if (!src || !dst)
         return 0;
     if (m->transport == CAP_TRANSPORT_UDP && len <= UDP_MAX)
         return emit(c, m->ts_ns, src, dst, 17, 0, 0, bytes, len, d);
-    if (m->transport != CAP_TRANSPORT_TCP && m->transport != CAP_TRANSPORT_UDP)
+    if (m->transport == CAP_TRANSPORT_SCTP)
+        return sctp_send(c, m->ts_ns, src, dst, bytes, len, d);
+    if (m->transport == CAP_TRANSPORT_WS)
+        return ws_send(c, m->ts_ns, src, dst, bytes, len, d);
+    if (m->transport == CAP_TRANSPORT_TLS)
         c->res->retyped++;
-    t = conn_get(c, src, dst, &dir);
-    do {
-        size_t n = len - off > TCP_SEG_MAX ? TCP_SEG_MAX : len - off;
-
-        if (emit(c, m->ts_ns, src, dst, 6, t->next[dir], t->next[!dir], bytes + off, n, d) < 0)
-            return -1;
-        t->next[dir] += (uint32_t)n;
-        off += n;
-    } while (off < len);
-    return 0;
+    t = conn_get(c, 6, src, dst, &dir);
+    return tcp_send(c, m->ts_ns, t, dir, bytes, len, d);
 }
 
 /* ------------------------------------------------------------ order */
@@ -456,6 +642,7 @@ static int save_packets(const struct store *s, const struct store_call *const *c
     c.o = o;
     c.res = res;
     c.ip_id = 1;
+    crc32c_init(c.crc32c);
     c.w = export_writer_open(path, fmt, d);
     if (!c.w)
         return -1;
@@ -508,6 +695,7 @@ static int save_packets(const struct store *s, const struct store_call *const *c
     free(rtp_ents);
     free(c.conns);
     free(c.frame);
+    free(c.l4buf);
     return rc;
 }
 
