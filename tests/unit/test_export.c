@@ -427,6 +427,254 @@ static void saves_calls_as_raw_ip_frames(void **state)
     free(src);
 }
 
+/* ------------------------------------------------ SCTP and WebSocket saved as such */
+
+static void be16(uint8_t *b, uint16_t v)
+{
+    b[0] = (uint8_t)(v >> 8);
+    b[1] = (uint8_t)v;
+}
+
+static void be32(uint8_t *b, uint32_t v)
+{
+    be16(b, (uint16_t)(v >> 16));
+    be16(b + 2, (uint16_t)v);
+}
+
+/* A SIP message with a body of body bytes ('x'). */
+static char *big_sip(const char *start, const char *call_id, size_t body, size_t *len)
+{
+    struct strbuf b;
+
+    sb_init(&b);
+    sb_printf(&b,
+              "%s\r\nVia: SIP/2.0/WS h;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\n"
+              "Call-ID: %s\r\nCSeq: 1 INVITE\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n\r\n",
+              start, call_id, body);
+    for (size_t i = 0; i < body; i++)
+        sb_putc(&b, 'x');
+    *len = b.len;
+    return b.s;
+}
+
+static void put_raw(struct export_writer *w, int64_t ts, const uint8_t *f, size_t n)
+{
+    struct diag d;
+    struct export_record r = {ts, 101, f, (uint32_t)n, (uint32_t)n};
+
+    assert_int_equal(export_writer_write(w, &r, &d), 0);
+}
+
+/* IPv6 + SCTP (5060 -> 5060) with one DATA chunk (flags B/E). */
+static void put_sctp6(struct export_writer *w, int64_t ts, int from, uint8_t flags, uint32_t tsn,
+                      const char *p, size_t n)
+{
+    size_t clen = 16 + n, pad = (clen + 3) & ~(size_t)3, plen = 12 + pad;
+    uint8_t *f = xcalloc(1, 40 + plen);
+
+    f[0] = 0x60;
+    be16(f + 4, (uint16_t)plen);
+    f[6] = 132;
+    f[7] = 64;
+    f[8] = f[24] = 0x20, f[9] = f[25] = 0x01, f[10] = f[26] = 0x0d, f[11] = f[27] = 0xb8;
+    f[23] = (uint8_t)(from ? 2 : 1);
+    f[39] = (uint8_t)(from ? 1 : 2);
+    be16(f + 40, 5060);
+    be16(f + 42, 5060);
+    be32(f + 44, 42);
+    f[52] = 0;
+    f[53] = flags;
+    be16(f + 54, (uint16_t)clen);
+    be32(f + 56, tsn);
+    memcpy(f + 68, p, n);
+    put_raw(w, ts, f, 40 + plen);
+    free(f);
+}
+
+/* IPv4 + TCP 10.0.0.1:50000 <-> 10.0.0.2:8080, segments of at most 30000
+ * bytes; *seq advances. */
+static void put_tcp4(struct export_writer *w, int64_t ts, int from, uint32_t *seq,
+                     const uint8_t *p, size_t n)
+{
+    size_t off = 0;
+
+    while (off < n) {
+        size_t k = n - off > 30000 ? 30000 : n - off;
+        uint8_t *f = xcalloc(1, 40 + k);
+
+        f[0] = 0x45;
+        be16(f + 2, (uint16_t)(40 + k));
+        f[8] = 64;
+        f[9] = 6;
+        be32(f + 12, from ? 0x0a000002 : 0x0a000001);
+        be32(f + 16, from ? 0x0a000001 : 0x0a000002);
+        be16(f + 20, from ? 8080 : 50000);
+        be16(f + 22, from ? 50000 : 8080);
+        be32(f + 24, *seq);
+        f[32] = 5 << 4;
+        f[33] = 0x18;
+        memcpy(f + 40, p + off, k);
+        put_raw(w, ts, f, 40 + k);
+        free(f);
+        *seq += (uint32_t)k;
+        off += k;
+    }
+}
+
+/* A WebSocket text frame of p, masked when mask is set. */
+static uint8_t *ws_frame(const char *p, size_t n, bool mask, size_t *len)
+{
+    size_t hl = 2 + (n > 65535 ? 8 : n > 125 ? 2 : 0) + (mask ? 4 : 0);
+    uint8_t *f = xmalloc(hl + n);
+
+    f[0] = 0x81;
+    if (n > 65535) {
+        f[1] = 127;
+        be32(f + 2, 0);
+        be32(f + 6, (uint32_t)n);
+    } else if (n > 125) {
+        f[1] = 126;
+        be16(f + 2, (uint16_t)n);
+    } else {
+        f[1] = (uint8_t)n;
+    }
+    memcpy(f + hl, p, n);
+    if (mask) {
+        f[1] |= 0x80;
+        memcpy(f + hl - 4, "\x12\x34\x56\x78", 4);
+        for (size_t i = 0; i < n; i++)
+            f[hl + i] ^= f[hl - 4 + (i & 3)];
+    }
+    *len = hl + n;
+    return f;
+}
+
+/* A store holding what the engine read from path. */
+static void store_of(const char *path, struct store **s)
+{
+    const char *paths[1] = {path};
+    struct store_opts so = {0};
+    FILE *devnull = fopen("/dev/null", "w");
+
+    *s = store_new(&so);
+    assert_int_equal(engine_run_files(paths, 1, *s, NULL, NULL, devnull), 0);
+    fclose(devnull);
+}
+
+/* A call over SCTP (IPv6, a 70 kB INVITE that needed DATA fragments) and
+ * one over WebSocket (a 70 kB INVITE in a frame with a 64-bit length) are
+ * saved over their own transport: read back, every message has the same
+ * transport and bytes; the SCTP INVITE is split into B..E DATA fragments
+ * since it cannot fit one packet; tshark finds all four messages under
+ * sctp / websocket, with good CRC32c. */
+static void saves_sctp_and_websocket_calls_over_their_own_transport(void **state)
+{
+    char *in = tmp_name("own_in.pcap"), *out = tmp_name("own_out.pcapng");
+    struct export_opts o = {EXPORT_FMT_AUTO, EXPORT_LINK_ETHERNET, NULL, NULL, NULL};
+    struct export_result res;
+    struct export_writer *w;
+    struct store *a, *b;
+    struct diag d;
+    struct strbuf cmd, x, y;
+    uint64_t ids[2];
+    size_t n1, n2, n3, n4, fl;
+    uint32_t seq[2] = {1000, 9000};
+    char *inv6 = big_sip("INVITE sip:b@x SIP/2.0", "sctp-call", 70000, &n1);
+    char *ok6 = big_sip("SIP/2.0 200 OK", "sctp-call", 0, &n2);
+    char *invw = big_sip("INVITE sip:b@x SIP/2.0", "ws-call", 70000, &n3);
+    char *okw = big_sip("SIP/2.0 200 OK", "ws-call", 0, &n4);
+    const char *get = "GET / HTTP/1.1\r\nHost: 10.0.0.2:8080\r\nUpgrade: websocket\r\n"
+                      "Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n";
+    const char *sw = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n";
+    uint8_t *f;
+    char line[512];
+    FILE *p;
+    int sctp = 0, ws = 0, good = 0;
+
+    (void)state;
+    w = export_writer_open(in, EXPORT_FMT_PCAP, &d);
+    assert_non_null(w);
+    put_sctp6(w, 1000000000, 0, 2, 1, inv6, 40000);
+    put_sctp6(w, 1000000001, 0, 1, 2, inv6 + 40000, n1 - 40000);
+    put_sctp6(w, 1000000002, 1, 3, 7, ok6, n2);
+    put_tcp4(w, 2000000000, 0, &seq[0], (const uint8_t *)get, strlen(get));
+    put_tcp4(w, 2000000001, 1, &seq[1], (const uint8_t *)sw, strlen(sw));
+    f = ws_frame(invw, n3, true, &fl);
+    put_tcp4(w, 2000000002, 0, &seq[0], f, fl);
+    free(f);
+    f = ws_frame(okw, n4, false, &fl);
+    put_tcp4(w, 2000000003, 1, &seq[1], f, fl);
+    free(f);
+    assert_int_equal(export_writer_close(w, &d), 0);
+
+    store_of(in, &a);
+    assert_int_equal(store_ncalls(a), 2);
+    ids[0] = store_call_at(a, 0)->id;
+    ids[1] = store_call_at(a, 1)->id;
+    assert_int_equal(export_calls(a, ids, 2, out, &o, &res, &d), 0);
+    assert_int_equal(res.messages, 4);
+    assert_int_equal(res.retyped, 0);
+    /* SCTP: the INVITE in 2 DATA fragments (65000 + the rest) + the 200;
+     * WebSocket: the upgrade (2 segments), the masked INVITE frame (14
+     * bytes of header) in 1448-byte segments, the 200 in one. */
+    assert_int_equal(res.frames, 3 + 2 + (n3 + 14 + 1447) / 1448 + 1);
+    store_of(out, &b);
+    assert_int_equal(store_ncalls(b), 2);
+    sb_init(&x);
+    sb_init(&y);
+    for (size_t i = 0; i < 2; i++) {
+        const struct store_call *ca = store_call_at(a, i), *cb = store_call_at(b, i);
+
+        assert_string_equal(ca->call_id, cb->call_id);
+        assert_int_equal(ca->nmsgs, 2);
+        assert_int_equal(cb->nmsgs, 2);
+        for (uint32_t k = 0; k < 2; k++) {
+            assert_int_equal(cb->msgs[k].transport, i == 0 ? CAP_TRANSPORT_SCTP : CAP_TRANSPORT_WS);
+            assert_int_equal(ca->msgs[k].transport, cb->msgs[k].transport);
+            assert_int_equal(store_msg_bytes(a, &ca->msgs[k], &x), 0);
+            assert_int_equal(store_msg_bytes(b, &cb->msgs[k], &y), 0);
+            assert_int_equal(x.len, y.len);
+            assert_memory_equal(x.s, y.s, x.len);
+        }
+    }
+    assert_true(x.len > 0);
+
+    sb_init(&cmd);
+    sb_printf(&cmd,
+              "tshark -n -r '%s' -o sctp.checksum:CRC-32C -Y sip -T fields -e frame.protocols "
+              "-e sctp.checksum.status -e sip.Call-ID 2>/dev/null",
+              out);
+    p = popen(cmd.s, "r");
+    assert_non_null(p);
+    while (fgets(line, sizeof line, p)) {
+        if (strstr(line, ":sctp:sip") && strstr(line, "\tsctp-call"))
+            sctp++;
+        if (strstr(line, ":sctp:sip") && strstr(line, "\t1\t"))
+            good++;
+        if (strstr(line, ":websocket:sip") && strstr(line, "\tws-call"))
+            ws++;
+    }
+    assert_int_equal(pclose(p), 0);
+    assert_int_equal(sctp, 2);
+    assert_int_equal(good, 2);
+    assert_int_equal(ws, 2);
+
+    sb_fini(&cmd);
+    sb_fini(&x);
+    sb_fini(&y);
+    store_free(a);
+    store_free(b);
+    free(inv6);
+    free(ok6);
+    free(invw);
+    free(okw);
+    unlink(in);
+    unlink(out);
+    free(in);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +687,7 @@ int main(void)
         cmocka_unit_test(reports_errors_with_the_file_name),
         cmocka_unit_test(picks_the_format_from_the_name),
         cmocka_unit_test(saves_calls_as_raw_ip_frames),
+        cmocka_unit_test(saves_sctp_and_websocket_calls_over_their_own_transport),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
