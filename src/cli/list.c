@@ -373,9 +373,13 @@ static void format_range(const struct list_ctx *x, struct list_memo *memo, const
 #define LIST_SLOTS       8
 #define LIST_MAX_WORKERS 3
 
+/* A cache line each: the formatting thread updates b at every append, and
+ * with two slots on one line the threads took that line from each other
+ * (a third of a --list --json on two threads). */
 struct list_slot {
-    struct strbuf b; /* owned; the claiming thread fills it, the main thread empties it */
-    bool done;       /* formatted, not written yet (under mu) */
+    _Alignas(64) struct strbuf b; /* owned; the claiming thread fills it, the main
+                                     thread empties it */
+    bool done;                    /* formatted, not written yet (under mu) */
 };
 
 struct list_par {
