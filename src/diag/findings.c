@@ -782,9 +782,12 @@ static void rule_glare(struct ctx *x)
         if (d->req || d->status != 491 || resent(d))
             continue;
         q = request_of(x, d);
+        /* The refused side's next re-INVITE.  In a real glare the other
+         * side retries too, with CSeqs of its own numbering that may be far
+         * above ours: skip its requests but keep comparing with our CSeq. */
         retry = q ? retry_for(x, q->idx, q->method, d->cseq) : NULL;
         while (retry && q && strcmp(retry->src_ip, q->src_ip) != 0)
-            retry = retry_for(x, retry->idx, q->method, retry->cseq);
+            retry = retry_for(x, retry->idx, q->method, d->cseq);
         res = retry ? final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
         if (res && res->status < 300)
             f = add(x, DIAG_GLARE, DIAG_SEV_INFO,
