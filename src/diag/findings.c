@@ -818,7 +818,7 @@ static void rule_cancel_race(struct ctx *x)
             continue;
         for (k = i + 1; k < x->n; k++) {
             const struct dmsg *ok = &x->d[k];
-            const struct dmsg *ack = NULL, *bye = NULL;
+            const struct dmsg *ack = NULL, *bye = NULL, *callee_bye = NULL;
             struct diag_finding *f;
             uint32_t j;
 
@@ -826,16 +826,32 @@ static void rule_cancel_race(struct ctx *x)
                 ok->status < 200 || ok->status >= 300)
                 continue;
             for (j = k + 1; j < x->n; j++) {
-                if (x->d[j].req && x->d[j].method == SIP_METHOD_ACK && x->d[j].cseq == cn->cseq &&
-                    !ack)
-                    ack = &x->d[j];
-                if (x->d[j].req && x->d[j].method == SIP_METHOD_BYE && !bye)
-                    bye = &x->d[j];
+                const struct dmsg *e = &x->d[j];
+
+                if (!e->req)
+                    continue;
+                if (e->method == SIP_METHOD_ACK && e->cseq == cn->cseq && !ack)
+                    ack = e;
+                /* The caller must hang up.  A BYE from the callee is it
+                 * giving up on a caller that never did (after 64*T1 of 2xx
+                 * copies without an ACK, RFC 3261 §13.3.1.4): the call was
+                 * a ghost until then. */
+                else if (e->method == SIP_METHOD_BYE && strcmp(e->src_ip, cn->src_ip) == 0) {
+                    if (!bye)
+                        bye = e;
+                } else if (e->method == SIP_METHOD_BYE && !callee_bye)
+                    callee_bye = e;
             }
             if (ack && bye)
                 f = add(x, DIAG_CANCEL_RACE, DIAG_SEV_WARNING,
                         "CANCEL from %s crossed the %d OK; ACK and BYE follow", cn->src_ip,
                         ok->status);
+            else if (callee_bye)
+                f = add(x, DIAG_CANCEL_RACE, DIAG_SEV_PROBLEM,
+                        "CANCEL from %s crossed the %d OK; %s from the caller; BYE from %s %.1f s "
+                        "after the %d OK (ghost call until then)",
+                        cn->src_ip, ok->status, !ack ? "no ACK and no BYE" : "ACK but no BYE",
+                        callee_bye->src_ip, secs(callee_bye->m->ts_ns - ok->m->ts_ns), ok->status);
             else
                 f = add(x, DIAG_CANCEL_RACE, DIAG_SEV_PROBLEM,
                         "CANCEL from %s crossed the %d OK; %s", cn->src_ip, ok->status,
@@ -846,6 +862,8 @@ static void rule_cancel_race(struct ctx *x)
                 ref(f, ack->idx);
             if (bye)
                 ref(f, bye->idx);
+            else if (callee_bye)
+                ref(f, callee_bye->idx);
             return;
         }
     }
