@@ -691,7 +691,7 @@ static void rule_session(struct ctx *x)
     const struct store_call *c = x->c;
     uint32_t i;
     int se = -1;
-    const struct dmsg *bye = NULL, *failed_refresh = NULL;
+    const struct dmsg *bye = NULL, *failed_refresh = NULL, *answer = NULL;
     bool refreshed = false;
 
     for (i = 0; i < x->n; i++) {
@@ -721,15 +721,25 @@ static void rule_session(struct ctx *x)
     }
     if (!c->answer_ts || !c->initial_cseq_set)
         return;
+    /* The answer's transaction tells the initial INVITE from refreshes: a
+     * refresh by the callee is numbered in the callee's own CSeq space, so
+     * it may carry the initial CSeq or a lower one. */
+    for (i = 0; i < x->n && !answer; i++)
+        if (!x->d[i].req && x->d[i].cseq == c->initial_cseq &&
+            x->d[i].cseq_method == SIP_METHOD_INVITE && x->d[i].status >= 200 &&
+            x->d[i].status < 300)
+            answer = &x->d[i];
+    if (!answer)
+        return;
     for (i = 0; i < x->n; i++) {
         const struct dmsg *d = &x->d[i];
 
-        if (!d->req && d->cseq == c->initial_cseq && d->cseq_method == SIP_METHOD_INVITE &&
-            d->status >= 200 && d->status < 300 && d->session_expires > 0)
+        if (!d->req && d->m->txn == answer->m->txn && d->status >= 200 && d->status < 300 &&
+            d->session_expires > 0)
             se = d->session_expires;
         else if (d->req && d->method == SIP_METHOD_BYE && !bye)
             bye = d;
-        else if (!d->req && d->cseq > c->initial_cseq &&
+        else if (!d->req && i > answer->idx && d->m->txn != answer->m->txn &&
                  (d->cseq_method == SIP_METHOD_INVITE || d->cseq_method == SIP_METHOD_UPDATE) &&
                  d->status >= 200) {
             if (d->status < 300)
@@ -748,21 +758,35 @@ static void rule_session(struct ctx *x)
     }
     if (se <= 0 || !bye || refreshed)
         return;
+    /* a re-INVITE that crossed the BYE (481) did not end the call */
+    if (failed_refresh && failed_refresh->idx > bye->idx)
+        failed_refresh = NULL;
     {
         int64_t dur = bye->m->ts_ns - c->answer_ts;
+        const struct dmsg *q = NULL;
         struct diag_finding *f;
+
+        /* the refused refresh itself, by its transaction (CSeqs of the
+         * two sides may coincide) */
+        if (failed_refresh && failed_refresh->m->txn < c->ntxns &&
+            c->txns[failed_refresh->m->txn].first_req < x->n)
+            q = &x->d[c->txns[failed_refresh->m->txn].first_req];
 
         /* RFC 4028 §10: without a refresh the session ends before the
          * interval, at SE - min(32, SE/3); allow a refresh due at SE/2. */
         if (failed_refresh)
             f = add(x, DIAG_SESSION_EXPIRED, DIAG_SEV_PROBLEM,
-                    "refresh answered %d; BYE %.1f s after the answer (Session-Expires %d)",
-                    failed_refresh->status, secs(dur), se);
+                    "%s refresh%s%s answered %d; BYE from %s %.1f s after the answer "
+                    "(Session-Expires %d)",
+                    sip_method_name(failed_refresh->cseq_method), q ? " from " : "",
+                    q ? q->src_ip : "", failed_refresh->status, bye->src_ip, secs(dur), se);
         else if (dur >= ((int64_t)se * SEC) / 2 - 2 * SEC && dur <= (int64_t)se * SEC + 2 * SEC)
             f = add(x, DIAG_SESSION_EXPIRED, DIAG_SEV_PROBLEM,
                     "BYE %.1f s after the answer, Session-Expires %d, no refresh", secs(dur), se);
         else
             return;
+        if (q)
+            ref(f, q->idx);
         if (failed_refresh)
             ref(f, failed_refresh->idx);
         ref(f, bye->idx);

@@ -6,7 +6,8 @@
  * after CANCEL, 481 to a late BYE, 423 honoured or not, Reason/Warning
  * extras, and the Russian texts.  Also two scenario captures read whole
  * (tests/data/scenarios): a glare both sides recover from, whose finding
- * is only info and so never reaches --report.
+ * is only info and so never reaches --report, and a refresh by the callee
+ * numbered in its own CSeq space.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -446,6 +447,38 @@ static void glare_retried_and_accepted_is_info(void **state)
     store_free(s);
 }
 
+static void refresh_by_the_callee_in_its_own_cseq_space(void **state)
+{
+    struct store *s = load_scenario("session_refresh_ok.pcap");
+    struct diag_list l;
+
+    (void)state;
+    diag_list_init(&l);
+    /* The callee's refresh (re-INVITE CSeq 1, like the caller's initial
+     * INVITE) is accepted and the caller hangs up 60 s after the answer,
+     * Session-Expires 90: no finding (it used to read as "no refresh"). */
+    assert_int_equal(diag_call(s, only_call(s), &l), DIAG_SEV_NONE);
+    assert_int_equal(l.n, 0);
+    store_free(s);
+
+    /* The same refresh refused with 500: ST-02 names it and the BYE. */
+    s = load_scenario("session_refresh_fail.pcap");
+    diag_list_reset(&l);
+    assert_int_equal(diag_call(s, only_call(s), &l), DIAG_SEV_PROBLEM);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.v[0].rule, DIAG_SESSION_EXPIRED);
+    /* 60.0 s give or take the recording's scheduling */
+    assert_memory_equal(l.v[0].facts,
+                        "INVITE refresh from 127.0.0.2 answered 500; BYE from 127.0.0.1 60.", 66);
+    assert_string_equal(l.v[0].facts + 67, " s after the answer (Session-Expires 90)");
+    assert_int_equal(l.v[0].nmsgs, 3);
+    assert_int_equal(l.v[0].msgs[0], 5);
+    assert_int_equal(l.v[0].msgs[1], 6);
+    assert_int_equal(l.v[0].msgs[2], 8);
+    diag_list_fini(&l);
+    store_free(s);
+}
+
 static void every_rule_has_texts_in_both_languages(void **state)
 {
     int r;
@@ -479,6 +512,7 @@ int main(void)
         cmocka_unit_test(a_request_coming_back_with_fewer_hops_is_a_loop),
         cmocka_unit_test(reason_and_warning_are_explained_from_the_kb),
         cmocka_unit_test(glare_retried_and_accepted_is_info),
+        cmocka_unit_test(refresh_by_the_callee_in_its_own_cseq_space),
         cmocka_unit_test(every_rule_has_texts_in_both_languages),
     };
 
