@@ -1,8 +1,8 @@
 /*
  * engine: batch loading, the console's loader run to the end.  The capture
- * thread reads, decodes and parses; the calling thread owns the store and
- * hands each message to the output callback.  On two cores this halves
- * the wall time of a large file against doing both on one thread.
+ * thread reads and decodes, parse workers (parse_pool.c, one per CPU)
+ * parse the SIP, and the calling thread owns the store and hands each
+ * message, in capture order, to the output callback.
  * With live sources the run ends at --duration, --count or a signal
  * (*lim->stop), and then takes what the live thread still had queued.
  */

@@ -6,6 +6,9 @@
  *   capture thread: readers -> merge -> decoder -> sip_parse -> owned
  *                   struct loader_rec (bytes copied once, plus what
  *                   store_add needs) -> msgq_push (blocks when full)
+ *                   (batch outputs on files: the parsing is done by the
+ *                   workers of parse_pool.c, in batches that wait in the
+ *                   queue in capture order)
  *   UI thread:      loader_drain -> store_add -> loader_rec_free
  *
  * The store belongs to the UI thread: loader_start registers the sources
