@@ -230,6 +230,12 @@ static bool line_end(const char *p, size_t pos, size_t end, size_t *ce, size_t *
 
     i = scan_ctl_or_high(p, i, end);
     for (;;) {
+        /* The common case first: a CRLF and nothing odd before it. */
+        if (i + 1 < end && p[i] == '\r' && p[i + 1] == '\n') {
+            *ce = i;
+            *next = i + 2;
+            return ctl;
+        }
         while (i < end && p[i] == '\t')
             i = scan_ctl_or_high(p, i + 1, end);
         if (i < end && (unsigned char)p[i] >= 0x80) {
