@@ -52,8 +52,9 @@ static bool start_line(const char *buf, size_t b, size_t e, size_t base, bool ct
     if (ctl && memchr(p, '\0', n))
         return false;
     if (n >= 8 && memcmp(p, "SIP/", 4) == 0) {
-        /* SIP-Version SP Status-Code SP Reason-Phrase */
-        const char *sp = memchr(p, ' ', n);
+        /* SIP-Version SP Status-Code SP Reason-Phrase; the version is
+         * nearly always SIP/2.0, which spares a memchr call. */
+        const char *sp = memcmp(p, "SIP/2.0 ", 8) == 0 ? p + 7 : memchr(p, ' ', n);
         size_t code_b, code_e;
         unsigned status = 0;
 
@@ -425,31 +426,43 @@ static int find_start(const char *buf, size_t len, struct sip_msg *m, size_t *ne
     while (b < len && (buf[b] == '\r' || buf[b] == '\n'))
         b++;
     while (b < len) {
-        const char *nl = memchr(buf + b, '\n', len - b);
-        size_t e = nl ? (size_t)(nl - buf) : len, ce = e;
+        size_t stop = scan_ctl_or_high(buf, b, len), e, ce;
+        bool ctl, has_nl;
 
-        bool ctl;
+        if (stop + 1 < len && buf[stop] == '\r' && buf[stop + 1] == '\n') {
+            /* The usual line: printable ASCII, then CRLF; one scan found
+             * both its end and that it has no control byte. */
+            ce = stop;
+            e = stop + 1;
+            ctl = false;
+            has_nl = true;
+        } else {
+            const char *nl = memchr(buf + b, '\n', len - b);
 
-        if (ce > b && buf[ce - 1] == '\r')
-            ce--;
-        ctl = has_ctl(buf + b, ce - b);
+            e = nl ? (size_t)(nl - buf) : len;
+            has_nl = nl != NULL;
+            ce = e;
+            if (ce > b && buf[ce - 1] == '\r')
+                ce--;
+            ctl = has_ctl(buf + b, ce - b);
+        }
         if (start_line(buf, b, ce, b, ctl, m)) {
             bool junk = false;
-            size_t i;
+            size_t k;
 
-            for (i = 0; i < b; i++)
-                if (buf[i] != '\r' && buf[i] != '\n')
+            for (k = 0; k < b; k++)
+                if (buf[k] != '\r' && buf[k] != '\n')
                     junk = true;
             if (junk)
                 m->problems |= SIP_JUNK_BEFORE;
             if (ctl) /* e.g. ESC in a reason phrase */
                 m->problems |= SIP_BINARY_HEADERS;
             m->skipped = b;
-            *next = nl ? e + 1 : len;
+            *next = has_nl ? e + 1 : len;
             return 0;
         }
         /* start_line() writes m only when it accepts the line. */
-        if (!nl)
+        if (!has_nl)
             break;
         b = e + 1;
     }
