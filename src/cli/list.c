@@ -361,17 +361,23 @@ static void format_range(const struct list_ctx *x, struct list_memo *memo, const
     }
 }
 
-/* Parallel formatting: the listing is cut in chunks (about 1/32 of it,
- * between LIST_CHUNK_MIN and LIST_CHUNK_MAX calls: enough chunks to share
+/* Parallel formatting: the listing is cut in chunks (about 1/32 of the
+ * calls, between LIST_CHUNK_MIN and LIST_CHUNK_MAX: enough chunks to share
  * evenly, few enough that the locking does not count); any thread claims
  * the next chunk and formats it into slot[chunk % LIST_SLOTS]; the main
  * thread writes the chunks out in order and frees their slots.  A chunk
  * is claimed only when its slot is free, so memory stays at LIST_SLOTS
- * buffers however long the listing. */
+ * buffers however long the listing.
+ *
+ * With -Y the main thread also runs the filter (only it: the filter's
+ * regexes share match data), LIST_FILTER_STEP calls at a time, and
+ * publishes the calls chosen so far; a chunk can be claimed once its calls
+ * are all chosen, so the helpers format while the filter still runs. */
 #define LIST_CHUNK_MIN   64
 #define LIST_CHUNK_MAX   1024
 #define LIST_SLOTS       8
 #define LIST_MAX_WORKERS 3
+#define LIST_FILTER_STEP 256
 
 /* A cache line each: the formatting thread updates b at every append, and
  * with two slots on one line the threads took that line from each other
@@ -384,29 +390,44 @@ struct list_slot {
 
 struct list_par {
     const struct list_ctx *x;
-    const size_t *sel;     /* borrowed; NULL: every call */
-    size_t n, chunk, nchunks;
+    size_t *sel;           /* owned, n entries, -Y only (NULL: every call);
+                              [0, nsel) are final once published */
+    size_t n, chunk;       /* calls in the store; calls per chunk */
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    size_t nsel;           /* calls chosen and published (under mu) */
+    bool chosen;           /* the filter has seen every call (under mu) */
     size_t next;           /* next chunk to claim (under mu) */
     size_t written;        /* chunks written out (under mu) */
     struct list_slot slot[LIST_SLOTS];
 };
 
-/* Claims the next chunk whose slot is free; called with mu held.  Returns
- * false when there is none now. */
-static bool claim(struct list_par *p, size_t *k)
+/* Chunks in the listing, once every call is chosen; called with mu held. */
+static size_t nchunks(const struct list_par *p)
 {
-    if (p->next >= p->nchunks || p->next >= p->written + LIST_SLOTS)
+    return p->chosen ? (p->nsel + p->chunk - 1) / p->chunk : SIZE_MAX;
+}
+
+/* Claims the next chunk whose slot is free and whose calls are all
+ * chosen: chunk *k, listing entries [*lo, *hi).  Called with mu held;
+ * false when there is none now. */
+static bool claim(struct list_par *p, size_t *k, size_t *lo, size_t *hi)
+{
+    size_t l = p->next * p->chunk;
+
+    if (p->next >= nchunks(p) || p->next >= p->written + LIST_SLOTS ||
+        (!p->chosen && l + p->chunk > p->nsel))
         return false;
     *k = p->next++;
+    *lo = l;
+    *hi = l + p->chunk < p->nsel ? l + p->chunk : p->nsel;
     return true;
 }
 
 /* Formats chunk k; called without mu, marks the chunk done under it. */
-static void run_chunk(struct list_par *p, struct list_memo *memo, size_t k)
+static void run_chunk(struct list_par *p, struct list_memo *memo, size_t k, size_t lo,
+                      size_t hi)
 {
-    size_t lo = k * p->chunk, hi = lo + p->chunk < p->n ? lo + p->chunk : p->n;
     struct list_slot *sl = &p->slot[k % LIST_SLOTS];
 
     format_range(p->x, memo, p->sel, lo, hi, &sl->b);
@@ -420,17 +441,17 @@ static void *list_worker(void *arg)
 {
     struct list_par *p = arg;
     struct list_memo memo;
-    size_t k;
+    size_t k, lo, hi;
 
     memo_init(&memo);
     pthread_mutex_lock(&p->mu);
-    while (p->next < p->nchunks) {
-        if (!claim(p, &k)) {
+    while (p->next < nchunks(p)) {
+        if (!claim(p, &k, &lo, &hi)) {
             pthread_cond_wait(&p->cv, &p->mu);
             continue;
         }
         pthread_mutex_unlock(&p->mu);
-        run_chunk(p, &memo, k);
+        run_chunk(p, &memo, k, lo, hi);
         pthread_mutex_lock(&p->mu);
     }
     pthread_mutex_unlock(&p->mu);
@@ -439,85 +460,135 @@ static void *list_worker(void *arg)
 }
 
 /* Helper threads: one per CPU this process may run on, beyond its own. */
-static unsigned list_workers(size_t nchunks)
+static unsigned list_workers(void)
 {
     cpu_set_t set;
     long cpus;
-    size_t w;
 
     if (sched_getaffinity(0, sizeof(set), &set) == 0)
         cpus = CPU_COUNT(&set);
     else
         cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    w = cpus > 1 ? (size_t)cpus - 1 : 0;
-    if (w > LIST_MAX_WORKERS)
-        w = LIST_MAX_WORKERS;
-    if (w > nchunks - 1)
-        w = nchunks - 1;
-    return (unsigned)w;
+    if (cpus < 2)
+        return 0;
+    return cpus - 1 > LIST_MAX_WORKERS ? LIST_MAX_WORKERS : (unsigned)(cpus - 1);
 }
 
-/* Formats and writes the n calls (sel, or all) after whatever b holds. */
-static void list_calls(const struct list_ctx *x, const size_t *sel, size_t n, struct strbuf *b)
+/* Runs -Y over the next LIST_FILTER_STEP calls from *pos, appending the
+ * chosen ones to p->sel[*nsel...] (main thread, without mu). */
+static void choose(struct list_par *p, const struct filter *f, struct strbuf *scratch,
+                   size_t *pos, size_t *nsel, uint64_t *nmsgs)
 {
-    struct list_par p;
-    struct list_memo memo;
-    pthread_t th[LIST_MAX_WORKERS];
-    unsigned nw, started = 0, i;
-    size_t k;
+    const struct store *s = p->x->s;
+    size_t i, end = *pos + LIST_FILTER_STEP < p->n ? *pos + LIST_FILTER_STEP : p->n;
 
-    memset(&p, 0, sizeof(p));
-    p.x = x;
-    p.sel = sel;
-    p.n = n;
-    p.chunk = n / 32 < LIST_CHUNK_MIN   ? LIST_CHUNK_MIN
-              : n / 32 > LIST_CHUNK_MAX ? LIST_CHUNK_MAX
-                                        : n / 32;
-    p.nchunks = (n + p.chunk - 1) / p.chunk;
-    memo_init(&memo);
-    if (p.nchunks < 2) { /* not worth a thread */
-        format_range(x, &memo, sel, 0, n, b);
-        memo_fini(&memo);
-        return;
+    for (i = *pos; i < end; i++) {
+        const struct store_call *c = store_call_at(s, i);
+
+        /* The filter reads the messages from the first on. */
+        if (i + 2 * LIST_AHEAD < p->n)
+            prefetch_struct(store_call_at(s, i + 2 * LIST_AHEAD));
+        if (i + LIST_AHEAD < p->n)
+            prefetch_msgs_head(store_call_at(s, i + LIST_AHEAD));
+        if (!filter_match_call(f, s, c, scratch))
+            continue;
+        p->sel[(*nsel)++] = i;
+        *nmsgs += c->nmsgs;
     }
-    cli_flush(x->cfg, b);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
+    *pos = end;
+}
+
+/* The main thread's part of a parallel listing, with nw helpers: it
+ * writes out what is done first (the helpers wait for free slots), then
+ * filters, then formats like the helpers (every chunk itself when no
+ * helper could be started).  Returns when everything is written. */
+static void run_parallel(struct list_par *p, unsigned nw, const struct filter *f,
+                         struct strbuf *scratch, struct list_memo *memo, size_t *nsel,
+                         uint64_t *nmsgs)
+{
+    pthread_t th[LIST_MAX_WORKERS];
+    unsigned started = 0, i;
+    size_t k, lo, hi, pos = 0;
+
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
     for (i = 0; i < LIST_SLOTS; i++)
-        sb_init(&p.slot[i].b);
-    nw = list_workers(p.nchunks);
+        sb_init(&p->slot[i].b);
     for (i = 0; i < nw; i++)
-        if (pthread_create(&th[started], NULL, list_worker, &p) == 0)
+        if (pthread_create(&th[started], NULL, list_worker, p) == 0)
             started++;
-    /* With no helper (one CPU, or pthread_create failed) the main thread
-     * formats every chunk itself. */
-    pthread_mutex_lock(&p.mu);
-    while (p.written < p.nchunks) {
-        struct list_slot *sl = &p.slot[p.written % LIST_SLOTS];
+    pthread_mutex_lock(&p->mu);
+    while (p->written < nchunks(p)) {
+        struct list_slot *sl = &p->slot[p->written % LIST_SLOTS];
 
         if (sl->done) {
-            pthread_mutex_unlock(&p.mu);
-            cli_flush(x->cfg, &sl->b); /* the slot is ours until written moves */
-            pthread_mutex_lock(&p.mu);
+            pthread_mutex_unlock(&p->mu);
+            cli_flush(p->x->cfg, &sl->b); /* the slot is ours until written moves */
+            pthread_mutex_lock(&p->mu);
             sl->done = false;
-            p.written++;
-            pthread_cond_broadcast(&p.cv);
-        } else if (claim(&p, &k)) {
-            pthread_mutex_unlock(&p.mu);
-            run_chunk(&p, &memo, k);
-            pthread_mutex_lock(&p.mu);
+            p->written++;
+            pthread_cond_broadcast(&p->cv);
+        } else if (!p->chosen) {
+            pthread_mutex_unlock(&p->mu);
+            choose(p, f, scratch, &pos, nsel, nmsgs);
+            pthread_mutex_lock(&p->mu);
+            p->nsel = *nsel;
+            p->chosen = pos == p->n;
+            pthread_cond_broadcast(&p->cv);
+        } else if (claim(p, &k, &lo, &hi)) {
+            pthread_mutex_unlock(&p->mu);
+            run_chunk(p, memo, k, lo, hi);
+            pthread_mutex_lock(&p->mu);
         } else {
-            pthread_cond_wait(&p.cv, &p.mu);
+            pthread_cond_wait(&p->cv, &p->mu);
         }
     }
-    pthread_mutex_unlock(&p.mu);
+    pthread_mutex_unlock(&p->mu);
     for (i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     for (i = 0; i < LIST_SLOTS; i++)
-        sb_fini(&p.slot[i].b);
+        sb_fini(&p->slot[i].b);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+}
+
+/* Formats and writes the calls of x's store after whatever b holds: all
+ * of them, or those the filter f (may be NULL) matches.  *shown gets how
+ * many calls were listed, *shown_msgs their messages (-Y only). */
+static void list_calls(const struct list_ctx *x, const struct filter *f, struct strbuf *scratch,
+                       struct strbuf *b, size_t *shown, uint64_t *shown_msgs)
+{
+    struct list_par p;
+    struct list_memo memo;
+    unsigned nw;
+    size_t pos = 0, nsel = 0;
+
+    memset(&p, 0, sizeof(p));
+    p.x = x;
+    p.n = store_ncalls(x->s);
+    p.chunk = p.n / 32 < LIST_CHUNK_MIN   ? LIST_CHUNK_MIN
+              : p.n / 32 > LIST_CHUNK_MAX ? LIST_CHUNK_MAX
+                                          : p.n / 32;
+    *shown_msgs = 0;
+    if (f) {
+        p.sel = xmalloc((p.n ? p.n : 1) * sizeof(*p.sel));
+    } else {
+        p.nsel = nsel = p.n;
+        p.chosen = true;
+    }
+    memo_init(&memo);
+    nw = p.n > p.chunk ? list_workers() : 0; /* one chunk: not worth a thread */
+    if (nw > 0) {
+        cli_flush(x->cfg, b);
+        run_parallel(&p, nw, f, scratch, &memo, &nsel, shown_msgs);
+    } else {
+        while (f && pos < p.n)
+            choose(&p, f, scratch, &pos, &nsel, shown_msgs);
+        format_range(x, &memo, p.sel, 0, nsel, b);
+    }
+    *shown = nsel;
     memo_fini(&memo);
-    pthread_cond_destroy(&p.cv);
-    pthread_mutex_destroy(&p.mu);
+    free(p.sel);
 }
 
 int cli_list(const struct config *cfg)
@@ -527,8 +598,8 @@ int cli_list(const struct config *cfg)
     struct strbuf b, tmp;
     struct kb *kb;
     struct list_ctx x;
-    size_t i, n, shown = 0, *sel = NULL;
-    uint64_t shown_msgs = 0;
+    size_t shown;
+    uint64_t shown_msgs;
     int rc;
 
     s = cli_load(cfg, NULL, NULL, &rc);
@@ -539,36 +610,15 @@ int cli_list(const struct config *cfg)
     kb = cli_kb(cfg);
     sb_init(&b);
     sb_init(&tmp);
-    n = store_ncalls(s);
     if (!cfg->json)
         sb_printf(&b, "%-5s %-26s %-9s %-16s %-16s %-21s %-21s %5s %-10s %-28s %9s %8s  %s\n",
                   "#", "START", "KIND", "FROM", "TO", "SRC", "DST", "MSGS", "STATE", "FINAL",
                   "DURATION", "SETUP", "MEANING");
-    if (cfg->filter) {
-        /* -Y: a call is listed when any of its messages matches.  Decided
-         * here, on this thread: the filter's regexes share match data. */
-        sel = xmalloc((n ? n : 1) * sizeof(*sel));
-        for (i = 0; i < n; i++) {
-            const struct store_call *c = store_call_at(s, i);
-
-            /* The filter reads the messages from the first on. */
-            if (i + 2 * LIST_AHEAD < n)
-                prefetch_struct(store_call_at(s, i + 2 * LIST_AHEAD));
-            if (i + LIST_AHEAD < n)
-                prefetch_msgs_head(store_call_at(s, i + LIST_AHEAD));
-            if (!filter_match_call(cfg->filter, s, c, &tmp))
-                continue;
-            sel[shown++] = i;
-            shown_msgs += c->nmsgs;
-        }
-    } else {
-        shown = n;
-    }
     x.cfg = cfg;
     x.s = s;
     x.kb = kb;
-    list_calls(&x, sel, shown, &b);
-    free(sel);
+    /* -Y: a call is listed when any of its messages matches. */
+    list_calls(&x, cfg->filter, &tmp, &b, &shown, &shown_msgs);
     store_counts(s, &cnt);
     if (!cfg->json) {
         if (cfg->filter)
