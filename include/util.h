@@ -57,7 +57,7 @@ void sb_putc(struct strbuf *b, char c);
 void sb_pad(struct strbuf *b, const char *s, size_t width, bool left_justify);
 
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap);
+void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends bytes with control characters, DEL, backslash and invalid UTF-8
  * shown as escapes (\r \n \t \e \xNN), so wire bytes never drive a terminal. */
 void sb_append_escaped(struct strbuf *b, const char *s, size_t n);

@@ -255,12 +255,12 @@ static int ws_header(const uint8_t *p, size_t n, size_t max, size_t *hl, uint64_
 
 static bool ws_carries_sip(const uint8_t *p, size_t n)
 {
-    size_t hl, i, k;
-    uint64_t plen;
+    size_t hl = 0, i, k; /* ws_header leaves them unset when the header is cut */
+    uint64_t plen = 0;
     uint8_t tmp[64];
     int rc = ws_header(p, n, SIZE_MAX / 2, &hl, &plen);
 
-    if (rc < 0 || n < hl || !(p[0] & 0x80) || (p[0] & 0x0F) == 0 || (p[0] & 0x0F) > 2)
+    if (rc < 0 || hl == 0 || n < hl || !(p[0] & 0x80) || (p[0] & 0x0F) == 0 || (p[0] & 0x0F) > 2)
         return false;
     k = n - hl < sizeof(tmp) ? n - hl : sizeof(tmp);
     if (k > plen)

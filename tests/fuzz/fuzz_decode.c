@@ -4,6 +4,7 @@
  * cap_reader and cap_decoder like `--dump packets` does, with small limits
  * so reassembly eviction paths run too.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
