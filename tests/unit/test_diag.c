@@ -479,6 +479,35 @@ static void refresh_by_the_callee_in_its_own_cseq_space(void **state)
     store_free(s);
 }
 
+static void refresh_refused_after_the_bye_is_not_the_cause(void **state)
+{
+    struct store *s = store_new(NULL);
+    struct diag_list l;
+
+    (void)state;
+    diag_list_init(&l);
+    /* Session-Expires 90; no refresh at 45 s; BYE at 60 s, and a late
+     * re-INVITE that crossed it gets 481: the 481 did not end the call. */
+    add(s, UA, PBX, 0, dialog_req("INVITE", 1, "z9hG4bKi1"));
+    add(s, PBX, UA, 100,
+        resp(200, "OK", 1, "INVITE", "z9hG4bKi1", "Session-Expires: 90;refresher=uac\n"));
+    add(s, UA, PBX, 110, dialog_req("ACK", 1, "z9hG4bKa1"));
+    add(s, UA, PBX, 60100, dialog_req("BYE", 2, "z9hG4bKb1"));
+    add(s, UA, PBX, 60101, dialog_req("INVITE", 3, "z9hG4bKi3"));
+    add(s, PBX, UA, 60110, resp(200, "OK", 2, "BYE", "z9hG4bKb1", ""));
+    add(s, PBX, UA, 60111,
+        resp(481, "Call/Transaction Does Not Exist", 3, "INVITE", "z9hG4bKi3", ""));
+    assert_int_equal(diag_call(s, only_call(s), &l), DIAG_SEV_PROBLEM);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.v[0].rule, DIAG_SESSION_EXPIRED);
+    assert_string_equal(l.v[0].facts,
+                        "BYE 60.0 s after the answer, Session-Expires 90, no refresh");
+    assert_int_equal(l.v[0].nmsgs, 1);
+    assert_int_equal(l.v[0].msgs[0], 3);
+    diag_list_fini(&l);
+    store_free(s);
+}
+
 static void every_rule_has_texts_in_both_languages(void **state)
 {
     int r;
@@ -513,6 +542,7 @@ int main(void)
         cmocka_unit_test(reason_and_warning_are_explained_from_the_kb),
         cmocka_unit_test(glare_retried_and_accepted_is_info),
         cmocka_unit_test(refresh_by_the_callee_in_its_own_cseq_space),
+        cmocka_unit_test(refresh_refused_after_the_bye_is_not_the_cause),
         cmocka_unit_test(every_rule_has_texts_in_both_languages),
     };
 
