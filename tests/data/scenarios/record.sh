@@ -4,7 +4,8 @@
 # (auth_reject: four) while tcpdump -i lo writes NAME.pcap.  Scenarios run
 # in parallel, each on its own port, so the whole set takes about a minute
 # (session_refresh_fail and session_refresh_ok wait 60 s, session_expired
-# 58 s, no_ack, cancel_ghost and cancel_ghost_bye 32 s, glare_retry 4 s).
+# 58 s, no_ack, cancel_ghost and cancel_ghost_bye 32 s, cancel_ack_only 5 s,
+# glare_retry 4 s).
 # Needs root (tcpdump), sipp and tcpdump; touches only loopback.
 #
 #   tests/data/scenarios/record.sh [NAME ...]     (default: all)
