@@ -851,6 +851,86 @@ static void frames_sip_stream_by_content_length(void **state)
     assert_int_equal(skip, 2);
 }
 
+/* The request-line check before the word-at-a-time scan, byte by byte:
+ * the reference the fast one must agree with. */
+static bool looks_like_sip_ref(const uint8_t *p, size_t n)
+{
+    size_t i = 0, m, e, lim;
+
+    while (i < n && (p[i] == '\r' || p[i] == '\n'))
+        i++;
+    p += i;
+    n -= i;
+    if (n >= 12 && memcmp(p, "SIP/2.0 ", 8) == 0)
+        return p[8] >= '1' && p[8] <= '6' && p[9] >= '0' && p[9] <= '9' && p[10] >= '0' &&
+               p[10] <= '9' && (n == 11 || p[11] == ' ' || p[11] == '\r' || p[11] == '\n');
+    for (m = 0; m < n && m < 32 && p[m] &&
+                ((p[m] >= 'A' && p[m] <= 'Z') || (p[m] >= 'a' && p[m] <= 'z') ||
+                 (p[m] >= '0' && p[m] <= '9') || strchr("-.!%*_+`'~", p[m]));
+         m++)
+        ;
+    if (m == 0 || m >= n || p[m] != ' ')
+        return false;
+    lim = n < 8192 ? n : 8192;
+    for (e = m + 1; e < lim && p[e] != '\r' && p[e] != '\n'; e++)
+        if (p[e] < 0x21 && p[e] != ' ')
+            return false;
+    if (e < lim)
+        return e >= m + 10 && memcmp(p + e - 8, " SIP/2.0", 8) == 0;
+    for (i = m + 1; i < lim && i < m + 12 && p[i] != ' '; i++)
+        if (p[i] == ':')
+            return i > m + 1;
+    return false;
+}
+
+/* cap_looks_like_sip decides which payloads are parsed at all.  Every
+ * byte value at every offset of real start lines (and cut copies of them)
+ * gives the same answer as the byte-by-byte reference; exact-size copies
+ * let ASan catch a read past the end. */
+static void sip_start_line_check_agrees_with_reference(void **state)
+{
+    static const char *lines[] = {
+        "INVITE sip:bob@biloxi.example.com SIP/2.0\r\nVia: x\r\n",
+        "REGISTER sips:ss2.biloxi.example.com;transport=tls SIP/2.0\nTo: x\n",
+        "\r\n\r\nOPTIONS sip:[2001:db8::1]:5060;lr SIP/2.0\r\n",
+        "SIP/2.0 486 Busy Here\r\n",
+        "SIP/2.0 100\r\n",
+        "BYE sip:x SIP/2.0\r\n",
+        "MESSAGE sip:user@a-very-long-host-name-to-cross-several-words.example.org:5061 SIP/2.0\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\n",
+    };
+    size_t k, n, pos, checked = 0;
+    int v;
+
+    (void)state;
+    for (k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
+        size_t len = strlen(lines[k]);
+
+        for (n = 0; n <= len; n++) { /* every cut */
+            uint8_t *b = xmalloc(n ? n : 1);
+
+            memcpy(b, lines[k], n);
+            assert_int_equal(cap_looks_like_sip(b, n), looks_like_sip_ref(b, n));
+            checked++;
+            for (pos = 0; pos < n; pos++) { /* every byte value everywhere */
+                uint8_t keep = b[pos];
+
+                for (v = 0; v < 256; v += (v < 0x30 || v > 0x7a) ? 1 : 7) {
+                    b[pos] = (uint8_t)v;
+                    if (cap_looks_like_sip(b, n) != looks_like_sip_ref(b, n))
+                        fail_msg("line %zu cut %zu: byte %zu = 0x%02x disagrees", k, n, pos, v);
+                    checked++;
+                }
+                b[pos] = keep;
+            }
+            free(b);
+        }
+    }
+    assert_true(checked > 100000);
+    assert_true(cap_looks_like_sip((const uint8_t *)lines[0], strlen(lines[0])));
+    assert_false(cap_looks_like_sip((const uint8_t *)"INVITE sip:a\tb SIP/2.0\r\n", 25));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -868,6 +948,7 @@ int main(void)
         cmocka_unit_test(decodes_hep2),
         cmocka_unit_test(frames_sip_stream_by_content_length),
         cmocka_unit_test(decodes_llc_snap_gre_routing_and_sctp_idata_like_tshark),
+        cmocka_unit_test(sip_start_line_check_agrees_with_reference),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
