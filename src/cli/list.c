@@ -243,16 +243,15 @@ static inline __attribute__((always_inline)) void prefetch_msgs_head(const struc
         __builtin_prefetch(&c->msgs[i]);
 }
 
-/* Stage one, LIST_AHEAD calls earlier: the struct itself (256 bytes). */
+/* Stage one, LIST_AHEAD calls earlier: the struct itself. */
 static inline __attribute__((always_inline)) void prefetch_struct(const struct store_call *c)
 {
     const char *p = (const char *)c;
+    size_t off;
 
-    __builtin_prefetch(p);
-    __builtin_prefetch(p + 64);
-    __builtin_prefetch(p + 128);
-    __builtin_prefetch(p + 192);
-    __builtin_prefetch(p + 255);
+    for (off = 0; off < sizeof(*c); off += 64)
+        __builtin_prefetch(p + off);
+    __builtin_prefetch(p + sizeof(*c) - 1); /* malloc aligns to 16, not 64 */
 }
 
 /* Appends the line (or JSON object) of c to b. */
@@ -582,9 +581,16 @@ static void list_calls(const struct list_ctx *x, const struct filter *f, struct 
         cli_flush(x->cfg, b);
         run_parallel(&p, nw, f, scratch, &memo, &nsel, shown_msgs);
     } else {
+        size_t lo;
+
         while (f && pos < p.n)
             choose(&p, f, scratch, &pos, &nsel, shown_msgs);
-        format_range(x, &memo, p.sel, 0, nsel, b);
+        /* Written a chunk at a time: the whole listing of a large capture
+         * would be hundreds of MB in b. */
+        for (lo = 0; lo < nsel; lo += p.chunk) {
+            format_range(x, &memo, p.sel, lo, lo + p.chunk < nsel ? lo + p.chunk : nsel, b);
+            cli_flush(x->cfg, b);
+        }
     }
     *shown = nsel;
     memo_fini(&memo);
