@@ -137,6 +137,9 @@ const char *diag_ctx_label(enum diag_ctx ctx, const char *lang);
  * the kb: appends "Q.850 17 User busy; Warning 399 <text>" (escaped for the
  * terminal) to out.  Returns the number of items appended. */
 int diag_response_extras(const struct kb *kb, const char *bytes, size_t len, struct strbuf *out);
+/* What diag_response_extras() writes for a message whose only addition is
+ * one Q.850 cause (store_msg.q850): "Q.850 34 <short text>". */
+void diag_q850_note(const struct kb *kb, int cause, struct strbuf *out);
 /* Same as JSON members: appends ,"q850":{"cause":17,"title":..,"short":..}
  * and ,"warning":{"code":399,"text":..,"title":..} when present. */
 void diag_response_extras_json(const struct kb *kb, const char *bytes, size_t len,

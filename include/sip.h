@@ -256,6 +256,16 @@ struct sip_warning {
 };
 int sip_parse_warning(const struct sip_msg *m, struct sip_str s, struct sip_warning *w);
 
+/* What m's Reason and Warning headers add to an explanation, in short, so
+ * that it can be kept when the message is first parsed: the cause when
+ * they amount to exactly one Q.850 cause and no Warning; SIP_REASON_NONE
+ * when there is neither a Q.850 cause nor a Warning; SIP_REASON_MORE for
+ * anything else (read the message again).  Values are counted as
+ * diag_response_extras() counts them. */
+#define SIP_REASON_NONE (-1)
+#define SIP_REASON_MORE (-2)
+int sip_reason_q850_only(const struct sip_msg *m);
+
 /* Digest challenge / credentials: scheme and auth-params. */
 struct sip_auth {
     struct sip_str scheme;   /* Digest */

@@ -12,6 +12,11 @@
  * Threads: one owner (the UI / main thread).  No locks: capture threads
  * hand over store_input records through a queue instead of calling in.
  * Views keep call ids, never pointers, across ticks: rotation frees calls.
+ * The query functions (store_ncalls, store_call_at, store_call_get,
+ * store_call_find, store_call_aleg, store_endpoint, store_msg_bytes) write
+ * nothing, not even a cache, so while nobody adds, any number of threads
+ * may read at once: --list formats a finished store on every CPU.  Keep
+ * them that way.
  */
 #ifndef SIPDX_STORE_H
 #define SIPDX_STORE_H
@@ -65,6 +70,7 @@ struct store_input {
     bool hdrs_known;        /* the two below were set from the parsed message */
     bool has_reason_or_warning;
     bool has_credentials;
+    int16_t q850_only;      /* sip_reason_q850_only(), with hdrs_known */
     bool ip_fragmented;     /* the payload was reassembled from IP fragments */
     unsigned problems;      /* SIP_* flags from the parser */
 };
@@ -119,6 +125,9 @@ enum {
     STORE_MSG_OWNED = 1u << 10,         /* the bytes are the call's copy (bytes) */
 };
 
+#define STORE_Q850_NONE 0xfe
+#define STORE_Q850_UNKNOWN 0xff
+
 /* One message: an index entry.  Read-only outside the store. */
 struct store_msg {
     int64_t ts_ns;
@@ -138,6 +147,10 @@ struct store_msg {
     uint8_t method;        /* enum sip_method (requests) */
     uint8_t cseq_method;   /* enum sip_method */
     uint8_t transport;     /* enum cap_transport */
+    uint8_t q850;          /* with STORE_MSG_HDRS_KNOWN: the one Q.850 cause its
+                              Reason headers give and nothing else to say, or
+                              STORE_Q850_NONE / STORE_Q850_UNKNOWN (see the
+                              message: several, a Warning, a large cause) */
     uint16_t flags;        /* STORE_MSG_* */
     uint32_t hep_agent;    /* HEP capture agent id; 0: not from HEP */
 };

@@ -247,9 +247,16 @@ static void with_bytes(const struct store *s, const struct store_call *c, uint32
 
     if (!c || i >= c->nmsgs)
         return;
-    /* Nothing to add when ingest saw neither a Reason nor a Warning. */
+    /* Nothing to add when ingest saw neither a Reason nor a Warning, and
+     * nothing to read when all they add is one Q.850 cause (kept at ingest:
+     * re-reading every such final response was a third of a listing). */
     if ((c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) && !(c->msgs[i].flags & STORE_MSG_REASON_WARNING))
         return;
+    if (!json && (c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) && c->msgs[i].q850 != STORE_Q850_UNKNOWN) {
+        if (c->msgs[i].q850 != STORE_Q850_NONE)
+            diag_q850_note(kb, c->msgs[i].q850, out);
+        return;
+    }
     sb_init(&bytes);
     if (store_msg_bytes(s, &c->msgs[i], &bytes) == 0 && bytes.s) {
         if (json)

@@ -174,15 +174,31 @@ static int walk_extras(const struct kb *kb, const char *bytes, size_t len, struc
     return n;
 }
 
+void diag_q850_note(const struct kb *kb, int cause, struct strbuf *out)
+{
+    const struct kb_entry *e = kb ? kb_lookup_q850(kb, cause) : NULL;
+
+    sb_printf(out, "Q.850 %d", cause);
+    if (e) {
+        sb_putc(out, ' ');
+        sb_append_escaped(out, e->short_text, strlen(e->short_text));
+    }
+}
+
 static void extra_text(const struct kb *kb, const struct sip_msg *m, bool is_q850, int code,
                        struct sip_str text, struct strbuf *out, int *n)
 {
-    const struct kb_entry *e =
-        !kb ? NULL : is_q850 ? kb_lookup_q850(kb, code) : kb_lookup_warning(kb, code);
+    const struct kb_entry *e;
 
     if (*n)
         sb_puts(out, "; ");
-    sb_printf(out, "%s %d", is_q850 ? "Q.850" : "Warning", code);
+    if (is_q850) {
+        diag_q850_note(kb, code, out);
+        (*n)++;
+        return;
+    }
+    e = kb ? kb_lookup_warning(kb, code) : NULL;
+    sb_printf(out, "Warning %d", code);
     if (e) {
         sb_putc(out, ' ');
         sb_append_escaped(out, e->short_text, strlen(e->short_text));

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sip_int.h"
 #include "util.h"
@@ -454,6 +455,35 @@ int sip_parse_reason(const struct sip_msg *m, struct sip_str s, struct sip_reaso
     }
     *out = r;
     return 0;
+}
+
+int sip_reason_q850_only(const struct sip_msg *m)
+{
+    struct sip_str v;
+    size_t st = 0;
+    int n = 0, cause = SIP_REASON_NONE;
+
+    if (m->nfound[SIP_HDR_WARNING]) {
+        struct sip_warning w;
+
+        while (sip_hdr_values(m, SIP_HDR_WARNING, &st, &v))
+            if (sip_parse_warning(m, v, &w) == 0)
+                return SIP_REASON_MORE;
+        st = 0;
+    }
+    while (sip_hdr_values(m, SIP_HDR_REASON, &st, &v)) {
+        struct sip_reason r;
+
+        if (++n > 8) /* the explanation looks at the first 8 only */
+            return SIP_REASON_MORE;
+        if (sip_parse_reason(m, v, &r) != 0 || r.cause < 0 || r.protocol.len != 5 ||
+            strncasecmp(m->buf + r.protocol.off, "Q.850", 5) != 0)
+            continue;
+        if (cause != SIP_REASON_NONE)
+            return SIP_REASON_MORE;
+        cause = r.cause;
+    }
+    return cause;
 }
 
 /* ---- Warning (RFC 3261 §20.43) ---- */

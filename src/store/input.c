@@ -90,5 +90,8 @@ void store_input_from(struct store_input *in, const struct cap_payload *p,
     in->hdrs_known = true;
     in->has_reason_or_warning = m->nfound[SIP_HDR_REASON] || m->nfound[SIP_HDR_WARNING];
     in->has_credentials = m->nfound[SIP_HDR_AUTHORIZATION] || m->nfound[SIP_HDR_PROXY_AUTHORIZATION];
+    /* On the capture side, so a listing need not read each final response
+     * again for its "Q.850 34 ..." note (a pread and a parse per call). */
+    in->q850_only = (int16_t)(in->has_reason_or_warning ? sip_reason_q850_only(m) : SIP_REASON_NONE);
     in->problems = m->problems;
 }

@@ -699,6 +699,10 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
     m->method = (uint8_t)in->method;
     m->cseq_method = (uint8_t)in->cseq_method;
     m->transport = (uint8_t)in->transport;
+    m->q850 = !in->hdrs_known                        ? STORE_Q850_UNKNOWN
+              : in->q850_only == SIP_REASON_NONE     ? STORE_Q850_NONE
+              : in->q850_only >= 0 && in->q850_only < STORE_Q850_NONE ? (uint8_t)in->q850_only
+                                                     : STORE_Q850_UNKNOWN;
     m->hep_agent = in->hep_agent;
     if (in->is_request)
         m->flags |= STORE_MSG_REQUEST;

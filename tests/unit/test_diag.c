@@ -421,6 +421,84 @@ static struct store *load_scenario(const char *name)
     return s;
 }
 
+/* The store keeps, per message, the one Q.850 cause when that is all its
+ * Reason and Warning headers add (store_msg.q850), so listings need not
+ * read those messages again.  On every message of real captures that has
+ * a Reason or Warning, the note made from the kept cause must equal the
+ * note made from the message's bytes. */
+static void kept_q850_cause_gives_the_note_the_message_gives(void **state)
+{
+    /* Corpus captures with Reason and Warning headers, then scenarios. */
+    static const char *caps[] = {"generated/busy_2000_calls.pcap",
+                                 "generated/call_fail_488.pcap",
+                                 "public/irontec-sngrep/aaa.pcap",
+                                 "public/zeek-zeek/wireshark.pcap",
+                                 "public/ntop-nDPI/FAX-Call-t38-CA-TDM-SIP-FB-1.pcap",
+                                 "public/sipcapture-heplify/sip_ipv4_tcp_fragmented.pcap",
+                                 "public/ntop-nDPI/fuzz-2006-06-26-2594.pcap",
+                                 "=cancel_ghost_bye.pcap", "=codec_488.pcap", "=no_ack.pcap"};
+    struct diag d;
+    struct kb *kb;
+    struct strbuf bytes, a, b;
+    size_t k, i, kept = 0, read = 0;
+    uint32_t j;
+
+    (void)state;
+    diag_clear(&d);
+    kb = kb_new("en", NULL, &d);
+    assert_non_null(kb);
+    sb_init(&bytes);
+    sb_init(&a);
+    sb_init(&b);
+    for (k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+        struct store *s;
+
+        if (caps[k][0] == '=') {
+            s = load_scenario(caps[k] + 1);
+        } else {
+            const char *dir = getenv("SIPDX_CORPUS");
+            char path[4096];
+            const char *p = path;
+
+            assert_non_null(dir);
+            snprintf(path, sizeof(path), "%s/%s", dir, caps[k]);
+            s = store_new(NULL);
+            engine_run_files(&p, 1, s, NULL, NULL, stderr); /* the fuzzed one has damage */
+        }
+
+        for (i = 0; i < store_ncalls(s); i++) {
+            const struct store_call *c = store_call_at(s, i);
+
+            for (j = 0; j < c->nmsgs; j++) {
+                const struct store_msg *m = &c->msgs[j];
+
+                assert_true(m->flags & STORE_MSG_HDRS_KNOWN);
+                if (!(m->flags & STORE_MSG_REASON_WARNING))
+                    continue;
+                assert_int_equal(store_msg_bytes(s, m, &bytes), 0);
+                sb_reset(&a);
+                diag_response_extras(kb, bytes.s, bytes.len, &a);
+                if (m->q850 == STORE_Q850_UNKNOWN) {
+                    read++;
+                    continue;
+                }
+                sb_reset(&b);
+                if (m->q850 != STORE_Q850_NONE)
+                    diag_q850_note(kb, m->q850, &b);
+                assert_string_equal(a.s ? a.s : "", b.s ? b.s : "");
+                kept++;
+            }
+        }
+        store_free(s);
+    }
+    assert_true(kept >= 500); /* the Q.850 causes of BYEs and failures */
+    assert_true(read >= 100); /* Warnings, several causes: read again */
+    sb_fini(&bytes);
+    sb_fini(&a);
+    sb_fini(&b);
+    kb_free(kb);
+}
+
 static void glare_retried_and_accepted_is_info(void **state)
 {
     struct store *s = load_scenario("glare_retry.pcap");
@@ -540,6 +618,7 @@ int main(void)
         cmocka_unit_test(cancelled_invite_487_and_late_bye_481_are_normal),
         cmocka_unit_test(a_request_coming_back_with_fewer_hops_is_a_loop),
         cmocka_unit_test(reason_and_warning_are_explained_from_the_kb),
+        cmocka_unit_test(kept_q850_cause_gives_the_note_the_message_gives),
         cmocka_unit_test(glare_retried_and_accepted_is_info),
         cmocka_unit_test(refresh_by_the_callee_in_its_own_cseq_space),
         cmocka_unit_test(refresh_refused_after_the_bye_is_not_the_cause),

@@ -316,6 +316,49 @@ static void parses_reason_with_q850_cause_and_text(void **state)
     fx_close(&x);
 }
 
+/* sip_reason_q850_only on a response whose headers end with `extra`. */
+static int q850_only_of(const char *extra)
+{
+    char buf[2048];
+    struct sip_msg m;
+    int r, n;
+
+    n = snprintf(buf, sizeof(buf),
+                 "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n"
+                 "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: x\r\n"
+                 "CSeq: 1 INVITE\r\n%sContent-Length: 0\r\n\r\n", extra);
+    assert_int_equal(sip_parse(buf, (size_t)n, &m), 0);
+    r = sip_reason_q850_only(&m);
+    sip_msg_fini(&m);
+    return r;
+}
+
+/* What a listing's note needs from Reason/Warning, decided at ingest: the
+ * cases the note can print without reading the message again, and every
+ * case where it must. */
+static void reason_q850_only_says_when_the_note_needs_the_message(void **state)
+{
+    (void)state;
+    assert_int_equal(q850_only_of(""), SIP_REASON_NONE);
+    assert_int_equal(q850_only_of("Reason: Q.850;cause=17;text=\"User busy\"\r\n"), 17);
+    assert_int_equal(q850_only_of("Reason: q.850 ; cause=34\r\n"), 34);
+    assert_int_equal(q850_only_of("Reason: SIP;cause=200;text=\"elsewhere\"\r\n"), SIP_REASON_NONE);
+    assert_int_equal(q850_only_of("Reason: SIP;cause=200, Q.850;cause=16\r\n"), 16);
+    assert_int_equal(q850_only_of("Reason: Q.850;cause=16\r\nReason: Q.850;cause=31\r\n"),
+                     SIP_REASON_MORE);
+    assert_int_equal(q850_only_of("Reason: Q.850\r\n"), SIP_REASON_NONE); /* no cause */
+    assert_int_equal(q850_only_of("Reason: Q.8500;cause=1\r\n"), SIP_REASON_NONE);
+    assert_int_equal(q850_only_of("Reason: Q.850;cause=17\r\nWarning: 399 h \"x\"\r\n"),
+                     SIP_REASON_MORE);
+    assert_int_equal(q850_only_of("Warning: 305 h \"Incompatible media\"\r\n"), SIP_REASON_MORE);
+    assert_int_equal(q850_only_of("Warning: garbage\r\n"), SIP_REASON_NONE);
+    /* past the 8 values an explanation reads: the message decides */
+    assert_int_equal(q850_only_of("Reason: SIP;cause=1, SIP;cause=2, SIP;cause=3, SIP;cause=4, "
+                                  "SIP;cause=5, SIP;cause=6, SIP;cause=7, SIP;cause=8, "
+                                  "Q.850;cause=9\r\n"),
+                     SIP_REASON_MORE);
+}
+
 static void parses_warning_399(void **state)
 {
     struct fx x;
@@ -401,6 +444,7 @@ int main(void)
         cmocka_unit_test(takes_addr_spec_params_as_header_params),
         cmocka_unit_test(parses_via_branch_rport_and_received),
         cmocka_unit_test(parses_reason_with_q850_cause_and_text),
+        cmocka_unit_test(reason_q850_only_says_when_the_note_needs_the_message),
         cmocka_unit_test(parses_warning_399),
         cmocka_unit_test(parses_digest_challenge_with_stale),
         cmocka_unit_test(parses_digest_credentials),
