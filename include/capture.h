@@ -64,6 +64,10 @@ const char *cap_reader_path(const struct cap_reader *r);
 bool cap_reader_seekable(const struct cap_reader *r); /* file offsets are valid */
 uint64_t cap_reader_bytes_read(const struct cap_reader *r); /* compressed bytes consumed */
 uint64_t cap_reader_bytes_total(const struct cap_reader *r); /* file size, 0 if unknown */
+/* Input from a pipe arrives when it arrives: fn(ctx) is called, on the
+ * reading thread, each time the reader is about to wait for more, so what
+ * was read so far can be handed on first. */
+void cap_reader_on_wait(struct cap_reader *r, void (*fn)(void *ctx), void *ctx);
 void cap_reader_close(struct cap_reader *r); /* accepts NULL */
 
 /* Several readers merged by timestamp (stable: ties keep input order).

@@ -75,6 +75,10 @@ struct engine_limits {
     unsigned duration_s;
     uint64_t count;             /* SIP messages */
     volatile sig_atomic_t *stop;
+    /* When set: called with fn's ctx after messages were handed to fn and
+     * the engine is about to wait for more input (live sources, a pipe),
+     * so a streaming output can flush what it printed. */
+    void (*idle)(void *ctx);
 };
 
 /* engine_run_files with live sources too: runs until the files are read

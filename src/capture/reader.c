@@ -2,11 +2,14 @@
  * reader: pcap and pcapng files (plain or gzip, "-" = stdin) -> cap_record,
  * and cap_merge (several readers ordered by timestamp).
  *
- * Written from the file format specs, no libpcap.  Reads go through zlib's
- * gz* layer, which is transparent for uncompressed input and reads large
- * requests straight into our buffer, so a plain file costs one read() per
- * megabyte and no per-record allocation: a record's bytes are borrowed from
- * the reader's buffer until the next call.
+ * Written from the file format specs, no libpcap.  Files are read through
+ * zlib's gz* layer, which is transparent for uncompressed input and reads
+ * large requests straight into our buffer, so a plain file costs one read()
+ * per megabyte and no per-record allocation: a record's bytes are borrowed
+ * from the reader's buffer until the next call.  Pipes (stdin, a FIFO) are
+ * read with read() and, when gzip, inflate(): gzread() waits until its
+ * whole request or buffer is filled, so `tcpdump -w - | sipdx -r -` showed
+ * nothing until megabytes had arrived.
  *
  * Thread: the capture thread that owns the reader.  Ownership: the reader
  * owns its buffer and gz handle; cap_merge owns its readers.
@@ -15,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +47,17 @@ struct rd_iface {
 struct cap_reader {
     char *path;       /* owned */
     unsigned source;
-    gzFile gz;        /* owned */
+    gzFile gz;        /* owned; NULL for a pipe */
+    /* A pipe: what has arrived is handed on at once. */
+    int pfd;          /* owned */
+    bool pgzip;       /* gzip: through zs */
+    bool pend;        /* the gzip stream (all its members) ended */
+    bool pmember_end; /* a gzip member ended: another may follow */
+    z_stream zs;      /* pgzip */
+    uint8_t *zin;     /* pgzip: compressed bytes read, owned */
+    uint64_t praw;    /* bytes read from the pipe */
+    void (*on_wait)(void *ctx); /* before a read that would block */
+    void *wait_ctx;
     bool seekable;    /* plain file: offsets valid */
     uint64_t total;   /* file size or 0 */
     uint8_t *buf;     /* owned */
@@ -185,6 +199,122 @@ static void rd_prefetch(struct cap_reader *r)
         __builtin_prefetch(r->buf + r->pf);
 }
 
+#define RD_ZIN (64u * 1024)
+
+/* read() with EINTR retried: what has arrived (at least 1 byte), 0 at the
+ * end, -1 on error. */
+static long pipe_read(struct cap_reader *r, uint8_t *b, size_t n)
+{
+    if (r->on_wait) {
+        struct pollfd pf;
+
+        pf.fd = r->pfd;
+        pf.events = POLLIN;
+        pf.revents = 0;
+        if (poll(&pf, 1, 0) == 0)
+            r->on_wait(r->wait_ctx);
+    }
+    for (;;) {
+        ssize_t got = read(r->pfd, b, n);
+
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got > 0)
+            r->praw += (uint64_t)got;
+        return got;
+    }
+}
+
+/* The first bytes of a pipe decide gzip or not; they are kept (in zin for
+ * gzip, in buf otherwise).  Returns -1 on a read error. */
+static int pipe_start(struct cap_reader *r)
+{
+    uint8_t *head = r->buf; /* room for far more than 2 */
+    size_t have = 0;
+
+    while (have < 2) {
+        long got = pipe_read(r, head + have, 2 - have);
+
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            break;
+        have += (size_t)got;
+    }
+    if (have == 2 && head[0] == 0x1f && head[1] == 0x8b) {
+        r->pgzip = true;
+        r->zin = xmalloc(RD_ZIN);
+        r->zin[0] = head[0];
+        r->zin[1] = head[1];
+        memset(&r->zs, 0, sizeof(r->zs));
+        r->zs.next_in = r->zin;
+        r->zs.avail_in = 2;
+        if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK) /* gzip wrapper */
+            return -1;
+        return 0;
+    }
+    r->len = have;
+    if (have < 2)
+        r->eof = true;
+    return 0;
+}
+
+/* Up to n bytes of the pipe's content into b, as soon as there are some:
+ * > 0 bytes, 0 at the end, -1 on a read or gzip error. */
+static long pipe_fill(struct cap_reader *r, uint8_t *b, size_t n)
+{
+    if (!r->pgzip)
+        return pipe_read(r, b, n);
+    while (!r->pend) {
+        int zr;
+        size_t out;
+
+        if (r->pmember_end) {
+            /* Concatenated members (gzip -c a b) go on; anything else
+             * after the end is ignored, as gzread does.  Looked at only
+             * now, after what the member held was handed on. */
+            if (r->zs.avail_in == 0) {
+                long got = pipe_read(r, r->zin, RD_ZIN);
+
+                if (got > 0) {
+                    r->zs.next_in = r->zin;
+                    r->zs.avail_in = (unsigned)got;
+                }
+            }
+            r->pmember_end = false;
+            if (r->zs.avail_in >= 2 && r->zs.next_in[0] == 0x1f && r->zs.next_in[1] == 0x8b) {
+                inflateReset(&r->zs);
+            } else {
+                r->pend = true;
+                break;
+            }
+        }
+        if (r->zs.avail_in == 0) {
+            long got = pipe_read(r, r->zin, RD_ZIN);
+
+            if (got <= 0)
+                return got; /* a stream cut short ends here too */
+            r->zs.next_in = r->zin;
+            r->zs.avail_in = (unsigned)got;
+        }
+        r->zs.next_out = b;
+        r->zs.avail_out = (unsigned)(n > UINT32_MAX ? UINT32_MAX : n);
+        zr = inflate(&r->zs, Z_NO_FLUSH);
+        out = (size_t)(r->zs.next_out - b);
+        if (zr == Z_STREAM_END) {
+            r->pmember_end = true;
+        } else if (zr != Z_OK && !(zr == Z_BUF_ERROR && r->zs.avail_in == 0)) {
+            /* Corrupt, or no progress possible: what came before it is
+             * handed on first, then the stream ends. */
+            r->pend = true;
+            return out ? (long)out : -1;
+        }
+        if (out)
+            return (long)out;
+    }
+    return 0;
+}
+
 /* Makes n bytes available at buf+pos.  Returns the number available
  * (less than n only at end of input). */
 static size_t rd_fill(struct cap_reader *r, size_t n)
@@ -218,7 +348,8 @@ static size_t rd_fill(struct cap_reader *r, size_t n)
 
         if (want > RD_CHUNK * 4)
             want = RD_CHUNK * 4;
-        got = gzread(r->gz, r->buf + r->len, (unsigned)want);
+        got = r->gz ? gzread(r->gz, r->buf + r->len, (unsigned)want)
+                    : (int)pipe_fill(r, r->buf + r->len, want);
         if (got <= 0) {
             r->eof = true;
             break;
@@ -307,29 +438,41 @@ struct cap_reader *cap_reader_open(const char *path, unsigned source, struct dia
     r = xcalloc(1, sizeof(*r));
     r->path = xstrdup(path);
     r->source = source;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && strcmp(path, "-") != 0) {
-        r->total = (uint64_t)st.st_size;
-        r->seekable = true;
+    r->pfd = -1;
+    r->mfd = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (strcmp(path, "-") != 0) {
+            r->total = (uint64_t)st.st_size;
+            r->seekable = true;
+        }
+        r->gz = gzdopen(fd, "rb");
+        if (!r->gz) {
+            close(fd);
+            snprintf(d->file, sizeof(d->file), "%s", path);
+            diag_set(d, "cannot open: out of memory");
+            free(r->path);
+            free(r);
+            return NULL;
+        }
+        gzbuffer(r->gz, 256 * 1024);
+    } else {
+        r->pfd = fd; /* a pipe, FIFO or device: see pipe_fill */
     }
-    r->gz = gzdopen(fd, "rb");
-    if (!r->gz) {
-        close(fd);
-        snprintf(d->file, sizeof(d->file), "%s", path);
-        diag_set(d, "cannot open: out of memory");
-        free(r->path);
-        free(r);
-        return NULL;
-    }
-    gzbuffer(r->gz, 256 * 1024);
     r->cap = RD_CHUNK * 4;
     if (r->seekable && r->total + 64 < r->cap)
         r->cap = r->total < 65536 ? 65536 : (size_t)r->total + 64; /* small file */
     r->buf = xmalloc(r->cap);
+    if (r->pfd >= 0 && pipe_start(r) < 0) {
+        snprintf(d->file, sizeof(d->file), "%s", path);
+        diag_set(d, "cannot read: %s", strerror(errno));
+        cap_reader_close(r);
+        return NULL;
+    }
     if (rd_header(r, d) < 0) {
         cap_reader_close(r);
         return NULL;
     }
-    if (!gzdirect(r->gz))
+    if (r->gz && !gzdirect(r->gz))
         r->seekable = false;
     if (r->seekable && r->total > RD_MAP_WINDOW) {
         /* Large plain file: switch to the mapping at the current offset. */
@@ -354,6 +497,11 @@ void cap_reader_close(struct cap_reader *r)
         return;
     if (r->gz)
         gzclose(r->gz);
+    if (r->pfd >= 0)
+        close(r->pfd);
+    if (r->pgzip)
+        inflateEnd(&r->zs);
+    free(r->zin);
     if (r->mapped) {
         rd_unmap(r);
         close(r->mfd);
@@ -381,9 +529,17 @@ uint64_t cap_reader_bytes_read(const struct cap_reader *r)
 
     if (r->mapped)
         return (uint64_t)(r->buf_off + (int64_t)r->pos);
+    if (!r->gz)
+        return r->praw;
     off = gzoffset(r->gz);
 
     return off < 0 ? 0 : (uint64_t)off;
+}
+
+void cap_reader_on_wait(struct cap_reader *r, void (*fn)(void *ctx), void *ctx)
+{
+    r->on_wait = fn;
+    r->wait_ctx = ctx;
 }
 
 uint64_t cap_reader_bytes_total(const struct cap_reader *r)

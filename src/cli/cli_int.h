@@ -24,6 +24,10 @@ int cli_run_rtp(const struct config *cfg, struct store *s, engine_msg_fn fn, voi
 /* Loads every input of cfg into a new store (fn may be NULL).  *rc gets 0
  * or 1 (an input was damaged).  Returns the store (caller frees). */
 struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, int *rc);
+/* cli_run for outputs printed as messages come: idle(ctx) runs whenever
+ * the input has nothing more for now (live capture, a pipe), to flush. */
+int cli_run_streaming(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx,
+                      void (*idle)(void *ctx));
 
 /* The knowledge base in cfg's language (embedded + data path + --kb-dir).
  * Errors in override files go to cfg->err; the embedded entries stay. */

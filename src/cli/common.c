@@ -41,8 +41,8 @@ int cli_run(const struct config *cfg, struct store *s, engine_msg_fn fn, void *c
     return cli_run_rtp(cfg, s, fn, ctx, NULL);
 }
 
-int cli_run_rtp(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx,
-                struct rtp_table **rtp)
+static int run(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx,
+               struct rtp_table **rtp, void (*idle)(void *ctx))
 {
     struct rtp_opts ro;
     struct store_counts n;
@@ -50,6 +50,7 @@ int cli_run_rtp(const struct config *cfg, struct store *s, engine_msg_fn fn, voi
     int rc;
 
     memset(&lim, 0, sizeof(lim));
+    lim.idle = idle;
     lim.duration_s = cfg->duration;
     lim.count = cfg->count;
     lim.stop = &got_stop;
@@ -80,6 +81,18 @@ int cli_run_rtp(const struct config *cfg, struct store *s, engine_msg_fn fn, voi
                 n.unmatched_evicted, n.pending_calls);
     }
     return rc;
+}
+
+int cli_run_rtp(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx,
+                struct rtp_table **rtp)
+{
+    return run(cfg, s, fn, ctx, rtp, NULL);
+}
+
+int cli_run_streaming(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx,
+                      void (*idle)(void *ctx))
+{
+    return run(cfg, s, fn, ctx, NULL, idle);
 }
 
 struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, int *rc)

@@ -144,6 +144,16 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
         cli_flush(d->cfg, b);
 }
 
+/* Nothing more for now: what was printed reaches the reader (a pipe into
+ * grep, a terminal following live traffic) instead of waiting for 64 KB. */
+static void on_idle(void *vctx)
+{
+    struct dump_ctx *d = vctx;
+
+    cli_flush(d->cfg, &d->line);
+    fflush(d->cfg->out);
+}
+
 int cli_dump_messages(const struct config *cfg)
 {
     struct dump_ctx d;
@@ -156,7 +166,7 @@ int cli_dump_messages(const struct config *cfg)
     sb_init(&d.scratch);
     sb_init(&d.bytes);
     s = d.store = cli_store_new(cfg);
-    rc = cli_run(cfg, s, on_msg, &d);
+    rc = cli_run_streaming(cfg, s, on_msg, &d, on_idle);
     cli_flush(cfg, &d.line);
     sb_fini(&d.line);
     sb_fini(&d.scratch);

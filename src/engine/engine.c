@@ -67,7 +67,7 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
     const char *errors, *line;
     bool is_live = live_opts_active(live);
     int64_t deadline = 0;
-    uint64_t added = 0;
+    uint64_t added = 0, flushed = 0;
     int rc = 0;
 
     diag_clear(&d);
@@ -96,6 +96,10 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
             continue;
         if (loader_done(l))
             break;
+        if (lim && lim->idle && added != flushed) {
+            lim->idle(ctx);
+            flushed = added;
+        }
         loader_wait(l, 50);
     }
     if (is_live) {

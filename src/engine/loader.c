@@ -308,6 +308,17 @@ static void on_payload(void *ctx, const struct cap_payload *p)
         prod_payload(&l->prod, p);
 }
 
+/* The input (a pipe) has nothing more for now: what was read goes to the
+ * UI thread instead of waiting for a full batch. */
+static void on_input_wait(void *ctx)
+{
+    struct loader *l = ctx;
+
+    if (l->pool)
+        ppool_flush(l->pool, l->q);
+    prod_push(&l->prod);
+}
+
 /* RTP statistics reach the UI thread at least every half second of
  * capture time (or 64 k frames) even when no SIP fills a chunk. */
 static void rtp_maybe_push(struct loader *l, const struct cap_record *rec, uint64_t frames)
@@ -415,6 +426,7 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
             sb_putc(&l->errors, '\n');
             continue;
         }
+        cap_reader_on_wait(rd, on_input_wait, l);
         if (cap_reader_seekable(rd)) {
             store_source_open(store, src); /* bytes re-read on demand */
             l->seekable[i] = true;
