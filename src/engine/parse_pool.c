@@ -146,8 +146,7 @@ static void parse_chunk(struct ppool *pp, struct loader_chunk *c)
         prod_payload(&pr, &j->pl[i]);
     prod_push(&pr);
     atomic_fetch_add(pp->messages, atomic_load(&pr.messages));
-    pr.chunk = pr.head; /* nothing of its own left to free */
-    prod_fini(&pr);
+    prod_fini(&pr); /* prod_push left it no chunk of its own */
 }
 
 static void *worker_main(void *arg)
