@@ -440,7 +440,7 @@ static void prune_drops_the_streams_of_calls_the_store_lost(void **state)
 
     (void)state;
     snprintf(path, sizeof(path), "%s/generated/call_basic_rtp.pcap",
-             dir ? dir : "../shared/corpus");
+             dir ? dir : "../tests/corpus");
     l = loader_start_rtp(paths, 1, s, 1024, NULL);
     while (!loader_done(l))
         if (!loader_drain(l, s, 4096))

@@ -668,7 +668,7 @@ static void agrees_with_tshark(const char *name, size_t *msgs, size_t *diffs)
 
     sb_init(&ours);
     sb_init(&want);
-    snprintf(path, sizeof(path), "%s/%s.truth.tsv", corpus ? corpus : "../shared/corpus", cap);
+    snprintf(path, sizeof(path), "%s/%s.truth.tsv", corpus ? corpus : "../tests/corpus", cap);
     f = fopen(path, "rb");
     if (!f)
         fail_msg("cannot open %s (SIPDX_CORPUS)", path);

@@ -262,7 +262,7 @@ static void sipstat_from_store_equals_streaming_counts(void **state)
         char path[4096];
         const char *dir = getenv("SIPDX_CORPUS"), *pp = path;
 
-        snprintf(path, sizeof(path), "%s/%s", dir ? dir : "../shared/corpus", files[i]);
+        snprintf(path, sizeof(path), "%s/%s", dir ? dir : "../tests/corpus", files[i]);
         stats_sipstat_init(&a);
         engine_run_files(&pp, 1, s, count_stream, &a, stderr);
         stats_setup_times(s, NULL, NULL, &a);

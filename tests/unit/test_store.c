@@ -21,7 +21,7 @@ static char *corpus_path(const char *rel)
     const char *dir = getenv("SIPDX_CORPUS");
     static char buf[4096];
 
-    snprintf(buf, sizeof(buf), "%s/%s", dir ? dir : "../shared/corpus", rel);
+    snprintf(buf, sizeof(buf), "%s/%s", dir ? dir : "../tests/corpus", rel);
     return buf;
 }
 
