@@ -43,8 +43,8 @@
 #define PBX_PORT      5060
 #define NPHONES       2400
 #define NTRUNKS       3
-#define FLOWS_PER_SEC 40      /* mean flow arrival rate */
-#define T1_US         500000  /* RFC 3261 T1: first retransmission */
+#define FLOWS_PER_SEC 40     /* mean flow arrival rate */
+#define T1_US         500000 /* RFC 3261 T1: first retransmission */
 #define RTP_PTIME_US  20000
 #define EPOCH_SEC     1709542800ULL /* 2024-03-04 09:00:00 UTC */
 #define MSG_MAX       4096
@@ -142,12 +142,12 @@ static const struct ua_kind trunk_ua = {"Cisco-SIPGateway/IOS-16.12.4", "SIP Cal
 static const char pbx_ua[] = "FPBX-16.0.40.7(20.6.0)";
 
 static const char *const first_names[] = {
-    "Anna", "Boris", "Carla", "Dmitri", "Elena", "Farid", "Greta", "Hugo",  "Irina", "Jonas",
-    "Katya", "Luis", "Marta", "Nikolai", "Olga", "Pavel", "Quinn", "Rosa", "Sergei", "Tanya",
+    "Anna",  "Boris", "Carla", "Dmitri",  "Elena", "Farid", "Greta", "Hugo", "Irina",  "Jonas",
+    "Katya", "Luis",  "Marta", "Nikolai", "Olga",  "Pavel", "Quinn", "Rosa", "Sergei", "Tanya",
 };
 static const char *const last_names[] = {
-    "Ivanova", "Smith", "Garcia", "Petrov", "Muller", "Rossi", "Novak", "Kowalski",
-    "Silva", "Jensen", "Dubois", "Tanaka", "Fischer", "Orlov", "Moreau", "Costa",
+    "Ivanova", "Smith",  "Garcia", "Petrov", "Muller",  "Rossi", "Novak",  "Kowalski",
+    "Silva",   "Jensen", "Dubois", "Tanaka", "Fischer", "Orlov", "Moreau", "Costa",
 };
 
 struct ep {
@@ -159,7 +159,7 @@ struct ep {
     char reg_callid[48]; /* phones: stable REGISTER Call-ID */
     char instance[40];   /* softphones: +sip.instance UUID */
     uint32_t reg_cseq;
-    bool reg_busy;       /* a REGISTER flow is running */
+    bool reg_busy; /* a REGISTER flow is running */
 };
 
 static void ip_str(uint32_t ip, char *dst, size_t n)
@@ -213,8 +213,7 @@ enum kind {
 };
 
 static const enum code scripts[K_COUNT][12] = {
-    [K_ANSWERED] = {C_INVITE, C_100, C_180, C_200_INV, C_ACK_2XX, C_TALK, C_BYE, C_200_BYE,
-                    C_END},
+    [K_ANSWERED] = {C_INVITE, C_100, C_180, C_200_INV, C_ACK_2XX, C_TALK, C_BYE, C_200_BYE, C_END},
     [K_AUTH_CALL] = {C_INVITE, C_401_INV, C_ACK_ERR, C_INVITE_AUTH, C_100, C_180, C_200_INV,
                      C_ACK_2XX, C_TALK, C_BYE, C_200_BYE, C_END},
     [K_BUSY] = {C_INVITE, C_100, C_180, C_486, C_ACK_ERR, C_END},
@@ -228,15 +227,15 @@ static const enum code scripts[K_COUNT][12] = {
 
 /* Per mille of new flows of each kind. */
 static const unsigned kind_weight[K_COUNT] = {
-    [K_ANSWERED] = 300,    [K_AUTH_CALL] = 80,   [K_BUSY] = 70,
-    [K_NOT_FOUND] = 50,    [K_CANCELLED] = 80,   [K_NOT_ACCEPTABLE] = 30,
-    [K_UNAVAILABLE] = 40,  [K_REGISTER] = 150,   [K_OPTIONS] = 200,
+    [K_ANSWERED] = 300,   [K_AUTH_CALL] = 80, [K_BUSY] = 70,
+    [K_NOT_FOUND] = 50,   [K_CANCELLED] = 80, [K_NOT_ACCEPTABLE] = 30,
+    [K_UNAVAILABLE] = 40, [K_REGISTER] = 150, [K_OPTIONS] = 200,
 };
 
 struct flow {
     enum kind kind;
     int step;
-    bool retx;      /* the message at `step` was sent once, resend it */
+    bool retx; /* the message at `step` was sent once, resend it */
     bool bye_by_pbx;
     bool proxy_auth; /* 407 instead of 401 */
     struct ep *peer; /* borrowed: the phone or trunk; the other side is the PBX */
@@ -250,16 +249,16 @@ struct flow {
     char nonce[40];
     char cnonce[24];
     char response[40];
-    uint32_t cseq;      /* peer's CSeq number */
-    uint32_t pbx_cseq;  /* PBX's CSeq number in this dialog */
-    uint64_t sess_id;   /* SDP o= session id */
-    uint16_t rtp_peer;  /* RTP port announced by the peer */
-    uint16_t rtp_pbx;   /* RTP port announced by the PBX */
-    uint64_t talk_end;  /* --rtp: end of media */
+    uint32_t cseq;     /* peer's CSeq number */
+    uint32_t pbx_cseq; /* PBX's CSeq number in this dialog */
+    uint64_t sess_id;  /* SDP o= session id */
+    uint16_t rtp_peer; /* RTP port announced by the peer */
+    uint16_t rtp_pbx;  /* RTP port announced by the PBX */
+    uint64_t talk_end; /* --rtp: end of media */
     uint16_t rtp_seq[2];
     uint32_t rtp_ts[2];
     uint32_t rtp_ssrc[2];
-    int codec;          /* 0 PCMU, 8 PCMA */
+    int codec; /* 0 PCMU, 8 PCMA */
 };
 
 /* Event heap: (time, sequence) -> flow index; flow index -1 starts a flow. */
@@ -279,7 +278,7 @@ struct gen {
     uint64_t rtp_pkts;
     uint64_t file_bytes;
     uint64_t dialogs;
-    uint64_t now;      /* µs since EPOCH_SEC */
+    uint64_t now; /* µs since EPOCH_SEC */
     uint16_t ip_id;
     struct ep phones[NPHONES];
     struct ep trunks[NTRUNKS];
@@ -352,8 +351,8 @@ static struct event heap_pop(struct gen *g)
         size_t c = 2 * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && (g->heap[c + 1].t < g->heap[c].t ||
-                          (g->heap[c + 1].t == g->heap[c].t && g->heap[c + 1].seq < g->heap[c].seq)))
+        if (c + 1 < n && (g->heap[c + 1].t < g->heap[c].t || (g->heap[c + 1].t == g->heap[c].t &&
+                                                              g->heap[c + 1].seq < g->heap[c].seq)))
             c++;
         if (last.t < g->heap[c].t || (last.t == g->heap[c].t && last.seq < g->heap[c].seq))
             break;
@@ -427,10 +426,10 @@ static void emit_udp(struct gen *g, uint32_t sip, uint16_t sport, uint32_t dip, 
     size_t ulen = 8 + plen, iplen = 20 + ulen, len = 14 + iplen;
 
     /* Ethernet: locally administered MACs derived from the IPs. */
-    uint8_t dmac[6] = {0x02, 0x00, (uint8_t)(dip >> 24), (uint8_t)(dip >> 16), (uint8_t)(dip >> 8),
-                       (uint8_t)dip};
-    uint8_t smac[6] = {0x02, 0x00, (uint8_t)(sip >> 24), (uint8_t)(sip >> 16), (uint8_t)(sip >> 8),
-                       (uint8_t)sip};
+    uint8_t dmac[6] = {
+        0x02, 0x00, (uint8_t)(dip >> 24), (uint8_t)(dip >> 16), (uint8_t)(dip >> 8), (uint8_t)dip};
+    uint8_t smac[6] = {
+        0x02, 0x00, (uint8_t)(sip >> 24), (uint8_t)(sip >> 16), (uint8_t)(sip >> 8), (uint8_t)sip};
     memcpy(p, dmac, 6);
     memcpy(p + 6, smac, 6);
     put16(p + 12, 0x0800);
@@ -507,11 +506,12 @@ static size_t sdp_body(const struct flow *f, bool from_pbx, char *dst, size_t ca
         bp(&b, "s=%s\r\nc=IN IP4 %s\r\nt=0 0\r\n", f->peer->ua->sdp_name, ip);
         if (f->peer->ua->softphone) {
             bp(&b, "m=audio %u RTP/AVP 96 97 98 0 8 9 3 101 99\r\n", f->rtp_peer);
-            bp(&b, "a=rtcp:%u\r\na=rtpmap:96 opus/48000/2\r\n"
-                   "a=fmtp:96 useinbandfec=1; stereo=0; sprop-stereo=0\r\n"
-                   "a=rtpmap:97 speex/16000\r\na=fmtp:97 vbr=on\r\na=rtpmap:98 speex/8000\r\n"
-                   "a=fmtp:98 vbr=on\r\na=rtpmap:3 GSM/8000\r\na=rtpmap:99 iLBC/8000\r\n"
-                   "a=fmtp:99 mode=30\r\n",
+            bp(&b,
+               "a=rtcp:%u\r\na=rtpmap:96 opus/48000/2\r\n"
+               "a=fmtp:96 useinbandfec=1; stereo=0; sprop-stereo=0\r\n"
+               "a=rtpmap:97 speex/16000\r\na=fmtp:97 vbr=on\r\na=rtpmap:98 speex/8000\r\n"
+               "a=fmtp:98 vbr=on\r\na=rtpmap:3 GSM/8000\r\na=rtpmap:99 iLBC/8000\r\n"
+               "a=fmtp:99 mode=30\r\n",
                f->rtp_peer + 1);
             bp(&b, "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:9 G722/8000\r\n"
                    "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"
@@ -579,13 +579,14 @@ static void hdr_auth(struct buf *b, const struct flow *f, const char *uri, bool 
     bp(b,
        "%s: Digest username=\"%s\",realm=\"asterisk\",nonce=\"%s\",uri=\"%s\","
        "response=\"%s\",algorithm=MD5,cnonce=\"%s\",qop=auth,nc=00000001\r\n",
-       proxy ? "Proxy-Authorization" : "Authorization", f->peer->user, f->nonce, uri,
-       f->response, f->cnonce);
+       proxy ? "Proxy-Authorization" : "Authorization", f->peer->user, f->nonce, uri, f->response,
+       f->cnonce);
 }
 
 static void hdr_challenge(struct buf *b, const struct flow *f, bool proxy)
 {
-    bp(b, "%s: Digest realm=\"asterisk\",nonce=\"%s\",opaque=\"%.16s\",algorithm=MD5,qop=\"auth\"\r\n",
+    bp(b,
+       "%s: Digest realm=\"asterisk\",nonce=\"%s\",opaque=\"%.16s\",algorithm=MD5,qop=\"auth\"\r\n",
        proxy ? "Proxy-Authenticate" : "WWW-Authenticate", f->nonce, f->nonce + 8);
 }
 
@@ -623,9 +624,14 @@ static void render_inv_response(struct buf *b, const struct flow *f, int code, c
         bp(b, "%s", extra);
     if (code >= 300)
         bp(b, "X-Asterisk-HangupCause: %s\r\nX-Asterisk-HangupCauseCode: %d\r\n",
-           code == 486 ? "User busy" : code == 404 ? "Unallocated (unassigned) number"
-           : code == 503 ? "No route to destination" : "Normal Clearing",
-           code == 486 ? 17 : code == 404 ? 1 : code == 503 ? 34 : 16);
+           code == 486   ? "User busy"
+           : code == 404 ? "Unallocated (unassigned) number"
+           : code == 503 ? "No route to destination"
+                         : "Normal Clearing",
+           code == 486   ? 17
+           : code == 404 ? 1
+           : code == 503 ? 34
+                         : 16);
     if (sdp)
         bp(b, "Content-Type: application/sdp\r\n");
     bp(b, "Content-Length: %zu\r\n\r\n", blen);
@@ -635,8 +641,7 @@ static void render_inv_response(struct buf *b, const struct flow *f, int code, c
     }
 }
 
-static void render(struct gen *g, const struct flow *f, enum code c, struct buf *b,
-                   struct wire *w)
+static void render(struct gen *g, const struct flow *f, enum code c, struct buf *b, struct wire *w)
 {
     char pbx[16], pip[16], uri[96], body[1024];
     size_t blen;
@@ -843,8 +848,7 @@ static void render(struct gen *g, const struct flow *f, enum code c, struct buf 
             char date[64];
             gmtime_r(&t, &tm);
             strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-            bp(b, "Contact: <sip:%s@%s:%u;transport=udp>;expires=3600\r\n", p->user, pip,
-               p->port);
+            bp(b, "Contact: <sip:%s@%s:%u;transport=udp>;expires=3600\r\n", p->user, pip, p->port);
             bp(b, "Date: %s\r\nExpires: 3600\r\n", date);
         }
         bp(b, "Content-Length: 0\r\n\r\n");
@@ -864,16 +868,18 @@ static void render(struct gen *g, const struct flow *f, enum code c, struct buf 
         break;
     case C_200_OPT:
         bp(b, "SIP/2.0 200 OK\r\n");
-        bp(b, "Via: SIP/2.0/UDP %s:%u;rport=%u;branch=%s;received=%s\r\n", pbx, PBX_PORT,
-           PBX_PORT, f->pbx_branch, pbx);
+        bp(b, "Via: SIP/2.0/UDP %s:%u;rport=%u;branch=%s;received=%s\r\n", pbx, PBX_PORT, PBX_PORT,
+           f->pbx_branch, pbx);
         bp(b, "From: <sip:asterisk@%s>;tag=%s\r\n", pbx, f->from_tag);
         bp(b, "To: <sip:%s@%s:%u>;tag=%s\r\n", p->user, pip, p->port, f->to_tag);
         bp(b, "Call-ID: %s\r\nCSeq: %u OPTIONS\r\n", f->call_id, f->pbx_cseq);
         hdr_peer_contact(b, f);
         bp(b, "User-Agent: %s\r\n%s", p->ua->ua, allow_hdr);
-        bp(b, "%sAccept: application/sdp, application/dtmf-relay\r\n"
-              "Accept-Language: en\r\nSupported: replaces, timer, path\r\n"
-              "Content-Length: 0\r\n\r\n", allow_events_hdr);
+        bp(b,
+           "%sAccept: application/sdp, application/dtmf-relay\r\n"
+           "Accept-Language: en\r\nSupported: replaces, timer, path\r\n"
+           "Content-Length: 0\r\n\r\n",
+           allow_events_hdr);
         break;
     case C_TALK:
     case C_END:
@@ -977,9 +983,9 @@ static void flow_start(struct gen *g)
                 snprintf(f->callee, sizeof(f->callee), "%u",
                          (unsigned)rng_range(&g->rng, 1000, 1000 + NPHONES - 1));
             else
-                snprintf(f->callee, sizeof(f->callee), "00%llu",
-                         (unsigned long long)rng_range(&g->rng, 4420000000000ULL,
-                                                       4499999999999ULL));
+                snprintf(
+                    f->callee, sizeof(f->callee), "00%llu",
+                    (unsigned long long)rng_range(&g->rng, 4420000000000ULL, 4499999999999ULL));
         }
         new_call_id(g, f->peer, f->call_id, sizeof(f->call_id));
         f->cseq = (uint32_t)rng_range(&g->rng, 1, 30000);
@@ -1051,8 +1057,8 @@ static void prepare(struct gen *g, struct flow *f, enum code c)
 
 static bool is_retransmittable(enum code c)
 {
-    return c == C_INVITE || c == C_INVITE_AUTH || c == C_200_INV || c == C_BYE ||
-           c == C_REGISTER || c == C_OPTIONS;
+    return c == C_INVITE || c == C_INVITE_AUTH || c == C_200_INV || c == C_BYE || c == C_REGISTER ||
+           c == C_OPTIONS;
 }
 
 /* Microseconds between message c and the next one of the flow. */

@@ -35,16 +35,16 @@ void cap_window_ref(struct cap_window *w);
 void cap_window_unref(struct cap_window *w); /* accepts NULL */
 
 struct cap_record {
-    unsigned source;      /* index of the input (file) this came from */
-    uint64_t frame;       /* 1-based frame number within that input */
-    int64_t ts_ns;        /* capture time, epoch nanoseconds */
-    int linktype;         /* DLT_/LINKTYPE_ value of the frame's interface */
-    unsigned iface;       /* pcapng interface id (0 for pcap) */
+    unsigned source; /* index of the input (file) this came from */
+    uint64_t frame;  /* 1-based frame number within that input */
+    int64_t ts_ns;   /* capture time, epoch nanoseconds */
+    int linktype;    /* DLT_/LINKTYPE_ value of the frame's interface */
+    unsigned iface;  /* pcapng interface id (0 for pcap) */
     const uint8_t *data;
-    uint32_t caplen;      /* bytes present in data */
-    uint32_t origlen;     /* bytes on the wire */
-    int64_t file_off;     /* offset of data[0] in the file, -1 if the input is
-                             not seekable (stdin, gzip) */
+    uint32_t caplen;        /* bytes present in data */
+    uint32_t origlen;       /* bytes on the wire */
+    int64_t file_off;       /* offset of data[0] in the file, -1 if the input is
+                               not seekable (stdin, gzip) */
     struct cap_window *win; /* data lies in this window, or NULL: data is
                                valid only until the reader's next call */
 };
@@ -61,8 +61,8 @@ struct cap_reader *cap_reader_open(const char *path, unsigned source, struct dia
  * its end: every record before the damage has already been returned. */
 int cap_reader_next(struct cap_reader *r, struct cap_record *rec, struct diag *d);
 const char *cap_reader_path(const struct cap_reader *r);
-bool cap_reader_seekable(const struct cap_reader *r); /* file offsets are valid */
-uint64_t cap_reader_bytes_read(const struct cap_reader *r); /* compressed bytes consumed */
+bool cap_reader_seekable(const struct cap_reader *r);        /* file offsets are valid */
+uint64_t cap_reader_bytes_read(const struct cap_reader *r);  /* compressed bytes consumed */
 uint64_t cap_reader_bytes_total(const struct cap_reader *r); /* file size, 0 if unknown */
 /* Input from a pipe arrives when it arrives: fn(ctx) is called, on the
  * reading thread, each time the reader is about to wait for more, so what
@@ -94,11 +94,30 @@ const char *cap_transport_name(enum cap_transport t); /* "UDP", "TCP", ... */
 
 /* Layers a payload came through, outermost first (for --dump packets). */
 enum cap_layer {
-    CAP_L_ETH = 1, CAP_L_VLAN, CAP_L_SLL, CAP_L_SLL2, CAP_L_NULL, CAP_L_RAW,
-    CAP_L_IPV4, CAP_L_IPV6, CAP_L_IPV4_FRAG, CAP_L_IPV6_FRAG,
-    CAP_L_GRE, CAP_L_ERSPAN, CAP_L_VXLAN, CAP_L_GTP, CAP_L_MPLS, CAP_L_PPPOE,
-    CAP_L_UDP, CAP_L_TCP, CAP_L_TCP_REASM, CAP_L_SCTP, CAP_L_WS,
-    CAP_L_HEP2, CAP_L_HEP3, CAP_L_HEP_GZIP,
+    CAP_L_ETH = 1,
+    CAP_L_VLAN,
+    CAP_L_SLL,
+    CAP_L_SLL2,
+    CAP_L_NULL,
+    CAP_L_RAW,
+    CAP_L_IPV4,
+    CAP_L_IPV6,
+    CAP_L_IPV4_FRAG,
+    CAP_L_IPV6_FRAG,
+    CAP_L_GRE,
+    CAP_L_ERSPAN,
+    CAP_L_VXLAN,
+    CAP_L_GTP,
+    CAP_L_MPLS,
+    CAP_L_PPPOE,
+    CAP_L_UDP,
+    CAP_L_TCP,
+    CAP_L_TCP_REASM,
+    CAP_L_SCTP,
+    CAP_L_WS,
+    CAP_L_HEP2,
+    CAP_L_HEP3,
+    CAP_L_HEP_GZIP,
     CAP_L_LLC, /* IEEE 802.3 frame: LLC/SNAP header before the EtherType */
 };
 const char *cap_layer_name(enum cap_layer l); /* "eth", "vlan", "ipv4", ... */
@@ -118,25 +137,25 @@ bool cap_addr_eq(const struct cap_addr *a, const struct cap_addr *b); /* ip and 
  * stream, an SCTP DATA chunk, a WebSocket message, or a HEP payload.
  * Everything is borrowed for the duration of the callback only. */
 struct cap_payload {
-    unsigned source;         /* input index */
-    uint64_t frame;          /* frame that completed it (tshark's convention for
-                                reassembled PDUs: the last segment/fragment) */
-    int64_t ts_ns;           /* time of that frame, or HEP's own timestamp */
+    unsigned source; /* input index */
+    uint64_t frame;  /* frame that completed it (tshark's convention for
+                        reassembled PDUs: the last segment/fragment) */
+    int64_t ts_ns;   /* time of that frame, or HEP's own timestamp */
     struct cap_addr src, dst;
     enum cap_transport transport;
     const uint8_t *data;
     size_t len;
-    int64_t file_off;        /* offset of data[0] in the source file when the
-                                bytes sit there contiguously and uncompressed;
-                                -1 when they were reassembled, unmasked,
-                                decompressed or read from a stream */
+    int64_t file_off;               /* offset of data[0] in the source file when the
+                                       bytes sit there contiguously and uncompressed;
+                                       -1 when they were reassembled, unmasked,
+                                       decompressed or read from a stream */
     uint8_t layers[CAP_MAX_LAYERS]; /* enum cap_layer, outermost first */
     uint8_t nlayers;
-    bool truncated;          /* snaplen cut the frame: payload is partial */
-    bool sip_likely;         /* content looks like SIP (start line match) */
-    uint32_t hep_agent;      /* HEP capture agent id (0 if none) */
-    struct cap_window *win;  /* data lies in this window (cap_window_ref keeps
-                                it past the callback), or NULL */
+    bool truncated;         /* snaplen cut the frame: payload is partial */
+    bool sip_likely;        /* content looks like SIP (start line match) */
+    uint32_t hep_agent;     /* HEP capture agent id (0 if none) */
+    struct cap_window *win; /* data lies in this window (cap_window_ref keeps
+                               it past the callback), or NULL */
 };
 
 typedef void (*cap_payload_fn)(void *ctx, const struct cap_payload *p);
@@ -153,7 +172,7 @@ void cap_limits_default(struct cap_limits *l);
 struct cap_stats {
     uint64_t frames;
     uint64_t payloads;
-    uint64_t undecodable;    /* frames with no IP/transport found */
+    uint64_t undecodable; /* frames with no IP/transport found */
     uint64_t frag_reassembled, frag_expired, frag_dropped;
     uint64_t tcp_gaps, tcp_resyncs, tcp_retrans;
     uint64_t hep_packets, hep_errors;
@@ -194,9 +213,9 @@ size_t cap_hep3_encode(const struct cap_payload *p, uint32_t agent, const char *
 #define CAP_SNAPLEN 262144 /* whole jumbo frames and GRO'd segments */
 
 struct cap_live_opts {
-    const char *bpf;   /* NULL: cap_live_default_bpf(); "": no filter */
-    int snaplen;       /* 0: CAP_SNAPLEN */
-    int buffer_size;   /* kernel buffer in bytes, 0: libpcap's default */
+    const char *bpf; /* NULL: cap_live_default_bpf(); "": no filter */
+    int snaplen;     /* 0: CAP_SNAPLEN */
+    int buffer_size; /* kernel buffer in bytes, 0: libpcap's default */
     bool promisc;
 };
 /* The filter used when none is given (keeps IP fragments: see live.c). */

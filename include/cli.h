@@ -31,37 +31,37 @@ enum cli_mode {
 };
 
 struct config {
-    const char **inputs;    /* borrowed from argv */
+    const char **inputs; /* borrowed from argv */
     size_t ninputs;
     enum cli_mode mode;
     const char *flow_call_id;
     bool json;
-    uint64_t max_memory;    /* 0 = unlimited */
-    const char *explain;    /* --explain argument: "488", "q850:34", "warning:399" */
+    uint64_t max_memory;        /* 0 = unlimited */
+    const char *explain;        /* --explain argument: "488", "q850:34", "warning:399" */
     const char *explain_reason; /* reason phrase after it (positional words joined), or NULL */
     char *explain_reason_buf;   /* owned storage for explain_reason */
-    const char *lang;       /* --lang: "en", "ru"; NULL = from the environment */
-    const char *kb_dir;     /* --kb-dir: extra knowledge-base directory */
-    const char *theme;      /* --theme: name or path; NULL = dark */
-    bool ascii;             /* --ascii: ASCII line drawing */
-    bool no_color;          /* --no-color */
-    bool exit_when_done;    /* batch: end the process once the output is out,
-                               without tearing the store down (main sets it) */
-    struct filter *filter;  /* owned: -Y/--filter and --ext combined, or NULL */
-    struct filter *match;   /* owned: --match (capture-time), or NULL */
+    const char *lang;           /* --lang: "en", "ru"; NULL = from the environment */
+    const char *kb_dir;         /* --kb-dir: extra knowledge-base directory */
+    const char *theme;          /* --theme: name or path; NULL = dark */
+    bool ascii;                 /* --ascii: ASCII line drawing */
+    bool no_color;              /* --no-color */
+    bool exit_when_done;        /* batch: end the process once the output is out,
+                                   without tearing the store down (main sets it) */
+    struct filter *filter;      /* owned: -Y/--filter and --ext combined, or NULL */
+    struct filter *match;       /* owned: --match (capture-time), or NULL */
     struct filter_store_matcher *matcher; /* owned: --match state for the store */
-    bool rtp_store;         /* --rtp-store: keep RTP packet positions */
-    const char **ifaces;    /* -i/-d, borrowed from argv (owned array) */
+    bool rtp_store;                       /* --rtp-store: keep RTP packet positions */
+    const char **ifaces;                  /* -i/-d, borrowed from argv (owned array) */
     size_t nifaces;
-    struct live_opts live;  /* live capture, HEP, -w (ifaces point at the above) */
+    struct live_opts live;        /* live capture, HEP, -w (ifaces point at the above) */
     const char *default_iface[1]; /* "any" when nothing else was asked for */
-    unsigned duration;      /* --duration SECONDS (live batch runs), 0 = none */
-    uint64_t count;         /* --count N SIP messages, 0 = none */
-    const char *save_path;  /* --save FILE */
-    const char *config_path; /* --config FILE; NULL = $XDG_CONFIG_HOME/sipdx/config */
-    const char *save_format; /* --save-format pcap|pcapng|text; NULL = from the name */
-    FILE *out;              /* where batch output goes (stdout) */
-    FILE *err;              /* where errors go (stderr) */
+    unsigned duration;            /* --duration SECONDS (live batch runs), 0 = none */
+    uint64_t count;               /* --count N SIP messages, 0 = none */
+    const char *save_path;        /* --save FILE */
+    const char *config_path;      /* --config FILE; NULL = $XDG_CONFIG_HOME/sipdx/config */
+    const char *save_format;      /* --save-format pcap|pcapng|text; NULL = from the name */
+    FILE *out;                    /* where batch output goes (stdout) */
+    FILE *err;                    /* where errors go (stderr) */
 };
 
 /* Parses argv into cfg.  Returns 0 to go on, 1 when it already printed what

@@ -54,13 +54,13 @@ enum diag_rule {
     DIAG_CANCEL_RACE,     /* 200 OK to the INVITE after CANCEL */
     DIAG_UDP_MTU,         /* SIP over UDP larger than 1300 bytes */
     /* media (rtp module: diag_call_media) */
-    DIAG_RTP_NONE,        /* answered, no RTP at all */
-    DIAG_RTP_ONE_WAY,     /* RTP in one direction only */
-    DIAG_RTP_NAT,         /* RTP from an address the SDP did not announce */
-    DIAG_RTP_PT,          /* payload type the receiver did not offer */
-    DIAG_RTP_LOSS,        /* packet loss above RTP_LOSS_PCT */
-    DIAG_RTP_JITTER,      /* jitter above RTP_JITTER_MS */
-    DIAG_RTP_DTMF,        /* RFC 4733 events the receiver did not offer */
+    DIAG_RTP_NONE,    /* answered, no RTP at all */
+    DIAG_RTP_ONE_WAY, /* RTP in one direction only */
+    DIAG_RTP_NAT,     /* RTP from an address the SDP did not announce */
+    DIAG_RTP_PT,      /* payload type the receiver did not offer */
+    DIAG_RTP_LOSS,    /* packet loss above RTP_LOSS_PCT */
+    DIAG_RTP_JITTER,  /* jitter above RTP_JITTER_MS */
+    DIAG_RTP_DTMF,    /* RFC 4733 events the receiver did not offer */
     DIAG_RULE__COUNT
 };
 
@@ -73,12 +73,12 @@ enum diag_rule {
 struct diag_finding {
     enum diag_rule rule;
     enum diag_sev sev;
-    uint64_t call;                 /* store call id (store_call_get) */
-    uint32_t msgs[DIAG_MAX_MSGS];  /* message indexes in that call */
+    uint64_t call;                /* store call id (store_call_get) */
+    uint32_t msgs[DIAG_MAX_MSGS]; /* message indexes in that call */
     uint8_t nmsgs;
-    char facts[256];               /* what the capture shows: addresses, codes, counts
-                                      (SIP terms and numbers, not translated; from
-                                      the wire, so escape it before printing) */
+    char facts[256]; /* what the capture shows: addresses, codes, counts
+                        (SIP terms and numbers, not translated; from
+                        the wire, so escape it before printing) */
 };
 
 struct diag_list {
@@ -91,7 +91,7 @@ void diag_list_reset(struct diag_list *l);
 
 /* Texts of a rule in a language ("ru" -> Russian, anything else English). */
 struct diag_text {
-    const char *id;      /* "NAT-01": stable, not translated */
+    const char *id; /* "NAT-01": stable, not translated */
     const char *title;
     const char *explain;
     const char *advice;
@@ -102,8 +102,7 @@ const char *diag_sev_name(enum diag_sev s);
 
 /* Runs the per-call rules on c and appends its findings to out (in message
  * order).  Returns the highest severity found (DIAG_SEV_NONE: none). */
-enum diag_sev diag_call(const struct store *s, const struct store_call *c,
-                        struct diag_list *out);
+enum diag_sev diag_call(const struct store *s, const struct store_call *c, struct diag_list *out);
 /* Every call's findings plus the capture-wide ones (auth bursts), sorted by
  * severity (highest first), then call, then message. */
 void diag_capture(const struct store *s, struct diag_list *out);
@@ -125,8 +124,7 @@ enum diag_ctx {
                            never came) */
 };
 /* How the response at message index i of c reads in its flow. */
-enum diag_ctx diag_response_context(const struct store *s, const struct store_call *c,
-                                    uint32_t i);
+enum diag_ctx diag_response_context(const struct store *s, const struct store_call *c, uint32_t i);
 /* Index of the message carrying c's final status, or UINT32_MAX. */
 uint32_t diag_call_final_msg(const struct store_call *c);
 /* Short context word for a response: "normal here", "failed here" ("" for PLAIN),

@@ -35,20 +35,20 @@ int engine_run_files(const char *const *paths, size_t n, struct store *store, en
 
 /* ---- live sources: interfaces, a HEP listener, HEP forwarding, -w ---- */
 struct live_opts {
-    const char *const *ifaces;  /* borrowed; interfaces to capture on */
+    const char *const *ifaces; /* borrowed; interfaces to capture on */
     size_t nifaces;
-    struct cap_live_opts cap;   /* filter, snaplen, buffer, promiscuous */
-    const char *user;           /* privilege drop target; NULL: "nobody" */
-    const char *hep_listen;     /* "[ADDR:]PORT": HEP over UDP and TCP; NULL: none */
-    const char *hep_password;   /* required auth key (listen) and key sent */
-    const char *hep_send;       /* "HOST:PORT": forward captured SIP as HEP3/UDP */
-    uint32_t hep_agent_id;      /* capture agent id sent */
-    const char *write_path;     /* -w FILE: every captured frame; NULL: none */
-    uint64_t rotate_size;       /* bytes; 0: never */
-    unsigned rotate_time;       /* seconds; 0: never */
-    unsigned dedupe_ms;         /* duplicate window; 0: 200 ms */
-    cap_payload_fn payload_fn;  /* optional: every decoded payload, called on the
-                                   live thread (--dump packets); NULL: none */
+    struct cap_live_opts cap;  /* filter, snaplen, buffer, promiscuous */
+    const char *user;          /* privilege drop target; NULL: "nobody" */
+    const char *hep_listen;    /* "[ADDR:]PORT": HEP over UDP and TCP; NULL: none */
+    const char *hep_password;  /* required auth key (listen) and key sent */
+    const char *hep_send;      /* "HOST:PORT": forward captured SIP as HEP3/UDP */
+    uint32_t hep_agent_id;     /* capture agent id sent */
+    const char *write_path;    /* -w FILE: every captured frame; NULL: none */
+    uint64_t rotate_size;      /* bytes; 0: never */
+    unsigned rotate_time;      /* seconds; 0: never */
+    unsigned dedupe_ms;        /* duplicate window; 0: 200 ms */
+    cap_payload_fn payload_fn; /* optional: every decoded payload, called on the
+                                  live thread (--dump packets); NULL: none */
     void *payload_ctx;
 };
 /* Live sources are asked for (interfaces or a HEP listener). */
@@ -56,24 +56,24 @@ bool live_opts_active(const struct live_opts *o);
 
 /* Capture counters, summed over the interfaces (UI thread reads them). */
 struct live_counts {
-    bool active;                /* there are live sources */
-    uint64_t packets;           /* frames read from the interfaces */
-    uint64_t kernel_drops;      /* pcap_stats ps_drop: no room in the buffer */
-    uint64_t if_drops;          /* pcap_stats ps_ifdrop: dropped by the interface */
-    uint64_t queue_drops;       /* SIP messages lost on a full queue */
-    uint64_t duplicates;        /* same src, dst and payload seen again in the window */
-    uint64_t hep_packets;       /* HEP packets received */
-    uint64_t hep_rejected;      /* wrong password, not HEP, oversized */
+    bool active;           /* there are live sources */
+    uint64_t packets;      /* frames read from the interfaces */
+    uint64_t kernel_drops; /* pcap_stats ps_drop: no room in the buffer */
+    uint64_t if_drops;     /* pcap_stats ps_ifdrop: dropped by the interface */
+    uint64_t queue_drops;  /* SIP messages lost on a full queue */
+    uint64_t duplicates;   /* same src, dst and payload seen again in the window */
+    uint64_t hep_packets;  /* HEP packets received */
+    uint64_t hep_rejected; /* wrong password, not HEP, oversized */
     uint64_t hep_sent, hep_send_errors;
-    uint64_t written;           /* frames written with -w */
-    uint64_t rotations;         /* -w files closed and renamed */
+    uint64_t written;   /* frames written with -w */
+    uint64_t rotations; /* -w files closed and renamed */
     bool paused;
 };
 
 /* Batch run limits (0: none).  stop is polled (a signal flag). */
 struct engine_limits {
     unsigned duration_s;
-    uint64_t count;             /* SIP messages */
+    uint64_t count; /* SIP messages */
     volatile sig_atomic_t *stop;
     /* When set: called with fn's ctx after messages were handed to fn and
      * the engine is about to wait for more input (live sources, a pipe),
@@ -87,8 +87,8 @@ struct engine_limits {
  * damaged) or 2 (a live source could not be opened, or the privilege drop
  * failed: nothing was read). */
 int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
-               const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
-               void *ctx, FILE *err);
+               const struct engine_limits *lim, struct store *store, engine_msg_fn fn, void *ctx,
+               FILE *err);
 /* engine_run with RTP options (ro NULL: defaults; store_packets for
  * --rtp-store) and, when rtp is not NULL, the RTP table handed over at the
  * end (the caller owns it: rtp_table_free). */
@@ -136,14 +136,13 @@ struct rtp_table *loader_rtp_take(struct loader *l);
 struct loader *loader_start_ex(const char *const *paths, size_t n, const struct live_opts *live,
                                struct store *store, size_t queue_cap, struct diag *d);
 /* The same with RTP options (NULL: defaults). */
-struct loader *loader_start_ex_rtp(const char *const *paths, size_t n,
-                                   const struct live_opts *live, const struct rtp_opts *ro,
-                                   struct store *store, size_t queue_cap, struct diag *d);
+struct loader *loader_start_ex_rtp(const char *const *paths, size_t n, const struct live_opts *live,
+                                   const struct rtp_opts *ro, struct store *store, size_t queue_cap,
+                                   struct diag *d);
 /* The same without RTP tracking: for outputs that show no media, the
  * capture thread then skips SDP and RTP (about a tenth of a large load). */
-struct loader *loader_start_plain(const char *const *paths, size_t n,
-                                  const struct live_opts *live, struct store *store,
-                                  size_t queue_cap, struct diag *d);
+struct loader *loader_start_plain(const char *const *paths, size_t n, const struct live_opts *live,
+                                  struct store *store, size_t queue_cap, struct diag *d);
 /* Live capture: stop reading (p) or go on; frames are still written to -w. */
 void loader_pause(struct loader *l, bool paused);
 /* Stops the live thread; what it captured stays queued for loader_drain. */
@@ -160,9 +159,9 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
 /* Every input error so far, one per line, once the thread is done (NULL
  * before, or when there was none). */
 const char *loader_errors(struct loader *l);
-bool loader_done(struct loader *l);             /* finished and queue empty */
+bool loader_done(struct loader *l);                 /* finished and queue empty */
 bool loader_wait(struct loader *l, int timeout_ms); /* a record is queued */
 void loader_progress(struct loader *l, struct loader_progress *p);
-void loader_free(struct loader *l);             /* accepts NULL */
+void loader_free(struct loader *l); /* accepts NULL */
 
 #endif

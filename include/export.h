@@ -39,11 +39,11 @@ int export_format_parse(const char *s, enum export_format *out);
 
 /* One frame to write.  data is borrowed for the call only. */
 struct export_record {
-    int64_t ts_ns;      /* epoch nanoseconds (negative clamps to 0) */
-    int linktype;       /* LINKTYPE_ value (1 Ethernet, 101 raw IP, ...) */
+    int64_t ts_ns; /* epoch nanoseconds (negative clamps to 0) */
+    int linktype;  /* LINKTYPE_ value (1 Ethernet, 101 raw IP, ...) */
     const uint8_t *data;
-    uint32_t caplen;    /* bytes in data */
-    uint32_t origlen;   /* bytes on the wire (raised to caplen if smaller) */
+    uint32_t caplen;  /* bytes in data */
+    uint32_t origlen; /* bytes on the wire (raised to caplen if smaller) */
 };
 
 #define EXPORT_SNAPLEN 262144u /* pcap header snaplen; longer records are cut */
@@ -55,13 +55,11 @@ struct export_writer;
  * NULL and fills d on error.  A pcap file holds a single link type: the
  * first record's (Ethernet if the file stays empty); a later record with
  * another link type is refused with an error (pcapng takes any mix). */
-struct export_writer *export_writer_open(const char *path, enum export_format fmt,
-                                         struct diag *d);
+struct export_writer *export_writer_open(const char *path, enum export_format fmt, struct diag *d);
 /* Appends one record.  0, or -1 with d filled (I/O error, or a link type a
  * pcap file cannot hold); after an I/O error the writer refuses further
  * records until reopened. */
-int export_writer_write(struct export_writer *w, const struct export_record *rec,
-                        struct diag *d);
+int export_writer_write(struct export_writer *w, const struct export_record *rec, struct diag *d);
 /* Pushes buffered records to the file (so a reader sees whole records). */
 int export_writer_flush(struct export_writer *w, struct diag *d);
 /* Closes the current file and creates a new one under the same name with
@@ -94,7 +92,7 @@ typedef void (*export_ladder_fn)(void *ctx, const struct store *s, const struct 
                                  struct strbuf *out);
 
 struct export_opts {
-    enum export_format fmt;  /* AUTO: from the path */
+    enum export_format fmt; /* AUTO: from the path */
     enum export_link link;
     export_ladder_fn ladder; /* text: ladder per call; NULL = messages only */
     void *ladder_ctx;
@@ -103,13 +101,13 @@ struct export_opts {
 };
 
 struct export_result {
-    uint64_t calls;      /* calls written */
-    uint64_t messages;   /* SIP messages written */
-    uint64_t frames;     /* frames written (TCP may split a message) */
-    uint64_t unreadable; /* messages whose bytes could not be re-read (skipped) */
-    uint64_t retyped;    /* TLS messages written as their decrypted text over
-                            plain TCP (the TLS records are not kept) */
-    uint64_t rtp;        /* RTP/RTCP packets written (opts->rtp) */
+    uint64_t calls;          /* calls written */
+    uint64_t messages;       /* SIP messages written */
+    uint64_t frames;         /* frames written (TCP may split a message) */
+    uint64_t unreadable;     /* messages whose bytes could not be re-read (skipped) */
+    uint64_t retyped;        /* TLS messages written as their decrypted text over
+                                plain TCP (the TLS records are not kept) */
+    uint64_t rtp;            /* RTP/RTCP packets written (opts->rtp) */
     uint64_t rtp_unreadable; /* RTP packets with no stable file position (skipped) */
 };
 

@@ -188,9 +188,9 @@ void filter_subject_msg(struct filter_subject *s, struct filter_msg_subject *ms,
  * the message bytes once (bytes/len when the caller has them, else
  * store_msg_bytes into scratch) and parse them.  c supplies the call.*
  * fields (NULL: they are absent).  f NULL matches everything. */
-bool filter_match_stored(const struct filter *f, const struct store *st,
-                         const struct store_call *c, const struct store_msg *m, const char *bytes,
-                         size_t len, struct strbuf *scratch);
+bool filter_match_stored(const struct filter *f, const struct store *st, const struct store_call *c,
+                         const struct store_msg *m, const char *bytes, size_t len,
+                         struct strbuf *scratch);
 /* A call matches when any of its messages does. */
 bool filter_match_call(const struct filter *f, const struct store *st, const struct store_call *c,
                        struct strbuf *scratch);

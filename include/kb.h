@@ -38,22 +38,22 @@ enum kb_severity {
 
 struct kb_entry {
     enum kb_kind kind;
-    int code;                 /* SIP code; 1..6 for a class entry ("4xx"); Q.850 cause;
-                                 Warning code */
-    bool is_class;            /* a class fallback entry (1xx..6xx) */
-    const char *pattern;      /* reason-phrase regex (PCRE2, caseless), or NULL */
-    const char *lang;         /* "en", "ru", ... */
-    const char *title;        /* never NULL */
-    const char *short_text;   /* <= 40 characters, for the call list and ladder; never NULL */
-    const char *meaning;      /* never NULL (may be "") */
+    int code;                  /* SIP code; 1..6 for a class entry ("4xx"); Q.850 cause;
+                                  Warning code */
+    bool is_class;             /* a class fallback entry (1xx..6xx) */
+    const char *pattern;       /* reason-phrase regex (PCRE2, caseless), or NULL */
+    const char *lang;          /* "en", "ru", ... */
+    const char *title;         /* never NULL */
+    const char *short_text;    /* <= 40 characters, for the call list and ladder; never NULL */
+    const char *meaning;       /* never NULL (may be "") */
     const char *const *causes; /* ncauses strings */
     size_t ncauses;
     const char *const *checks; /* nchecks strings: what to check or change */
     size_t nchecks;
-    const char *const *refs;   /* nrefs strings: "RFC 3261 §21.4.4" */
+    const char *const *refs; /* nrefs strings: "RFC 3261 §21.4.4" */
     size_t nrefs;
     enum kb_severity severity;
-    const char *file;         /* where it was defined ("embedded:en/sip.kb" or a path) */
+    const char *file; /* where it was defined ("embedded:en/sip.kb" or a path) */
     int line;
 };
 

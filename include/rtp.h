@@ -30,14 +30,14 @@ struct store_call;
 struct strbuf;
 
 #define RTP_CALLID_MAX 128 /* Call-IDs longer than this are cut (and still match) */
-#define RTP_PT_MAX 12      /* payload types kept per announcement / per stream */
-#define RTP_DTMF_MAX 32    /* DTMF digits kept per stream */
+#define RTP_PT_MAX     12  /* payload types kept per announcement / per stream */
+#define RTP_DTMF_MAX   32  /* DTMF digits kept per stream */
 
 /* A payload type and what SDP (or RFC 3551) calls it. */
 struct rtp_ptmap {
-    uint32_t rate;  /* clock rate, 0 if unknown */
+    uint32_t rate; /* clock rate, 0 if unknown */
     uint8_t pt;
-    char name[16];  /* "PCMA", "telephone-event", ... (from a=rtpmap; cut) */
+    char name[16]; /* "PCMA", "telephone-event", ... (from a=rtpmap; cut) */
 };
 
 /* One m= line of one SDP body: "send my media to addr:port". */
@@ -45,16 +45,16 @@ struct rtp_announce {
     char call_id[RTP_CALLID_MAX];
     int64_t ts_ns;
     uint64_t frame;
-    struct cap_addr addr;     /* c= address and m= port (port 0: stream refused) */
-    uint16_t rtcp_port;       /* a=rtcp or port+1 */
-    struct cap_addr sig_src;  /* who sent the SIP message carrying it */
-    bool is_request;          /* offer in a request (INVITE, UPDATE, ...) */
-    uint16_t status;          /* responses: 183, 200, ... */
-    char method[12];          /* request method or CSeq method of a response */
-    uint8_t media_index;      /* m= line number */
-    char media[12];           /* "audio", "video", "image" */
-    char proto[16];           /* "RTP/AVP", "RTP/SAVP", "udptl", ... */
-    uint8_t dir;              /* enum sdp_dir (media level, else session) */
+    struct cap_addr addr;    /* c= address and m= port (port 0: stream refused) */
+    uint16_t rtcp_port;      /* a=rtcp or port+1 */
+    struct cap_addr sig_src; /* who sent the SIP message carrying it */
+    bool is_request;         /* offer in a request (INVITE, UPDATE, ...) */
+    uint16_t status;         /* responses: 183, 200, ... */
+    char method[12];         /* request method or CSeq method of a response */
+    uint8_t media_index;     /* m= line number */
+    char media[12];          /* "audio", "video", "image" */
+    char proto[16];          /* "RTP/AVP", "RTP/SAVP", "udptl", ... */
+    uint8_t dir;             /* enum sdp_dir (media level, else session) */
     uint8_t npts;
     struct rtp_ptmap pts[RTP_PT_MAX]; /* m= payload types with their names */
 };
@@ -62,25 +62,25 @@ struct rtp_announce {
 /* The statistics of one stream: one direction (src -> dst) and one SSRC,
  * as tshark keys them.  Times are in ms, computed as Wireshark does. */
 struct rtp_stream {
-    uint32_t id;              /* dense, 0.. in creation order (stable) */
+    uint32_t id; /* dense, 0.. in creation order (stable) */
     struct cap_addr src, dst;
     uint32_t ssrc;
     char call_id[RTP_CALLID_MAX]; /* "" when no SDP announced it */
-    bool associated;          /* matched to an SDP announcement */
+    bool associated;              /* matched to an SDP announcement */
     int64_t first_ts_ns, last_ts_ns;
     uint64_t first_frame, last_frame;
-    unsigned source;          /* input of the first packet */
+    unsigned source; /* input of the first packet */
     uint32_t packets;
-    int64_t expected, lost;   /* lost may be negative (duplicates) */
-    uint32_t seq_errors;      /* jumps, late or duplicate packets */
+    int64_t expected, lost; /* lost may be negative (duplicates) */
+    uint32_t seq_errors;    /* jumps, late or duplicate packets */
     uint32_t marker_packets;
     double min_delta, mean_delta, max_delta;    /* -1 min when < 2 packets */
     double min_jitter, mean_jitter, max_jitter; /* 0 when the clock rate is unknown */
-    double jitter;            /* current */
-    uint32_t clock_rate;      /* last known, 0 if none */
-    bool problem;             /* tshark's "Problems?" column */
-    uint64_t bytes;           /* RTP bytes (UDP payloads) */
-    uint8_t npts;             /* payload types seen, in order of first use */
+    double jitter;                              /* current */
+    uint32_t clock_rate;                        /* last known, 0 if none */
+    bool problem;                               /* tshark's "Problems?" column */
+    uint64_t bytes;                             /* RTP bytes (UDP payloads) */
+    uint8_t npts;                               /* payload types seen, in order of first use */
     struct rtp_ptmap pts[RTP_PT_MAX];
     /* RFC 4733 telephone-events */
     uint32_t event_packets;
@@ -97,9 +97,9 @@ struct rtp_stream {
 /* ---------------------------------------------------------------- capture thread */
 
 struct rtp_opts {
-    size_t max_streams;       /* streams (confirmed or not) kept at most */
-    size_t max_announce;      /* SDP media entries kept at most */
-    bool store_packets;       /* --rtp-store: list packets per stream */
+    size_t max_streams;  /* streams (confirmed or not) kept at most */
+    size_t max_announce; /* SDP media entries kept at most */
+    bool store_packets;  /* --rtp-store: list packets per stream */
 };
 void rtp_opts_default(struct rtp_opts *o);
 
@@ -107,11 +107,11 @@ void rtp_opts_default(struct rtp_opts *o);
  * announcements (and, with store_packets, packet positions).  Owned by
  * whoever holds it; rtp_batch_free accepts NULL. */
 struct rtp_pkt_ref {
-    uint32_t stream;          /* rtp_stream id */
+    uint32_t stream; /* rtp_stream id */
     unsigned source;
     uint64_t frame;
     int64_t ts_ns;
-    int64_t file_off;         /* of the frame's UDP payload, -1 if none */
+    int64_t file_off; /* of the frame's UDP payload, -1 if none */
     uint32_t len;
 };
 struct rtp_batch;
@@ -142,7 +142,7 @@ void rtp_table_free(struct rtp_table *t); /* accepts NULL */
 void rtp_table_clear(struct rtp_table *t);
 /* Takes ownership of b (NULL is fine). */
 void rtp_table_apply(struct rtp_table *t, struct rtp_batch *b);
-uint64_t rtp_table_gen(const struct rtp_table *t); /* increases on every change */
+uint64_t rtp_table_gen(const struct rtp_table *t);   /* increases on every change */
 int64_t rtp_table_origin(const struct rtp_table *t); /* first frame time, ns */
 int64_t rtp_table_latest(const struct rtp_table *t); /* latest RTP or SDP time seen, ns */
 
@@ -161,8 +161,7 @@ size_t rtp_table_call_streams(const struct rtp_table *t, const char *call_id, si
 /* The announcements of one parsed SIP message's SDP body (0 when it has
  * none); sig_src: who sent the message.  Any thread. */
 size_t rtp_announces_from_msg(const struct sip_msg *m, int64_t ts_ns, uint64_t frame,
-                              const struct cap_addr *sig_src, struct rtp_announce *out,
-                              size_t max);
+                              const struct cap_addr *sig_src, struct rtp_announce *out, size_t max);
 size_t rtp_call_announces(const struct store *s, const struct store_call *c,
                           struct rtp_announce *out, size_t max);
 /* Drops the streams of calls s no longer holds (rotated out by
@@ -189,26 +188,26 @@ double rtp_stream_lost_pct(const struct rtp_stream *s);
 
 /* Thresholds (stated so users know): loss above RTP_LOSS_PCT percent of
  * the expected packets, or a stream's maximum jitter above RTP_JITTER_MS. */
-#define RTP_LOSS_PCT 2.0
+#define RTP_LOSS_PCT  2.0
 #define RTP_JITTER_MS 30.0
 
 enum rtp_finding_kind {
-    RTP_F_NO_RTP = 1,        /* answered, media announced, no RTP at all */
-    RTP_F_ONE_WAY,           /* RTP reached one side only */
-    RTP_F_ADDR_MISMATCH,     /* RTP came from an address the SDP did not announce */
-    RTP_F_PT_NOT_NEGOTIATED, /* payload type outside what the receiver offered */
-    RTP_F_LOSS,              /* lost > RTP_LOSS_PCT */
-    RTP_F_JITTER,            /* max jitter > RTP_JITTER_MS */
+    RTP_F_NO_RTP = 1,          /* answered, media announced, no RTP at all */
+    RTP_F_ONE_WAY,             /* RTP reached one side only */
+    RTP_F_ADDR_MISMATCH,       /* RTP came from an address the SDP did not announce */
+    RTP_F_PT_NOT_NEGOTIATED,   /* payload type outside what the receiver offered */
+    RTP_F_LOSS,                /* lost > RTP_LOSS_PCT */
+    RTP_F_JITTER,              /* max jitter > RTP_JITTER_MS */
     RTP_F_DTMF_NOT_NEGOTIATED, /* RFC 4733 events to a side that did not offer them */
 };
 const char *rtp_finding_name(enum rtp_finding_kind k); /* "no-rtp", "one-way", ... */
 
 struct rtp_finding {
     enum rtp_finding_kind kind;
-    bool error;              /* true: call-breaking; false: warning */
-    int32_t stream;          /* stream id, -1 when about the call */
-    char text[256];          /* one sentence, plain ASCII from our own strings
-                                and formatted addresses (safe to print) */
+    bool error;     /* true: call-breaking; false: warning */
+    int32_t stream; /* stream id, -1 when about the call */
+    char text[256]; /* one sentence, plain ASCII from our own strings
+                       and formatted addresses (safe to print) */
 };
 
 /* Media findings for one call from its streams in t and its announcements

@@ -31,15 +31,24 @@ struct strbuf;
 
 /* Built-in call-list columns (names as written in `columns =`). */
 enum settings_col {
-    SET_COL_INDEX = 0, SET_COL_START, SET_COL_METHOD, SET_COL_FROM, SET_COL_TO, SET_COL_SRC,
-    SET_COL_DST, SET_COL_MSGS, SET_COL_STATE, SET_COL_STATUS, SET_COL_DURATION,
+    SET_COL_INDEX = 0,
+    SET_COL_START,
+    SET_COL_METHOD,
+    SET_COL_FROM,
+    SET_COL_TO,
+    SET_COL_SRC,
+    SET_COL_DST,
+    SET_COL_MSGS,
+    SET_COL_STATE,
+    SET_COL_STATUS,
+    SET_COL_DURATION,
     SET_COL_HEADER, /* header:NAME: the value of NAME in the call's first message */
     SET_COL__COUNT
 };
 const char *settings_col_name(enum settings_col c); /* "index", "start", ..., "header" */
 
 #define SETTINGS_MAX_COLUMNS 16
-#define SETTINGS_NAME_MAX 64
+#define SETTINGS_NAME_MAX    64
 
 struct settings_column {
     enum settings_col col;
@@ -53,21 +62,21 @@ struct settings_bind {
 };
 
 struct settings_alias {
-    struct cap_addr addr;    /* port 0 with any_port: every port of the address */
+    struct cap_addr addr; /* port 0 with any_port: every port of the address */
     bool any_port;
     char name[SETTINGS_NAME_MAX];
 };
 
 struct settings {
-    char *file;              /* owned: the file read, or NULL */
-    char *theme;             /* owned or NULL: unset */
-    char *lang;              /* owned or NULL */
-    int ascii;               /* -1 unset, 0 no, 1 yes */
+    char *file;  /* owned: the file read, or NULL */
+    char *theme; /* owned or NULL: unset */
+    char *lang;  /* owned or NULL */
+    int ascii;   /* -1 unset, 0 no, 1 yes */
     struct settings_column columns[SETTINGS_MAX_COLUMNS];
-    size_t ncolumns;         /* 0: the console's default columns */
-    struct settings_bind *binds;     /* owned */
+    size_t ncolumns;             /* 0: the console's default columns */
+    struct settings_bind *binds; /* owned */
     size_t nbinds;
-    struct settings_alias *aliases;  /* owned */
+    struct settings_alias *aliases; /* owned */
     size_t naliases;
 };
 

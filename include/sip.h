@@ -51,9 +51,9 @@ const char *sip_method_name(enum sip_method m); /* "INVITE"; "" for unknown */
  * forms included (RFC 3261 §7.3.3 and the IANA registry). */
 enum sip_hdr_id {
     SIP_HDR_OTHER = 0,
-    SIP_HDR_CALL_ID,          /* i */
-    SIP_HDR_FROM,             /* f */
-    SIP_HDR_TO,               /* t */
+    SIP_HDR_CALL_ID, /* i */
+    SIP_HDR_FROM,    /* f */
+    SIP_HDR_TO,      /* t */
     SIP_HDR_CSEQ,
     SIP_HDR_VIA,              /* v */
     SIP_HDR_CONTACT,          /* m */
@@ -74,46 +74,46 @@ enum sip_hdr_id {
     SIP_HDR_EXPIRES,
     SIP_HDR_MIN_EXPIRES,
     SIP_HDR_RETRY_AFTER,
-    SIP_HDR_SUPPORTED,        /* k */
+    SIP_HDR_SUPPORTED, /* k */
     SIP_HDR_REQUIRE,
     SIP_HDR_ALLOW,
-    SIP_HDR_SESSION_EXPIRES,  /* x */
+    SIP_HDR_SESSION_EXPIRES, /* x */
     SIP_HDR_MIN_SE,
-    SIP_HDR_EVENT,            /* o */
+    SIP_HDR_EVENT, /* o */
     SIP_HDR_SUBSCRIPTION_STATE,
-    SIP_HDR_REFER_TO,         /* r */
-    SIP_HDR_REFERRED_BY,      /* b */
-    SIP_HDR_SUBJECT,          /* s */
+    SIP_HDR_REFER_TO,    /* r */
+    SIP_HDR_REFERRED_BY, /* b */
+    SIP_HDR_SUBJECT,     /* s */
     SIP_HDR_P_ASSERTED_IDENTITY,
     SIP_HDR_REMOTE_PARTY_ID,
     SIP_HDR_DIVERSION,
-    SIP_HDR_X_CALL_ID,        /* X-Call-ID, X-CID: B-leg correlation */
+    SIP_HDR_X_CALL_ID, /* X-Call-ID, X-CID: B-leg correlation */
     SIP_HDR__COUNT
 };
 enum sip_hdr_id sip_hdr_lookup(const char *name, size_t n);
 const char *sip_hdr_canonical(enum sip_hdr_id id); /* "Call-ID"; NULL for OTHER */
 
 struct sip_hdr {
-    uint16_t id;          /* enum sip_hdr_id */
+    uint16_t id; /* enum sip_hdr_id */
     struct sip_str name;
     struct sip_str value; /* trimmed; folded continuation lines included */
 };
 
 /* Problems found while parsing; the message is kept either way. */
 enum {
-    SIP_BAD_START_LINE      = 1u << 0,
-    SIP_BAD_HEADER          = 1u << 1,  /* a line with no ':' */
-    SIP_NO_END_OF_HEADERS   = 1u << 2,  /* no blank line: truncated */
-    SIP_BAD_CONTENT_LENGTH  = 1u << 3,  /* not a number */
-    SIP_BODY_SHORT          = 1u << 4,  /* fewer bytes than Content-Length */
-    SIP_MISSING_CALL_ID     = 1u << 5,
-    SIP_MISSING_CSEQ        = 1u << 6,
-    SIP_BAD_CSEQ            = 1u << 7,
-    SIP_MISSING_FROM        = 1u << 8,
-    SIP_MISSING_TO          = 1u << 9,
-    SIP_MISSING_VIA         = 1u << 10,
-    SIP_JUNK_BEFORE         = 1u << 11, /* bytes before the start line skipped */
-    SIP_BINARY_HEADERS      = 1u << 12, /* NUL or other control bytes in headers */
+    SIP_BAD_START_LINE = 1u << 0,
+    SIP_BAD_HEADER = 1u << 1,         /* a line with no ':' */
+    SIP_NO_END_OF_HEADERS = 1u << 2,  /* no blank line: truncated */
+    SIP_BAD_CONTENT_LENGTH = 1u << 3, /* not a number */
+    SIP_BODY_SHORT = 1u << 4,         /* fewer bytes than Content-Length */
+    SIP_MISSING_CALL_ID = 1u << 5,
+    SIP_MISSING_CSEQ = 1u << 6,
+    SIP_BAD_CSEQ = 1u << 7,
+    SIP_MISSING_FROM = 1u << 8,
+    SIP_MISSING_TO = 1u << 9,
+    SIP_MISSING_VIA = 1u << 10,
+    SIP_JUNK_BEFORE = 1u << 11,    /* bytes before the start line skipped */
+    SIP_BINARY_HEADERS = 1u << 12, /* NUL or other control bytes in headers */
 };
 /* Short English description of the first flag set ("no Call-ID header"). */
 const char *sip_problem_str(unsigned flags);
@@ -121,21 +121,21 @@ const char *sip_problem_str(unsigned flags);
 #define SIP_INLINE_HDRS 32
 
 struct sip_msg {
-    const char *buf;        /* borrowed; the start line (input + skipped) */
-    size_t len;             /* bytes of this message (headers + body) */
-    size_t skipped;         /* bytes skipped before the start line (CRLF, junk) */
+    const char *buf; /* borrowed; the start line (input + skipped) */
+    size_t len;      /* bytes of this message (headers + body) */
+    size_t skipped;  /* bytes skipped before the start line (CRLF, junk) */
     bool is_request;
     enum sip_method method; /* requests */
     struct sip_str method_str;
     struct sip_str ruri;
-    uint16_t status;        /* responses: 100..699 */
+    uint16_t status; /* responses: 100..699 */
     struct sip_str reason;
     struct sip_str version; /* "SIP/2.0" */
     /* First occurrence of each known header (value slices). */
     struct sip_str first[SIP_HDR__COUNT];
     uint16_t nfound[SIP_HDR__COUNT]; /* occurrences (saturating) */
     /* All headers in order: inline storage, heap when there are more. */
-    struct sip_hdr *hdrs;   /* points at inl or at an owned heap array */
+    struct sip_hdr *hdrs; /* points at inl or at an owned heap array */
     size_t nhdrs, hdrs_cap;
     struct sip_hdr inl[SIP_INLINE_HDRS];
     /* Frequently needed, parsed values. */
@@ -145,7 +145,7 @@ struct sip_msg {
     int64_t content_length; /* -1 when absent or invalid */
     int max_forwards;       /* -1 when absent */
     struct sip_str body;
-    unsigned problems;      /* SIP_* flags above */
+    unsigned problems; /* SIP_* flags above */
 };
 
 /* Parses one SIP message at buf.  Stream framing is the caller's: on a
@@ -202,7 +202,7 @@ struct sip_nameaddr {
     struct sip_uri uri;
     struct sip_str uri_str;
     struct sip_str tag;
-    struct sip_str params;  /* header params after the URI */
+    struct sip_str params; /* header params after the URI */
 };
 int sip_parse_nameaddr(const struct sip_msg *m, struct sip_str s, struct sip_nameaddr *na);
 
@@ -234,7 +234,7 @@ struct sip_via {
     uint16_t port;
     struct sip_str branch;
     bool has_rport;
-    struct sip_str rport;     /* value, empty when only the flag */
+    struct sip_str rport; /* value, empty when only the flag */
     struct sip_str received;
     struct sip_str params;
 };
@@ -268,7 +268,7 @@ int sip_reason_q850_only(const struct sip_msg *m);
 
 /* Digest challenge / credentials: scheme and auth-params. */
 struct sip_auth {
-    struct sip_str scheme;   /* Digest */
+    struct sip_str scheme; /* Digest */
     struct sip_str realm, nonce, username, uri, response, algorithm, qop, opaque;
     bool stale;
 };
@@ -276,37 +276,43 @@ int sip_parse_auth(const struct sip_msg *m, struct sip_str s, struct sip_auth *a
 
 /* ---- SDP (RFC 4566), parsed from a body slice ---- */
 
-enum sdp_dir { SDP_DIR_NONE = 0, SDP_DIR_SENDRECV, SDP_DIR_SENDONLY, SDP_DIR_RECVONLY, SDP_DIR_INACTIVE };
+enum sdp_dir {
+    SDP_DIR_NONE = 0,
+    SDP_DIR_SENDRECV,
+    SDP_DIR_SENDONLY,
+    SDP_DIR_RECVONLY,
+    SDP_DIR_INACTIVE
+};
 
 struct sdp_rtpmap {
     int pt;
     struct sip_str encoding; /* "PCMU" */
     int rate;
-    struct sip_str params;   /* channels etc. */
+    struct sip_str params; /* channels etc. */
 };
 
 struct sdp_media {
-    struct sip_str type;     /* audio, video, image, application */
+    struct sip_str type; /* audio, video, image, application */
     uint16_t port;
     uint16_t nports;
-    struct sip_str proto;    /* RTP/AVP, udptl, ... */
-    int pts[32];             /* payload types from the m= line (first 32) */
+    struct sip_str proto; /* RTP/AVP, udptl, ... */
+    int pts[32];          /* payload types from the m= line (first 32) */
     int npts;
-    struct sip_str conn;     /* media-level c= address, absent if none */
+    struct sip_str conn; /* media-level c= address, absent if none */
     struct sdp_rtpmap maps[32];
     int nmaps;
     enum sdp_dir dir;
-    int rtcp_port;           /* a=rtcp, -1 when absent */
+    int rtcp_port; /* a=rtcp, -1 when absent */
 };
 
 struct sdp {
-    struct sip_str origin_user, origin_addr;  /* o= */
+    struct sip_str origin_user, origin_addr; /* o= */
     uint64_t sess_id, sess_version;
     struct sip_str conn;     /* session-level c= address */
     enum sdp_dir dir;        /* session-level direction */
     struct sdp_media *media; /* owned heap array */
     int nmedia;
-    unsigned problems;       /* bit 0: a line that is not x=... */
+    unsigned problems; /* bit 0: a line that is not x=... */
 };
 /* Parses the SDP in slice `body` of m.  0 on success (even with problems),
  * -1 when the body is not SDP.  Call sdp_fini() in both cases. */

@@ -32,11 +32,11 @@ typedef bool (*stats_call_pred)(void *ctx, const struct store_call *c);
 /* ------------------------------------------------------------ registrations */
 
 enum reg_state {
-    REG_STATE_PENDING = 0, /* REGISTER with no final answer yet */
-    REG_STATE_REGISTERED,  /* last attempt 2xx, binding alive at the end of the capture */
-    REG_STATE_EXPIRED,     /* last attempt 2xx, binding ran out before the end */
+    REG_STATE_PENDING = 0,  /* REGISTER with no final answer yet */
+    REG_STATE_REGISTERED,   /* last attempt 2xx, binding alive at the end of the capture */
+    REG_STATE_EXPIRED,      /* last attempt 2xx, binding ran out before the end */
     REG_STATE_DEREGISTERED, /* last attempt a successful Expires: 0 (or Contact: *) */
-    REG_STATE_FAILED,      /* last attempt ended in a failure (or no answer) */
+    REG_STATE_FAILED,       /* last attempt ended in a failure (or no answer) */
 };
 const char *reg_state_name(enum reg_state s); /* "REGISTERED", ... */
 
@@ -51,43 +51,43 @@ struct reg_contact {
  * response in the capture). */
 struct reg_failure {
     uint16_t status;
-    char *reason;    /* owned: reason phrase of the first one */
+    char *reason; /* owned: reason phrase of the first one */
     uint32_t count;
 };
 
 struct reg_entry {
-    char *aor;             /* owned: "user@host" of the To URI */
-    char *source;          /* owned: "ip:port" the last REGISTER came from */
-    char *user_agent;      /* owned, "" when absent */
-    char *transport;       /* owned: Via transport of the last REGISTER ("UDP") */
-    char *call_id;         /* owned: Call-ID of the last REGISTER */
+    char *aor;        /* owned: "user@host" of the To URI */
+    char *source;     /* owned: "ip:port" the last REGISTER came from */
+    char *user_agent; /* owned, "" when absent */
+    char *transport;  /* owned: Via transport of the last REGISTER ("UDP") */
+    char *call_id;    /* owned: Call-ID of the last REGISTER */
     struct reg_contact contacts[REG_MAX_CONTACTS]; /* of the last 2xx, else the request */
     size_t ncontacts;
     size_t contacts_total; /* contacts listed (only the first REG_MAX_CONTACTS kept) */
     enum reg_state state;
-    uint16_t last_status;  /* final status of the last REGISTER (0: none) */
-    char *last_reason;     /* owned, "" when none */
-    int64_t last_ts;       /* time of that final response (or request) */
-    int64_t granted;       /* seconds granted by the last 2xx, -1 unknown */
-    int64_t expires_at;    /* ns: last 2xx time + granted; 0 unknown */
-    bool deregistered;     /* the last successful REGISTER removed the binding */
-    uint32_t requests;     /* REGISTER transactions */
-    uint32_t attempts;     /* attempts (a challenge and its retry are one) */
-    uint32_t successes;    /* attempts that ended 2xx */
-    uint32_t failed;       /* attempts that ended otherwise */
-    uint32_t challenges;   /* 401/407 answered with credentials (normal) */
+    uint16_t last_status;      /* final status of the last REGISTER (0: none) */
+    char *last_reason;         /* owned, "" when none */
+    int64_t last_ts;           /* time of that final response (or request) */
+    int64_t granted;           /* seconds granted by the last 2xx, -1 unknown */
+    int64_t expires_at;        /* ns: last 2xx time + granted; 0 unknown */
+    bool deregistered;         /* the last successful REGISTER removed the binding */
+    uint32_t requests;         /* REGISTER transactions */
+    uint32_t attempts;         /* attempts (a challenge and its retry are one) */
+    uint32_t successes;        /* attempts that ended 2xx */
+    uint32_t failed;           /* attempts that ended otherwise */
+    uint32_t challenges;       /* 401/407 answered with credentials (normal) */
     uint32_t interval_retries; /* 423 followed by a retry (normal) */
-    uint32_t deregs;       /* successful deregistrations */
+    uint32_t deregs;           /* successful deregistrations */
     struct reg_failure *fails; /* owned: causes of the failed attempts */
     size_t nfails;
     int64_t first_seen, last_seen; /* ns */
 };
 
 struct reg_report {
-    struct reg_entry *v;   /* owned, sorted by AOR */
+    struct reg_entry *v; /* owned, sorted by AOR */
     size_t n;
-    int64_t capture_end;   /* ns: last message of the store */
-    uint64_t registers;    /* REGISTER transactions seen */
+    int64_t capture_end; /* ns: last message of the store */
+    uint64_t registers;  /* REGISTER transactions seen */
 };
 
 /* Builds the report from every REGISTER transaction in s (bytes re-read
@@ -128,15 +128,15 @@ double kpi_pdd_ms(const struct kpi *k);
 double kpi_fpdd_ms(const struct kpi *k);
 
 struct kpi_dest {
-    char *name;             /* owned: R-URI host, or destination IP when it has none */
-    bool by_ip;             /* name is the destination IP */
+    char *name; /* owned: R-URI host, or destination IP when it has none */
+    bool by_ip; /* name is the destination IP */
     struct kpi k;
 };
 
 struct kpi_code {
     uint16_t code;
-    char *reason;           /* owned: reason phrase of the first response with it */
-    uint64_t count;         /* responses, retransmissions not counted */
+    char *reason;   /* owned: reason phrase of the first response with it */
+    uint64_t count; /* responses, retransmissions not counted */
 };
 
 struct kpi_report {
@@ -145,7 +145,7 @@ struct kpi_report {
     size_t ndests;
     struct kpi_code *codes; /* owned, most frequent first */
     size_t ncodes;
-    uint64_t responses;     /* responses counted in codes */
+    uint64_t responses; /* responses counted in codes */
 };
 
 int stats_kpi(const struct store *s, stats_call_pred keep, void *ctx, struct kpi_report *out);
@@ -154,7 +154,7 @@ void stats_kpi_fini(struct kpi_report *r);
 /* ------------------------------------------------------------ tshark's sip,stat */
 
 struct sipstat_method {
-    char name[32];          /* exact text ("REGIStER" is not "REGISTER") */
+    char name[32]; /* exact text ("REGIStER" is not "REGISTER") */
     uint64_t n;
 };
 
@@ -174,8 +174,7 @@ void stats_sipstat_fini(struct sipstat *st);
 void stats_sipstat_add(struct sipstat *st, bool is_request, uint16_t status, const char *method,
                        size_t mlen, bool resent);
 /* Setup times of the answered INVITE calls keep takes (NULL: all). */
-void stats_setup_times(const struct store *s, stats_call_pred keep, void *ctx,
-                       struct sipstat *st);
+void stats_setup_times(const struct store *s, stats_call_pred keep, void *ctx, struct sipstat *st);
 /* The same counts from a whole store, in capture order (bytes re-read for
  * extension methods), setup times included.  0, or -1 when a message could
  * not be re-read. */
@@ -192,8 +191,7 @@ struct strbuf;
  * status 0 means "no final response". */
 const char *stats_code_meaning(const struct kb *kb, uint16_t code, const char *reason);
 /* "403 Forbidden (short meaning)" or "no response". */
-void stats_reg_status(const struct kb *kb, uint16_t status, const char *reason,
-                      struct strbuf *out);
+void stats_reg_status(const struct kb *kb, uint16_t status, const char *reason, struct strbuf *out);
 /* "granted 3600 s, runs out 3590 s after the capture ends", "deregistered ...". */
 void stats_reg_expiry(const struct reg_entry *e, int64_t capture_end, struct strbuf *out);
 /* The block of one AOR (several lines, each ending in \n). */

@@ -44,11 +44,11 @@ struct store_input {
     int64_t ts_ns;
     struct cap_addr src, dst;
     enum cap_transport transport;
-    const char *bytes;      /* the whole message; NULL when file_off >= 0 and the
-                               capture thread did not carry them (re-read them
-                               from the file: store_msg_bytes) */
+    const char *bytes; /* the whole message; NULL when file_off >= 0 and the
+                          capture thread did not carry them (re-read them
+                          from the file: store_msg_bytes) */
     size_t len;
-    int64_t file_off;       /* offset of bytes in the source file, -1 if none */
+    int64_t file_off; /* offset of bytes in the source file, -1 if none */
     uint32_t hep_agent;
     bool is_request;
     enum sip_method method; /* UNKNOWN for extension or odd-case methods */
@@ -61,53 +61,59 @@ struct store_input {
     struct store_str cseq_method_str;
     struct store_str cseq_raw; /* the CSeq value as written (shown as is when malformed) */
     struct store_str call_id, from_user, to_user, from_tag, to_tag, branch;
-    uint64_t call_id_hash;  /* hash_bytes(call_id) when set by store_input_from
-                               (capture thread); 0: store_add computes it */
-    uint64_t branch_hash;   /* hash_bytes(branch), the same way */
+    uint64_t call_id_hash;     /* hash_bytes(call_id) when set by store_input_from
+                                  (capture thread); 0: store_add computes it */
+    uint64_t branch_hash;      /* hash_bytes(branch), the same way */
     struct store_str xcall_id; /* X-Call-ID / X-CID: the A-leg's Call-ID */
     struct store_str user_agent;
     bool has_sdp;
-    bool hdrs_known;        /* the two below were set from the parsed message */
+    bool hdrs_known; /* the two below were set from the parsed message */
     bool has_reason_or_warning;
     bool has_credentials;
-    int16_t q850_only;      /* sip_reason_q850_only(), with hdrs_known */
-    bool ip_fragmented;     /* the payload was reassembled from IP fragments */
-    unsigned problems;      /* SIP_* flags from the parser */
+    int16_t q850_only;  /* sip_reason_q850_only(), with hdrs_known */
+    bool ip_fragmented; /* the payload was reassembled from IP fragments */
+    unsigned problems;  /* SIP_* flags from the parser */
 };
 
 /* Fills in from a parsed message and its payload.  The result borrows from
  * both. */
-void store_input_from(struct store_input *in, const struct cap_payload *p,
-                      const struct sip_msg *m);
+void store_input_from(struct store_input *in, const struct cap_payload *p, const struct sip_msg *m);
 
 enum call_kind {
-    CALL_KIND_INVITE = 0, CALL_KIND_REGISTER, CALL_KIND_OPTIONS, CALL_KIND_SUBSCRIBE,
-    CALL_KIND_NOTIFY, CALL_KIND_MESSAGE, CALL_KIND_PUBLISH, CALL_KIND_REFER, CALL_KIND_INFO,
+    CALL_KIND_INVITE = 0,
+    CALL_KIND_REGISTER,
+    CALL_KIND_OPTIONS,
+    CALL_KIND_SUBSCRIBE,
+    CALL_KIND_NOTIFY,
+    CALL_KIND_MESSAGE,
+    CALL_KIND_PUBLISH,
+    CALL_KIND_REFER,
+    CALL_KIND_INFO,
     CALL_KIND_OTHER
 };
 const char *call_kind_name(enum call_kind k); /* "INVITE", "REGISTER", ... */
 
 enum call_state {
     /* INVITE dialogs */
-    CALL_STATE_SETUP = 0,  /* INVITE sent, nothing final yet */
-    CALL_STATE_RINGING,    /* 180/183 seen */
-    CALL_STATE_IN_CALL,    /* 2xx to the INVITE */
-    CALL_STATE_COMPLETED,  /* BYE after the answer */
-    CALL_STATE_CANCELLED,  /* CANCEL or 487 before an answer */
-    CALL_STATE_REJECTED,   /* 401/403/407/488/603/606 ... */
-    CALL_STATE_BUSY,       /* 486, 600 */
-    CALL_STATE_DIVERTED,   /* 3xx */
-    CALL_STATE_FAILED,     /* other 4xx, 5xx, 6xx */
+    CALL_STATE_SETUP = 0, /* INVITE sent, nothing final yet */
+    CALL_STATE_RINGING,   /* 180/183 seen */
+    CALL_STATE_IN_CALL,   /* 2xx to the INVITE */
+    CALL_STATE_COMPLETED, /* BYE after the answer */
+    CALL_STATE_CANCELLED, /* CANCEL or 487 before an answer */
+    CALL_STATE_REJECTED,  /* 401/403/407/488/603/606 ... */
+    CALL_STATE_BUSY,      /* 486, 600 */
+    CALL_STATE_DIVERTED,  /* 3xx */
+    CALL_STATE_FAILED,    /* other 4xx, 5xx, 6xx */
     /* other exchanges (REGISTER, OPTIONS, ...) */
-    CALL_STATE_PENDING,    /* request with no final response */
-    CALL_STATE_OK,         /* 2xx final */
-    CALL_STATE_ERROR,      /* >= 300 final */
+    CALL_STATE_PENDING, /* request with no final response */
+    CALL_STATE_OK,      /* 2xx final */
+    CALL_STATE_ERROR,   /* >= 300 final */
 };
 const char *call_state_name(enum call_state s); /* "IN CALL", "CANCELLED", ... */
 
 enum {
     STORE_MSG_REQUEST = 1u << 0,
-    STORE_MSG_RESENT = 1u << 1,    /* a retransmission, as tshark's sip.resend */
+    STORE_MSG_RESENT = 1u << 1, /* a retransmission, as tshark's sip.resend */
     STORE_MSG_SDP = 1u << 2,
     STORE_MSG_MALFORMED = 1u << 3, /* parser flagged problems */
     /* From/To users of this message, for filters that read the index only:
@@ -121,38 +127,38 @@ enum {
     STORE_MSG_REASON_WARNING = 1u << 6, /* a Reason or Warning header */
     STORE_MSG_CREDENTIALS = 1u << 7,    /* Authorization / Proxy-Authorization */
     STORE_MSG_HDRS_KNOWN = 1u << 8,
-    STORE_MSG_IP_FRAGMENTED = 1u << 9,  /* reassembled from IP fragments */
-    STORE_MSG_OWNED = 1u << 10,         /* the bytes are the call's copy (bytes) */
+    STORE_MSG_IP_FRAGMENTED = 1u << 9, /* reassembled from IP fragments */
+    STORE_MSG_OWNED = 1u << 10,        /* the bytes are the call's copy (bytes) */
 };
 
-#define STORE_Q850_NONE 0xfe
+#define STORE_Q850_NONE    0xfe
 #define STORE_Q850_UNKNOWN 0xff
 
 /* One message: an index entry.  Read-only outside the store. */
 struct store_msg {
     int64_t ts_ns;
     uint64_t frame;
-    union {                /* which one: STORE_MSG_OWNED (one million of these
-                              for a large file: 8 bytes each saved) */
-        int64_t file_off;  /* not owned: the bytes are at this offset of the
-                              source; -1 if nowhere */
-        char *bytes;       /* owned: the call's own copy */
+    union {               /* which one: STORE_MSG_OWNED (one million of these
+                             for a large file: 8 bytes each saved) */
+        int64_t file_off; /* not owned: the bytes are at this offset of the
+                             source; -1 if nowhere */
+        char *bytes;      /* owned: the call's own copy */
     };
     uint32_t len;
     uint32_t src_ep, dst_ep; /* endpoint ids: store_endpoint() */
     uint32_t cseq;
-    uint16_t status;       /* responses */
+    uint16_t status; /* responses */
     uint16_t source;
-    uint16_t txn;          /* index into the call's transactions */
-    uint8_t method;        /* enum sip_method (requests) */
-    uint8_t cseq_method;   /* enum sip_method */
-    uint8_t transport;     /* enum cap_transport */
-    uint8_t q850;          /* with STORE_MSG_HDRS_KNOWN: the one Q.850 cause its
-                              Reason headers give and nothing else to say, or
-                              STORE_Q850_NONE / STORE_Q850_UNKNOWN (see the
-                              message: several, a Warning, a large cause) */
-    uint16_t flags;        /* STORE_MSG_* */
-    uint32_t hep_agent;    /* HEP capture agent id; 0: not from HEP */
+    uint16_t txn;        /* index into the call's transactions */
+    uint8_t method;      /* enum sip_method (requests) */
+    uint8_t cseq_method; /* enum sip_method */
+    uint8_t transport;   /* enum cap_transport */
+    uint8_t q850;        /* with STORE_MSG_HDRS_KNOWN: the one Q.850 cause its
+                            Reason headers give and nothing else to say, or
+                            STORE_Q850_NONE / STORE_Q850_UNKNOWN (see the
+                            message: several, a Warning, a large cause) */
+    uint16_t flags;      /* STORE_MSG_* */
+    uint32_t hep_agent;  /* HEP capture agent id; 0: not from HEP */
 };
 
 /* A transaction: branch + CSeq (ACK to a non-2xx and CANCEL share the
@@ -160,31 +166,31 @@ struct store_msg {
 struct store_txn {
     uint64_t branch_hash;
     uint32_t cseq;
-    uint8_t method;        /* enum sip_method of the CSeq */
-    uint16_t final_status; /* 0 while none */
-    uint32_t first_req;    /* message index of the first request */
+    uint8_t method;                          /* enum sip_method of the CSeq */
+    uint16_t final_status;                   /* 0 while none */
+    uint32_t first_req;                      /* message index of the first request */
     int64_t req_ts, first_resp_ts, final_ts; /* 0 when not seen */
 };
 
 struct store_call {
-    uint64_t id;           /* stable, increasing; store_call_get() */
-    char *call_id;         /* owned */
+    uint64_t id;   /* stable, increasing; store_call_get() */
+    char *call_id; /* owned */
     size_t call_id_len;
     char *from_user, *to_user; /* owned, of the first request ("" if none) */
-    char *xcall_id;        /* owned or NULL: the Call-ID this B-leg points at */
-    char *user_agent;      /* owned or NULL: first User-Agent seen */
-    char *final_reason;    /* owned or NULL: reason phrase of final_status */
+    char *xcall_id;            /* owned or NULL: the Call-ID this B-leg points at */
+    char *user_agent;          /* owned or NULL: first User-Agent seen */
+    char *final_reason;        /* owned or NULL: reason phrase of final_status */
     enum call_kind kind;
     enum call_state state;
     uint16_t final_status; /* final response of the initial request (0: none) */
     int64_t first_ts, last_ts;
-    int64_t invite_ts;     /* first initial INVITE (0 if none) */
-    int64_t ring_ts;       /* first 18x */
-    int64_t answer_ts;     /* 2xx to the initial INVITE */
-    int64_t end_ts;        /* BYE, or the failure final response */
-    int64_t final_ts;      /* time of final_status */
+    int64_t invite_ts;       /* first initial INVITE (0 if none) */
+    int64_t ring_ts;         /* first 18x */
+    int64_t answer_ts;       /* 2xx to the initial INVITE */
+    int64_t end_ts;          /* BYE, or the failure final response */
+    int64_t final_ts;        /* time of final_status */
     uint32_t src_ep, dst_ep; /* of the first message */
-    struct store_msg *msgs; /* owned, capture order */
+    struct store_msg *msgs;  /* owned, capture order */
     uint32_t nmsgs, msgs_cap;
     struct store_txn *txns; /* owned */
     uint32_t ntxns, txns_cap;
@@ -193,16 +199,16 @@ struct store_call {
     bool initial_cseq_set; /* the initial request's CSeq is known */
     uint32_t initial_cseq;
     /* private bookkeeping */
-    uint64_t id_hash;      /* of call_id, for the index */
+    uint64_t id_hash;       /* of call_id, for the index */
     struct store_dir *dirs; /* retransmission detection per direction */
     uint32_t ndirs;
-    size_t mem;            /* bytes charged to this call */
-    size_t inl_len;        /* bytes of strings stored after the struct */
-    uint32_t nowned;       /* messages whose bytes the call owns (freeing skips
-                              the message scan when there are none) */
+    size_t mem;      /* bytes charged to this call */
+    size_t inl_len;  /* bytes of strings stored after the struct */
+    uint32_t nowned; /* messages whose bytes the call owns (freeing skips
+                        the message scan when there are none) */
     /* --match: a call no message has matched yet (see store_opts.match) */
     bool pending;
-    uint8_t pend_list;     /* which pending list it is on */
+    uint8_t pend_list; /* which pending list it is on */
     struct store_call *pprev, *pnext;
 };
 
@@ -227,22 +233,22 @@ typedef bool (*store_match_fn)(void *ctx, const struct store *s, const struct st
 #define STORE_MAX_PENDING       20000
 
 struct store_opts {
-    uint64_t max_memory;   /* 0: unlimited */
-    store_match_fn match;  /* NULL: every call is listed at once */
+    uint64_t max_memory;  /* 0: unlimited */
+    store_match_fn match; /* NULL: every call is listed at once */
     void *match_ctx;
-    size_t max_pending;    /* 0: STORE_MAX_PENDING */
+    size_t max_pending; /* 0: STORE_MAX_PENDING */
 };
 
 struct store_counts {
-    uint64_t messages;     /* messages currently held */
-    uint64_t calls;        /* calls currently held */
+    uint64_t messages;       /* messages currently held */
+    uint64_t calls;          /* calls currently held */
     uint64_t total_messages; /* ever added */
     uint64_t total_calls;
     uint64_t rotated_calls, rotated_messages;
-    uint64_t no_call_id;   /* messages without a Call-ID (kept in call "") */
-    uint64_t mem;          /* bytes charged */
+    uint64_t no_call_id; /* messages without a Call-ID (kept in call "") */
+    uint64_t mem;        /* bytes charged */
     /* --match */
-    uint64_t pending_calls, pending_messages; /* held, not matched yet */
+    uint64_t pending_calls, pending_messages;    /* held, not matched yet */
     uint64_t unmatched_ended, unmatched_evicted; /* calls dropped: ended / over the limit */
     uint64_t unmatched_messages;                 /* their messages */
 };

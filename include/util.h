@@ -26,10 +26,10 @@ void fatal_set_hook(void (*hook)(void));
 
 /* ---- user-facing diagnostics (STYLE §4) ---- */
 struct diag {
-    char file[256];  /* input file or "" */
-    uint64_t frame;  /* frame number, 0 if none */
-    int64_t offset;  /* byte offset in file, -1 if none */
-    int line, col;   /* for text inputs, 0 if none */
+    char file[256]; /* input file or "" */
+    uint64_t frame; /* frame number, 0 if none */
+    int64_t offset; /* byte offset in file, -1 if none */
+    int line, col;  /* for text inputs, 0 if none */
     char msg[256];
 };
 void diag_clear(struct diag *d);
@@ -39,7 +39,7 @@ void diag_format(const struct diag *d, char *out, size_t outlen);
 
 /* ---- growable string (sds-like, but a plain struct) ---- */
 struct strbuf {
-    char *s;    /* owned; always NUL-terminated once anything was appended */
+    char *s; /* owned; always NUL-terminated once anything was appended */
     size_t len;
     size_t cap;
 };
@@ -57,7 +57,8 @@ void sb_putc(struct strbuf *b, char c);
 void sb_pad(struct strbuf *b, const char *s, size_t width, bool left_justify);
 
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Appends bytes with control characters, DEL, backslash and invalid UTF-8
  * shown as escapes (\r \n \t \e \xNN), so wire bytes never drive a terminal. */
 void sb_append_escaped(struct strbuf *b, const char *s, size_t n);
@@ -73,14 +74,14 @@ struct arena {
 };
 void arena_init(struct arena *a);
 void arena_fini(struct arena *a);
-void *arena_alloc(struct arena *a, size_t n);       /* 8-byte aligned */
+void *arena_alloc(struct arena *a, size_t n); /* 8-byte aligned */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 
 /* ---- small helpers ---- */
 bool mem_ieq(const char *a, size_t alen, const char *b); /* case-insensitive vs C string */
 /* v in decimal, written at the end of buf (24 bytes); returns its start. */
 const char *fmt_u64(uint64_t v, char buf[24]);
-uint64_t hash_bytes(const void *p, size_t n);            /* fast 64-bit, in-process only */
+uint64_t hash_bytes(const void *p, size_t n); /* fast 64-bit, in-process only */
 /* First occurrence of needle in hay (memmem, which strict C11 lacks). */
 const void *mem_find(const void *hay, size_t n, const void *needle, size_t m);
 /* Formats epoch nanoseconds as "YYYY-MM-DD HH:MM:SS.uuuuuu" in UTC. */

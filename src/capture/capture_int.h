@@ -37,7 +37,7 @@ struct cap_ctx {
     uint8_t layers[CAP_MAX_LAYERS];
     uint8_t nlayers;
     bool truncated;
-    int depth; /* tunnel nesting, bounded */
+    int depth;          /* tunnel nesting, bounded */
     uint32_t hep_agent; /* HEP capture agent id, 0 if none */
 };
 
@@ -49,12 +49,12 @@ void cap_ctx_push(struct cap_ctx *c, enum cap_layer l);
 void cap_decode_ip(struct cap_decoder *dec, struct cap_ctx *c, const uint8_t *p, size_t n);
 /* Transport layer (after reassembly when needed). */
 void cap_decode_transport(struct cap_decoder *dec, struct cap_ctx *c, int proto,
-                          const struct cap_addr *src, const struct cap_addr *dst,
-                          const uint8_t *p, size_t n, int64_t file_off);
+                          const struct cap_addr *src, const struct cap_addr *dst, const uint8_t *p,
+                          size_t n, int64_t file_off);
 /* Emits one payload through the decoder's callback. */
 void cap_emit(struct cap_decoder *dec, const struct cap_ctx *c, enum cap_transport t,
-              const struct cap_addr *src, const struct cap_addr *dst, const uint8_t *p,
-              size_t n, int64_t file_off, bool truncated);
+              const struct cap_addr *src, const struct cap_addr *dst, const uint8_t *p, size_t n,
+              int64_t file_off, bool truncated);
 struct cap_stats *cap_decoder_stats_mut(struct cap_decoder *dec);
 const struct cap_limits *cap_decoder_limits(const struct cap_decoder *dec);
 

@@ -32,7 +32,7 @@ struct sctp_part {
     bool unordered;    /* I-DATA U flag: unordered MIDs are their own sequence */
     uint32_t mid;      /* I-DATA message identifier (0 for DATA) */
     uint32_t next_seq; /* DATA: next TSN; I-DATA: next FSN */
-    uint8_t *buf; /* owned */
+    uint8_t *buf;      /* owned */
     size_t len, cap;
 };
 
@@ -101,8 +101,8 @@ void cap_ctx_push(struct cap_ctx *c, enum cap_layer l)
 }
 
 void cap_emit(struct cap_decoder *dec, const struct cap_ctx *c, enum cap_transport t,
-              const struct cap_addr *src, const struct cap_addr *dst, const uint8_t *p,
-              size_t n, int64_t file_off, bool truncated)
+              const struct cap_addr *src, const struct cap_addr *dst, const uint8_t *p, size_t n,
+              int64_t file_off, bool truncated)
 {
     struct cap_payload pl;
 
@@ -123,8 +123,7 @@ void cap_emit(struct cap_decoder *dec, const struct cap_ctx *c, enum cap_transpo
     pl.hep_agent = c->hep_agent;
     /* Only bytes that are the record's own sit in its window; reassembled
      * or unmasked ones live in the decoder's buffers. */
-    if (c->rec->win && file_off >= 0 && p >= c->rec->data &&
-        p + n <= c->rec->data + c->rec->caplen)
+    if (c->rec->win && file_off >= 0 && p >= c->rec->data && p + n <= c->rec->data + c->rec->caplen)
         pl.win = c->rec->win;
     dec->st.payloads++;
     dec->emitted_frame++;
@@ -215,8 +214,8 @@ static void decode_udp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_ad
     if (cap_hep_is(p, avail)) {
         cap_hep_decode(dec, c, p, avail);
     } else {
-        cap_emit(dec, c, CAP_TRANSPORT_UDP, &src, &dst, p, avail,
-                 file_off >= 0 ? file_off + 8 : -1, trunc);
+        cap_emit(dec, c, CAP_TRANSPORT_UDP, &src, &dst, p, avail, file_off >= 0 ? file_off + 8 : -1,
+                 trunc);
     }
     c->nlayers = save;
 }
@@ -228,8 +227,8 @@ static void decode_udp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_ad
  * the B chunk (that one carries the PPID in its place), so messages of
  * several streams may interleave.  A missing piece drops the message. */
 static void sctp_fragment(struct cap_decoder *dec, struct cap_ctx *c, const struct cap_addr *src,
-                          const struct cap_addr *dst, const uint8_t *ch, size_t clen,
-                          uint8_t flags, size_t hl)
+                          const struct cap_addr *dst, const uint8_t *ch, size_t clen, uint8_t flags,
+                          size_t hl)
 {
     bool idata = hl == 20;
     uint16_t sid = rd16be(ch + 8);
@@ -318,8 +317,7 @@ static void decode_sctp(struct cap_decoder *dec, struct cap_ctx *c, struct cap_a
                 cap_hep_decode(dec, c, d, clen - hl);
             else
                 cap_emit(dec, c, CAP_TRANSPORT_SCTP, &src, &dst, d, clen - hl,
-                         file_off >= 0 ? file_off + (int64_t)(o + hl) : -1,
-                         trunc || c->truncated);
+                         file_off >= 0 ? file_off + (int64_t)(o + hl) : -1, trunc || c->truncated);
         }
         o += (clen + 3) & ~(size_t)3;
     }
@@ -413,8 +411,8 @@ static void decode_gre(struct cap_decoder *dec, struct cap_ctx *c, const uint8_t
 }
 
 void cap_decode_transport(struct cap_decoder *dec, struct cap_ctx *c, int proto,
-                          const struct cap_addr *src, const struct cap_addr *dst,
-                          const uint8_t *p, size_t n, int64_t file_off)
+                          const struct cap_addr *src, const struct cap_addr *dst, const uint8_t *p,
+                          size_t n, int64_t file_off)
 {
     uint8_t save = c->nlayers;
 
@@ -691,11 +689,15 @@ void cap_decoder_feed(struct cap_decoder *dec, const struct cap_record *rec)
         cap_ctx_push(&c, CAP_L_SLL2);
         decode_ethertype(dec, &c, rd16be(p), p + 20, n - 20);
         break;
-    case 101: case 12: case 14: case 228: case 229: /* raw IP */
+    case 101:
+    case 12:
+    case 14:
+    case 228:
+    case 229: /* raw IP */
         cap_ctx_push(&c, CAP_L_RAW);
         cap_decode_ip(dec, &c, p, n);
         break;
-    case 0:   /* BSD NULL: AF in the capturing host's byte order */
+    case 0:     /* BSD NULL: AF in the capturing host's byte order */
     case 108: { /* OpenBSD LOOP: AF in network order */
         uint32_t af;
 

@@ -23,8 +23,8 @@
 #include "capture_int.h"
 #include "util.h"
 
-#define FRAG_MAX   65535u
-#define FRAG_COST  (FRAG_MAX + FRAG_MAX / 8 + 1 + sizeof(struct frag_dgram))
+#define FRAG_MAX  65535u
+#define FRAG_COST (FRAG_MAX + FRAG_MAX / 8 + 1 + sizeof(struct frag_dgram))
 
 struct frag_dgram {
     struct frag_dgram *next, *prev; /* age order, oldest first */
@@ -42,7 +42,7 @@ struct frag_dgram {
 struct cap_frags {
     struct frag_dgram *head, *tail; /* owned list */
     size_t bytes;
-    uint8_t *done;                  /* owned: last completed payload */
+    uint8_t *done; /* owned: last completed payload */
     size_t done_len;
 };
 

@@ -127,18 +127,54 @@ static void hep3_decode(struct cap_decoder *dec, struct cap_ctx *c, const uint8_
                 if (cl >= 1)
                     proto = v[0];
                 break;
-            case 0x03: if (cl >= 4) memcpy(src.ip, v, 4); break;
-            case 0x04: if (cl >= 4) memcpy(dst.ip, v, 4); break;
-            case 0x05: if (cl >= 16) memcpy(src.ip, v, 16); break;
-            case 0x06: if (cl >= 16) memcpy(dst.ip, v, 16); break;
-            case 0x07: if (cl >= 2) src.port = rd16be(v); break;
-            case 0x08: if (cl >= 2) dst.port = rd16be(v); break;
-            case 0x09: if (cl >= 4) { sec = rd32be(v); have_ts = true; } break;
-            case 0x0a: if (cl >= 4) usec = rd32be(v); break;
-            case 0x0c: if (cl >= 4) agent = rd32be(v); break;
-            case 0x0f: pl = v; pllen = cl; break;
-            case 0x10: zpl = v; zlen = cl; break;
-            default: break;
+            case 0x03:
+                if (cl >= 4)
+                    memcpy(src.ip, v, 4);
+                break;
+            case 0x04:
+                if (cl >= 4)
+                    memcpy(dst.ip, v, 4);
+                break;
+            case 0x05:
+                if (cl >= 16)
+                    memcpy(src.ip, v, 16);
+                break;
+            case 0x06:
+                if (cl >= 16)
+                    memcpy(dst.ip, v, 16);
+                break;
+            case 0x07:
+                if (cl >= 2)
+                    src.port = rd16be(v);
+                break;
+            case 0x08:
+                if (cl >= 2)
+                    dst.port = rd16be(v);
+                break;
+            case 0x09:
+                if (cl >= 4) {
+                    sec = rd32be(v);
+                    have_ts = true;
+                }
+                break;
+            case 0x0a:
+                if (cl >= 4)
+                    usec = rd32be(v);
+                break;
+            case 0x0c:
+                if (cl >= 4)
+                    agent = rd32be(v);
+                break;
+            case 0x0f:
+                pl = v;
+                pllen = cl;
+                break;
+            case 0x10:
+                zpl = v;
+                zlen = cl;
+                break;
+            default:
+                break;
             }
         }
         o += cl + 6;
@@ -267,8 +303,7 @@ bool cap_hep_auth_ok(const uint8_t *p, size_t n, const char *password)
 
 /* ---------------------------------------------------------------- sender side */
 
-static size_t put_chunk(uint8_t *out, size_t o, size_t cap, uint16_t type, const void *v,
-                        size_t n)
+static size_t put_chunk(uint8_t *out, size_t o, size_t cap, uint16_t type, const void *v, size_t n)
 {
     if (o + 6 + n > cap || 6 + n > 0xffff)
         return 0;
@@ -309,8 +344,7 @@ size_t cap_hep3_encode(const struct cap_payload *p, uint32_t agent, const char *
     memcpy(out, "HEP3", 4);
     one = v6 ? 10 : 2;
     o = put_chunk(out, o, cap, 0x01, &one, 1);
-    one = p->transport == CAP_TRANSPORT_SCTP ? 132
-          : (p->transport == CAP_TRANSPORT_UDP) ? 17 : 6;
+    one = p->transport == CAP_TRANSPORT_SCTP ? 132 : (p->transport == CAP_TRANSPORT_UDP) ? 17 : 6;
     if (o)
         o = put_chunk(out, o, cap, 0x02, &one, 1);
     if (o)

@@ -36,13 +36,13 @@ const char *cap_live_default_bpf(void)
 }
 
 struct cap_live {
-    pcap_t *p;         /* owned */
-    char *name;        /* owned */
+    pcap_t *p;  /* owned */
+    char *name; /* owned */
     unsigned source;
     int linktype;
-    int fd;            /* selectable fd, -1 if none */
+    int fd; /* selectable fd, -1 if none */
     uint64_t frame;
-    cap_record_fn fn;  /* during dispatch */
+    cap_record_fn fn; /* during dispatch */
     void *ctx;
 };
 

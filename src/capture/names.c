@@ -12,11 +12,16 @@
 const char *cap_transport_name(enum cap_transport t)
 {
     switch (t) {
-    case CAP_TRANSPORT_UDP: return "UDP";
-    case CAP_TRANSPORT_TCP: return "TCP";
-    case CAP_TRANSPORT_SCTP: return "SCTP";
-    case CAP_TRANSPORT_WS: return "WS";
-    case CAP_TRANSPORT_TLS: return "TLS";
+    case CAP_TRANSPORT_UDP:
+        return "UDP";
+    case CAP_TRANSPORT_TCP:
+        return "TCP";
+    case CAP_TRANSPORT_SCTP:
+        return "SCTP";
+    case CAP_TRANSPORT_WS:
+        return "WS";
+    case CAP_TRANSPORT_TLS:
+        return "TLS";
     }
     return "?";
 }
@@ -24,14 +29,30 @@ const char *cap_transport_name(enum cap_transport t)
 const char *cap_layer_name(enum cap_layer l)
 {
     static const char *const names[] = {
-        [CAP_L_ETH] = "eth",         [CAP_L_VLAN] = "vlan",     [CAP_L_SLL] = "sll",
-        [CAP_L_SLL2] = "sll2",       [CAP_L_NULL] = "null",     [CAP_L_RAW] = "raw",
-        [CAP_L_IPV4] = "ipv4",       [CAP_L_IPV6] = "ipv6",     [CAP_L_IPV4_FRAG] = "ipv4frag",
-        [CAP_L_IPV6_FRAG] = "ipv6frag", [CAP_L_GRE] = "gre",    [CAP_L_ERSPAN] = "erspan",
-        [CAP_L_VXLAN] = "vxlan",     [CAP_L_GTP] = "gtp",       [CAP_L_MPLS] = "mpls",
-        [CAP_L_PPPOE] = "pppoe",     [CAP_L_UDP] = "udp",       [CAP_L_TCP] = "tcp",
-        [CAP_L_TCP_REASM] = "reasm", [CAP_L_SCTP] = "sctp",     [CAP_L_WS] = "ws",
-        [CAP_L_HEP2] = "hep2",       [CAP_L_HEP3] = "hep3",     [CAP_L_HEP_GZIP] = "hepz",
+        [CAP_L_ETH] = "eth",
+        [CAP_L_VLAN] = "vlan",
+        [CAP_L_SLL] = "sll",
+        [CAP_L_SLL2] = "sll2",
+        [CAP_L_NULL] = "null",
+        [CAP_L_RAW] = "raw",
+        [CAP_L_IPV4] = "ipv4",
+        [CAP_L_IPV6] = "ipv6",
+        [CAP_L_IPV4_FRAG] = "ipv4frag",
+        [CAP_L_IPV6_FRAG] = "ipv6frag",
+        [CAP_L_GRE] = "gre",
+        [CAP_L_ERSPAN] = "erspan",
+        [CAP_L_VXLAN] = "vxlan",
+        [CAP_L_GTP] = "gtp",
+        [CAP_L_MPLS] = "mpls",
+        [CAP_L_PPPOE] = "pppoe",
+        [CAP_L_UDP] = "udp",
+        [CAP_L_TCP] = "tcp",
+        [CAP_L_TCP_REASM] = "reasm",
+        [CAP_L_SCTP] = "sctp",
+        [CAP_L_WS] = "ws",
+        [CAP_L_HEP2] = "hep2",
+        [CAP_L_HEP3] = "hep3",
+        [CAP_L_HEP_GZIP] = "hepz",
         [CAP_L_LLC] = "llc",
     };
 

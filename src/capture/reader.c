@@ -31,12 +31,15 @@
 #include "capture_int.h"
 #include "util.h"
 
-#define RD_CHUNK     (1u << 20)        /* bytes asked per read */
-#define RD_MAX_BLOCK (64u << 20)       /* largest record / block accepted */
-#define RD_MAX_IFACE 256               /* pcapng interfaces per section */
-#define RD_MAP_WINDOW (4u << 20)       /* bytes of a plain file mapped at once */
+#define RD_CHUNK      (1u << 20)  /* bytes asked per read */
+#define RD_MAX_BLOCK  (64u << 20) /* largest record / block accepted */
+#define RD_MAX_IFACE  256         /* pcapng interfaces per section */
+#define RD_MAP_WINDOW (4u << 20)  /* bytes of a plain file mapped at once */
 
-enum rd_fmt { RD_PCAP, RD_PCAPNG };
+enum rd_fmt {
+    RD_PCAP,
+    RD_PCAPNG
+};
 
 struct rd_iface {
     int linktype;
@@ -45,40 +48,40 @@ struct rd_iface {
 };
 
 struct cap_reader {
-    char *path;       /* owned */
+    char *path; /* owned */
     unsigned source;
-    gzFile gz;        /* owned; NULL for a pipe */
+    gzFile gz; /* owned; NULL for a pipe */
     /* A pipe: what has arrived is handed on at once. */
-    int pfd;          /* owned */
-    bool pgzip;       /* gzip: through zs */
-    bool pend;        /* the gzip stream (all its members) ended */
-    bool pmember_end; /* a gzip member ended: another may follow */
-    z_stream zs;      /* pgzip */
-    uint8_t *zin;     /* pgzip: compressed bytes read, owned */
-    uint64_t praw;    /* bytes read from the pipe */
+    int pfd;                    /* owned */
+    bool pgzip;                 /* gzip: through zs */
+    bool pend;                  /* the gzip stream (all its members) ended */
+    bool pmember_end;           /* a gzip member ended: another may follow */
+    z_stream zs;                /* pgzip */
+    uint8_t *zin;               /* pgzip: compressed bytes read, owned */
+    uint64_t praw;              /* bytes read from the pipe */
     void (*on_wait)(void *ctx); /* before a read that would block */
     void *wait_ctx;
-    bool seekable;    /* plain file: offsets valid */
-    uint64_t total;   /* file size or 0 */
-    uint8_t *buf;     /* owned */
+    bool seekable;  /* plain file: offsets valid */
+    uint64_t total; /* file size or 0 */
+    uint8_t *buf;   /* owned */
     size_t cap, pos, len;
-    int64_t buf_off;  /* file offset of buf[0] */
+    int64_t buf_off; /* file offset of buf[0] */
     /* Plain files are read through a sliding read-only mapping: the
      * kernel's copy into a buffer was a tenth of a large load.  buf then
      * points into the mapping; heap keeps the buffer for a fallback. */
     bool mapped;
     struct cap_window *win; /* the current mapping (one reference is ours) */
-    size_t pf;        /* mapped: buf offset prefetched up to */
-    int mfd;          /* owned while mapped */
-    uint8_t *heap;    /* the malloc'ed buffer while mapped */
+    size_t pf;              /* mapped: buf offset prefetched up to */
+    int mfd;                /* owned while mapped */
+    uint8_t *heap;          /* the malloc'ed buffer while mapped */
     size_t heap_cap;
     bool eof;
-    bool done;        /* after end or damage */
+    bool done; /* after end or damage */
     enum rd_fmt fmt;
-    bool swap;        /* file byte order differs from ours (pcap) / big endian (pcapng) */
-    bool be;          /* pcapng section is big-endian */
-    bool nsec;        /* pcap nanosecond magic */
-    int linktype;     /* pcap */
+    bool swap;    /* file byte order differs from ours (pcap) / big endian (pcapng) */
+    bool be;      /* pcapng section is big-endian */
+    bool nsec;    /* pcap nanosecond magic */
+    int linktype; /* pcap */
     struct rd_iface ifaces[RD_MAX_IFACE];
     unsigned nifaces;
     uint64_t frame;
@@ -403,10 +406,22 @@ static int rd_header(struct cap_reader *r, struct diag *d)
     }
     r->fmt = RD_PCAP;
     switch (magic_le) {
-    case 0xa1b2c3d4: r->be = false; r->nsec = false; break;
-    case 0xa1b23c4d: r->be = false; r->nsec = true; break;
-    case 0xd4c3b2a1: r->be = true; r->nsec = false; break;
-    case 0x4d3cb2a1: r->be = true; r->nsec = true; break;
+    case 0xa1b2c3d4:
+        r->be = false;
+        r->nsec = false;
+        break;
+    case 0xa1b23c4d:
+        r->be = false;
+        r->nsec = true;
+        break;
+    case 0xd4c3b2a1:
+        r->be = true;
+        r->nsec = false;
+        break;
+    case 0x4d3cb2a1:
+        r->be = true;
+        r->nsec = true;
+        break;
     default:
         return rd_damage(r, d, 0, 0, "not a pcap or pcapng file (unknown magic)");
     }
@@ -741,7 +756,7 @@ struct cap_merge {
     struct cap_record *recs;
     bool *have;
     unsigned n;
-    uint64_t closed_bytes;  /* bytes read by readers already closed */
+    uint64_t closed_bytes; /* bytes read by readers already closed */
 };
 
 struct cap_merge *cap_merge_new(struct cap_reader **readers, unsigned n)

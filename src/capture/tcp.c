@@ -29,7 +29,15 @@
 
 #define TCP_BUCKETS (1u << 14)
 
-enum tcp_mode { M_UNKNOWN, M_SIP, M_RESYNC, M_PASS, M_HTTP, M_WS, M_HEP };
+enum tcp_mode {
+    M_UNKNOWN,
+    M_SIP,
+    M_RESYNC,
+    M_PASS,
+    M_HTTP,
+    M_WS,
+    M_HEP
+};
 
 struct tcp_ooo {
     struct tcp_ooo *next; /* sorted by seq */
@@ -39,20 +47,20 @@ struct tcp_ooo {
 };
 
 struct tcp_dir {
-    struct tcp_dir *hnext;        /* hash chain */
+    struct tcp_dir *hnext;         /* hash chain */
     struct tcp_dir *lprev, *lnext; /* LRU order, least recent first */
     struct cap_addr src, dst;
     uint32_t next_seq;
     bool have_seq;
     enum tcp_mode mode;
-    uint8_t *buf;                 /* owned: in-order bytes not yet consumed */
+    uint8_t *buf; /* owned: in-order bytes not yet consumed */
     size_t len, cap;
-    struct tcp_ooo *ooo;          /* owned list */
+    struct tcp_ooo *ooo; /* owned list */
     size_t ooo_bytes;
-    uint8_t *ws;                  /* owned: fragmented WebSocket message */
+    uint8_t *ws; /* owned: fragmented WebSocket message */
     size_t wslen, wscap;
-    bool ws_open;                 /* a fragmented message is in progress */
-    struct cap_record last;       /* frame of the last segment (data unused) */
+    bool ws_open;                   /* a fragmented message is in progress */
+    struct cap_record last;         /* frame of the last segment (data unused) */
     uint8_t layers[CAP_MAX_LAYERS]; /* its layers, up to tcp */
     uint8_t nlayers;
 };
@@ -61,7 +69,7 @@ struct cap_tcp {
     struct tcp_dir *bucket[TCP_BUCKETS];
     struct tcp_dir *lru_head, *lru_tail;
     size_t count;
-    uint8_t *scratch;             /* owned: unmasked WebSocket payload */
+    uint8_t *scratch; /* owned: unmasked WebSocket payload */
     size_t scratch_cap;
 };
 
@@ -277,8 +285,8 @@ struct seg_ctx {
     struct cap_tcp *tb;
     struct tcp_dir *t;
     struct cap_ctx *c;
-    int64_t file_off;   /* of p[0] when p is the segment itself, else -1 */
-    size_t old;         /* bytes at the start of p that came from earlier segments */
+    int64_t file_off; /* of p[0] when p is the segment itself, else -1 */
+    size_t old;       /* bytes at the start of p that came from earlier segments */
 };
 
 static void emit_msg(struct seg_ctx *s, enum cap_transport tr, const uint8_t *p, size_t n,
@@ -370,8 +378,8 @@ static size_t consume_ws(struct seg_ctx *s, const uint8_t *p, size_t n)
 
                     cap_ctx_push(&c, CAP_L_WS);
                     cap_ctx_push(&c, CAP_L_TCP_REASM);
-                    cap_emit(s->dec, &c, CAP_TRANSPORT_WS, &t->src, &t->dst, t->ws, t->wslen,
-                             -1, c.truncated);
+                    cap_emit(s->dec, &c, CAP_TRANSPORT_WS, &t->src, &t->dst, t->ws, t->wslen, -1,
+                             c.truncated);
                     t->wslen = 0;
                     t->ws_open = false;
                 }
@@ -422,11 +430,12 @@ static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
         case M_UNKNOWN:
             if (cap_looks_like_sip(p + o, n - o)) {
                 t->mode = M_SIP;
-            } else if (n - o >= 4 && (memcmp(p + o, "HEP3", 4) == 0 ||
-                                      memcmp(p + o, "EEP3", 4) == 0)) {
+            } else if (n - o >= 4 &&
+                       (memcmp(p + o, "HEP3", 4) == 0 || memcmp(p + o, "EEP3", 4) == 0)) {
                 t->mode = M_HEP;
-            } else if (n - o >= 4 && (memcmp(p + o, "GET ", 4) == 0 ||
-                                      (n - o >= 12 && memcmp(p + o, "HTTP/1.1 101", 12) == 0)) &&
+            } else if (n - o >= 4 &&
+                       (memcmp(p + o, "GET ", 4) == 0 ||
+                        (n - o >= 12 && memcmp(p + o, "HTTP/1.1 101", 12) == 0)) &&
                        (has_ci(p + o, n - o, "upgrade: websocket") ||
                         memcmp(p + o, "HTTP/1.1 101", 4) == 0)) {
                 t->mode = M_HTTP;
@@ -501,7 +510,7 @@ static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
 static void deliver(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir *t,
                     struct cap_ctx *c, const uint8_t *p, size_t n, int64_t file_off)
 {
-    struct seg_ctx s = { dec, tb, t, c, file_off, 0 };
+    struct seg_ctx s = {dec, tb, t, c, file_off, 0};
     size_t used, max = cap_decoder_limits(dec)->tcp_max_bytes;
 
     if (t->len == 0) {
@@ -518,7 +527,7 @@ static void deliver(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir 
     }
     if (t->len > max) {
         /* A message bigger than we buffer: emit what we have, resync. */
-        struct seg_ctx s2 = { dec, tb, t, c, -1, t->len };
+        struct seg_ctx s2 = {dec, tb, t, c, -1, t->len};
 
         if (t->mode == M_SIP)
             emit_msg(&s2, CAP_TRANSPORT_TCP, t->buf, t->len, 0, true);
@@ -561,7 +570,7 @@ static void declare_gap(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_
 
     st->tcp_gaps++;
     if (t->mode == M_SIP && t->len > 0) {
-        struct seg_ctx s = { dec, tb, t, c, -1, t->len };
+        struct seg_ctx s = {dec, tb, t, c, -1, t->len};
         size_t k = 0;
 
         while (k < t->len && (t->buf[k] == '\r' || t->buf[k] == '\n'))
@@ -615,7 +624,7 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx
             if (seq_lt(seq + (uint32_t)n - 1, t->next_seq)) {
                 st->tcp_retrans++;
             } else {
-                struct seg_ctx s = { dec, tb, t, c, file_off, 0 };
+                struct seg_ctx s = {dec, tb, t, c, file_off, 0};
 
                 emit_msg(&s, CAP_TRANSPORT_TCP, p, n, 0, false);
                 if (seq_lt(t->next_seq, seq + (uint32_t)n))

@@ -3,8 +3,8 @@
  * in cli_print_help() must also be in man/sipdx.1 (a test checks).
  * Runs on the main thread before anything else starts.
  */
-#include "cli.h"
 #include "capture.h"
+#include "cli.h"
 #include "filter.h"
 #include "util.h"
 
@@ -131,7 +131,7 @@ void cli_print_help(FILE *f)
           "                         messages: one line per SIP message\n"
           "      --list             one line per call\n"
           "      --flow CALL-ID     one call as a text ladder\n"
-                    "      --stats            message counts as tshark -z sip,stat prints them,\n"
+          "      --stats            message counts as tshark -z sip,stat prints them,\n"
           "                         then ASR, ACD, PDD, NER, SER overall and per\n"
           "                         destination, and response codes by frequency\n"
           "      --registrations    registrations per extension (AOR): contacts,\n"
@@ -197,10 +197,23 @@ static int parse_size(const char *s, uint64_t *out)
     if (errno || end == s)
         return -1;
     switch (*end) {
-    case 'k': case 'K': v <<= 10; end++; break;
-    case 'm': case 'M': v <<= 20; end++; break;
-    case 'g': case 'G': v <<= 30; end++; break;
-    default: break;
+    case 'k':
+    case 'K':
+        v <<= 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        v <<= 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        v <<= 30;
+        end++;
+        break;
+    default:
+        break;
     }
     if (*end == 'B' || *end == 'b')
         end++;
@@ -220,7 +233,8 @@ static int set_mode(struct config *cfg, enum cli_mode m)
 {
     if (cfg->mode != CLI_MODE_CONSOLE && cfg->mode != m) {
         fputs("sipdx: choose one of --dump, --list, --flow, --stats, --report,\n"
-              "       --registrations, --rtp-streams, --save\n", cfg->err);
+              "       --registrations, --rtp-streams, --save\n",
+              cfg->err);
         return -1;
     }
     cfg->mode = m;
@@ -522,8 +536,7 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
         return 2;
     }
     if ((cfg->duration || cfg->count) && !live_opts_active(&cfg->live)) {
-        fputs("sipdx: --duration and --count bound live capture (-i, --hep-listen)\n",
-              cfg->err);
+        fputs("sipdx: --duration and --count bound live capture (-i, --hep-listen)\n", cfg->err);
         return 2;
     }
     return 0;

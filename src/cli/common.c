@@ -12,8 +12,8 @@
 
 #include "cli_int.h"
 #include "engine.h"
-#include "rtp.h"
 #include "filter.h"
+#include "rtp.h"
 
 static volatile sig_atomic_t got_stop; /* SIGINT/SIGTERM during a live batch run */
 
@@ -65,8 +65,8 @@ static int run(const struct config *cfg, struct store *s, engine_msg_fn fn, void
     }
     rtp_opts_default(&ro);
     ro.store_packets = cfg->rtp_store;
-    rc = engine_run_rtp(cfg->inputs, cfg->ninputs, &cfg->live, &lim, s, fn, ctx, cfg->err, &ro,
-                        rtp);
+    rc =
+        engine_run_rtp(cfg->inputs, cfg->ninputs, &cfg->live, &lim, s, fn, ctx, cfg->err, &ro, rtp);
     if (cfg->matcher && rc != 2) {
         /* What --match saved: calls it never had to keep. */
         store_counts(s, &n);
@@ -77,8 +77,8 @@ static int run(const struct config *cfg, struct store *s, engine_msg_fn fn, void
                 " unfinished at the end of the input\n",
                 n.total_calls - n.unmatched_ended - n.unmatched_evicted - n.pending_calls,
                 n.total_calls, n.unmatched_ended + n.unmatched_evicted + n.pending_calls,
-                n.unmatched_messages + n.pending_messages, n.unmatched_ended,
-                n.unmatched_evicted, n.pending_calls);
+                n.unmatched_messages + n.pending_messages, n.unmatched_ended, n.unmatched_evicted,
+                n.pending_calls);
     }
     return rc;
 }
@@ -265,7 +265,8 @@ static void with_bytes(const struct store *s, const struct store_call *c, uint32
      * re-reading every such final response was a third of a listing). */
     if ((c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) && !(c->msgs[i].flags & STORE_MSG_REASON_WARNING))
         return;
-    if (!json && (c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) && c->msgs[i].q850 != STORE_Q850_UNKNOWN) {
+    if (!json && (c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) &&
+        c->msgs[i].q850 != STORE_Q850_UNKNOWN) {
         if (c->msgs[i].q850 != STORE_Q850_NONE)
             diag_q850_note(kb, c->msgs[i].q850, out);
         return;

@@ -12,17 +12,17 @@
 
 struct dump_ctx {
     const struct config *cfg;
-    struct kb *kb;          /* owned; NULL if it failed to load */
+    struct kb *kb; /* owned; NULL if it failed to load */
     struct strbuf line;
-    struct store *store;    /* borrowed: for -Y */
-    struct strbuf scratch;  /* for -Y */
-    struct strbuf bytes;    /* a response re-read for its Reason/Warning */
+    struct store *store;   /* borrowed: for -Y */
+    struct strbuf scratch; /* for -Y */
+    struct strbuf bytes;   /* a response re-read for its Reason/Warning */
 };
 
 /* The message's bytes: carried along, or re-read from the file (the loader
  * sends messages that sit in a file as their fields only). */
-static bool msg_bytes(struct dump_ctx *d, const struct store_input *in,
-                      const struct store_msg *msg, const char **p, size_t *n)
+static bool msg_bytes(struct dump_ctx *d, const struct store_input *in, const struct store_msg *msg,
+                      const char **p, size_t *n)
 {
     if (in->bytes) {
         *p = in->bytes;
@@ -83,8 +83,8 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
         } else {
             cli_json_int(b, "status", in->status, false);
             json_str(b, "reason", in->reason);
-            cli_json_explain(b, cli_explain_response(d->kb, in->status, in->reason.p,
-                                                     in->reason.len));
+            cli_json_explain(b,
+                             cli_explain_response(d->kb, in->status, in->reason.p, in->reason.len));
             /* Reason (Q.850) and Warning explained (diag.h).  The flow
              * context needs later messages, so --list/--flow/--report show
              * it, not this streaming dump. */

@@ -99,8 +99,9 @@ static void dump_one(void *arg, const struct cap_payload *p)
     fmt_time_epoch(p->ts_ns, ts, sizeof(ts));
     sb_reset(b);
     if (dc->cfg->json) {
-        sb_printf(b, "{\"source\":%u,\"frame\":%llu,\"time\":%s,\"src\":\"%s\",\"dst\":\"%s\","
-                     "\"transport\":\"%s\",\"len\":%zu,\"layers\":[",
+        sb_printf(b,
+                  "{\"source\":%u,\"frame\":%llu,\"time\":%s,\"src\":\"%s\",\"dst\":\"%s\","
+                  "\"transport\":\"%s\",\"len\":%zu,\"layers\":[",
                   p->source, (unsigned long long)p->frame, ts, src, dst,
                   cap_transport_name(p->transport), p->len);
         for (i = 0; i < p->nlayers; i++)

@@ -79,7 +79,8 @@ static int parse_target(const char *s, enum what *what, int *code, bool *is_clas
         if ((n == 4 && strncmp(s, "q850", 4) == 0) || (n == 5 && strncmp(s, "q.850", 5) == 0) ||
             (n == 5 && strncmp(s, "cause", 5) == 0) || (n == 4 && strncmp(s, "Q850", 4) == 0))
             *what = WHAT_Q850;
-        else if ((n == 7 && strncmp(s, "warning", 7) == 0) || (n == 4 && strncmp(s, "warn", 4) == 0))
+        else if ((n == 7 && strncmp(s, "warning", 7) == 0) ||
+                 (n == 4 && strncmp(s, "warn", 4) == 0))
             *what = WHAT_WARNING;
         else if (n == 3 && strncmp(s, "sip", 3) == 0)
             *what = WHAT_SIP;

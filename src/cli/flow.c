@@ -12,8 +12,8 @@
 #include "cli_int.h"
 #include "filter.h"
 
-#define COL_W 26   /* width of one lane */
-#define LEFT 27    /* time + delta prefix */
+#define COL_W   26 /* width of one lane */
+#define LEFT    27 /* time + delta prefix */
 #define MAX_EPS 64 /* lanes drawn at most */
 
 struct flow_row {

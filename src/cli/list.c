@@ -128,12 +128,12 @@ struct list_ctx {
 struct list_memo {
     struct {
         const struct kb_entry *e;
-        uint16_t code;     /* 0: empty */
+        uint16_t code; /* 0: empty */
         uint8_t len;
         char reason[53];
     } explain[LIST_CACHE];
     struct {
-        uint32_t ep;       /* UINT32_MAX: empty */
+        uint32_t ep; /* UINT32_MAX: empty */
         uint32_t len;
         char text[64];
     } ep[LIST_CACHE];
@@ -169,8 +169,7 @@ static const struct kb_entry *memo_explain(struct list_memo *m, const struct kb 
 
     if (len >= sizeof(m->explain[0].reason)) /* rare: not worth a bigger slot */
         return cli_explain_response(kb, c->final_status, c->final_reason, len);
-    k = (hash_bytes(c->final_reason ? c->final_reason : "", len) ^ c->final_status) %
-        LIST_CACHE;
+    k = (hash_bytes(c->final_reason ? c->final_reason : "", len) ^ c->final_status) % LIST_CACHE;
     if (m->explain[k].code != c->final_status || m->explain[k].len != len ||
         memcmp(m->explain[k].reason, c->final_reason ? c->final_reason : "", len) != 0) {
         m->explain[k].e = cli_explain_response(kb, c->final_status, c->final_reason, len);
@@ -389,15 +388,15 @@ struct list_slot {
 
 struct list_par {
     const struct list_ctx *x;
-    size_t *sel;           /* owned, n entries, -Y only (NULL: every call);
-                              [0, nsel) are final once published */
-    size_t n, chunk;       /* calls in the store; calls per chunk */
+    size_t *sel;     /* owned, n entries, -Y only (NULL: every call);
+                        [0, nsel) are final once published */
+    size_t n, chunk; /* calls in the store; calls per chunk */
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t nsel;           /* calls chosen and published (under mu) */
-    bool chosen;           /* the filter has seen every call (under mu) */
-    size_t next;           /* next chunk to claim (under mu) */
-    size_t written;        /* chunks written out (under mu) */
+    size_t nsel;    /* calls chosen and published (under mu) */
+    bool chosen;    /* the filter has seen every call (under mu) */
+    size_t next;    /* next chunk to claim (under mu) */
+    size_t written; /* chunks written out (under mu) */
     struct list_slot slot[LIST_SLOTS];
 };
 
@@ -424,8 +423,7 @@ static bool claim(struct list_par *p, size_t *k, size_t *lo, size_t *hi)
 }
 
 /* Formats chunk k; called without mu, marks the chunk done under it. */
-static void run_chunk(struct list_par *p, struct list_memo *memo, size_t k, size_t lo,
-                      size_t hi)
+static void run_chunk(struct list_par *p, struct list_memo *memo, size_t k, size_t lo, size_t hi)
 {
     struct list_slot *sl = &p->slot[k % LIST_SLOTS];
 
@@ -475,8 +473,8 @@ static unsigned list_workers(void)
 
 /* Runs -Y over the next LIST_FILTER_STEP calls from *pos, appending the
  * chosen ones to p->sel[*nsel...] (main thread, without mu). */
-static void choose(struct list_par *p, const struct filter *f, struct strbuf *scratch,
-                   size_t *pos, size_t *nsel, uint64_t *nmsgs)
+static void choose(struct list_par *p, const struct filter *f, struct strbuf *scratch, size_t *pos,
+                   size_t *nsel, uint64_t *nmsgs)
 {
     const struct store *s = p->x->s;
     size_t i, end = *pos + LIST_FILTER_STEP < p->n ? *pos + LIST_FILTER_STEP : p->n;
@@ -617,9 +615,9 @@ int cli_list(const struct config *cfg)
     sb_init(&b);
     sb_init(&tmp);
     if (!cfg->json)
-        sb_printf(&b, "%-5s %-26s %-9s %-16s %-16s %-21s %-21s %5s %-10s %-28s %9s %8s  %s\n",
-                  "#", "START", "KIND", "FROM", "TO", "SRC", "DST", "MSGS", "STATE", "FINAL",
-                  "DURATION", "SETUP", "MEANING");
+        sb_printf(&b, "%-5s %-26s %-9s %-16s %-16s %-21s %-21s %5s %-10s %-28s %9s %8s  %s\n", "#",
+                  "START", "KIND", "FROM", "TO", "SRC", "DST", "MSGS", "STATE", "FINAL", "DURATION",
+                  "SETUP", "MEANING");
     x.cfg = cfg;
     x.s = s;
     x.kb = kb;
@@ -632,8 +630,9 @@ int cli_list(const struct config *cfg)
                       shown, cnt.calls, shown_msgs);
         sb_printf(&b, "%" PRIu64 " calls, %" PRIu64 " messages", cnt.calls, cnt.messages);
         if (cnt.rotated_calls)
-            sb_printf(&b, " (%" PRIu64 " older calls with %" PRIu64
-                          " messages rotated out by --max-memory)",
+            sb_printf(&b,
+                      " (%" PRIu64 " older calls with %" PRIu64
+                      " messages rotated out by --max-memory)",
                       cnt.rotated_calls, cnt.rotated_messages);
         sb_putc(&b, '\n');
     }

@@ -11,8 +11,7 @@
 #include "filter.h"
 #include "stats.h"
 
-static void json_status(struct strbuf *b, const struct kb *kb, uint16_t status,
-                        const char *reason)
+static void json_status(struct strbuf *b, const struct kb *kb, uint16_t status, const char *reason)
 {
     const char *m = stats_code_meaning(kb, status, reason);
 
@@ -116,7 +115,8 @@ int cli_registrations(const struct config *cfg)
         char t[64];
 
         fmt_time_utc(r.capture_end, t, sizeof(t));
-        sb_printf(&b, "%zu addresses of record, %" PRIu64 " REGISTER transactions; capture ends %s\n",
+        sb_printf(&b,
+                  "%zu addresses of record, %" PRIu64 " REGISTER transactions; capture ends %s\n",
                   r.n, r.registers, t);
     }
     for (i = 0; i < r.n; i++) {

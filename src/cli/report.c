@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "cli_int.h"
-#include "rtp.h"
 #include "diag.h"
 #include "filter.h"
+#include "rtp.h"
 
 /* Findings of one call: a slice of the capture-wide list. */
 struct call_findings {
@@ -129,9 +129,10 @@ static void text_call(const struct config *cfg, const struct store *s, const str
             sb_append_escaped(b, e->short_text, strlen(e->short_text));
             /* The flow decides: a challenge that "is normal the first time"
              * is not normal when the retry failed, and a 487 after CANCEL is. */
-            sb_printf(b, " (%s)\n", ctx == DIAG_CTX_FAILURE  ? kb_severity_name(KB_SEV_PROBLEM)
-                                     : ctx == DIAG_CTX_NORMAL ? kb_severity_name(KB_SEV_NORMAL)
-                                                              : kb_severity_name(e->severity));
+            sb_printf(b, " (%s)\n",
+                      ctx == DIAG_CTX_FAILURE  ? kb_severity_name(KB_SEV_PROBLEM)
+                      : ctx == DIAG_CTX_NORMAL ? kb_severity_name(KB_SEV_NORMAL)
+                                               : kb_severity_name(e->severity));
         }
         final_extras(s, kb, c, &tmp, false);
         if (tmp.len) {
@@ -178,7 +179,9 @@ static void json_call(const struct store *s, const struct kb *kb, const struct s
                       const struct kb_entry *e, struct strbuf *b, bool first)
 {
     const char *lang = kb ? kb_lang(kb) : "en";
-    const char *ctxs = ctx == DIAG_CTX_NORMAL ? "normal" : ctx == DIAG_CTX_FAILURE ? "failure" : "plain";
+    const char *ctxs = ctx == DIAG_CTX_NORMAL    ? "normal"
+                       : ctx == DIAG_CTX_FAILURE ? "failure"
+                                                 : "plain";
     size_t i;
     uint8_t k;
 
@@ -297,11 +300,13 @@ int cli_report(const struct config *cfg)
             cli_flush(cfg, &b);
     }
     if (cfg->json) {
-        sb_printf(&b, "\n],\"summary\":{\"calls\":%zu,\"listed\":%zu,\"healthy\":%zu,"
-                      "\"findings\":%zu}}\n",
+        sb_printf(&b,
+                  "\n],\"summary\":{\"calls\":%zu,\"listed\":%zu,\"healthy\":%zu,"
+                  "\"findings\":%zu}}\n",
                   cfg->filter ? listed + healthy : n, listed, healthy, nfind);
     } else {
-        sb_printf(&b, "%zu calls: %zu failed or suspicious (%zu findings), %zu healthy not listed\n",
+        sb_printf(&b,
+                  "%zu calls: %zu failed or suspicious (%zu findings), %zu healthy not listed\n",
                   cfg->filter ? listed + healthy : n, listed, nfind, healthy);
     }
     cli_flush(cfg, &b);

@@ -49,8 +49,8 @@ static void text_stream(struct strbuf *b, const struct rtp_stream *s, int64_t or
     sb_printf(b,
               "%13.6f %13.6f %15s %5u %15s %5u 0x%08X %16s %5u %5lld (%.1f%%) %15.3f %15.3f "
               "%15.3f %15.3f %15.3f %15.3f %s\n",
-              rel_secs(s->first_ts_ns, origin), rel_secs(s->last_ts_ns, origin), src,
-              s->src.port, dst, s->dst.port, s->ssrc, esc_pl, s->packets, (long long)s->lost,
+              rel_secs(s->first_ts_ns, origin), rel_secs(s->last_ts_ns, origin), src, s->src.port,
+              dst, s->dst.port, s->ssrc, esc_pl, s->packets, (long long)s->lost,
               rtp_stream_lost_pct(s), s->min_delta, s->mean_delta, s->max_delta, s->min_jitter,
               s->mean_jitter, s->max_jitter, s->problem ? "X" : "");
 }
@@ -147,8 +147,8 @@ static size_t findings(const struct config *cfg, struct strbuf *b, const struct 
                 cli_json_str(b, "call_id", c->call_id, c->call_id_len, false);
                 cli_json_str(b, "kind", rtp_finding_name(f[k].kind),
                              strlen(rtp_finding_name(f[k].kind)), false);
-                cli_json_str(b, "severity", f[k].error ? "error" : "warning",
-                             f[k].error ? 5 : 7, false);
+                cli_json_str(b, "severity", f[k].error ? "error" : "warning", f[k].error ? 5 : 7,
+                             false);
                 cli_json_int(b, "stream", f[k].stream, false);
                 cli_json_str(b, "text", f[k].text, strlen(f[k].text), false);
                 sb_puts(b, "}\n");

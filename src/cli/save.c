@@ -80,8 +80,9 @@ int cli_save(const struct config *cfg)
             fprintf(cfg->err, "sipdx: %llu messages could not be re-read and were left out\n",
                     (unsigned long long)res.unreadable);
         if (res.rtp_unreadable)
-            fprintf(cfg->err, "sipdx: %llu RTP packets had no file position (stdin, gzip) and "
-                              "were left out\n",
+            fprintf(cfg->err,
+                    "sipdx: %llu RTP packets had no file position (stdin, gzip) and "
+                    "were left out\n",
                     (unsigned long long)res.rtp_unreadable);
         if (res.retyped)
             fprintf(cfg->err, "sipdx: %llu TLS messages written as plain TCP (decrypted text)\n",

@@ -45,8 +45,7 @@ static bool keep_call(void *vctx, const struct store_call *c)
 
 static void json_kpi(struct strbuf *b, const struct kpi *k)
 {
-    double v[6] = {kpi_asr(k), kpi_ner(k), kpi_ser(k), kpi_acd_s(k), kpi_pdd_ms(k),
-                   kpi_fpdd_ms(k)};
+    double v[6] = {kpi_asr(k), kpi_ner(k), kpi_ser(k), kpi_acd_s(k), kpi_pdd_ms(k), kpi_fpdd_ms(k)};
     const char *names[6] = {"asr", "ner", "ser", "acd_s", "pdd_ms", "failed_pdd_ms"};
     int i;
 
@@ -131,8 +130,8 @@ int cli_stats(const struct config *cfg)
     if (cfg->json) {
         const struct sipstat *c = &st.counts;
 
-        sb_printf(&b, "{\"messages\":%" PRIu64 ",\"resent\":%" PRIu64 ",\"status\":{",
-                  c->messages, c->resent);
+        sb_printf(&b, "{\"messages\":%" PRIu64 ",\"resent\":%" PRIu64 ",\"status\":{", c->messages,
+                  c->resent);
         for (i = 0; i < c->nstatus; i++)
             sb_printf(&b, "%s\"%d\":%" PRIu64, i ? "," : "", c->status_order[i],
                       c->status[c->status_order[i]]);
@@ -143,8 +142,8 @@ int cli_stats(const struct config *cfg)
             sb_append_json(&b, c->methods[k].name, strlen(c->methods[k].name));
             sb_printf(&b, ":%" PRIu64, c->methods[k].n);
         }
-        sb_printf(&b, "},\"setup_ms\":{\"avg\":%" PRId64 ",\"min\":%" PRId64
-                      ",\"max\":%" PRId64 "}",
+        sb_printf(&b,
+                  "},\"setup_ms\":{\"avg\":%" PRId64 ",\"min\":%" PRId64 ",\"max\":%" PRId64 "}",
                   c->setup_avg, c->setup_min, c->setup_max);
         json_kpi_report(&b, &kr, kb);
         sb_puts(&b, "}\n");

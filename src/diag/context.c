@@ -28,8 +28,9 @@ uint32_t diag_call_final_msg(const struct store_call *c)
         const struct store_msg *m = &c->msgs[i];
 
         if (!(m->flags & STORE_MSG_REQUEST) && m->status == c->final_status &&
-            (!c->initial_cseq_set || m->cseq >= c->initial_cseq) && m->cseq_method != SIP_METHOD_ACK &&
-            m->cseq_method != SIP_METHOD_CANCEL && m->cseq_method != SIP_METHOD_BYE)
+            (!c->initial_cseq_set || m->cseq >= c->initial_cseq) &&
+            m->cseq_method != SIP_METHOD_ACK && m->cseq_method != SIP_METHOD_CANCEL &&
+            m->cseq_method != SIP_METHOD_BYE)
             return i;
     }
     return UINT32_MAX;
@@ -46,8 +47,8 @@ static bool msg_has_credentials(const struct store *s, const struct store_msg *m
     sb_init(&b);
     if (store_msg_bytes(s, m, &b) == 0 && b.s) {
         if (sip_parse(b.s, b.len, &pm) == 0)
-            yes = pm.nfound[SIP_HDR_AUTHORIZATION] > 0 ||
-                  pm.nfound[SIP_HDR_PROXY_AUTHORIZATION] > 0;
+            yes =
+                pm.nfound[SIP_HDR_AUTHORIZATION] > 0 || pm.nfound[SIP_HDR_PROXY_AUTHORIZATION] > 0;
         sip_msg_fini(&pm);
     }
     sb_fini(&b);
@@ -219,8 +220,9 @@ int diag_response_extras(const struct kb *kb, const char *bytes, size_t len, str
 static void extra_json(const struct kb *kb, const struct sip_msg *m, bool is_q850, int code,
                        struct sip_str text, struct strbuf *out, int *n)
 {
-    const struct kb_entry *e =
-        !kb ? NULL : is_q850 ? kb_lookup_q850(kb, code) : kb_lookup_warning(kb, code);
+    const struct kb_entry *e = !kb       ? NULL
+                               : is_q850 ? kb_lookup_q850(kb, code)
+                                         : kb_lookup_warning(kb, code);
 
     /* First Reason and first Warning only: one JSON key each. */
     if ((is_q850 && (*n & 1)) || (!is_q850 && (*n & 2)))

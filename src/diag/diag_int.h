@@ -13,7 +13,7 @@
 #include "diag.h"
 #include "store.h"
 
-#define DMSG_HOST 64
+#define DMSG_HOST   64
 #define DMSG_CODECS 12
 
 struct dmsg {
@@ -21,7 +21,7 @@ struct dmsg {
     uint32_t idx;
     bool parsed;
     bool req;
-    int method;       /* enum sip_method */
+    int method; /* enum sip_method */
     int status;
     uint32_t cseq;
     int cseq_method;
@@ -31,22 +31,22 @@ struct dmsg {
     char via_host[DMSG_HOST];
     bool via_rport, via_rport_value, via_received;
     char contact_host[DMSG_HOST];
-    bool has_credentials;   /* Authorization or Proxy-Authorization */
-    bool challenge;         /* WWW-/Proxy-Authenticate present */
-    bool stale;             /* stale=true in the challenge */
-    int max_forwards;       /* -1 absent */
-    int expires;            /* Expires header or the first Contact's expires=; -1 */
-    int min_expires;        /* -1 */
-    int session_expires;    /* -1 */
-    int min_se;             /* -1 */
-    bool body_short;        /* fewer body bytes than Content-Length */
+    bool has_credentials; /* Authorization or Proxy-Authorization */
+    bool challenge;       /* WWW-/Proxy-Authenticate present */
+    bool stale;           /* stale=true in the challenge */
+    int max_forwards;     /* -1 absent */
+    int expires;          /* Expires header or the first Contact's expires=; -1 */
+    int min_expires;      /* -1 */
+    int session_expires;  /* -1 */
+    int min_se;           /* -1 */
+    bool body_short;      /* fewer body bytes than Content-Length */
     /* SDP */
     bool sdp;
     char sdp_c[DMSG_HOST], sdp_o[DMSG_HOST];
     char codecs[DMSG_CODECS][24]; /* "PCMU/8000" of the first audio m= line */
     int ncodecs;
-    bool tel_event;         /* telephone-event in the first audio m= line */
-    bool audio_rejected;    /* every audio m= line has port 0 */
+    bool tel_event;      /* telephone-event in the first audio m= line */
+    bool audio_rejected; /* every audio m= line has port 0 */
     int naudio;
 };
 

@@ -19,9 +19,8 @@ bool diag_ip_private(const char *host)
     unsigned char a[16];
 
     if (inet_pton(AF_INET, host, a) == 1) {
-        return a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
-               (a[0] == 192 && a[1] == 168) || (a[0] == 100 && (a[1] & 0xc0) == 64) ||
-               (a[0] == 169 && a[1] == 254);
+        return a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+               (a[0] == 100 && (a[1] & 0xc0) == 64) || (a[0] == 169 && a[1] == 254);
     }
     if (inet_pton(AF_INET6, host, a) == 1)
         return (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
@@ -144,8 +143,8 @@ static void parse_facts(const struct sip_msg *m, struct dmsg *d)
     }
     if (SIP_STR_PRESENT(m->first[SIP_HDR_EXPIRES]))
         d->expires = str_int(m, m->first[SIP_HDR_EXPIRES]);
-    d->has_credentials = m->nfound[SIP_HDR_AUTHORIZATION] > 0 ||
-                         m->nfound[SIP_HDR_PROXY_AUTHORIZATION] > 0;
+    d->has_credentials =
+        m->nfound[SIP_HDR_AUTHORIZATION] > 0 || m->nfound[SIP_HDR_PROXY_AUTHORIZATION] > 0;
     v = m->first[SIP_HDR_WWW_AUTHENTICATE];
     if (!SIP_STR_PRESENT(v))
         v = m->first[SIP_HDR_PROXY_AUTHENTICATE];

@@ -20,9 +20,9 @@
 #include "sip.h"
 #include "util.h"
 
-#define SEC 1000000000LL
-#define UDP_SIZE_LIMIT 1300 /* RFC 3261 §18.1.1 */
-#define AUTH_BAN_FAILURES 3 /* fail2ban's asterisk jails ban from 3-5 failures */
+#define SEC               1000000000LL
+#define UDP_SIZE_LIMIT    1300 /* RFC 3261 §18.1.1 */
+#define AUTH_BAN_FAILURES 3    /* fail2ban's asterisk jails ban from 3-5 failures */
 
 void diag_list_init(struct diag_list *l)
 {
@@ -196,9 +196,8 @@ static void rule_nat(struct ctx *x)
         if (!via_nat)
             continue;
         if (!d->via_rport && !rport) {
-            rport = add(x, DIAG_NAT_RPORT, DIAG_SEV_WARNING,
-                        "%s from %s: Via %s without ;rport", sip_method_name(d->method),
-                        d->src_ip, d->via_host);
+            rport = add(x, DIAG_NAT_RPORT, DIAG_SEV_WARNING, "%s from %s: Via %s without ;rport",
+                        sip_method_name(d->method), d->src_ip, d->via_host);
             ref(rport, d->idx);
         }
         if (!recv) {
@@ -213,8 +212,8 @@ static void rule_nat(struct ctx *x)
                     strcmp(r->dst_ip, d->src_ip) != 0)
                     continue;
                 if (!r->via_received || (d->via_rport && !r->via_rport_value)) {
-                    recv = add(x, DIAG_NAT_RECEIVED, DIAG_SEV_WARNING,
-                               "%d to %s: Via %s has %s", r->status, d->src_ip, r->via_host,
+                    recv = add(x, DIAG_NAT_RECEIVED, DIAG_SEV_WARNING, "%d to %s: Via %s has %s",
+                               r->status, d->src_ip, r->via_host,
                                !r->via_received ? "no received=" : "no rport=<port>");
                     ref(recv, d->idx);
                     ref(recv, r->idx);
@@ -302,11 +301,11 @@ static void rule_invite_timeout(struct ctx *x)
             }
         }
         if (copies >= 2) {
-            struct diag_finding *f = add(
-                x, DIAG_INVITE_TIMEOUT, DIAG_SEV_PROBLEM,
-                "INVITE CSeq %" PRIu32 " to %s sent %" PRIu32 " times over %.1f s, no response",
-                tx->cseq, x->d[first].dst_ip, copies,
-                secs(x->d[last].m->ts_ns - x->d[first].m->ts_ns));
+            struct diag_finding *f =
+                add(x, DIAG_INVITE_TIMEOUT, DIAG_SEV_PROBLEM,
+                    "INVITE CSeq %" PRIu32 " to %s sent %" PRIu32 " times over %.1f s, no response",
+                    tx->cseq, x->d[first].dst_ip, copies,
+                    secs(x->d[last].m->ts_ns - x->d[first].m->ts_ns));
             ref(f, first);
             ref(f, last);
         }
@@ -355,8 +354,8 @@ static void rule_no_ack(struct ctx *x)
         const struct dmsg *bye = NULL;
         struct diag_finding *f;
 
-        if (d->req || d->status < 200 || d->status >= 300 ||
-            d->cseq_method != SIP_METHOD_INVITE || resent(d))
+        if (d->req || d->status < 200 || d->status >= 300 || d->cseq_method != SIP_METHOD_INVITE ||
+            resent(d))
             continue;
         for (k = 0; k < i; k++)
             if (!x->d[k].req && x->d[k].status == d->status && x->d[k].cseq == d->cseq &&
@@ -467,8 +466,7 @@ static void rule_auth(struct ctx *x)
         snprintf(noretry->facts, sizeof(noretry->facts),
                  "%d to %s CSeq %" PRIu32 ": %s (%" PRIu32 " times)", d->status,
                  sip_method_name(d->cseq_method), d->cseq,
-                 retry ? "next request has no credentials" : "no retry with credentials",
-                 nnoretry);
+                 retry ? "next request has no credentials" : "no retry with credentials", nnoretry);
     }
 }
 
@@ -486,7 +484,8 @@ static void rule_interval(struct ctx *x)
             continue;
         retry = retry_for(x, i, d->cseq_method, d->cseq);
         res = retry ? final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
-        if (retry && (d->min_expires < 0 || retry->expires < 0 || retry->expires >= d->min_expires) &&
+        if (retry &&
+            (d->min_expires < 0 || retry->expires < 0 || retry->expires >= d->min_expires) &&
             (!res || res->status != 423))
             continue;
         if (!retry)
@@ -662,8 +661,8 @@ static void rule_sdp(struct ctx *x)
             if (!a->sdp || a->status >= 300)
                 continue;
             /* an answer (18x or 2xx with SDP) */
-            if (!codec_done && (a->audio_rejected || (a->ncodecs && o->ncodecs &&
-                                                       !common_codec(o, a)))) {
+            if (!codec_done &&
+                (a->audio_rejected || (a->ncodecs && o->ncodecs && !common_codec(o, a)))) {
                 codec_done = true;
                 codec_list(a, ac, sizeof(ac));
                 f = add(x, DIAG_CODEC, DIAG_SEV_PROBLEM, "offer %s; answer %s%s", oc, ac,
@@ -702,14 +701,13 @@ static void rule_session(struct ctx *x)
             continue;
         retry = retry_for(x, i, d->cseq_method, d->cseq);
         res = retry ? final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
-        if (retry && (d->min_se < 0 || retry->session_expires < 0 ||
-                      retry->session_expires >= d->min_se) &&
+        if (retry &&
+            (d->min_se < 0 || retry->session_expires < 0 || retry->session_expires >= d->min_se) &&
             (!res || res->status != 422))
             continue;
         if (!retry)
-            f = add(x, DIAG_SESSION_422, DIAG_SEV_PROBLEM,
-                    "422 with Min-SE %d; no new %s follows", d->min_se,
-                    sip_method_name(d->cseq_method));
+            f = add(x, DIAG_SESSION_422, DIAG_SEV_PROBLEM, "422 with Min-SE %d; no new %s follows",
+                    d->min_se, sip_method_name(d->cseq_method));
         else
             f = add(x, DIAG_SESSION_422, DIAG_SEV_PROBLEM,
                     "422 with Min-SE %d; retry asks Session-Expires %d%s", d->min_se,
@@ -927,12 +925,11 @@ static void rule_udp_size(struct ctx *x)
         /* What the capture shows: fragments seen, or a path (loopback,
          * jumbo frames) where the message still fit. */
         snprintf(f->facts, sizeof(f->facts),
-                 "%" PRIu32 " message(s) over %d bytes on UDP; largest %s, %" PRIu32
-                 " bytes; %s",
+                 "%" PRIu32 " message(s) over %d bytes on UDP; largest %s, %" PRIu32 " bytes; %s",
                  count, UDP_SIZE_LIMIT, what, b->m->len,
                  fragmented == count ? "all arrived as IP fragments here"
-                 : fragmented       ? "some arrived as IP fragments here"
-                                    : "none was fragmented where this was captured");
+                 : fragmented        ? "some arrived as IP fragments here"
+                                     : "none was fragmented where this was captured");
         ref(f, biggest);
     }
 }

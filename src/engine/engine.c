@@ -51,11 +51,11 @@ void engine_print_live_counts(const struct live_counts *c, FILE *err)
         fprintf(err, "sipdx: %" PRIu64 " HEP packets received, %" PRIu64 " rejected\n",
                 c->hep_packets, c->hep_rejected);
     if (c->hep_sent || c->hep_send_errors)
-        fprintf(err, "sipdx: %" PRIu64 " HEP packets sent, %" PRIu64 " send errors\n",
-                c->hep_sent, c->hep_send_errors);
+        fprintf(err, "sipdx: %" PRIu64 " HEP packets sent, %" PRIu64 " send errors\n", c->hep_sent,
+                c->hep_send_errors);
     if (c->written || c->rotations)
-        fprintf(err, "sipdx: %" PRIu64 " packets written, %" PRIu64 " file rotations\n",
-                c->written, c->rotations);
+        fprintf(err, "sipdx: %" PRIu64 " packets written, %" PRIu64 " file rotations\n", c->written,
+                c->rotations);
 }
 
 int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *live,
@@ -133,8 +133,8 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
 }
 
 int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
-               const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
-               void *ctx, FILE *err)
+               const struct engine_limits *lim, struct store *store, engine_msg_fn fn, void *ctx,
+               FILE *err)
 {
     return engine_run_rtp(paths, n, live, lim, store, fn, ctx, err, NULL, NULL);
 }

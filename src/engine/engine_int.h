@@ -24,48 +24,48 @@ struct pjob;
 struct loader_rec {
     struct store_input in; /* every pointer points into data[] */
     size_t size;
-    char data[];           /* message bytes, then copied strings */
+    char data[]; /* message bytes, then copied strings */
 };
 
 /* Records travel in chunks of about 256 KB, so the queue's lock and the
  * allocator are used once per few hundred messages, not once per message
  * (per-message pushes made two threads slower than one). */
 #define CHUNK_BYTES (256 * 1024)
-#define CHUNK_RECS 512
+#define CHUNK_RECS  512
 
 /* What the queue carries.  A chunk from the parse pool (pooled) enters the
  * queue before its records exist, so the queue keeps capture order while
  * several workers parse: the UI thread waits for `ready` (ppool_wait), then
  * takes the records here and in the chunks chained on `next`. */
 struct loader_chunk {
-    struct rtp_batch *rtp;              /* owned: RTP changes up to here, or NULL */
-    struct loader_chunk *next;          /* owned: more records of the same batch */
-    struct pjob *job;                   /* owned: payloads still to parse, or NULL */
-    bool pooled;                        /* records come from the parse pool */
-    _Atomic bool ready;                 /* pooled: records and next are written */
-    size_t n;                           /* records */
-    size_t used, cap;                   /* bytes of mem */
+    struct rtp_batch *rtp;     /* owned: RTP changes up to here, or NULL */
+    struct loader_chunk *next; /* owned: more records of the same batch */
+    struct pjob *job;          /* owned: payloads still to parse, or NULL */
+    bool pooled;               /* records come from the parse pool */
+    _Atomic bool ready;        /* pooled: records and next are written */
+    size_t n;                  /* records */
+    size_t used, cap;          /* bytes of mem */
     struct loader_rec *recs[CHUNK_RECS];
     _Alignas(16) char mem[];
 };
 
 struct loader_chunk *loader_chunk_new(size_t cap);
-void pjob_free(struct pjob *j); /* parse_pool.c; accepts NULL */
+void pjob_free(struct pjob *j);  /* parse_pool.c; accepts NULL */
 void loader_chunk_free(void *c); /* the chain and the job too; accepts NULL */
 
 /* One producing thread's side of the queue.  Owned by that thread while it
  * runs; the counters are read by the UI thread. */
 struct prod {
-    struct msgq *q;              /* borrowed: the loader's; NULL: chain mode
-                                    (a pool worker: full chunks go on *tail) */
-    struct loader_chunk *chunk;  /* owned: records being collected */
-    struct loader_chunk *head;   /* chain mode: the pooled chunk being filled */
-    struct loader_chunk **tail;  /* chain mode: where the next full chunk goes */
-    bool drop_when_full;         /* live: drop and count instead of blocking */
-    const _Atomic bool *stop;    /* borrowed: stop parsing when set */
-    _Atomic uint64_t messages;   /* parsed and queued (or dropped) */
-    _Atomic uint64_t queue_drops;/* messages lost on a full queue (live) */
-    struct rtp_tracker *rtp;     /* owned or NULL: RTP/RTCP statistics */
+    struct msgq *q;               /* borrowed: the loader's; NULL: chain mode
+                                     (a pool worker: full chunks go on *tail) */
+    struct loader_chunk *chunk;   /* owned: records being collected */
+    struct loader_chunk *head;    /* chain mode: the pooled chunk being filled */
+    struct loader_chunk **tail;   /* chain mode: where the next full chunk goes */
+    bool drop_when_full;          /* live: drop and count instead of blocking */
+    const _Atomic bool *stop;     /* borrowed: stop parsing when set */
+    _Atomic uint64_t messages;    /* parsed and queued (or dropped) */
+    _Atomic uint64_t queue_drops; /* messages lost on a full queue (live) */
+    struct rtp_tracker *rtp;      /* owned or NULL: RTP/RTCP statistics */
 };
 
 /* Takes ownership of rtp (may be NULL). */
@@ -89,8 +89,7 @@ bool prod_rtp_dirty(const struct prod *p); /* RTP changes not pushed yet */
  * one capture thread kept one of two cores busy while the other waited. */
 struct ppool;
 /* nthreads workers (>= 1); parsed messages are added to *messages. */
-struct ppool *ppool_new(unsigned nthreads, const _Atomic bool *stop,
-                        _Atomic uint64_t *messages);
+struct ppool *ppool_new(unsigned nthreads, const _Atomic bool *stop, _Atomic uint64_t *messages);
 /* Capture thread: queue a copy of p; a full batch goes to q (blocking). */
 void ppool_add(struct ppool *pp, const struct cap_payload *p, struct msgq *q);
 void ppool_flush(struct ppool *pp, struct msgq *q); /* the partial batch */

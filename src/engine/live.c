@@ -35,12 +35,12 @@
 #include "rtp.h"
 #include "util.h"
 
-#define LIVE_POLL_MS 50        /* longest wait; also the push interval */
-#define HEP_MAX_CLIENTS 32     /* TCP agents at once */
-#define HEP_BUF 65536          /* one HEP3 packet at most */
-#define HEP_UDP_BURST 256      /* datagrams read per poll round */
-#define DEDUP_SLOTS 16384      /* power of two */
-#define DEDUP_PROBE 4
+#define LIVE_POLL_MS    50    /* longest wait; also the push interval */
+#define HEP_MAX_CLIENTS 32    /* TCP agents at once */
+#define HEP_BUF         65536 /* one HEP3 packet at most */
+#define HEP_UDP_BURST   256   /* datagrams read per poll round */
+#define DEDUP_SLOTS     16384 /* power of two */
+#define DEDUP_PROBE     4
 
 static volatile sig_atomic_t reopen_requested; /* SIGUSR1 */
 
@@ -51,44 +51,44 @@ static void on_usr1(int sig)
 }
 
 struct hep_client {
-    int fd;                    /* -1: free */
-    uint8_t *buf;              /* owned, HEP_BUF */
+    int fd;       /* -1: free */
+    uint8_t *buf; /* owned, HEP_BUF */
     size_t len;
 };
 
 struct dedup_slot {
     uint64_t key;
-    int64_t t;                 /* capture time (epoch ns) when seen */
+    int64_t t; /* capture time (epoch ns) when seen */
 };
 
 struct live {
-    struct live_opts o;        /* strings borrowed from the caller (argv) */
-    struct cap_live **h;       /* owned handles */
+    struct live_opts o;  /* strings borrowed from the caller (argv) */
+    struct cap_live **h; /* owned handles */
     unsigned nh;
-    unsigned *h_source;        /* store source per handle */
-    char **names;              /* owned: "lo", "any", "hep:9060" */
+    unsigned *h_source; /* store source per handle */
+    char **names;       /* owned: "lo", "any", "hep:9060" */
     unsigned nnames;
-    int hep_udp, hep_tcp;      /* -1 when not listening */
+    int hep_udp, hep_tcp; /* -1 when not listening */
     unsigned hep_source;
     struct hep_client cl[HEP_MAX_CLIENTS];
-    uint8_t *hep_buf;          /* owned: UDP receive buffer */
+    uint8_t *hep_buf; /* owned: UDP receive buffer */
     uint64_t hep_frame;
-    int send_fd;               /* connected UDP socket for --hep-send, -1 */
-    uint8_t *send_buf;         /* owned */
-    struct export_writer *w;   /* owned, live thread (the export module's writer) */
-    uint64_t w_bytes;          /* record bytes in the current file (headers aside) */
-    int64_t w_opened;          /* monotonic ns */
-    struct cap_decoder *dec;   /* owned, live thread */
+    int send_fd;             /* connected UDP socket for --hep-send, -1 */
+    uint8_t *send_buf;       /* owned */
+    struct export_writer *w; /* owned, live thread (the export module's writer) */
+    uint64_t w_bytes;        /* record bytes in the current file (headers aside) */
+    int64_t w_opened;        /* monotonic ns */
+    struct cap_decoder *dec; /* owned, live thread */
     struct prod prod;
-    struct dedup_slot *dedup;  /* owned */
-    int64_t now;               /* monotonic ns of this poll round */
-    int64_t window;            /* dedupe window, ns */
+    struct dedup_slot *dedup; /* owned */
+    int64_t now;              /* monotonic ns of this poll round */
+    int64_t window;           /* dedupe window, ns */
     pthread_t th;
     bool started, joined;
     _Atomic bool stop, paused;
     _Atomic uint64_t packets, kernel_drops, if_drops, duplicates, hep_packets, hep_rejected,
         hep_sent, hep_send_errors, written, rotations;
-    char error[256];           /* last runtime error (thread), shown in summaries */
+    char error[256]; /* last runtime error (thread), shown in summaries */
 };
 
 static int64_t mono_ns(void)
@@ -317,9 +317,10 @@ static int writer_check(struct live *lv, struct diag *d)
     }
     for (i = 1; i < lv->nh; i++) {
         if (cap_live_linktype(lv->h[i]) != cap_live_linktype(lv->h[0])) {
-            diag_set(d, "-w %s: %s and %s have different link types; a .pcapng file can hold "
-                        "both", lv->o.write_path, cap_live_name(lv->h[0]),
-                     cap_live_name(lv->h[i]));
+            diag_set(d,
+                     "-w %s: %s and %s have different link types; a .pcapng file can hold "
+                     "both",
+                     lv->o.write_path, cap_live_name(lv->h[0]), cap_live_name(lv->h[i]));
             return -1;
         }
     }
@@ -453,8 +454,8 @@ static void on_payload(void *ctx, const struct cap_payload *p)
     /* Forward what was captured here; never what arrived over HEP (that
      * would loop when the target is this host). */
     if (lv->send_fd >= 0 && !came_over_hep(p)) {
-        size_t n = cap_hep3_encode(p, lv->o.hep_agent_id, lv->o.hep_password, lv->send_buf,
-                                   HEP_BUF);
+        size_t n =
+            cap_hep3_encode(p, lv->o.hep_agent_id, lv->o.hep_password, lv->send_buf, HEP_BUF);
 
         if (n && send(lv->send_fd, lv->send_buf, n, 0) == (ssize_t)n)
             atomic_fetch_add(&lv->hep_sent, 1);
@@ -471,8 +472,7 @@ static void on_frame(void *ctx, const struct cap_record *rec)
     if (atomic_fetch_add(&lv->packets, 1) == 0 && lv->prod.rtp)
         rtp_tracker_set_origin(lv->prod.rtp, rec->ts_ns);
     if (lv->w) {
-        struct export_record er = {rec->ts_ns, rec->linktype, rec->data, rec->caplen,
-                                   rec->origlen};
+        struct export_record er = {rec->ts_ns, rec->linktype, rec->data, rec->caplen, rec->origlen};
         struct diag d;
 
         diag_clear(&d);

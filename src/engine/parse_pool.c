@@ -37,8 +37,8 @@
  * them. */
 struct pjob {
     size_t n;
-    size_t used, cap;                  /* bytes of mem */
-    struct cap_payload pl[CHUNK_RECS]; /* data points into mem or a window */
+    size_t used, cap;                    /* bytes of mem */
+    struct cap_payload pl[CHUNK_RECS];   /* data points into mem or a window */
     struct cap_window *wins[CHUNK_RECS]; /* one reference each */
     size_t nwins;
     _Alignas(16) uint8_t mem[];
@@ -62,23 +62,23 @@ void pjob_free(struct pjob *j)
 }
 
 #define POOL_MAX_THREADS 8
-#define POOL_FREE_JOBS 8 /* spare batches kept for reuse */
+#define POOL_FREE_JOBS   8 /* spare batches kept for reuse */
 
 struct ppool {
     pthread_mutex_t mu;
-    pthread_cond_t work_cv;            /* workers wait for work here */
-    pthread_cond_t done_cv;            /* the UI thread waits for ready here */
-    struct loader_chunk **work;        /* ring of chunks to parse (guarded by mu) */
+    pthread_cond_t work_cv;     /* workers wait for work here */
+    pthread_cond_t done_cv;     /* the UI thread waits for ready here */
+    struct loader_chunk **work; /* ring of chunks to parse (guarded by mu) */
     size_t work_cap, work_head, work_len;
-    struct pjob *spare[POOL_FREE_JOBS];/* guarded by mu */
+    struct pjob *spare[POOL_FREE_JOBS]; /* guarded by mu */
     size_t nspare;
-    bool closed;                       /* guarded by mu */
-    const _Atomic bool *stop;          /* borrowed: the loader's */
-    _Atomic uint64_t *messages;        /* borrowed: the loader's progress count */
+    bool closed;                /* guarded by mu */
+    const _Atomic bool *stop;   /* borrowed: the loader's */
+    _Atomic uint64_t *messages; /* borrowed: the loader's progress count */
     pthread_t th[POOL_MAX_THREADS];
     unsigned nthreads;
     /* capture thread only */
-    struct loader_chunk *cur;          /* the batch being filled, in its chunk */
+    struct loader_chunk *cur; /* the batch being filled, in its chunk */
 };
 
 unsigned ppool_default_threads(void)
@@ -183,8 +183,7 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-struct ppool *ppool_new(unsigned nthreads, const _Atomic bool *stop,
-                        _Atomic uint64_t *messages)
+struct ppool *ppool_new(unsigned nthreads, const _Atomic bool *stop, _Atomic uint64_t *messages)
 {
     struct ppool *pp = xcalloc(1, sizeof(*pp));
     unsigned i;

@@ -25,14 +25,14 @@
 #define PW_MAX_IFACES 64 /* distinct link types per pcapng file */
 
 struct export_writer {
-    char *path;                      /* owned */
-    FILE *f;                         /* owned unless is_stdout; NULL when closed */
+    char *path; /* owned */
+    FILE *f;    /* owned unless is_stdout; NULL when closed */
     bool is_stdout;
-    bool failed;                     /* an I/O error happened: refuse writes */
-    enum export_format fmt;          /* PCAP or PCAPNG */
-    bool header_done;                /* pcap: file header written */
-    int pcap_linktype;               /* pcap: the file's link type */
-    int ifaces[PW_MAX_IFACES];       /* pcapng: link type of each IDB */
+    bool failed;               /* an I/O error happened: refuse writes */
+    enum export_format fmt;    /* PCAP or PCAPNG */
+    bool header_done;          /* pcap: file header written */
+    int pcap_linktype;         /* pcap: the file's link type */
+    int ifaces[PW_MAX_IFACES]; /* pcapng: link type of each IDB */
     unsigned nifaces;
     uint64_t records;
 };
@@ -48,8 +48,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
 
 enum export_format export_format_from_path(const char *path)
 {
-    if (ends_with_ci(path, ".pcapng") || ends_with_ci(path, ".ntar") ||
-        ends_with_ci(path, ".scap"))
+    if (ends_with_ci(path, ".pcapng") || ends_with_ci(path, ".ntar") || ends_with_ci(path, ".scap"))
         return EXPORT_FMT_PCAPNG;
     if (ends_with_ci(path, ".txt") || ends_with_ci(path, ".log") || ends_with_ci(path, ".text"))
         return EXPORT_FMT_TEXT;
@@ -207,8 +206,7 @@ static int pw_start(struct export_writer *w, struct diag *d)
 
 /* ------------------------------------------------------------ API */
 
-struct export_writer *export_writer_open(const char *path, enum export_format fmt,
-                                         struct diag *d)
+struct export_writer *export_writer_open(const char *path, enum export_format fmt, struct diag *d)
 {
     struct export_writer *w;
 
@@ -234,8 +232,7 @@ struct export_writer *export_writer_open(const char *path, enum export_format fm
     return w;
 }
 
-int export_writer_write(struct export_writer *w, const struct export_record *rec,
-                        struct diag *d)
+int export_writer_write(struct export_writer *w, const struct export_record *rec, struct diag *d)
 {
     uint64_t ts = rec->ts_ns > 0 ? (uint64_t)rec->ts_ns : 0;
     uint32_t caplen = rec->caplen;
@@ -317,8 +314,7 @@ int export_writer_flush(struct export_writer *w, struct diag *d)
     if (!w->f)
         return 0;
     /* An empty pcap still gets a header, so it opens as a valid capture. */
-    if (w->fmt == EXPORT_FMT_PCAP && !w->header_done && !w->failed &&
-        pcap_header(w, 1, d) < 0)
+    if (w->fmt == EXPORT_FMT_PCAP && !w->header_done && !w->failed && pcap_header(w, 1, d) < 0)
         return -1;
     errno = 0;
     if (fflush(w->f) != 0)

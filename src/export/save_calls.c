@@ -46,16 +46,17 @@
 #include "store.h"
 #include "util.h"
 
-#define TCP_SEG_MAX 1448u       /* payload bytes per synthesized TCP segment */
-#define UDP_MAX     65507u      /* largest UDP payload over IPv4 */
-#define SCTP_DATA_MAX 65000u    /* user data per DATA chunk: the packet fits in
-                                   IPv4's 16-bit total length */
+#define TCP_SEG_MAX 1448u  /* payload bytes per synthesized TCP segment */
+#define UDP_MAX     65507u /* largest UDP payload over IPv4 */
+#define SCTP_DATA_MAX                                                                              \
+    65000u /* user data per DATA chunk: the packet fits in                                         \
+              IPv4's 16-bit total length */
 #define LINKTYPE_ETHERNET 1
 #define LINKTYPE_RAW      101
 
 struct save_item {
     const struct store_call *call;
-    const struct store_msg *msg; /* SIP message, or for RTP a made-up entry */
+    const struct store_msg *msg;  /* SIP message, or for RTP a made-up entry */
     const struct rtp_stream *rtp; /* RTP packet of this stream (msg: its position) */
 };
 
@@ -76,14 +77,14 @@ struct save_ctx {
     struct export_writer *w;
     const struct export_opts *o;
     struct export_result *res;
-    struct conn *conns;     /* owned */
+    struct conn *conns; /* owned */
     size_t nconns, conns_cap;
     uint16_t ip_id;
-    uint8_t *frame;         /* owned scratch buffer */
+    uint8_t *frame; /* owned scratch buffer */
     size_t frame_cap;
-    uint8_t *l4buf;         /* owned scratch: SCTP chunk or WebSocket frame */
+    uint8_t *l4buf; /* owned scratch: SCTP chunk or WebSocket frame */
     size_t l4buf_cap;
-    uint32_t crc32c[256];   /* CRC32c (Castagnoli) table for SCTP */
+    uint32_t crc32c[256]; /* CRC32c (Castagnoli) table for SCTP */
 };
 
 /* ------------------------------------------------------------ checksums */
@@ -326,13 +327,13 @@ static int sctp_send(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
         size_t clen = 16 + n, padded = (clen + 3) & ~(size_t)3;
         uint8_t *ch = l4buf(c, padded);
 
-        ch[0] = 0; /* DATA */
+        ch[0] = 0;                                                        /* DATA */
         ch[1] = (uint8_t)((off == 0 ? 2 : 0) | (off + n == len ? 1 : 0)); /* B, E */
         put16be(ch + 2, (uint16_t)clen);
         put32be(ch + 4, t->next[dir]++);
-        put16be(ch + 8, 0);           /* stream */
+        put16be(ch + 8, 0); /* stream */
         put16be(ch + 10, t->ssn[dir]);
-        put32be(ch + 12, 0);          /* PPID: unspecified */
+        put32be(ch + 12, 0); /* PPID: unspecified */
         memcpy(ch + 16, p + off, n);
         memset(ch + clen, 0, padded - clen);
         if (emit(c, ts, src, dst, 132, t->tag[dir], 0, ch, padded, d) < 0)
@@ -406,8 +407,8 @@ static int ws_send(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
     return tcp_send(c, ts, t, dir, f, hl + len, d);
 }
 
-static int emit_msg(struct save_ctx *c, const struct store_msg *m, const uint8_t *bytes,
-                    size_t len, struct diag *d)
+static int emit_msg(struct save_ctx *c, const struct store_msg *m, const uint8_t *bytes, size_t len,
+                    struct diag *d)
 {
     const struct cap_addr *src = store_endpoint(c->s, m->src_ep);
     const struct cap_addr *dst = store_endpoint(c->s, m->dst_ep);
@@ -523,8 +524,8 @@ static int save_text(const struct store *s, const struct store_call *const *call
             fmt_time_utc(m->ts_ns, t, sizeof t);
             cap_addr_format(store_endpoint(s, m->src_ep), true, src, sizeof src);
             cap_addr_format(store_endpoint(s, m->dst_ep), true, dst, sizeof dst);
-            sb_printf(&b, "\n--- message %u/%u  %s  %s -> %s  %s  frame %llu%s\n", k + 1,
-                      c->nmsgs, t, src, dst, cap_transport_name((enum cap_transport)m->transport),
+            sb_printf(&b, "\n--- message %u/%u  %s  %s -> %s  %s  frame %llu%s\n", k + 1, c->nmsgs,
+                      t, src, dst, cap_transport_name((enum cap_transport)m->transport),
                       (unsigned long long)m->frame,
                       (m->flags & STORE_MSG_RESENT) ? "  [resent]" : "");
             if (store_msg_bytes(s, m, &tmp) != 0) {
@@ -575,9 +576,8 @@ static int sel_cmp(const void *a, const void *b)
 /* The RTP packets kept (--rtp-store) for the streams of these calls,
  * appended to items with made-up store_msg entries (*ents, owned by the
  * caller) that say where each payload sits in its source file. */
-static void rtp_items(const struct export_opts *o, const struct store_call *const *calls,
-                      size_t n, struct save_item **items, size_t *nitems,
-                      struct store_msg **ents)
+static void rtp_items(const struct export_opts *o, const struct store_call *const *calls, size_t n,
+                      struct save_item **items, size_t *nitems, struct store_msg **ents)
 {
     const struct rtp_pkt_ref *pk;
     const struct rtp_stream *st[64];
@@ -588,8 +588,8 @@ static void rtp_items(const struct export_opts *o, const struct store_call *cons
     if (!pk)
         return;
     for (i = 0; i < n; i++) {
-        size_t ns = rtp_table_call_streams(o->rtp, calls[i]->call_id, calls[i]->call_id_len, st,
-                                           64);
+        size_t ns =
+            rtp_table_call_streams(o->rtp, calls[i]->call_id, calls[i]->call_id_len, st, 64);
 
         sel = xrealloc(sel, (nsel + (ns < 64 ? ns : 64) + 1) * sizeof(*sel));
         for (k = 0; k < ns && k < 64; k++) {

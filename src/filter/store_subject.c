@@ -16,8 +16,8 @@
  */
 #include "filter.h"
 
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sip.h"
@@ -31,9 +31,9 @@ struct store_subj {
     const char *bytes; /* the caller's copy of the message bytes, or NULL */
     size_t len;
     struct strbuf *scratch;
-    bool has_meta; /* meta filled (lazily: indexed fields do not need it) */
+    bool has_meta;  /* meta filled (lazily: indexed fields do not need it) */
     char agent[16]; /* meta.hep_agent's text */
-    int parsed; /* 0 not yet, 1 ok, -1 failed */
+    int parsed;     /* 0 not yet, 1 ok, -1 failed */
     struct sip_msg msg;
     struct filter_msg_meta meta;
     struct filter_msg_subject ms;
@@ -223,9 +223,9 @@ static void store_values(void *ctx, enum filter_field field, const char *key, fi
         ss->inner.values(ss->inner.ctx, field, key, emit, ectx);
 }
 
-bool filter_match_stored(const struct filter *f, const struct store *st,
-                         const struct store_call *c, const struct store_msg *m, const char *bytes,
-                         size_t len, struct strbuf *scratch)
+bool filter_match_stored(const struct filter *f, const struct store *st, const struct store_call *c,
+                         const struct store_msg *m, const char *bytes, size_t len,
+                         struct strbuf *scratch)
 {
     struct store_subj ss;
     struct filter_subject s;
@@ -270,8 +270,7 @@ bool filter_store_match(void *ctx, const struct store *st, const struct store_ca
 
     if (!fm || !fm->f)
         return true;
-    if (filter_match_stored(fm->f, st, c, &c->msgs[c->nmsgs - 1], in->bytes, in->len,
-                            fm->scratch))
+    if (filter_match_stored(fm->f, st, c, &c->msgs[c->nmsgs - 1], in->bytes, in->len, fm->scratch))
         return true;
     /* call.* fields change with every message: what did not match earlier
      * may match now.  Only then are the older messages read again. */

@@ -21,24 +21,24 @@ struct kb_embedded_file {
 extern const struct kb_embedded_file kb_embedded_files[];
 extern const size_t kb_embedded_count;
 
-#define KB_SIP_MAX     699  /* highest SIP code */
-#define KB_Q850_MAX    127  /* highest Q.850 cause */
-#define KB_WARNING_MAX 999  /* highest Warning code */
-#define KB_INDEX_SIZE  1000 /* per-kind index slots (covers all three) */
-#define KB_MAX_ERRORS  200  /* errors kept per kb; more are counted in one line */
+#define KB_SIP_MAX     699        /* highest SIP code */
+#define KB_Q850_MAX    127        /* highest Q.850 cause */
+#define KB_WARNING_MAX 999        /* highest Warning code */
+#define KB_INDEX_SIZE  1000       /* per-kind index slots (covers all three) */
+#define KB_MAX_ERRORS  200        /* errors kept per kb; more are counted in one line */
 #define KB_MAX_FILE    (4u << 20) /* a data file larger than this is refused */
-#define KB_MAX_FILES   256  /* files read per directory tree */
-#define KB_SHORT_MAX   40   /* characters in short_text */
+#define KB_MAX_FILES   256        /* files read per directory tree */
+#define KB_SHORT_MAX   40         /* characters in short_text */
 
 struct kb_item {
-    struct kb_entry e;     /* public view; strings live in kb->arena */
-    pcre2_code *re;        /* owned; compiled e.pattern, or NULL */
-    int rank;              /* 0 embedded, 1 XDG dir, 2 extra dir: higher wins */
-    size_t seq;            /* load order, keeps file order among equals */
+    struct kb_entry e; /* public view; strings live in kb->arena */
+    pcre2_code *re;    /* owned; compiled e.pattern, or NULL */
+    int rank;          /* 0 embedded, 1 XDG dir, 2 extra dir: higher wins */
+    size_t seq;        /* load order, keeps file order among equals */
 };
 
 struct kb_range {
-    size_t start, count;   /* into kb->items once sorted */
+    size_t start, count; /* into kb->items once sorted */
 };
 
 struct kb {
@@ -46,7 +46,7 @@ struct kb {
     struct kb_item *items; /* owned array, sorted by kind, code, rank desc, seq */
     size_t nitems, cap;
     struct kb_range index[3][KB_INDEX_SIZE]; /* [kind][code] */
-    char **errors;         /* owned strings "file:line: message" */
+    char **errors;                           /* owned strings "file:line: message" */
     size_t nerrors, errcap;
     size_t dropped_errors; /* errors past KB_MAX_ERRORS */
     size_t seq;

@@ -59,8 +59,8 @@ static const struct {
     const char *name;
     enum field f;
 } field_names[] = {
-    {"match", F_MATCH},     {"title", F_TITLE}, {"short", F_SHORT}, {"meaning", F_MEANING},
-    {"cause", F_CAUSE},     {"check", F_CHECK}, {"ref", F_REF},     {"severity", F_SEVERITY},
+    {"match", F_MATCH}, {"title", F_TITLE}, {"short", F_SHORT}, {"meaning", F_MEANING},
+    {"cause", F_CAUSE}, {"check", F_CHECK}, {"ref", F_REF},     {"severity", F_SEVERITY},
 };
 
 struct strvec {
@@ -88,9 +88,9 @@ struct parser {
     struct kb_item *items; /* owned side list until merged */
     size_t nitems, cap;
     struct entry_build cur;
-    enum field key;        /* key whose value is being collected */
+    enum field key; /* key whose value is being collected */
     int key_line;
-    struct strbuf acc;     /* that value */
+    struct strbuf acc; /* that value */
 };
 
 static void perr(struct parser *p, int line, const char *fmt, ...)
@@ -263,8 +263,7 @@ static void flush_key(struct parser *p)
         else if (strcmp(v, "problem") == 0)
             e->severity = KB_SEV_PROBLEM;
         else
-            perr(p, p->key_line, "severity must be normal, info, warning or problem, not '%s'",
-                 v);
+            perr(p, p->key_line, "severity must be normal, info, warning or problem, not '%s'", v);
         break;
     case F_NONE:
         break;
@@ -306,11 +305,11 @@ static void finish_entry(struct parser *p)
         if (utf8_chars(e->title) <= KB_SHORT_MAX)
             e->short_text = e->title;
         else
-            perr(p, e->title_line,
-                 "title is longer than %d characters, so the entry needs a short", KB_SHORT_MAX);
+            perr(p, e->title_line, "title is longer than %d characters, so the entry needs a short",
+                 KB_SHORT_MAX);
     } else if (e->short_text && utf8_chars(e->short_text) > KB_SHORT_MAX) {
-        perr(p, e->short_line, "short is %zu characters long; at most %d", utf8_chars(e->short_text),
-             KB_SHORT_MAX);
+        perr(p, e->short_line, "short is %zu characters long; at most %d",
+             utf8_chars(e->short_text), KB_SHORT_MAX);
     }
     if (e->pattern && (e->kind != KB_KIND_SIP || e->is_class)) {
         perr(p, e->pattern_line, "match is only allowed in a [sip CODE] entry");

@@ -46,8 +46,7 @@ static void copy_str(char *dst, size_t cap, const char *src, size_t n)
 }
 
 size_t rtp_announces_from_msg(const struct sip_msg *m, int64_t ts_ns, uint64_t frame,
-                              const struct cap_addr *sig_src, struct rtp_announce *out,
-                              size_t max)
+                              const struct cap_addr *sig_src, struct rtp_announce *out, size_t max)
 {
     struct sdp sdp;
     struct sip_str cid = m->first[SIP_HDR_CALL_ID];
@@ -76,8 +75,7 @@ size_t rtp_announces_from_msg(const struct sip_msg *m, int64_t ts_ns, uint64_t f
         a->is_request = m->is_request;
         a->status = (uint16_t)m->status;
         if (m->is_request)
-            copy_str(a->method, sizeof(a->method), m->buf + m->method_str.off,
-                     m->method_str.len);
+            copy_str(a->method, sizeof(a->method), m->buf + m->method_str.off, m->method_str.len);
         else
             copy_str(a->method, sizeof(a->method), m->buf + m->cseq_method_str.off,
                      m->cseq_method_str.len);

@@ -53,11 +53,11 @@ struct ctx {
     size_t max, n;
 };
 
-static void add(struct ctx *c, enum rtp_finding_kind k, bool error, int32_t stream,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add(struct ctx *c, enum rtp_finding_kind k, bool error, int32_t stream, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
 
-static void add(struct ctx *c, enum rtp_finding_kind k, bool error, int32_t stream,
-                const char *fmt, ...)
+static void add(struct ctx *c, enum rtp_finding_kind k, bool error, int32_t stream, const char *fmt,
+                ...)
 {
     va_list ap;
 
@@ -134,8 +134,7 @@ static bool is_loopback(const struct cap_addr *x)
 
 /* A host on loopback sends from 127.0.0.1 whatever 127.x address it
  * announced (the kernel picks the source): one host, not a NAT. */
-static bool loopback_same_port(const struct rtp_announce **a, size_t na,
-                               const struct cap_addr *src)
+static bool loopback_same_port(const struct rtp_announce **a, size_t na, const struct cap_addr *src)
 {
     size_t i;
 
@@ -258,8 +257,8 @@ size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_
 
                     rtp_pt_label(&name, lbl, sizeof(lbl));
                     add(&c, RTP_F_PT_NOT_NEGOTIATED, false, (int32_t)st->id,
-                        "payload type %u (%s) sent to %s, which did not list it in its m= line",
-                        pt, lbl, y);
+                        "payload type %u (%s) sent to %s, which did not list it in its m= line", pt,
+                        lbl, y);
                 }
             }
         }
@@ -268,15 +267,15 @@ size_t rtp_findings(const struct rtp_table *t, const char *call_id, size_t call_
             cap_addr_format(&st->dst, true, y, sizeof(y));
             add(&c, RTP_F_LOSS, rtp_stream_lost_pct(st) > 10.0, (int32_t)st->id,
                 "%lld of %lld RTP packets lost (%.1f%%, above %.0f%%) %s -> %s",
-                (long long)st->lost, (long long)st->expected, rtp_stream_lost_pct(st),
-                RTP_LOSS_PCT, x, y);
+                (long long)st->lost, (long long)st->expected, rtp_stream_lost_pct(st), RTP_LOSS_PCT,
+                x, y);
         }
         if (st->max_jitter > RTP_JITTER_MS) {
             cap_addr_format(&st->src, true, x, sizeof(x));
             cap_addr_format(&st->dst, true, y, sizeof(y));
             add(&c, RTP_F_JITTER, false, (int32_t)st->id,
-                "jitter up to %.1f ms (above %.0f ms) %s -> %s", st->max_jitter,
-                RTP_JITTER_MS, x, y);
+                "jitter up to %.1f ms (above %.0f ms) %s -> %s", st->max_jitter, RTP_JITTER_MS, x,
+                y);
         }
     }
     return c.n;

@@ -9,7 +9,7 @@ struct rtp_batch {
     int64_t origin_ns;
     struct rtp_stream *streams; /* owned copies */
     size_t nstreams;
-    struct rtp_pkt_ref *pkts;   /* owned (store_packets only) */
+    struct rtp_pkt_ref *pkts; /* owned (store_packets only) */
     size_t npkts;
 };
 

@@ -24,27 +24,27 @@
 
 /* The streams of one Call-ID (ids). */
 struct call_idx {
-    char *call_id;              /* owned */
+    char *call_id; /* owned */
     uint64_t hash;
-    uint32_t *streams;          /* owned */
+    uint32_t *streams; /* owned */
     size_t nstreams, scap;
     struct call_idx *next;
 };
 
 struct tstream {
     struct rtp_stream s;
-    size_t pos;                 /* index in live[] */
-    struct tstream *next;       /* id hash chain */
+    size_t pos;           /* index in live[] */
+    struct tstream *next; /* id hash chain */
 };
 
 struct rtp_table {
-    struct call_idx **buckets;  /* owned: by Call-ID */
+    struct call_idx **buckets; /* owned: by Call-ID */
     size_t nbuckets, ncalls;
-    struct tstream **ids;       /* owned: by stream id (chains) */
+    struct tstream **ids; /* owned: by stream id (chains) */
     size_t nids_b;
-    struct tstream **live;      /* the streams, compact (owned through ids) */
+    struct tstream **live; /* the streams, compact (owned through ids) */
     size_t nlive, livecap;
-    struct rtp_pkt_ref *pkts;   /* --rtp-store, in arrival order */
+    struct rtp_pkt_ref *pkts; /* --rtp-store, in arrival order */
     size_t npkts, pktcap;
     int64_t origin_ns, latest_ns;
     bool have_origin;

@@ -38,12 +38,12 @@
  * not entered: RTCP is recognised next to an announced port or by shape. */
 #define ANN_DYN_MAX 8
 struct ann_entry {
-    struct cap_addr addr;     /* c= address and m= port */
+    struct cap_addr addr; /* c= address and m= port */
     bool used;
-    bool rtp;                 /* m= protocol RTP/...: not udptl (T.38) */
+    bool rtp; /* m= protocol RTP/...: not udptl (T.38) */
     uint8_t npts;
     struct rtp_ptmap pts[ANN_DYN_MAX]; /* dynamic types (>= 96) with their names */
-    uint64_t prev_call;       /* hash of the Call-ID that announced addr before */
+    uint64_t prev_call;                /* hash of the Call-ID that announced addr before */
     char call_id[RTP_CALLID_MAX];
     struct ann_entry *hnext;
 };
@@ -53,25 +53,25 @@ struct trk_stream {
     struct trk_stream *hnext; /* by (src, dst, ssrc) */
     struct trk_stream *snext; /* by ssrc */
     bool confirmed, dirty;
-    bool not_rtp;             /* its address now carries T.38 (udptl) or the like */
-    bool looked;              /* associate() ran at least once */
-    uint8_t run;              /* consecutive sequence numbers (candidates) */
-    uint32_t ann_gen;         /* address-slot generation at the last lookup */
-    int16_t cache_pt;         /* payload type of `cache` (-1: none) */
+    bool not_rtp;     /* its address now carries T.38 (udptl) or the like */
+    bool looked;      /* associate() ran at least once */
+    uint8_t run;      /* consecutive sequence numbers (candidates) */
+    uint32_t ann_gen; /* address-slot generation at the last lookup */
+    int16_t cache_pt; /* payload type of `cache` (-1: none) */
     bool cache_event;
     uint32_t cache_clock;
-    struct rtp_ptmap cache;   /* name and rate of cache_pt for this stream */
-    uint8_t nmap;             /* payload types of the matched announcement */
+    struct rtp_ptmap cache; /* name and rate of cache_pt for this stream */
+    uint8_t nmap;           /* payload types of the matched announcement */
     struct rtp_ptmap map[RTP_PT_MAX];
     /* sequence and timing state (Wireshark's tap_rtp_stat_t, reduced) */
     uint16_t start_seq, stop_seq, seq_num;
     bool under;
     uint32_t cycles;
-    uint32_t first_ts;        /* RTP timestamp of the first packet */
-    double last_nominal;      /* nominal time (ms) of the last in-time packet */
-    double time_ms;           /* arrival of the last in-time packet */
+    uint32_t first_ts;   /* RTP timestamp of the first packet */
+    double last_nominal; /* nominal time (ms) of the last in-time packet */
+    double time_ms;      /* arrival of the last in-time packet */
     double delta_ms;
-    int last_pt;              /* -1 before the first packet */
+    int last_pt; /* -1 before the first packet */
     int reg_pt;
     uint32_t last_event_ts;
     bool have_event;
@@ -84,10 +84,10 @@ struct rtp_tracker {
     /* streams */
     struct trk_stream **buckets, **sbuckets;
     size_t nbuckets;
-    uint32_t next_id;         /* id of the next confirmed stream */
-    uint64_t packets;         /* RTP/RTCP packets seen (sweep clock) */
-    int64_t last_ns;          /* capture time of the latest packet */
-    size_t nstreams;          /* confirmed + candidates */
+    uint32_t next_id; /* id of the next confirmed stream */
+    uint64_t packets; /* RTP/RTCP packets seen (sweep clock) */
+    int64_t last_ns;  /* capture time of the latest packet */
+    size_t nstreams;  /* confirmed + candidates */
     uint64_t dropped;
     /* announcement registry: a ring of entries with hash chains */
     struct ann_entry *ring;
@@ -95,7 +95,7 @@ struct rtp_tracker {
     struct ann_entry **abuckets;
     size_t nabuckets;
     uint32_t ann_gen;
-    uint32_t slot_gen[1024];  /* ann_gen of the last announcement per address hash */
+    uint32_t slot_gen[1024]; /* ann_gen of the last announcement per address hash */
     /* pending for the next collect */
     struct rtp_pkt_ref *pend_pkts;
     size_t npend_pkts, pend_pkts_cap;
@@ -226,8 +226,8 @@ static struct ann_entry *ann_find(const struct rtp_tracker *t, const struct cap_
 
 static void ann_unlink(struct rtp_tracker *t, struct ann_entry *e)
 {
-    struct ann_entry **pp = &t->abuckets[addr_hash(&e->addr, 1469598103934665603ULL) &
-                                         (t->nabuckets - 1)];
+    struct ann_entry **pp =
+        &t->abuckets[addr_hash(&e->addr, 1469598103934665603ULL) & (t->nabuckets - 1)];
 
     for (; *pp; pp = &(*pp)->hnext) {
         if (*pp == e) {
@@ -733,7 +733,7 @@ static bool looks_rtcp(const uint8_t *d, size_t n)
  * was handed over and no packet came for IDLE_NS (the UI side keeps its
  * snapshot), a candidate after CANDIDATE_IDLE_NS.  Keeps the tracker's
  * memory to the streams alive at a time, however long the capture. */
-#define IDLE_NS (60 * 1000000000LL)
+#define IDLE_NS           (60 * 1000000000LL)
 #define CANDIDATE_IDLE_NS (5 * 1000000000LL)
 static void sweep(struct rtp_tracker *t)
 {

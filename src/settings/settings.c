@@ -9,8 +9,8 @@
 #include "settings.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +18,23 @@
 
 #include "util.h"
 
-#define SET_MAX_FILE   (1u << 20) /* a config file bigger than this is refused */
-#define SET_MAX_BINDS  256
+#define SET_MAX_FILE    (1u << 20) /* a config file bigger than this is refused */
+#define SET_MAX_BINDS   256
 #define SET_MAX_ALIASES 4096
 
 static const char *const col_names[SET_COL__COUNT] = {
-    [SET_COL_INDEX] = "index", [SET_COL_START] = "start",   [SET_COL_METHOD] = "method",
-    [SET_COL_FROM] = "from",   [SET_COL_TO] = "to",         [SET_COL_SRC] = "src",
-    [SET_COL_DST] = "dst",     [SET_COL_MSGS] = "msgs",     [SET_COL_STATE] = "state",
-    [SET_COL_STATUS] = "status", [SET_COL_DURATION] = "duration", [SET_COL_HEADER] = "header",
+    [SET_COL_INDEX] = "index",
+    [SET_COL_START] = "start",
+    [SET_COL_METHOD] = "method",
+    [SET_COL_FROM] = "from",
+    [SET_COL_TO] = "to",
+    [SET_COL_SRC] = "src",
+    [SET_COL_DST] = "dst",
+    [SET_COL_MSGS] = "msgs",
+    [SET_COL_STATE] = "state",
+    [SET_COL_STATUS] = "status",
+    [SET_COL_DURATION] = "duration",
+    [SET_COL_HEADER] = "header",
 };
 
 const char *settings_col_name(enum settings_col c)
@@ -247,8 +255,8 @@ static void set_columns(struct settings *s, const char *p, const char *e, const 
     s->ncolumns = n;
 }
 
-static void set_bind(struct settings *s, const char *p, const char *e, const char *file,
-                     int line, struct strbuf *errs)
+static void set_bind(struct settings *s, const char *p, const char *e, const char *file, int line,
+                     struct strbuf *errs)
 {
     struct settings_bind b;
     char extra[8];
@@ -272,8 +280,8 @@ static void set_bind(struct settings *s, const char *p, const char *e, const cha
     s->binds[s->nbinds++] = b;
 }
 
-static void set_alias(struct settings *s, const char *p, const char *e, const char *file,
-                      int line, struct strbuf *errs)
+static void set_alias(struct settings *s, const char *p, const char *e, const char *file, int line,
+                      struct strbuf *errs)
 {
     struct settings_alias a;
     const char *eq = memchr(p, '=', (size_t)(e - p)), *ae, *np, *ne = e;
@@ -321,8 +329,8 @@ static void set_alias(struct settings *s, const char *p, const char *e, const ch
     s->aliases[s->naliases++] = a;
 }
 
-static void set_string(char **dst, const char *p, const char *e, const char *key,
-                       const char *file, int line, struct strbuf *errs)
+static void set_string(char **dst, const char *p, const char *e, const char *key, const char *file,
+                       int line, struct strbuf *errs)
 {
     size_t n = (size_t)(e - p);
 
@@ -334,8 +342,8 @@ static void set_string(char **dst, const char *p, const char *e, const char *key
     *dst = xstrndup(p, n);
 }
 
-static void parse_line(struct settings *s, const char *p, const char *e, const char *file,
-                       int line, struct strbuf *errs)
+static void parse_line(struct settings *s, const char *p, const char *e, const char *file, int line,
+                       struct strbuf *errs)
 {
     char key[32];
     const char *eq, *k, *ke, *v, *ve;
@@ -464,8 +472,7 @@ const char *settings_alias_for(const struct settings *s, const struct cap_addr *
     for (i = 0; i < s->naliases; i++) {
         const struct settings_alias *x = &s->aliases[i];
 
-        if (x->addr.family != a->family ||
-            memcmp(x->addr.ip, a->ip, a->family == 6 ? 16 : 4) != 0)
+        if (x->addr.family != a->family || memcmp(x->addr.ip, a->ip, a->family == 6 ? 16 : 4) != 0)
             continue;
         if (!x->any_port && x->addr.port == a->port)
             return x->name;

@@ -59,9 +59,9 @@ int sip_frame(const char *buf, size_t len, size_t *skip, size_t *msglen)
 
         if (!nl)
             return 0;
-        e = (size_t)(nl - buf);           /* index of '\n' */
+        e = (size_t)(nl - buf);                          /* index of '\n' */
         le = e > line && buf[e - 1] == '\r' ? e - 1 : e; /* end of line content */
-        if (le == line) {                 /* empty line: end of headers */
+        if (le == line) {                                /* empty line: end of headers */
             hdr_end = e + 1;
             break;
         }

@@ -496,7 +496,7 @@ int sip_parse(const char *buf, size_t len, struct sip_msg *m)
 
         if (line_end(p, pos, end, &ce, &next))
             m->problems |= SIP_BINARY_HEADERS;
-        if (ce == pos) {   /* blank line: end of headers */
+        if (ce == pos) {    /* blank line: end of headers */
             hdr_end = next; /* no LF: a lone CR ends the bytes */
             eoh = true;
             break;

@@ -107,7 +107,7 @@ static inline bool sip_name_is(const char *s, const char *lit, size_t n)
 
 #define HDR_IS(lit, id)                                                                            \
     do {                                                                                           \
-        if (n == sizeof(lit) - 1 && sip_name_is(s, lit, sizeof(lit) - 1))                              \
+        if (n == sizeof(lit) - 1 && sip_name_is(s, lit, sizeof(lit) - 1))                          \
             return id;                                                                             \
     } while (0)
 

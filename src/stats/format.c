@@ -57,8 +57,8 @@ void stats_reg_expiry(const struct reg_entry *e, int64_t capture_end, struct str
         sb_printf(out, "granted %" PRId64 " s, runs out %.1f s after the capture ends", e->granted,
                   d);
     else
-        sb_printf(out, "granted %" PRId64 " s, ran out %.1f s before the capture ended",
-                  e->granted, -d);
+        sb_printf(out, "granted %" PRId64 " s, ran out %.1f s before the capture ended", e->granted,
+                  -d);
 }
 
 void stats_reg_status(const struct kb *kb, uint16_t status, const char *reason, struct strbuf *out)
@@ -107,8 +107,8 @@ void stats_reg_text(const struct reg_entry *e, int64_t capture_end, const struct
     stats_reg_status(kb, e->last_status, e->last_reason, out);
     hms(e->last_ts, t, sizeof(t));
     sb_printf(out, " at %s\n", t);
-    sb_printf(out, "  attempts  %u: %u ok, %u failed, in %u REGISTERs\n", e->attempts,
-              e->successes, e->failed, e->requests);
+    sb_printf(out, "  attempts  %u: %u ok, %u failed, in %u REGISTERs\n", e->attempts, e->successes,
+              e->failed, e->requests);
     sb_printf(out, "  normal    %u challenges answered, %u retries after 423, %u deregistrations\n",
               e->challenges, e->interval_retries, e->deregs);
     for (i = 0; i < e->nfails; i++) {
@@ -160,8 +160,7 @@ void stats_kpi_text(const struct kpi_report *r, const struct kb *kb, struct strb
     sb_printf(out, "  answered %u / attempts %u\n", k->answered, k->attempts);
     sb_puts(out, "  NER   ");
     pct(out, kpi_ner(k));
-    sb_printf(out, "  answered, busy, declined or rang %u / attempts %u\n", k->ner_ok,
-              k->attempts);
+    sb_printf(out, "  answered, busy, declined or rang %u / attempts %u\n", k->ner_ok, k->attempts);
     sb_puts(out, "  SER   ");
     pct(out, kpi_ser(k));
     sb_printf(out, "  answered %u / (attempts %u - redirected %u)\n", k->answered, k->attempts,

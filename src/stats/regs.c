@@ -24,8 +24,8 @@
 #define REG_RETRY_NS (64LL * 1000000000LL) /* 64*T1: a retry comes well before */
 
 static const char *const state_names[] = {
-    [REG_STATE_PENDING] = "PENDING",       [REG_STATE_REGISTERED] = "REGISTERED",
-    [REG_STATE_EXPIRED] = "EXPIRED",       [REG_STATE_DEREGISTERED] = "DEREGISTERED",
+    [REG_STATE_PENDING] = "PENDING", [REG_STATE_REGISTERED] = "REGISTERED",
+    [REG_STATE_EXPIRED] = "EXPIRED", [REG_STATE_DEREGISTERED] = "DEREGISTERED",
     [REG_STATE_FAILED] = "FAILED",
 };
 
@@ -36,7 +36,7 @@ const char *reg_state_name(enum reg_state s)
 
 /* One REGISTER transaction, located in the store. */
 struct ev {
-    size_t call;      /* index in the store */
+    size_t call; /* index in the store */
     uint32_t txn;
     int64_t ts;
 };
@@ -44,12 +44,12 @@ struct ev {
 /* Per-AOR replay state beside the entry. */
 struct aor {
     struct reg_entry e;
-    bool chain_open;  /* last REGISTER was answered 401/407/423 */
-    bool pending;     /* last REGISTER had no final answer */
+    bool chain_open; /* last REGISTER was answered 401/407/423 */
+    bool pending;    /* last REGISTER had no final answer */
     uint16_t chain_status;
     char *chain_reason; /* owned */
     int64_t chain_ts;
-    bool has_last;    /* the last REGISTER replayed: its dialog and CSeq */
+    bool has_last; /* the last REGISTER replayed: its dialog and CSeq */
     size_t last_call;
     uint32_t last_cseq;
 };
@@ -58,7 +58,7 @@ struct builder {
     const struct store *s;
     struct aor *v;
     size_t n, cap;
-    size_t *index;    /* open addressing: slot -> aor index + 1 (0 empty) */
+    size_t *index; /* open addressing: slot -> aor index + 1 (0 empty) */
     size_t icap;
     struct strbuf req_bytes, resp_bytes;
     int rc;
@@ -224,9 +224,8 @@ static bool is_dereg(const struct sip_msg *m)
 {
     size_t st = 0, n = 0;
     struct sip_str v;
-    int64_t hdr = SIP_STR_PRESENT(m->first[SIP_HDR_EXPIRES])
-                      ? parse_secs(m, m->first[SIP_HDR_EXPIRES])
-                      : -1;
+    int64_t hdr =
+        SIP_STR_PRESENT(m->first[SIP_HDR_EXPIRES]) ? parse_secs(m, m->first[SIP_HDR_EXPIRES]) : -1;
 
     while (sip_hdr_values(m, SIP_HDR_CONTACT, &st, &v)) {
         struct sip_nameaddr na;

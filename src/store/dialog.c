@@ -12,14 +12,19 @@
 #include "store_int.h"
 #include "util.h"
 
-enum { DIR_NOTHING = 0, DIR_REQUEST, DIR_PROVISIONAL, DIR_FINAL };
+enum {
+    DIR_NOTHING = 0,
+    DIR_REQUEST,
+    DIR_PROVISIONAL,
+    DIR_FINAL
+};
 
 static const char *const kind_names[] = {
-    [CALL_KIND_INVITE] = "INVITE",       [CALL_KIND_REGISTER] = "REGISTER",
-    [CALL_KIND_OPTIONS] = "OPTIONS",     [CALL_KIND_SUBSCRIBE] = "SUBSCRIBE",
-    [CALL_KIND_NOTIFY] = "NOTIFY",       [CALL_KIND_MESSAGE] = "MESSAGE",
-    [CALL_KIND_PUBLISH] = "PUBLISH",     [CALL_KIND_REFER] = "REFER",
-    [CALL_KIND_INFO] = "INFO",           [CALL_KIND_OTHER] = "OTHER",
+    [CALL_KIND_INVITE] = "INVITE",   [CALL_KIND_REGISTER] = "REGISTER",
+    [CALL_KIND_OPTIONS] = "OPTIONS", [CALL_KIND_SUBSCRIBE] = "SUBSCRIBE",
+    [CALL_KIND_NOTIFY] = "NOTIFY",   [CALL_KIND_MESSAGE] = "MESSAGE",
+    [CALL_KIND_PUBLISH] = "PUBLISH", [CALL_KIND_REFER] = "REFER",
+    [CALL_KIND_INFO] = "INFO",       [CALL_KIND_OTHER] = "OTHER",
 };
 
 const char *call_kind_name(enum call_kind k)
@@ -28,12 +33,18 @@ const char *call_kind_name(enum call_kind k)
 }
 
 static const char *const state_names[] = {
-    [CALL_STATE_SETUP] = "CALL SETUP",   [CALL_STATE_RINGING] = "RINGING",
-    [CALL_STATE_IN_CALL] = "IN CALL",    [CALL_STATE_COMPLETED] = "COMPLETED",
-    [CALL_STATE_CANCELLED] = "CANCELLED", [CALL_STATE_REJECTED] = "REJECTED",
-    [CALL_STATE_BUSY] = "BUSY",          [CALL_STATE_DIVERTED] = "DIVERTED",
-    [CALL_STATE_FAILED] = "FAILED",      [CALL_STATE_PENDING] = "PENDING",
-    [CALL_STATE_OK] = "OK",              [CALL_STATE_ERROR] = "ERROR",
+    [CALL_STATE_SETUP] = "CALL SETUP",
+    [CALL_STATE_RINGING] = "RINGING",
+    [CALL_STATE_IN_CALL] = "IN CALL",
+    [CALL_STATE_COMPLETED] = "COMPLETED",
+    [CALL_STATE_CANCELLED] = "CANCELLED",
+    [CALL_STATE_REJECTED] = "REJECTED",
+    [CALL_STATE_BUSY] = "BUSY",
+    [CALL_STATE_DIVERTED] = "DIVERTED",
+    [CALL_STATE_FAILED] = "FAILED",
+    [CALL_STATE_PENDING] = "PENDING",
+    [CALL_STATE_OK] = "OK",
+    [CALL_STATE_ERROR] = "ERROR",
 };
 
 const char *call_state_name(enum call_state s)
@@ -44,16 +55,26 @@ const char *call_state_name(enum call_state s)
 static enum call_kind kind_from_method(enum sip_method m)
 {
     switch (m) {
-    case SIP_METHOD_INVITE: return CALL_KIND_INVITE;
-    case SIP_METHOD_REGISTER: return CALL_KIND_REGISTER;
-    case SIP_METHOD_OPTIONS: return CALL_KIND_OPTIONS;
-    case SIP_METHOD_SUBSCRIBE: return CALL_KIND_SUBSCRIBE;
-    case SIP_METHOD_NOTIFY: return CALL_KIND_NOTIFY;
-    case SIP_METHOD_MESSAGE: return CALL_KIND_MESSAGE;
-    case SIP_METHOD_PUBLISH: return CALL_KIND_PUBLISH;
-    case SIP_METHOD_REFER: return CALL_KIND_REFER;
-    case SIP_METHOD_INFO: return CALL_KIND_INFO;
-    default: return CALL_KIND_OTHER;
+    case SIP_METHOD_INVITE:
+        return CALL_KIND_INVITE;
+    case SIP_METHOD_REGISTER:
+        return CALL_KIND_REGISTER;
+    case SIP_METHOD_OPTIONS:
+        return CALL_KIND_OPTIONS;
+    case SIP_METHOD_SUBSCRIBE:
+        return CALL_KIND_SUBSCRIBE;
+    case SIP_METHOD_NOTIFY:
+        return CALL_KIND_NOTIFY;
+    case SIP_METHOD_MESSAGE:
+        return CALL_KIND_MESSAGE;
+    case SIP_METHOD_PUBLISH:
+        return CALL_KIND_PUBLISH;
+    case SIP_METHOD_REFER:
+        return CALL_KIND_REFER;
+    case SIP_METHOD_INFO:
+        return CALL_KIND_INFO;
+    default:
+        return CALL_KIND_OTHER;
     }
 }
 
@@ -65,16 +86,26 @@ enum call_kind store_kind_of(const struct store_input *in)
 static enum sip_method kind_method(enum call_kind k)
 {
     switch (k) {
-    case CALL_KIND_INVITE: return SIP_METHOD_INVITE;
-    case CALL_KIND_REGISTER: return SIP_METHOD_REGISTER;
-    case CALL_KIND_OPTIONS: return SIP_METHOD_OPTIONS;
-    case CALL_KIND_SUBSCRIBE: return SIP_METHOD_SUBSCRIBE;
-    case CALL_KIND_NOTIFY: return SIP_METHOD_NOTIFY;
-    case CALL_KIND_MESSAGE: return SIP_METHOD_MESSAGE;
-    case CALL_KIND_PUBLISH: return SIP_METHOD_PUBLISH;
-    case CALL_KIND_REFER: return SIP_METHOD_REFER;
-    case CALL_KIND_INFO: return SIP_METHOD_INFO;
-    default: return SIP_METHOD_UNKNOWN;
+    case CALL_KIND_INVITE:
+        return SIP_METHOD_INVITE;
+    case CALL_KIND_REGISTER:
+        return SIP_METHOD_REGISTER;
+    case CALL_KIND_OPTIONS:
+        return SIP_METHOD_OPTIONS;
+    case CALL_KIND_SUBSCRIBE:
+        return SIP_METHOD_SUBSCRIBE;
+    case CALL_KIND_NOTIFY:
+        return SIP_METHOD_NOTIFY;
+    case CALL_KIND_MESSAGE:
+        return SIP_METHOD_MESSAGE;
+    case CALL_KIND_PUBLISH:
+        return SIP_METHOD_PUBLISH;
+    case CALL_KIND_REFER:
+        return SIP_METHOD_REFER;
+    case CALL_KIND_INFO:
+        return SIP_METHOD_INFO;
+    default:
+        return SIP_METHOD_UNKNOWN;
     }
 }
 
@@ -137,8 +168,8 @@ static bool detect_resend(struct store_call *c, const struct store_msg *m,
             resent = true;
         d->state = DIR_REQUEST;
     } else {
-        if (in->cseq == cmp && d->state == DIR_FINAL && d->method_hash == mh &&
-            in->status >= 200 && in->status == d->resp_code)
+        if (in->cseq == cmp && d->state == DIR_FINAL && d->method_hash == mh && in->status >= 200 &&
+            in->status == d->resp_code)
             resent = true;
         if (in->status >= 200) {
             d->resp_code = in->status;
@@ -158,7 +189,7 @@ static bool detect_resend(struct store_call *c, const struct store_msg *m,
 static uint16_t txn_find_or_add(struct store_call *c, const struct store_msg *m,
                                 const struct store_input *in, uint32_t msg_index)
 {
-    uint64_t bh = !in->branch.p      ? 0
+    uint64_t bh = !in->branch.p     ? 0
                   : in->branch_hash ? in->branch_hash
                                     : hash_bytes(in->branch.p, in->branch.len);
     uint32_t i, lo = c->ntxns > TXN_SCAN ? c->ntxns - TXN_SCAN : 0;

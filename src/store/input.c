@@ -34,8 +34,7 @@ static bool content_is_sdp(const struct sip_msg *m)
     return strncasecmp(m->buf + ct.off, sdp, n) == 0;
 }
 
-void store_input_from(struct store_input *in, const struct cap_payload *p,
-                      const struct sip_msg *m)
+void store_input_from(struct store_input *in, const struct cap_payload *p, const struct sip_msg *m)
 {
     struct sip_str user, tag, branch;
 
@@ -48,8 +47,8 @@ void store_input_from(struct store_input *in, const struct cap_payload *p,
     in->transport = p->transport;
     in->bytes = m->buf;
     in->len = m->len;
-    in->file_off = p->file_off >= 0 ? p->file_off + (int64_t)((const uint8_t *)m->buf - p->data)
-                                    : -1;
+    in->file_off =
+        p->file_off >= 0 ? p->file_off + (int64_t)((const uint8_t *)m->buf - p->data) : -1;
     in->hep_agent = p->hep_agent;
     in->is_request = m->is_request;
     in->method = m->method;
@@ -89,9 +88,11 @@ void store_input_from(struct store_input *in, const struct cap_payload *p,
             in->ip_fragmented = true;
     in->hdrs_known = true;
     in->has_reason_or_warning = m->nfound[SIP_HDR_REASON] || m->nfound[SIP_HDR_WARNING];
-    in->has_credentials = m->nfound[SIP_HDR_AUTHORIZATION] || m->nfound[SIP_HDR_PROXY_AUTHORIZATION];
+    in->has_credentials =
+        m->nfound[SIP_HDR_AUTHORIZATION] || m->nfound[SIP_HDR_PROXY_AUTHORIZATION];
     /* On the capture side, so a listing need not read each final response
      * again for its "Q.850 34 ..." note (a pread and a parse per call). */
-    in->q850_only = (int16_t)(in->has_reason_or_warning ? sip_reason_q850_only(m) : SIP_REASON_NONE);
+    in->q850_only =
+        (int16_t)(in->has_reason_or_warning ? sip_reason_q850_only(m) : SIP_REASON_NONE);
     in->problems = m->problems;
 }

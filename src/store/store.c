@@ -33,7 +33,8 @@ static uint64_t ep_hash(const struct cap_addr *a)
         /* IPv4 and port fit one word: mix it (splitmix64's finaliser)
          * instead of running the byte hash twice per message. */
         h = ((uint64_t)a->ip[0] << 56 | (uint64_t)a->ip[1] << 48 | (uint64_t)a->ip[2] << 40 |
-             (uint64_t)a->ip[3] << 32) | (uint64_t)a->port << 8 | a->family;
+             (uint64_t)a->ip[3] << 32) |
+            (uint64_t)a->port << 8 | a->family;
         h ^= h >> 30;
         h *= 0xbf58476d1ce4e5b9ULL;
         h ^= h >> 27;
@@ -77,8 +78,7 @@ static uint32_t endpoint_intern(struct store *s, const struct cap_addr *a)
     for (i = h & mask; s->ep_slots[i] != UINT32_MAX; i = (i + 1) & mask) {
         const struct cap_addr *e = &s->eps[s->ep_slots[i]];
 
-        if (e->family == norm.family && e->port == norm.port &&
-            memcmp(e->ip, norm.ip, 16) == 0)
+        if (e->family == norm.family && e->port == norm.port && memcmp(e->ip, norm.ip, 16) == 0)
             return s->ep_slots[i];
     }
     if (s->ep_count == s->ep_cap) {
@@ -699,10 +699,10 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
     m->method = (uint8_t)in->method;
     m->cseq_method = (uint8_t)in->cseq_method;
     m->transport = (uint8_t)in->transport;
-    m->q850 = !in->hdrs_known                        ? STORE_Q850_UNKNOWN
-              : in->q850_only == SIP_REASON_NONE     ? STORE_Q850_NONE
+    m->q850 = !in->hdrs_known                                         ? STORE_Q850_UNKNOWN
+              : in->q850_only == SIP_REASON_NONE                      ? STORE_Q850_NONE
               : in->q850_only >= 0 && in->q850_only < STORE_Q850_NONE ? (uint8_t)in->q850_only
-                                                     : STORE_Q850_UNKNOWN;
+                                                                      : STORE_Q850_UNKNOWN;
     m->hep_agent = in->hep_agent;
     if (in->is_request)
         m->flags |= STORE_MSG_REQUEST;
@@ -713,7 +713,8 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
     if (in->ip_fragmented)
         m->flags |= STORE_MSG_IP_FRAGMENTED;
     if (in->hdrs_known)
-        m->flags |= STORE_MSG_HDRS_KNOWN | (in->has_reason_or_warning ? STORE_MSG_REASON_WARNING : 0) |
+        m->flags |= STORE_MSG_HDRS_KNOWN |
+                    (in->has_reason_or_warning ? STORE_MSG_REASON_WARNING : 0) |
                     (in->has_credentials ? STORE_MSG_CREDENTIALS : 0);
     if (str_is(in->from_user, c->from_user) && str_is(in->to_user, c->to_user))
         m->flags |= STORE_MSG_FT_CALL;

@@ -16,15 +16,15 @@ struct store_source {
 struct store_dir {
     uint32_t src_ep, dst_ep;
     uint32_t cseq;
-    uint8_t method;        /* enum sip_method; UNKNOWN compared by hash */
-    uint8_t state;         /* DIR_NOTHING, DIR_REQUEST, DIR_PROVISIONAL, DIR_FINAL */
+    uint8_t method; /* enum sip_method; UNKNOWN compared by hash */
+    uint8_t state;  /* DIR_NOTHING, DIR_REQUEST, DIR_PROVISIONAL, DIR_FINAL */
     uint16_t resp_code;
-    uint64_t method_hash;  /* of the CSeq method text (for extension methods) */
+    uint64_t method_hash; /* of the CSeq method text (for extension methods) */
 };
 
 struct call_slot {
-    uint64_t h;            /* hash of the Call-ID */
-    struct store_call *c;  /* NULL: empty */
+    uint64_t h;           /* hash of the Call-ID */
+    struct store_call *c; /* NULL: empty */
 };
 
 struct store {
@@ -32,11 +32,11 @@ struct store {
     struct store_call **calls; /* creation order; [calls_head, ncalls_arr) live */
     size_t calls_head, ncalls_arr, calls_cap;
     uint64_t first_id, next_id; /* live ids: first_id .. next_id-1 */
-    struct call_slot *slots; /* Call-ID index: open addressing, at most half full */
+    struct call_slot *slots;    /* Call-ID index: open addressing, at most half full */
     size_t nslots;
-    struct cap_addr *eps;  /* interned endpoints */
+    struct cap_addr *eps; /* interned endpoints */
     size_t ep_count, ep_cap;
-    uint32_t *ep_slots;    /* open addressing over eps */
+    uint32_t *ep_slots; /* open addressing over eps */
     size_t ep_slots_n;
     struct store_source *sources;
     size_t nsources;

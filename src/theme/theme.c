@@ -37,72 +37,70 @@ static const char *const role_mono[ROLE__COUNT] = {
 /* Built-in themes other than dark (= the role defaults) and mono (= the
  * monochrome column).  themes/<name>.theme must parse to the same theme
  * (tests/unit/test_theme.c checks), so a copied-alone binary still has them. */
-static const char light_text[] =
-    "# light: for terminals with a light background\n"
-    "title = fg=white,bg=blue,bold\n"
-    "status = fg=white,bg=blue\n"
-    "list.header = fg=white,bg=colour24,bold\n"
-    "sel = fg=white,bg=colour25\n"
-    "mark = fg=colour130,bold\n"
-    "call.incall = fg=colour28,bold\n"
-    "call.completed = fg=colour24\n"
-    "call.cancelled = fg=colour130\n"
-    "call.busy = fg=colour90\n"
-    "call.failed = fg=colour160,bold\n"
-    "flow.line = fg=colour244\n"
-    "flow.request = fg=colour24,bold\n"
-    "flow.response = fg=colour28\n"
-    "flow.failure = fg=colour160,bold\n"
-    "flow.retrans = fg=colour130\n"
-    "flow.sdp = fg=colour90\n"
-    "kb.hint = fg=colour130\n"
-    "sip.method = fg=colour24,bold\n"
-    "sip.status = fg=colour28,bold\n"
-    "sip.failure = fg=colour160,bold\n"
-    "sip.header = fg=colour24\n"
-    "sip.sdp = fg=colour90\n"
-    "search.match = fg=black,bg=colour222\n"
-    "keybar = fg=white,bg=blue\n"
-    "keybar.key = fg=black,bg=white,bold\n"
-    "diff.old = fg=colour160\n"
-    "diff.new = fg=colour28,bold\n";
+static const char light_text[] = "# light: for terminals with a light background\n"
+                                 "title = fg=white,bg=blue,bold\n"
+                                 "status = fg=white,bg=blue\n"
+                                 "list.header = fg=white,bg=colour24,bold\n"
+                                 "sel = fg=white,bg=colour25\n"
+                                 "mark = fg=colour130,bold\n"
+                                 "call.incall = fg=colour28,bold\n"
+                                 "call.completed = fg=colour24\n"
+                                 "call.cancelled = fg=colour130\n"
+                                 "call.busy = fg=colour90\n"
+                                 "call.failed = fg=colour160,bold\n"
+                                 "flow.line = fg=colour244\n"
+                                 "flow.request = fg=colour24,bold\n"
+                                 "flow.response = fg=colour28\n"
+                                 "flow.failure = fg=colour160,bold\n"
+                                 "flow.retrans = fg=colour130\n"
+                                 "flow.sdp = fg=colour90\n"
+                                 "kb.hint = fg=colour130\n"
+                                 "sip.method = fg=colour24,bold\n"
+                                 "sip.status = fg=colour28,bold\n"
+                                 "sip.failure = fg=colour160,bold\n"
+                                 "sip.header = fg=colour24\n"
+                                 "sip.sdp = fg=colour90\n"
+                                 "search.match = fg=black,bg=colour222\n"
+                                 "keybar = fg=white,bg=blue\n"
+                                 "keybar.key = fg=black,bg=white,bold\n"
+                                 "diff.old = fg=colour160\n"
+                                 "diff.new = fg=colour28,bold\n";
 
-static const char high_contrast_text[] =
-    "# high-contrast: bright colours on black, no dim text\n"
-    "default = fg=brightwhite,bg=black\n"
-    "title = fg=black,bg=brightyellow,bold\n"
-    "status = fg=black,bg=brightwhite,bold\n"
-    "list.header = fg=black,bg=brightgreen,bold\n"
-    "sel = fg=black,bg=brightyellow,bold\n"
-    "mark = fg=brightyellow,bold,underscore\n"
-    "call.setup = fg=brightwhite,bg=black\n"
-    "call.incall = fg=brightgreen,bold\n"
-    "call.completed = fg=brightcyan,bold\n"
-    "call.cancelled = fg=brightyellow,bold\n"
-    "call.busy = fg=brightmagenta,bold\n"
-    "call.failed = fg=brightred,bold\n"
-    "call.other = fg=brightwhite,bg=black\n"
-    "flow.endpoint = fg=brightwhite,bold\n"
-    "flow.line = fg=brightwhite\n"
-    "flow.request = fg=brightcyan,bold\n"
-    "flow.response = fg=brightgreen,bold\n"
-    "flow.failure = fg=brightred,bold\n"
-    "flow.retrans = fg=brightyellow,bold\n"
-    "flow.sdp = fg=brightmagenta,bold\n"
-    "flow.time = fg=brightwhite\n"
-    "kb.hint = fg=brightyellow,bold\n"
-    "sip.method = fg=brightcyan,bold\n"
-    "sip.status = fg=brightgreen,bold\n"
-    "sip.failure = fg=brightred,bold\n"
-    "sip.header = fg=brightcyan\n"
-    "sip.sdp = fg=brightmagenta\n"
-    "search.match = fg=black,bg=brightyellow,bold\n"
-    "prompt = fg=brightwhite,bold\n"
-    "error = fg=brightwhite,bg=red,bold\n"
-    "keybar = fg=black,bg=brightwhite\n"
-    "keybar.key = fg=brightwhite,bg=blue,bold\n"
-    "diff.old = fg=brightred,bold\n"
-    "diff.new = fg=brightgreen,bold\n";
+static const char high_contrast_text[] = "# high-contrast: bright colours on black, no dim text\n"
+                                         "default = fg=brightwhite,bg=black\n"
+                                         "title = fg=black,bg=brightyellow,bold\n"
+                                         "status = fg=black,bg=brightwhite,bold\n"
+                                         "list.header = fg=black,bg=brightgreen,bold\n"
+                                         "sel = fg=black,bg=brightyellow,bold\n"
+                                         "mark = fg=brightyellow,bold,underscore\n"
+                                         "call.setup = fg=brightwhite,bg=black\n"
+                                         "call.incall = fg=brightgreen,bold\n"
+                                         "call.completed = fg=brightcyan,bold\n"
+                                         "call.cancelled = fg=brightyellow,bold\n"
+                                         "call.busy = fg=brightmagenta,bold\n"
+                                         "call.failed = fg=brightred,bold\n"
+                                         "call.other = fg=brightwhite,bg=black\n"
+                                         "flow.endpoint = fg=brightwhite,bold\n"
+                                         "flow.line = fg=brightwhite\n"
+                                         "flow.request = fg=brightcyan,bold\n"
+                                         "flow.response = fg=brightgreen,bold\n"
+                                         "flow.failure = fg=brightred,bold\n"
+                                         "flow.retrans = fg=brightyellow,bold\n"
+                                         "flow.sdp = fg=brightmagenta,bold\n"
+                                         "flow.time = fg=brightwhite\n"
+                                         "kb.hint = fg=brightyellow,bold\n"
+                                         "sip.method = fg=brightcyan,bold\n"
+                                         "sip.status = fg=brightgreen,bold\n"
+                                         "sip.failure = fg=brightred,bold\n"
+                                         "sip.header = fg=brightcyan\n"
+                                         "sip.sdp = fg=brightmagenta\n"
+                                         "search.match = fg=black,bg=brightyellow,bold\n"
+                                         "prompt = fg=brightwhite,bold\n"
+                                         "error = fg=brightwhite,bg=red,bold\n"
+                                         "keybar = fg=black,bg=brightwhite\n"
+                                         "keybar.key = fg=brightwhite,bg=blue,bold\n"
+                                         "diff.old = fg=brightred,bold\n"
+                                         "diff.new = fg=brightgreen,bold\n";
 
 const char *theme_role_name(enum theme_role r)
 {
@@ -170,10 +168,14 @@ static unsigned attr_from(const char *s, size_t n)
         const char *name;
         unsigned bit;
     } attrs[] = {
-        {"bold", THEME_BOLD},           {"bright", THEME_BOLD},
-        {"dim", THEME_DIM},             {"underscore", THEME_UNDERSCORE},
-        {"underline", THEME_UNDERSCORE}, {"reverse", THEME_REVERSE},
-        {"blink", THEME_BLINK},         {"italics", THEME_ITALICS},
+        {"bold", THEME_BOLD},
+        {"bright", THEME_BOLD},
+        {"dim", THEME_DIM},
+        {"underscore", THEME_UNDERSCORE},
+        {"underline", THEME_UNDERSCORE},
+        {"reverse", THEME_REVERSE},
+        {"blink", THEME_BLINK},
+        {"italics", THEME_ITALICS},
         {"italic", THEME_ITALICS},
     };
     size_t i;
@@ -215,7 +217,8 @@ int theme_parse_style(const char *s, size_t n, struct theme_style *out, struct d
         if (tlen > 3 && (strncasecmp(tok, "fg=", 3) == 0 || strncasecmp(tok, "bg=", 3) == 0)) {
             short c;
             if (parse_color(tok + 3, tlen - 3, &c) != 0) {
-                diag_set(d, "unknown colour '%.*s' (black..white, brightred, colour0..255, default)",
+                diag_set(d,
+                         "unknown colour '%.*s' (black..white, brightred, colour0..255, default)",
                          (int)(tlen - 3 > 40 ? 40 : tlen - 3), tok + 3);
                 d->col = (int)start + 4;
                 return -1;

@@ -259,8 +259,8 @@ static void put_wrapped(const struct ui *ui, WINDOW *win, int y0, int x0, int h,
     }
 }
 
-int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w,
-                  const char *text, size_t len, int skip)
+int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w, const char *text,
+                  size_t len, int skip)
 {
     struct strbuf e;
     size_t pos = 0;
@@ -282,9 +282,9 @@ int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w,
         if (lineno == 0) {
             bool resp = ll > 8 && memcmp(l, "SIP/2.0 ", 8) == 0;
             unsigned code = resp ? atoi_safe(l + 8, ll - 8) : 0;
-            a = resp ? ui_attr(ui, call_is_failure_status(code) ? ROLE_SIP_FAILURE
-                                                                 : ROLE_SIP_STATUS)
-                     : ui_attr(ui, ROLE_SIP_METHOD);
+            a = resp
+                    ? ui_attr(ui, call_is_failure_status(code) ? ROLE_SIP_FAILURE : ROLE_SIP_STATUS)
+                    : ui_attr(ui, ROLE_SIP_METHOD);
             sb_reset(&e);
             draw_escape(&e, l, ll);
             put_wrapped(ui, win, y, x, h, w, e.s ? e.s : "", a, skip, &row, &col);
@@ -296,8 +296,7 @@ int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w,
             if (k < ll && (l[0] != ' ' && l[0] != '\t')) {
                 sb_reset(&e);
                 draw_escape(&e, l, k + 1);
-                put_wrapped(ui, win, y, x, h, w, e.s, ui_attr(ui, ROLE_SIP_HDR), skip, &row,
-                            &col);
+                put_wrapped(ui, win, y, x, h, w, e.s, ui_attr(ui, ROLE_SIP_HDR), skip, &row, &col);
                 sb_reset(&e);
                 draw_escape(&e, l + k + 1, ll - k - 1);
             } else {

@@ -20,34 +20,55 @@ struct binding {
 };
 
 static const struct binding bindings[] = {
-    {1, KEY_UP, ACT_UP},         {0, L'k', ACT_UP},           {1, KEY_DOWN, ACT_DOWN},
-    {0, L'j', ACT_DOWN},         {1, KEY_PPAGE, ACT_PGUP},    {1, KEY_NPAGE, ACT_PGDN},
-    {1, KEY_HOME, ACT_HOME},     {1, KEY_END, ACT_END},       {1, KEY_LEFT, ACT_LEFT},
-    {1, KEY_RIGHT, ACT_RIGHT},   {1, KEY_ENTER, ACT_ENTER},   {0, L'\n', ACT_ENTER},
-    {0, L'\r', ACT_ENTER},       {0, L' ', ACT_SELECT},       {0, L'q', ACT_BACK},
-    {0, 27, ACT_BACK},           {0, L'Q', ACT_QUIT},         {1, KEY_F(1), ACT_HELP},
-    {0, L'h', ACT_HELP},         {0, L'?', ACT_HELP},         {1, KEY_F(2), ACT_SAVE},
-    {0, L's', ACT_SAVE},         {1, KEY_F(3), ACT_SEARCH},   {0, L'/', ACT_SEARCH},
-    {1, KEY_F(7), ACT_FILTER},   {0, L'f', ACT_FILTER},       {1, KEY_F(5), ACT_CLEAR},
-    {0, L'p', ACT_PAUSE},        {0, L'o', ACT_SORT},         {1, KEY_F(10), ACT_SORT},
-    {0, L'O', ACT_SORT_REV},     {0, L'n', ACT_NEXT},         {0, L'N', ACT_PREV},
-    {0, L't', ACT_PANE},         {0, 'F' - 64, ACT_PGDN},     {0, 'B' - 64, ACT_PGUP},
-    {0, L'G', ACT_REGS},         {0, L'T', ACT_STATS},        {0, L'm', ACT_MEDIA},
-    {0, L'M', ACT_MEDIA_TABLE},  {0, L'F', ACT_MATCHING},
-    {0, L'D', ACT_FINDINGS},     {0, L'c', ACT_COLLAPSE},
+    {1, KEY_UP, ACT_UP},        {0, L'k', ACT_UP},         {1, KEY_DOWN, ACT_DOWN},
+    {0, L'j', ACT_DOWN},        {1, KEY_PPAGE, ACT_PGUP},  {1, KEY_NPAGE, ACT_PGDN},
+    {1, KEY_HOME, ACT_HOME},    {1, KEY_END, ACT_END},     {1, KEY_LEFT, ACT_LEFT},
+    {1, KEY_RIGHT, ACT_RIGHT},  {1, KEY_ENTER, ACT_ENTER}, {0, L'\n', ACT_ENTER},
+    {0, L'\r', ACT_ENTER},      {0, L' ', ACT_SELECT},     {0, L'q', ACT_BACK},
+    {0, 27, ACT_BACK},          {0, L'Q', ACT_QUIT},       {1, KEY_F(1), ACT_HELP},
+    {0, L'h', ACT_HELP},        {0, L'?', ACT_HELP},       {1, KEY_F(2), ACT_SAVE},
+    {0, L's', ACT_SAVE},        {1, KEY_F(3), ACT_SEARCH}, {0, L'/', ACT_SEARCH},
+    {1, KEY_F(7), ACT_FILTER},  {0, L'f', ACT_FILTER},     {1, KEY_F(5), ACT_CLEAR},
+    {0, L'p', ACT_PAUSE},       {0, L'o', ACT_SORT},       {1, KEY_F(10), ACT_SORT},
+    {0, L'O', ACT_SORT_REV},    {0, L'n', ACT_NEXT},       {0, L'N', ACT_PREV},
+    {0, L't', ACT_PANE},        {0, 'F' - 64, ACT_PGDN},   {0, 'B' - 64, ACT_PGUP},
+    {0, L'G', ACT_REGS},        {0, L'T', ACT_STATS},      {0, L'm', ACT_MEDIA},
+    {0, L'M', ACT_MEDIA_TABLE}, {0, L'F', ACT_MATCHING},   {0, L'D', ACT_FINDINGS},
+    {0, L'c', ACT_COLLAPSE},
 };
 
 /* Action names for `bind KEY ACTION` in the config file. */
 static const char *const act_names[ACT__COUNT] = {
-    [ACT_UP] = "up", [ACT_DOWN] = "down", [ACT_PGUP] = "page-up", [ACT_PGDN] = "page-down",
-    [ACT_HOME] = "home", [ACT_END] = "end", [ACT_LEFT] = "left", [ACT_RIGHT] = "right",
-    [ACT_ENTER] = "open", [ACT_SELECT] = "mark", [ACT_BACK] = "back", [ACT_QUIT] = "quit",
-    [ACT_HELP] = "help", [ACT_SAVE] = "save", [ACT_SEARCH] = "search", [ACT_FILTER] = "filter",
-    [ACT_CLEAR] = "clear", [ACT_PAUSE] = "pause", [ACT_SORT] = "sort",
-    [ACT_SORT_REV] = "sort-reverse", [ACT_NEXT] = "next-failure",
-    [ACT_PREV] = "previous-failure", [ACT_PANE] = "pane", [ACT_REGS] = "registrations",
-    [ACT_STATS] = "statistics", [ACT_MEDIA] = "media", [ACT_MEDIA_TABLE] = "media-table",
-    [ACT_MATCHING] = "matching", [ACT_FINDINGS] = "findings", [ACT_COLLAPSE] = "collapse",
+    [ACT_UP] = "up",
+    [ACT_DOWN] = "down",
+    [ACT_PGUP] = "page-up",
+    [ACT_PGDN] = "page-down",
+    [ACT_HOME] = "home",
+    [ACT_END] = "end",
+    [ACT_LEFT] = "left",
+    [ACT_RIGHT] = "right",
+    [ACT_ENTER] = "open",
+    [ACT_SELECT] = "mark",
+    [ACT_BACK] = "back",
+    [ACT_QUIT] = "quit",
+    [ACT_HELP] = "help",
+    [ACT_SAVE] = "save",
+    [ACT_SEARCH] = "search",
+    [ACT_FILTER] = "filter",
+    [ACT_CLEAR] = "clear",
+    [ACT_PAUSE] = "pause",
+    [ACT_SORT] = "sort",
+    [ACT_SORT_REV] = "sort-reverse",
+    [ACT_NEXT] = "next-failure",
+    [ACT_PREV] = "previous-failure",
+    [ACT_PANE] = "pane",
+    [ACT_REGS] = "registrations",
+    [ACT_STATS] = "statistics",
+    [ACT_MEDIA] = "media",
+    [ACT_MEDIA_TABLE] = "media-table",
+    [ACT_MATCHING] = "matching",
+    [ACT_FINDINGS] = "findings",
+    [ACT_COLLAPSE] = "collapse",
 };
 
 static const struct {
@@ -55,11 +76,21 @@ static const struct {
     int is_key;
     wint_t ch;
 } key_names[] = {
-    {"Up", 1, KEY_UP},          {"Down", 1, KEY_DOWN},     {"Left", 1, KEY_LEFT},
-    {"Right", 1, KEY_RIGHT},    {"PgUp", 1, KEY_PPAGE},    {"PgDn", 1, KEY_NPAGE},
-    {"Home", 1, KEY_HOME},      {"End", 1, KEY_END},       {"Insert", 1, KEY_IC},
-    {"Delete", 1, KEY_DC},      {"Backspace", 1, KEY_BACKSPACE}, {"Enter", 0, L'\r'},
-    {"Esc", 0, 27},             {"Space", 0, L' '},        {"Tab", 0, L'\t'},
+    {"Up", 1, KEY_UP},
+    {"Down", 1, KEY_DOWN},
+    {"Left", 1, KEY_LEFT},
+    {"Right", 1, KEY_RIGHT},
+    {"PgUp", 1, KEY_PPAGE},
+    {"PgDn", 1, KEY_NPAGE},
+    {"Home", 1, KEY_HOME},
+    {"End", 1, KEY_END},
+    {"Insert", 1, KEY_IC},
+    {"Delete", 1, KEY_DC},
+    {"Backspace", 1, KEY_BACKSPACE},
+    {"Enter", 0, L'\r'},
+    {"Esc", 0, 27},
+    {"Space", 0, L' '},
+    {"Tab", 0, L'\t'},
 };
 
 /* "x", "F2", "C-s", "^s", "Space", "PgDn" -> key; -1 if unknown. */
@@ -119,8 +150,9 @@ void keymap_load(struct ui *ui, const struct settings *s, struct strbuf *errs)
         sb_init(&e);
         if (key_parse(b->key, &ub.is_key, &ub.ch) != 0) {
             sb_append_escaped(&e, b->key, strlen(b->key));
-            sb_printf(errs, "%s:%d: bind: unknown key '%s' (a character, F1-F12, C-x, Space, "
-                            "Tab, Enter, Esc, Up, Down, Left, Right, PgUp, PgDn, Home, End)\n",
+            sb_printf(errs,
+                      "%s:%d: bind: unknown key '%s' (a character, F1-F12, C-x, Space, "
+                      "Tab, Enter, Esc, Up, Down, Left, Right, PgUp, PgDn, Home, End)\n",
                       s->file ? s->file : "config", b->line, e.s);
             sb_fini(&e);
             continue;

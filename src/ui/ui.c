@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define UI_DRAIN_MAX 4096   /* records moved into the store per tick */
-#define UI_QUEUE_CAP 4096   /* capture -> UI queue capacity (back-pressure) */
-#define UI_TICK_MS 100      /* longest wait for a key */
+#define UI_DRAIN_MAX 4096 /* records moved into the store per tick */
+#define UI_QUEUE_CAP 4096 /* capture -> UI queue capacity (back-pressure) */
+#define UI_TICK_MS   100  /* longest wait for a key */
 
 static volatile sig_atomic_t got_term; /* SIGTERM/SIGHUP: leave cleanly */
 
@@ -242,8 +242,7 @@ static int load_settings(struct ui *ui)
     if (!p)
         return 0;
     sb_init(&errs);
-    if (settings_load(&ui->settings, p, cfg->config_path != NULL, &errs) < 0 &&
-        cfg->config_path) {
+    if (settings_load(&ui->settings, p, cfg->config_path != NULL, &errs) < 0 && cfg->config_path) {
         fprintf(cfg->err, "sipdx: --config: %s", errs.s ? errs.s : "\n");
         rc = -1;
     } else {
@@ -347,8 +346,8 @@ int ui_run(const struct config *cfg)
     diag_clear(&d);
     rtp_opts_default(&ro);
     ro.store_packets = cfg->rtp_store; /* --rtp-store: saves can include RTP */
-    ui.loader = loader_start_ex_rtp(cfg->inputs, cfg->ninputs, &cfg->live, &ro, ui.store,
-                                    UI_QUEUE_CAP, &d);
+    ui.loader =
+        loader_start_ex_rtp(cfg->inputs, cfg->ninputs, &cfg->live, &ro, ui.store, UI_QUEUE_CAP, &d);
     if (!ui.loader) {
         char msg[600];
 
@@ -374,8 +373,10 @@ int ui_run(const struct config *cfg)
         if (strcmp(cfg->inputs[i], "-") == 0) {
             keys_in = fopen("/dev/tty", "r");
             if (!keys_in) {
-                fprintf(cfg->err, "sipdx: the capture comes from stdin and there is no "
-                                  "terminal for keys (/dev/tty: %s)\n", strerror(errno));
+                fprintf(cfg->err,
+                        "sipdx: the capture comes from stdin and there is no "
+                        "terminal for keys (/dev/tty: %s)\n",
+                        strerror(errno));
                 rc = 2;
                 goto out;
             }
@@ -403,8 +404,8 @@ int ui_run(const struct config *cfg)
     palette_init(&ui);
     {
         const char *acsc = tigetstr("acsc");
-        ui.ascii = cfg->ascii || ui.settings.ascii == 1 ||
-                   ((!acsc || acsc == (char *)-1) && !ui.utf8);
+        ui.ascii =
+            cfg->ascii || ui.settings.ascii == 1 || ((!acsc || acsc == (char *)-1) && !ui.utf8);
     }
     getmaxyx(stdscr, ui.rows, ui.cols);
     ui.push_ops = &view_calls_ops;

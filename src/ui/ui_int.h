@@ -27,29 +27,36 @@
 
 enum action {
     ACT_NONE = 0,
-    ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END, ACT_LEFT, ACT_RIGHT,
-    ACT_ENTER,      /* Enter: open */
-    ACT_SELECT,     /* Space: mark/unmark */
-    ACT_BACK,       /* q, Esc: back (quit from the first screen) */
-    ACT_QUIT,       /* Q: quit from anywhere */
-    ACT_HELP,       /* F1, h */
-    ACT_SAVE,       /* F2, s */
-    ACT_SEARCH,     /* F3, / */
-    ACT_FILTER,     /* F7, f */
-    ACT_CLEAR,      /* F5: clear the call list */
-    ACT_PAUSE,      /* p */
-    ACT_SORT,       /* o: next sort column */
-    ACT_SORT_REV,   /* O: reverse sort order */
-    ACT_NEXT,       /* n: next failure (ladder) */
-    ACT_PREV,       /* N: previous failure (ladder) */
-    ACT_PANE,       /* t: toggle the message pane */
-    ACT_REGS,       /* G: the Registrations view */
-    ACT_STATS,      /* T: the Statistics view */
-    ACT_MEDIA,      /* m: media arrows on/off in the ladder */
-    ACT_MEDIA_TABLE,/* M: the call's media table */
-    ACT_MATCHING,   /* F: ladder shows only messages matching the filter */
-    ACT_FINDINGS,   /* D: the findings of the whole capture */
-    ACT_COLLAPSE,   /* c: ladder columns per IP instead of per IP:port */
+    ACT_UP,
+    ACT_DOWN,
+    ACT_PGUP,
+    ACT_PGDN,
+    ACT_HOME,
+    ACT_END,
+    ACT_LEFT,
+    ACT_RIGHT,
+    ACT_ENTER,       /* Enter: open */
+    ACT_SELECT,      /* Space: mark/unmark */
+    ACT_BACK,        /* q, Esc: back (quit from the first screen) */
+    ACT_QUIT,        /* Q: quit from anywhere */
+    ACT_HELP,        /* F1, h */
+    ACT_SAVE,        /* F2, s */
+    ACT_SEARCH,      /* F3, / */
+    ACT_FILTER,      /* F7, f */
+    ACT_CLEAR,       /* F5: clear the call list */
+    ACT_PAUSE,       /* p */
+    ACT_SORT,        /* o: next sort column */
+    ACT_SORT_REV,    /* O: reverse sort order */
+    ACT_NEXT,        /* n: next failure (ladder) */
+    ACT_PREV,        /* N: previous failure (ladder) */
+    ACT_PANE,        /* t: toggle the message pane */
+    ACT_REGS,        /* G: the Registrations view */
+    ACT_STATS,       /* T: the Statistics view */
+    ACT_MEDIA,       /* m: media arrows on/off in the ladder */
+    ACT_MEDIA_TABLE, /* M: the call's media table */
+    ACT_MATCHING,    /* F: ladder shows only messages matching the filter */
+    ACT_FINDINGS,    /* D: the findings of the whole capture */
+    ACT_COLLAPSE,    /* c: ladder columns per IP instead of per IP:port */
     ACT__COUNT
 };
 
@@ -69,10 +76,10 @@ const char *keymap_keys(enum action a);
  * once a second, and spend at most 1/factor of the time rebuilding, so a
  * big store keeps the console responsive (draw.c). */
 struct ui_pace {
-    uint64_t gen;             /* store_gen() of the last build */
-    struct timespec started;  /* when the last build began */
-    struct timespec at;       /* when it ended */
-    long wait_ms;             /* until the next build may start */
+    uint64_t gen;            /* store_gen() of the last build */
+    struct timespec started; /* when the last build began */
+    struct timespec at;      /* when it ended */
+    long wait_ms;            /* until the next build may start */
 };
 void ui_pace_begin(struct ui_pace *p);
 void ui_pace_end(struct ui_pace *p, uint64_t gen, long factor);
@@ -114,11 +121,11 @@ struct view;
 
 struct view_ops {
     const char *name;
-    bool overlay;                                         /* drawn over the view below */
-    int (*open)(struct view *v, const void *arg);         /* alloc v->state */
-    void (*close)(struct view *v);                        /* free it */
-    void (*update)(struct view *v);                       /* before draw: refresh caches */
-    void (*draw)(struct view *v, WINDOW *w);              /* reads state; mutates nothing */
+    bool overlay;                                 /* drawn over the view below */
+    int (*open)(struct view *v, const void *arg); /* alloc v->state */
+    void (*close)(struct view *v);                /* free it */
+    void (*update)(struct view *v);               /* before draw: refresh caches */
+    void (*draw)(struct view *v, WINDOW *w);      /* reads state; mutates nothing */
     unsigned (*on_action)(struct view *v, enum action a);
     unsigned (*on_char)(struct view *v, int is_key, wint_t ch); /* text entry: all keys */
     const struct key_hint *hints;
@@ -144,7 +151,7 @@ extern const struct view_ops view_findings_ops;
 struct flow_arg {
     const uint64_t *ids;
     size_t n;
-    bool focus;          /* put the cursor on (focus_call, focus_idx) */
+    bool focus; /* put the cursor on (focus_call, focus_idx) */
     uint64_t focus_call;
     uint32_t focus_idx;
 };
@@ -154,7 +161,10 @@ struct msg_arg {
     uint32_t msg_index;
 };
 /* Argument of view_prompt_ops. */
-enum prompt_kind { PROMPT_FILTER, PROMPT_SEARCH };
+enum prompt_kind {
+    PROMPT_FILTER,
+    PROMPT_SEARCH
+};
 /* Argument of view_text_ops: a title and a static text. */
 struct text_arg {
     const char *title;
@@ -182,12 +192,12 @@ extern const struct view_ops view_diff_ops;
 #define UI_MAX_VIEWS 8
 
 struct ui {
-    const struct config *cfg;          /* borrowed */
-    struct store *store;               /* owned */
-    struct kb *kb;                     /* owned, may be NULL */
-    struct loader *loader;             /* owned */
+    const struct config *cfg; /* borrowed */
+    struct store *store;      /* owned */
+    struct kb *kb;            /* owned, may be NULL */
+    struct loader *loader;    /* owned */
     struct theme theme;
-    attr_t attr[ROLE__COUNT];          /* palette.c */
+    attr_t attr[ROLE__COUNT]; /* palette.c */
     bool color, ascii, utf8;
     int rows, cols;
     struct view stack[UI_MAX_VIEWS];
@@ -204,12 +214,12 @@ struct ui {
     } push_arg;
     uint64_t *push_ids; /* owned storage behind push_arg.flow.ids */
     bool paused;
-    struct filter *filter;    /* owned: active call filter, NULL = none */
-    char search[128];         /* call-list search text ("" = none) */
-    char notice[256];         /* one-line message in the status line */
-    uint64_t list_gen;        /* bumped when filter/search change */
-    bool stale;               /* a view shows older data than the store (it rebuilds at
-                                 most so often): redraw on the next tick */
+    struct filter *filter;     /* owned: active call filter, NULL = none */
+    char search[128];          /* call-list search text ("" = none) */
+    char notice[256];          /* one-line message in the status line */
+    uint64_t list_gen;         /* bumped when filter/search change */
+    bool stale;                /* a view shows older data than the store (it rebuilds at
+                                  most so often): redraw on the next tick */
     struct prompt_hist *fhist; /* owned: filter history (view_prompt.c) */
     struct settings settings;  /* owned: the config file (settings.h) */
     struct ui_binding *binds;  /* owned: its key bindings, resolved (keymap.c) */
@@ -254,8 +264,8 @@ void draw_escape(struct strbuf *b, const char *s, size_t n);
 /* Syntax-coloured lines of a SIP message (view_msg.c, used by the ladder's
  * pane too): draws msg text wrapped into the box, first line `skip`.
  * Returns the total number of wrapped lines. */
-int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w,
-                  const char *text, size_t len, int skip);
+int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w, const char *text,
+                  size_t len, int skip);
 
 /* Call helpers shared by views. */
 attr_t call_state_attr(const struct ui *ui, const struct store_call *c);

@@ -20,8 +20,19 @@
 #include <strings.h>
 
 enum col {
-    COL_IDX, COL_START, COL_KIND, COL_FROM, COL_TO, COL_SRC, COL_DST, COL_MSGS, COL_STATE,
-    COL_STATUS, COL_DUR, COL_HEADER, COL__COUNT
+    COL_IDX,
+    COL_START,
+    COL_KIND,
+    COL_FROM,
+    COL_TO,
+    COL_SRC,
+    COL_DST,
+    COL_MSGS,
+    COL_STATE,
+    COL_STATUS,
+    COL_DUR,
+    COL_HEADER,
+    COL__COUNT
 };
 
 static const struct {
@@ -29,19 +40,19 @@ static const struct {
     int width; /* preferred width; FROM/TO/STATUS grow */
     int prio;  /* lower = dropped last when the screen is narrow */
 } cols[COL__COUNT] = {
-    [COL_IDX] = {"Idx", 4, 0},      [COL_START] = {"Start", 12, 3},
-    [COL_KIND] = {"Method", 9, 1},  [COL_FROM] = {"From", 14, 0},
-    [COL_TO] = {"To", 14, 0},       [COL_SRC] = {"Source", 21, 5},
+    [COL_IDX] = {"Idx", 4, 0},          [COL_START] = {"Start", 12, 3},
+    [COL_KIND] = {"Method", 9, 1},      [COL_FROM] = {"From", 14, 0},
+    [COL_TO] = {"To", 14, 0},           [COL_SRC] = {"Source", 21, 5},
     [COL_DST] = {"Destination", 21, 6}, [COL_MSGS] = {"Msgs", 4, 4},
-    [COL_STATE] = {"State", 10, 0}, [COL_STATUS] = {"Final", 22, 0},
+    [COL_STATE] = {"State", 10, 0},     [COL_STATUS] = {"Final", 22, 0},
     [COL_DUR] = {"Duration", 8, 2},     [COL_HEADER] = {"", 16, 3},
 };
 
 /* settings.h column -> ours (same order). */
 static const enum col from_settings[SET_COL__COUNT] = {
-    [SET_COL_INDEX] = COL_IDX,   [SET_COL_START] = COL_START, [SET_COL_METHOD] = COL_KIND,
-    [SET_COL_FROM] = COL_FROM,   [SET_COL_TO] = COL_TO,       [SET_COL_SRC] = COL_SRC,
-    [SET_COL_DST] = COL_DST,     [SET_COL_MSGS] = COL_MSGS,   [SET_COL_STATE] = COL_STATE,
+    [SET_COL_INDEX] = COL_IDX,     [SET_COL_START] = COL_START,  [SET_COL_METHOD] = COL_KIND,
+    [SET_COL_FROM] = COL_FROM,     [SET_COL_TO] = COL_TO,        [SET_COL_SRC] = COL_SRC,
+    [SET_COL_DST] = COL_DST,       [SET_COL_MSGS] = COL_MSGS,    [SET_COL_STATE] = COL_STATE,
     [SET_COL_STATUS] = COL_STATUS, [SET_COL_DURATION] = COL_DUR, [SET_COL_HEADER] = COL_HEADER,
 };
 
@@ -71,24 +82,24 @@ struct filt_cache {
 };
 
 struct calls_state {
-    struct row *rows;      /* owned: visible rows, sorted */
+    struct row *rows; /* owned: visible rows, sorted */
     size_t nrows, cap;
     size_t cur, top;
-    uint64_t *marked;      /* owned: ids marked with Space */
+    uint64_t *marked; /* owned: ids marked with Space */
     size_t nmarked, mcap;
     enum col sort;
     bool rev;
     uint64_t built_gen, built_list;
     struct filt_cache *fc; /* owned: filter results by call id (ids increase) */
     size_t nfc, fccap;
-    uint64_t fc_gen;       /* ui->list_gen fc was computed for */
-    uint64_t cur_id;       /* keeps the cursor on its call across rebuilds */
+    uint64_t fc_gen;               /* ui->list_gen fc was computed for */
+    uint64_t cur_id;               /* keeps the cursor on its call across rebuilds */
     struct findings_cache *fcache; /* owned: per-call diagnosis */
     struct acol ac[MAX_ACOLS];     /* the columns shown, in order */
     int nac;
     const char *hdr_names[MAX_ACOLS]; /* borrowed from ui->settings */
     int nhdr;
-    struct hdr_cache *hc;  /* owned: header values by call id */
+    struct hdr_cache *hc; /* owned: header values by call id */
     size_t nhc, hccap;
 };
 
@@ -199,8 +210,7 @@ static void hc_clear(struct calls_state *st)
 /* The cell text, escaped (out is reset).  fc may be NULL (no context);
  * hdr is the header column's number for COL_HEADER. */
 static void cell(const struct ui *ui, const struct calls_state *st, struct findings_cache *fc,
-                 const struct store_call *c, size_t pos, enum col k, int hdr,
-                 struct strbuf *out)
+                 const struct store_call *c, size_t pos, enum col k, int hdr, struct strbuf *out)
 {
     char buf[96];
 
@@ -319,8 +329,8 @@ static bool filter_ok(const struct ui *ui, struct calls_state *st, const struct 
     return e->match;
 }
 
-static bool search_ok(const struct ui *ui, const struct calls_state *st,
-                      const struct store_call *c, size_t pos, struct strbuf *tmp)
+static bool search_ok(const struct ui *ui, const struct calls_state *st, const struct store_call *c,
+                      size_t pos, struct strbuf *tmp)
 {
     size_t n = strlen(ui->search), i;
     int k;
@@ -656,8 +666,7 @@ static void calls_draw(struct view *v, WINDOW *win)
     }
     if (st->nrows == 0)
         draw_str(ui, win, 3, 2, width - 4,
-                 ui->filter || ui->search[0] ? "no call matches the filter/search"
-                                             : "no calls yet",
+                 ui->filter || ui->search[0] ? "no call matches the filter/search" : "no calls yet",
                  ui_attr(ui, ROLE_DEFAULT));
     sb_fini(&b);
     draw_status(ui, win, rows - 2, "Calls");
@@ -762,9 +771,9 @@ static unsigned calls_action(struct view *v, enum action a)
 }
 
 static const struct key_hint calls_hints[] = {
-    {ACT_BACK, "Quit"},    {ACT_HELP, "Help"},   {ACT_ENTER, "Flow"}, {ACT_SELECT, "Mark"},
-    {ACT_SEARCH, "Search"}, {ACT_FILTER, "Filter"}, {ACT_SORT, "Sort"}, {ACT_CLEAR, "Clear"},
-    {ACT_FINDINGS, "Findings"}, {ACT_PAUSE, "Pause"}, {ACT_SAVE, "Save"}, {ACT_NONE, NULL},
+    {ACT_BACK, "Quit"},         {ACT_HELP, "Help"},     {ACT_ENTER, "Flow"}, {ACT_SELECT, "Mark"},
+    {ACT_SEARCH, "Search"},     {ACT_FILTER, "Filter"}, {ACT_SORT, "Sort"},  {ACT_CLEAR, "Clear"},
+    {ACT_FINDINGS, "Findings"}, {ACT_PAUSE, "Pause"},   {ACT_SAVE, "Save"},  {ACT_NONE, NULL},
 };
 
 const struct view_ops view_calls_ops = {

@@ -16,7 +16,12 @@
 
 #define DIFF_MAX_LINES 400 /* header lines compared per message */
 
-enum dop { D_SAME, D_OLD, D_NEW, D_CHANGE };
+enum dop {
+    D_SAME,
+    D_OLD,
+    D_NEW,
+    D_CHANGE
+};
 
 struct drow {
     enum dop op;
@@ -24,7 +29,7 @@ struct drow {
 };
 
 struct diff_state {
-    char **lines[2];  /* owned, escaped */
+    char **lines[2]; /* owned, escaped */
     int n[2];
     char title[2][256];
     struct drow *rows; /* owned: side-by-side rows */
@@ -101,7 +106,7 @@ static void compute(struct diff_state *st)
     int na = st->n[0], nb = st->n[1], i, j, k;
     int *L = xcalloc((size_t)(na + 1) * (size_t)(nb + 1), sizeof(int));
 #define LCS(x, y) L[(size_t)(x) * (size_t)(nb + 1) + (size_t)(y)]
-#define EQ(x, y) (strcmp(st->lines[0][x], st->lines[1][y]) == 0)
+#define EQ(x, y)  (strcmp(st->lines[0][x], st->lines[1][y]) == 0)
 
     for (i = na - 1; i >= 0; i--)
         for (j = nb - 1; j >= 0; j--)
@@ -137,8 +142,7 @@ static void compute(struct diff_state *st)
         for (m = 0; m < no || m < nn; m++) {
             int a = m < no ? olds[m] : -1, b = m < nn ? news[m] : -1;
 
-            push(&st->rows, &st->nrows, a >= 0 && b >= 0 ? D_CHANGE : a >= 0 ? D_OLD : D_NEW, a,
-                 b);
+            push(&st->rows, &st->nrows, a >= 0 && b >= 0 ? D_CHANGE : a >= 0 ? D_OLD : D_NEW, a, b);
             st->changed++;
         }
     }
@@ -224,8 +228,8 @@ static void diff_draw(struct view *v, WINDOW *win)
                                         : ui_attr(ui, ROLE_DEFAULT);
 
             draw_str(ui, win, y, 0, 1, pfx, a);
-            draw_str(ui, win, y, 2, width - 2,
-                     r->a >= 0 ? st->lines[0][r->a] : st->lines[1][r->b], a);
+            draw_str(ui, win, y, 2, width - 2, r->a >= 0 ? st->lines[0][r->a] : st->lines[1][r->b],
+                     a);
         }
     }
     draw_status(ui, win, rows - 2, "Diff");
@@ -249,7 +253,10 @@ static unsigned diff_action(struct view *v, enum action a)
 }
 
 static const struct key_hint diff_hints[] = {
-    {ACT_BACK, "Back"}, {ACT_PANE, "Side/unified"}, {ACT_PGDN, "Scroll"}, {ACT_NONE, NULL},
+    {ACT_BACK, "Back"},
+    {ACT_PANE, "Side/unified"},
+    {ACT_PGDN, "Scroll"},
+    {ACT_NONE, NULL},
 };
 
 const struct view_ops view_diff_ops = {

@@ -22,13 +22,13 @@
 
 struct fc_entry {
     uint64_t id;
-    uint32_t nmsgs;        /* messages when computed */
+    uint32_t nmsgs; /* messages when computed */
     enum diag_sev sev;
-    char status[160];      /* escaped Final column text */
+    char status[160]; /* escaped Final column text */
 };
 
 struct findings_cache {
-    struct fc_entry *v;    /* owned, sorted by id (ids only grow) */
+    struct fc_entry *v; /* owned, sorted by id (ids only grow) */
     size_t n, cap;
     struct diag_list tmp;
 };
@@ -171,8 +171,7 @@ char *findings_msg_note(const struct ui *ui, const struct store_call *c, uint32_
             }
         }
     }
-    if (idx < c->nmsgs && !(c->msgs[idx].flags & STORE_MSG_REQUEST) &&
-        c->msgs[idx].status >= 300) {
+    if (idx < c->nmsgs && !(c->msgs[idx].flags & STORE_MSG_REQUEST) && c->msgs[idx].status >= 300) {
         enum diag_ctx ctx = diag_response_context(ui->store, c, idx);
         struct strbuf bytes;
         struct sip_msg m;
@@ -182,9 +181,9 @@ char *findings_msg_note(const struct ui *ui, const struct store_call *c, uint32_
         if (store_msg_bytes(ui->store, &c->msgs[idx], &bytes) == 0 && bytes.s) {
             if (sip_parse(bytes.s, bytes.len, &m) == 0) {
                 const struct kb_entry *e =
-                    ui->kb ? kb_lookup_response(ui->kb, m.status, m.buf + m.reason.off,
-                                                m.reason.len)
-                           : NULL;
+                    ui->kb
+                        ? kb_lookup_response(ui->kb, m.status, m.buf + m.reason.off, m.reason.len)
+                        : NULL;
 
                 if (e && e->short_text[0])
                     draw_escape(&n, e->short_text, strlen(e->short_text));
@@ -256,7 +255,7 @@ void findings_msg_text(const struct ui *ui, const struct store_call *c, uint32_t
 struct findings_state {
     struct diag_list list;
     size_t cur, top;
-    struct ui_pace pace;   /* rebuilt at most every 1 s, or 5x the last diagnosis */
+    struct ui_pace pace; /* rebuilt at most every 1 s, or 5x the last diagnosis */
 };
 
 static void rebuild(struct view *v)
@@ -270,8 +269,8 @@ static void rebuild(struct view *v)
         size_t i; /* media findings (RTP-01 .. RTP-07) too */
 
         for (i = 0; i < store_ncalls(v->ui->store); i++)
-            diag_call_media(loader_rtp(v->ui->loader), v->ui->store,
-                            store_call_at(v->ui->store, i), &st->list);
+            diag_call_media(loader_rtp(v->ui->loader), v->ui->store, store_call_at(v->ui->store, i),
+                            &st->list);
     }
     if (st->cur >= st->list.n)
         st->cur = st->list.n ? st->list.n - 1 : 0;
@@ -369,7 +368,7 @@ static void findings_draw(struct view *v, WINDOW *win)
     for (i = st->top, y = 2; i < st->list.n && y < 2 + h; i++, y++) {
         const struct diag_finding *f = &st->list.v[i];
         const struct diag_text *t = diag_rule_text(f->rule, lang);
-        attr_t a = i == st->cur               ? ui_attr(ui, ROLE_SEL)
+        attr_t a = i == st->cur                 ? ui_attr(ui, ROLE_SEL)
                    : f->sev == DIAG_SEV_PROBLEM ? ui_attr(ui, ROLE_CALL_FAILED)
                    : f->sev == DIAG_SEV_WARNING ? ui_attr(ui, ROLE_KB_HINT)
                                                 : ui_attr(ui, ROLE_DEFAULT);
@@ -404,8 +403,7 @@ static void findings_draw(struct view *v, WINDOW *win)
         y = wrap(ui, win, y, 1, width - 2, rows - 2, b.s, ui_attr(ui, ROLE_KB_HINT));
         y = wrap(ui, win, y, 1, width - 2, rows - 2, t->explain, ui_attr(ui, ROLE_DEFAULT));
         sb_reset(&b);
-        sb_printf(&b, "%s %s", strncmp(lang, "ru", 2) == 0 ? "Что делать:" : "Advice:",
-                  t->advice);
+        sb_printf(&b, "%s %s", strncmp(lang, "ru", 2) == 0 ? "Что делать:" : "Advice:", t->advice);
         wrap(ui, win, y, 1, width - 2, rows - 2, b.s, ui_attr(ui, ROLE_DEFAULT));
     }
     sb_fini(&b);
@@ -451,7 +449,10 @@ static unsigned findings_action(struct view *v, enum action a)
 }
 
 static const struct key_hint findings_hints[] = {
-    {ACT_BACK, "Back"}, {ACT_ENTER, "Go to call"}, {ACT_HELP, "Help"}, {ACT_NONE, NULL},
+    {ACT_BACK, "Back"},
+    {ACT_ENTER, "Go to call"},
+    {ACT_HELP, "Help"},
+    {ACT_NONE, NULL},
 };
 
 const struct view_ops view_findings_ops = {

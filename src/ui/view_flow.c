@@ -48,19 +48,19 @@ struct flow_state {
     size_t neps;
     size_t cur, top;
     int pane_scroll;
-    bool pane;         /* message pane shown */
-    bool media;        /* RTP arrows shown */
+    bool pane;  /* message pane shown */
+    bool media; /* RTP arrows shown */
     uint64_t built_gen, built_rtp_gen;
     uint64_t built_list; /* ui->list_gen the rows were built for (filter changes) */
     bool only_match;     /* F: only the messages the filter matches */
-    struct strbuf msg; /* bytes of the current message */
-    size_t msg_for;    /* row the bytes belong to (+1; 0 = none) */
-    bool focus;        /* put the cursor on (focus_call, focus_idx) once */
+    struct strbuf msg;   /* bytes of the current message */
+    size_t msg_for;      /* row the bytes belong to (+1; 0 = none) */
+    bool focus;          /* put the cursor on (focus_call, focus_idx) once */
     uint64_t focus_call;
     uint32_t focus_idx;
-    const struct ui *ui;  /* borrowed: outlives the view (endpoint addresses) */
-    bool collapse;        /* c: one column per IP address */
-    int npicked;          /* Space: messages picked for the diff */
+    const struct ui *ui; /* borrowed: outlives the view (endpoint addresses) */
+    bool collapse;       /* c: one column per IP address */
+    int npicked;         /* Space: messages picked for the diff */
     uint64_t pick_call[2];
     uint32_t pick_idx[2];
 };
@@ -173,9 +173,8 @@ static void make_label(const struct ui *ui, const struct store_msg *sm, struct f
 
 /* The ladder column (endpoint id) of a media address: the SIP endpoint that
  * announced it in SDP, else a SIP endpoint on the same host. */
-static bool media_ep(const struct ui *ui, const struct flow_state *st,
-                     const struct rtp_announce *a, size_t na, const struct cap_addr *addr,
-                     uint32_t *ep)
+static bool media_ep(const struct ui *ui, const struct flow_state *st, const struct rtp_announce *a,
+                     size_t na, const struct cap_addr *addr, uint32_t *ep)
 {
     const struct cap_addr *sig = NULL;
     size_t i, k;
@@ -392,8 +391,7 @@ static void flow_update(struct view *v)
         if (r->media)
             sb_puts(&st->msg, "RTP stream: M opens the media table (packets, loss, jitter, "
                               "DTMF, RTCP, findings)");
-        else if (!c || r->idx >= c->nmsgs ||
-                 store_msg_bytes(ui->store, &c->msgs[r->idx], &st->msg))
+        else if (!c || r->idx >= c->nmsgs || store_msg_bytes(ui->store, &c->msgs[r->idx], &st->msg))
             sb_puts(&st->msg, "(message bytes could not be read)");
         st->msg_for = st->cur + 1;
         st->pane_scroll = 0;
@@ -456,10 +454,10 @@ static void flow_draw(struct view *v, WINDOW *win)
         size_t s = ep_index(st, r->src_ep), d = ep_index(st, r->dst_ep);
         int xa = x[s], xb = x[d], lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
         attr_t a = r->media && !r->failure ? ui_attr(ui, ROLE_FLOW_SDP)
-                   : r->failure ? ui_attr(ui, ROLE_FLOW_FAILURE)
-                   : r->resent  ? ui_attr(ui, ROLE_FLOW_RETRANS)
-                   : r->request ? ui_attr(ui, ROLE_FLOW_REQUEST)
-                                : ui_attr(ui, ROLE_FLOW_RESPONSE);
+                   : r->failure            ? ui_attr(ui, ROLE_FLOW_FAILURE)
+                   : r->resent             ? ui_attr(ui, ROLE_FLOW_RETRANS)
+                   : r->request            ? ui_attr(ui, ROLE_FLOW_REQUEST)
+                                           : ui_attr(ui, ROLE_FLOW_RESPONSE);
         bool sel = i == st->cur;
         int lw, lx;
 
@@ -592,8 +590,9 @@ static unsigned flow_action(struct view *v, enum action a)
     case ACT_COLLAPSE:
         st->collapse = !st->collapse;
         st->built_gen = ~0ull; /* columns are rebuilt */
-        ui_notice(ui, "%s", st->collapse ? "one column per IP address"
-                                         : "one column per IP address and port");
+        ui_notice(ui, "%s",
+                  st->collapse ? "one column per IP address"
+                               : "one column per IP address and port");
         return UI_HANDLED | UI_REDRAW;
     case ACT_SELECT: {
         /* pick a message for the diff; Space again on it unpicks it */
@@ -649,10 +648,10 @@ static unsigned flow_action(struct view *v, enum action a)
 }
 
 static const struct key_hint flow_hints[] = {
-    {ACT_BACK, "Back"},      {ACT_ENTER, "Message"}, {ACT_NEXT, "Next fail"},
-    {ACT_PREV, "Prev fail"}, {ACT_PANE, "Pane"},     {ACT_MEDIA_TABLE, "Media"},
+    {ACT_BACK, "Back"},      {ACT_ENTER, "Message"},     {ACT_NEXT, "Next fail"},
+    {ACT_PREV, "Prev fail"}, {ACT_PANE, "Pane"},         {ACT_MEDIA_TABLE, "Media"},
     {ACT_MEDIA, "RTP"},      {ACT_MATCHING, "Matching"}, {ACT_RIGHT, "Scroll msg"},
-    {ACT_SELECT, "Diff"},    {ACT_COLLAPSE, "IP cols"}, {ACT_SAVE, "Save"},
+    {ACT_SELECT, "Diff"},    {ACT_COLLAPSE, "IP cols"},  {ACT_SAVE, "Save"},
     {ACT_HELP, "Help"},      {ACT_NONE, NULL},
 };
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #define MAX_STREAMS 64
-#define MAX_ANN 64
+#define MAX_ANN     64
 
 struct mline {
     char *text; /* owned, escaped */
@@ -86,8 +86,8 @@ static void build_call(struct media_state *st, const struct ui *ui, const struct
     draw_escape(&b, c->call_id, c->call_id_len);
     add_line(st, ROLE_LIST_HEADER, b.s);
     sb_reset(&b);
-    sb_printf(&b, "  %-22s %-22s %-16s %6s %14s %9s %9s %9s", "From", "To", "Codec", "Pkts",
-              "Lost", "MaxJit", "MeanJit", "MaxDelta");
+    sb_printf(&b, "  %-22s %-22s %-16s %6s %14s %9s %9s %9s", "From", "To", "Codec", "Pkts", "Lost",
+              "MaxJit", "MeanJit", "MaxDelta");
     add_line(st, ROLE_LIST_HEADER, b.s);
     if (ns == 0)
         add_line(st, ROLE_DEFAULT, "  (no RTP seen for this call)");
@@ -112,8 +112,8 @@ static void build_call(struct media_state *st, const struct ui *ui, const struct
         if (r->event_packets)
             sb_printf(&b, ", DTMF \"%s\"", r->dtmf);
         if (r->rtcp_rr)
-            sb_printf(&b, ", RTCP RR: %.1f%% lost, cum %d, jitter %u ts", r->rr_fraction_lost *
-                      100.0 / 256.0, r->rr_cum_lost, r->rr_jitter);
+            sb_printf(&b, ", RTCP RR: %.1f%% lost, cum %d, jitter %u ts",
+                      r->rr_fraction_lost * 100.0 / 256.0, r->rr_cum_lost, r->rr_jitter);
         if (r->rtcp_rr && r->rr_rtt_ms >= 0)
             sb_printf(&b, ", RTT %.1fms", r->rr_rtt_ms);
         if (r->rtcp_sr)
@@ -145,8 +145,8 @@ static void build_call(struct media_state *st, const struct ui *ui, const struct
         }
         add_line(st, ROLE_FLOW_SDP, b.s);
     }
-    nf = rtp_findings(t, c->call_id, c->call_id_len, c->established ? c->answer_ts : 0,
-                      c->last_ts, a, na, f, 16);
+    nf = rtp_findings(t, c->call_id, c->call_id_len, c->established ? c->answer_ts : 0, c->last_ts,
+                      a, na, f, 16);
     free(a);
     if (nf) {
         add_line(st, ROLE_DEFAULT, "");
@@ -243,7 +243,10 @@ static unsigned media_action(struct view *v, enum action a)
 }
 
 static const struct key_hint media_hints[] = {
-    {ACT_BACK, "Back"}, {ACT_DOWN, "Scroll"}, {ACT_HELP, "Help"}, {ACT_NONE, NULL},
+    {ACT_BACK, "Back"},
+    {ACT_DOWN, "Scroll"},
+    {ACT_HELP, "Help"},
+    {ACT_NONE, NULL},
 };
 
 const struct view_ops view_media_ops = {

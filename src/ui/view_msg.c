@@ -97,7 +97,10 @@ static unsigned msg_action(struct view *v, enum action a)
 }
 
 static const struct key_hint msg_hints[] = {
-    {ACT_BACK, "Back"}, {ACT_DOWN, "Scroll"}, {ACT_HELP, "Help"}, {ACT_NONE, NULL},
+    {ACT_BACK, "Back"},
+    {ACT_DOWN, "Scroll"},
+    {ACT_HELP, "Help"},
+    {ACT_NONE, NULL},
 };
 
 const struct view_ops view_msg_ops = {

@@ -154,9 +154,9 @@ struct prompt_state {
     size_t len;
     char saved_search[128];
     char err[300];
-    int err_col;    /* 1-based, 0 = none */
-    size_t hist_pos;  /* filter history: n = editing the draft */
-    char draft[256];  /* what was typed before Up */
+    int err_col;     /* 1-based, 0 = none */
+    size_t hist_pos; /* filter history: n = editing the draft */
+    char draft[256]; /* what was typed before Up */
 };
 
 /* Live syntax check of the filter text: fills err/err_col or clears them. */
@@ -280,8 +280,8 @@ static unsigned hist_move(struct view *v, bool up)
     /* The bar opens with the active filter: Up skips that same text. */
     if (up && st->hist_pos > 0 && strcmp(h->items[st->hist_pos], st->text) == 0)
         st->hist_pos--;
-    snprintf(st->text, sizeof(st->text), "%s", st->hist_pos < h->n ? h->items[st->hist_pos]
-                                                                   : st->draft);
+    snprintf(st->text, sizeof(st->text), "%s",
+             st->hist_pos < h->n ? h->items[st->hist_pos] : st->draft);
     st->len = strlen(st->text);
     check_syntax(st);
     return UI_HANDLED | UI_REDRAW;
@@ -327,7 +327,7 @@ static unsigned prompt_char(struct view *v, int is_key, wint_t ch)
         return UI_HANDLED; /* other keys are swallowed while typing */
     }
     check_syntax(st);
-    if (st->kind == PROMPT_SEARCH) { /* incremental */
+    if (st->kind == PROMPT_SEARCH) {               /* incremental */
         memcpy(ui->search, st->text, st->len + 1); /* len < sizeof(search): checked on input */
         return UI_HANDLED | UI_REBUILD;
     }

@@ -17,9 +17,9 @@
 #include <time.h>
 
 struct regs_state {
-    struct reg_report r;  /* owned */
+    struct reg_report r; /* owned */
     bool built;
-    struct ui_pace pace;  /* rebuilt at most every 1 s, or 10x the last build */
+    struct ui_pace pace; /* rebuilt at most every 1 s, or 10x the last build */
     size_t cur, top;
 };
 
@@ -99,13 +99,21 @@ static int list_rows(const struct regs_state *st, int rows)
 
 /* Columns: AOR (takes the spare width, up to 48), then fixed ones; on a
  * narrow screen a column that does not fit in what is left is left out. */
-enum { C_AOR, C_STATE, C_LAST, C_EXP, C_ATT, C_FAIL, C__N };
+enum {
+    C_AOR,
+    C_STATE,
+    C_LAST,
+    C_EXP,
+    C_ATT,
+    C_FAIL,
+    C__N
+};
 static const struct {
     const char *title;
     int w;
 } cols[C__N] = {
-    [C_AOR] = {"AOR", 0},          [C_STATE] = {"State", 12}, [C_LAST] = {"Last result", 24},
-    [C_EXP] = {"Expires", 9},      [C_ATT] = {" Att", 4},     [C_FAIL] = {"Fail", 4},
+    [C_AOR] = {"AOR", 0},     [C_STATE] = {"State", 12}, [C_LAST] = {"Last result", 24},
+    [C_EXP] = {"Expires", 9}, [C_ATT] = {" Att", 4},     [C_FAIL] = {"Fail", 4},
 };
 
 static void layout(int width, int w[C__N])
@@ -176,8 +184,9 @@ static void regs_draw(struct view *v, WINDOW *win)
     layout(width, w);
     sb_init(&b);
     draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
-    snprintf(title, sizeof(title), " sipdx - Registrations: %zu addresses of record, %llu REGISTERs",
-             st->r.n, (unsigned long long)st->r.registers);
+    snprintf(title, sizeof(title),
+             " sipdx - Registrations: %zu addresses of record, %llu REGISTERs", st->r.n,
+             (unsigned long long)st->r.registers);
     draw_str(ui, win, 0, 0, width, title, ui_attr(ui, ROLE_TITLE));
     draw_fill(win, 1, 0, width, ui_attr(ui, ROLE_LIST_HEADER));
     for (k = 0, x = 2; k < C__N; k++) {
@@ -278,8 +287,8 @@ static unsigned regs_action(struct view *v, enum action a)
 }
 
 static const struct key_hint regs_hints[] = {
-    {ACT_BACK, "Back"}, {ACT_ENTER, "Flow"}, {ACT_STATS, "Stats"}, {ACT_HELP, "Help"},
-    {ACT_NONE, NULL},
+    {ACT_BACK, "Back"}, {ACT_ENTER, "Flow"}, {ACT_STATS, "Stats"},
+    {ACT_HELP, "Help"}, {ACT_NONE, NULL},
 };
 
 const struct view_ops view_regs_ops = {

@@ -23,21 +23,30 @@
 #include <string.h>
 #include <time.h>
 
-enum save_what { SAVE_ALL, SAVE_SELECTED, SAVE_VISIBLE, SAVE__WHAT };
-enum save_field { F_WHAT, F_FORMAT, F_FILE, F__COUNT };
+enum save_what {
+    SAVE_ALL,
+    SAVE_SELECTED,
+    SAVE_VISIBLE,
+    SAVE__WHAT
+};
+enum save_field {
+    F_WHAT,
+    F_FORMAT,
+    F_FILE,
+    F__COUNT
+};
 
-static const enum export_format formats[] = {EXPORT_FMT_PCAP, EXPORT_FMT_PCAPNG,
-                                             EXPORT_FMT_TEXT};
+static const enum export_format formats[] = {EXPORT_FMT_PCAP, EXPORT_FMT_PCAPNG, EXPORT_FMT_TEXT};
 static const char *const exts[] = {".pcap", ".pcapng", ".txt"};
 
 struct save_state {
-    uint64_t *sel;  /* owned: marked calls, or the ladder's */
+    uint64_t *sel; /* owned: marked calls, or the ladder's */
     size_t nsel;
-    uint64_t *vis;  /* owned: the call list's visible rows */
+    uint64_t *vis; /* owned: the call list's visible rows */
     size_t nvis;
-    bool has_vis;   /* opened from the call list (visible is a choice) */
+    bool has_vis; /* opened from the call list (visible is a choice) */
     enum save_what what;
-    int fmt;        /* index into formats */
+    int fmt; /* index into formats */
     enum save_field field;
     char name[512];
     size_t len;
@@ -159,8 +168,7 @@ static void save_draw(struct view *v, WINDOW *win)
 
     /* What */
     y = y0 + 2;
-    draw_str(ui, win, y, x0 + 2, 8, "What:",
-             st->field == F_WHAT ? ui_attr(ui, ROLE_PROMPT) : box);
+    draw_str(ui, win, y, x0 + 2, 8, "What:", st->field == F_WHAT ? ui_attr(ui, ROLE_PROMPT) : box);
     for (k = 0, x = x0 + 10; k < SAVE__WHAT; k++) {
         int n;
 
@@ -174,8 +182,8 @@ static void save_draw(struct view *v, WINDOW *win)
     }
     /* Format */
     y += 2;
-    draw_str(ui, win, y, x0 + 2, 8, "Format:",
-             st->field == F_FORMAT ? ui_attr(ui, ROLE_PROMPT) : box);
+    draw_str(ui, win, y, x0 + 2, 8,
+             "Format:", st->field == F_FORMAT ? ui_attr(ui, ROLE_PROMPT) : box);
     for (k = 0, x = x0 + 10; k < 3; k++) {
         int n;
 

@@ -1,10 +1,9 @@
 /*
  * view_stats: the Statistics view (T from the call list): what --stats
- * prints, the call KPIs first and tshark's sip,stat counts after them (ASR, ACD, PDD, NER, SER overall and per
- * destination, response codes by frequency with their meaning), as
- * scrollable text.  UI thread only.  Rebuilt from the store when it
- * changes, while the capture loads at most once a second (or every ten
- * times the last rebuild's duration, on a big store).
+ * prints, the call KPIs first and tshark's sip,stat counts after them (ASR, ACD, PDD, NER, SER
+ * overall and per destination, response codes by frequency with their meaning), as scrollable text.
+ * UI thread only.  Rebuilt from the store when it changes, while the capture loads at most once a
+ * second (or every ten times the last rebuild's duration, on a big store).
  */
 #include "ui_int.h"
 
@@ -17,12 +16,12 @@
 #include <time.h>
 
 struct stats_state {
-    struct strbuf text;  /* owned: the report, escaped, lines ending in \n */
-    const char **lines;  /* owned array of pointers into text */
+    struct strbuf text; /* owned: the report, escaped, lines ending in \n */
+    const char **lines; /* owned array of pointers into text */
     size_t nlines;
     size_t scroll;
     bool built;
-    struct ui_pace pace;  /* rebuilt at most every 1 s, or 10x the last build */
+    struct ui_pace pace; /* rebuilt at most every 1 s, or 10x the last build */
 };
 
 static void rebuild(struct view *v)
@@ -136,7 +135,10 @@ static unsigned stats_action(struct view *v, enum action a)
 }
 
 static const struct key_hint stats_hints[] = {
-    {ACT_BACK, "Back"}, {ACT_REGS, "Registrations"}, {ACT_HELP, "Help"}, {ACT_NONE, NULL},
+    {ACT_BACK, "Back"},
+    {ACT_REGS, "Registrations"},
+    {ACT_HELP, "Help"},
+    {ACT_NONE, NULL},
 };
 
 const struct view_ops view_stats_ops = {

@@ -107,10 +107,10 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 
     z += 719468;
     era = (z >= 0 ? z : z - 146096) / 146097;
-    yoe = z - era * 146097;                                   /* [0, 146096] */
+    yoe = z - era * 146097;                                      /* [0, 146096] */
     yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365; /* [0, 399] */
-    doy = z - era * 146097 - (365 * yoe + yoe / 4 - yoe / 100); /* [0, 365] */
-    mp = (5 * doy + 2) / 153;                                   /* [0, 11] */
+    doy = z - era * 146097 - (365 * yoe + yoe / 4 - yoe / 100);  /* [0, 365] */
+    mp = (5 * doy + 2) / 153;                                    /* [0, 11] */
     *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
     *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
     *y = yoe + era * 400 + (*m <= 2);

@@ -186,11 +186,21 @@ void sb_append_escaped(struct strbuf *b, const char *s, size_t n)
             sb_append(b, (const char *)p + i - run, run);
         run = 0;
         switch (c) {
-        case '\\': sb_append(b, "\\\\", 2); break;
-        case '\r': sb_append(b, "\\r", 2); break;
-        case '\n': sb_append(b, "\\n", 2); break;
-        case '\t': sb_append(b, "\\t", 2); break;
-        case 0x1b: sb_append(b, "\\e", 2); break;
+        case '\\':
+            sb_append(b, "\\\\", 2);
+            break;
+        case '\r':
+            sb_append(b, "\\r", 2);
+            break;
+        case '\n':
+            sb_append(b, "\\n", 2);
+            break;
+        case '\t':
+            sb_append(b, "\\t", 2);
+            break;
+        case 0x1b:
+            sb_append(b, "\\e", 2);
+            break;
         default:
             snprintf(esc, sizeof(esc), "\\x%02X", c);
             sb_append(b, esc, 4);
@@ -233,11 +243,21 @@ void sb_append_json(struct strbuf *b, const char *s, size_t n)
             sb_append(b, (const char *)p + i - run, run);
         run = 0;
         switch (c) {
-        case '"': sb_append(b, "\\\"", 2); break;
-        case '\\': sb_append(b, "\\\\", 2); break;
-        case '\r': sb_append(b, "\\r", 2); break;
-        case '\n': sb_append(b, "\\n", 2); break;
-        case '\t': sb_append(b, "\\t", 2); break;
+        case '"':
+            sb_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            sb_append(b, "\\\\", 2);
+            break;
+        case '\r':
+            sb_append(b, "\\r", 2);
+            break;
+        case '\n':
+            sb_append(b, "\\n", 2);
+            break;
+        case '\t':
+            sb_append(b, "\\t", 2);
+            break;
         default:
             snprintf(esc, sizeof(esc), "\\u%04X", c);
             sb_append(b, esc, 6);

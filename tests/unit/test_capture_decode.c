@@ -3,10 +3,11 @@
  * reassembly, TCP stream reassembly, WebSocket, HEP, and sip_frame.  Frames
  * are built byte by byte here where the corpus has no example.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -199,8 +200,7 @@ static void decodes_vxlan_inner_ethernet(void **state)
 
 /* ------------------------------------------------------------ IP fragments */
 
-static size_t ip6_frag(uint8_t *b, uint32_t id, uint16_t off, bool more, const uint8_t *p,
-                       size_t n)
+static size_t ip6_frag(uint8_t *b, uint32_t id, uint16_t off, bool more, const uint8_t *p, size_t n)
 {
     size_t o = 16; /* SLL header */
 
@@ -327,10 +327,10 @@ static void reassembles_tcp_message_over_segments_with_retransmission_and_reorde
     n = strlen(msg);
     /* two messages: msg, then a short BYE in the same stream */
     m = (size_t)snprintf(two, sizeof(two), "%sBYE sip:b@c SIP/2.0\r\nl: 0\r\n\r\n", msg);
-    feed(dec, 1, 1, b, tcp_frame(b, isn, 0x02, "", 0));              /* SYN */
-    feed(dec, 1, 2, b, tcp_frame(b, isn + 1, 0x18, two, 100));        /* [0,100) */
+    feed(dec, 1, 1, b, tcp_frame(b, isn, 0x02, "", 0));                    /* SYN */
+    feed(dec, 1, 2, b, tcp_frame(b, isn + 1, 0x18, two, 100));             /* [0,100) */
     feed(dec, 1, 3, b, tcp_frame(b, isn + 1 + 200, 0x18, two + 200, 100)); /* ahead */
-    feed(dec, 1, 4, b, tcp_frame(b, isn + 1, 0x18, two, 100));        /* retransmission */
+    feed(dec, 1, 4, b, tcp_frame(b, isn + 1, 0x18, two, 100));             /* retransmission */
     assert_int_equal(g.n, 0);
     feed(dec, 1, 5, b, tcp_frame(b, isn + 1 + 100, 0x18, two + 100, 100)); /* fills hole */
     feed(dec, 1, 6, b, tcp_frame(b, isn + 1 + 300, 0x18, two + 300, m - 300));
@@ -435,7 +435,8 @@ static void decodes_websocket_frames_of_every_length_and_fragmented(void **state
     char big[300];
     struct got g = {0};
     struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
-    const char *hs = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+    const char *hs =
+        "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
     size_t o = 0, half;
     uint32_t seq = 1;
 
@@ -443,11 +444,11 @@ static void decodes_websocket_frames_of_every_length_and_fragmented(void **state
     snprintf(big, sizeof(big), "MESSAGE sip:a@b SIP/2.0\r\nl: 200\r\n\r\n%0200d", 1);
     memcpy(st, hs, strlen(hs));
     o = strlen(hs);
-    o += ws_frame(st + o, true, 1, true, INV, strlen(INV), 7);         /* 7-bit, masked */
-    o += ws_frame(st + o, true, 1, false, big, strlen(big), 16);       /* 16-bit, plain */
-    o += ws_frame(st + o, true, 2, true, big, strlen(big), 64);        /* 64-bit, masked */
-    o += ws_frame(st + o, false, 1, true, big, 100, 7);                /* fragmented: */
-    o += ws_frame(st + o, true, 9, true, "hi", 2, 7);                  /* ping between */
+    o += ws_frame(st + o, true, 1, true, INV, strlen(INV), 7);   /* 7-bit, masked */
+    o += ws_frame(st + o, true, 1, false, big, strlen(big), 16); /* 16-bit, plain */
+    o += ws_frame(st + o, true, 2, true, big, strlen(big), 64);  /* 64-bit, masked */
+    o += ws_frame(st + o, false, 1, true, big, 100, 7);          /* fragmented: */
+    o += ws_frame(st + o, true, 9, true, "hi", 2, 7);            /* ping between */
     o += ws_frame(st + o, false, 0, false, big + 100, 100, 16);
     o += ws_frame(st + o, true, 0, true, big + 200, strlen(big) - 200, 64);
     /* Sent in two segments cut in the middle of a frame header. */
@@ -495,19 +496,14 @@ static void decodes_hep3_spec_vector(void **state)
 {
     /* domain.md 5.1: the example from the HEP spec (113 bytes). */
     static const uint8_t v[] = {
-        0x48, 0x45, 0x50, 0x33, 0x00, 0x71,
-        0x00, 0x00, 0x00, 0x01, 0x00, 0x07, 0x02,
-        0x00, 0x00, 0x00, 0x02, 0x00, 0x07, 0x11,
-        0x00, 0x00, 0x00, 0x03, 0x00, 0x0a, 0xd4, 0xca, 0x00, 0x01,
-        0x00, 0x00, 0x00, 0x04, 0x00, 0x0a, 0x52, 0x74, 0x00, 0xd7,
-        0x00, 0x00, 0x00, 0x07, 0x00, 0x08, 0x2e, 0xea,
-        0x00, 0x00, 0x00, 0x08, 0x00, 0x08, 0x13, 0xc4,
-        0x00, 0x00, 0x00, 0x09, 0x00, 0x0a, 0x4e, 0x49, 0x82, 0xcb,
-        0x00, 0x00, 0x00, 0x0a, 0x00, 0x0a, 0x00, 0x01, 0xd4, 0xc0,
-        0x00, 0x00, 0x00, 0x0b, 0x00, 0x07, 0x01,
-        0x00, 0x00, 0x00, 0x0c, 0x00, 0x0a, 0x00, 0x00, 0x00, 0xe4,
-        0x00, 0x00, 0x00, 0x0f, 0x00, 0x14, 'I', 'N', 'V', 'I', 'T', 'E', ' ', 's', 'i', 'p',
-        ':', 'b', 'o', 'b',
+        0x48, 0x45, 0x50, 0x33, 0x00, 0x71, 0x00, 0x00, 0x00, 0x01, 0x00, 0x07, 0x02, 0x00, 0x00,
+        0x00, 0x02, 0x00, 0x07, 0x11, 0x00, 0x00, 0x00, 0x03, 0x00, 0x0a, 0xd4, 0xca, 0x00, 0x01,
+        0x00, 0x00, 0x00, 0x04, 0x00, 0x0a, 0x52, 0x74, 0x00, 0xd7, 0x00, 0x00, 0x00, 0x07, 0x00,
+        0x08, 0x2e, 0xea, 0x00, 0x00, 0x00, 0x08, 0x00, 0x08, 0x13, 0xc4, 0x00, 0x00, 0x00, 0x09,
+        0x00, 0x0a, 0x4e, 0x49, 0x82, 0xcb, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x0a, 0x00, 0x01, 0xd4,
+        0xc0, 0x00, 0x00, 0x00, 0x0b, 0x00, 0x07, 0x01, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x0a, 0x00,
+        0x00, 0x00, 0xe4, 0x00, 0x00, 0x00, 0x0f, 0x00, 0x14, 'I',  'N',  'V',  'I',  'T',  'E',
+        ' ',  's',  'i',  'p',  ':',  'b',  'o',  'b',
     };
     uint8_t b[512];
     struct got g = {0};
@@ -574,11 +570,12 @@ static size_t sip_req(char *out, size_t cap, const char *call_id, unsigned cseq,
     assert_true(body < sizeof pad);
     memset(pad, 'x', body);
     pad[body] = 0;
-    n = snprintf(out, cap,
-                 "OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK%u\r\n"
-                 "From: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\n"
-                 "Call-ID: %s\r\nCSeq: %u OPTIONS\r\nContent-Length: %zu\r\n\r\n%s",
-                 cseq, call_id, cseq, body, pad);
+    n = snprintf(
+        out, cap,
+        "OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK%u\r\n"
+        "From: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\n"
+        "Call-ID: %s\r\nCSeq: %u OPTIONS\r\nContent-Length: %zu\r\n\r\n%s",
+        cseq, call_id, cseq, body, pad);
     assert_true(n > 0 && (size_t)n < cap);
     return (size_t)n;
 }
@@ -802,7 +799,7 @@ static void decodes_llc_snap_gre_routing_and_sctp_idata_like_tshark(void **state
     assert_int_equal(g.p[5].transport, CAP_TRANSPORT_SCTP);
     assert_int_equal(g.p[5].len, strlen(g.data[5]));
     assert_non_null(strstr(g.data[5], "\r\n\r\nxxxx"));
-    assert_int_equal(g.p[0].len, strlen(g.data[0])); /* no trailer */
+    assert_int_equal(g.p[0].len, strlen(g.data[0]));          /* no trailer */
     assert_int_equal(cap_decoder_stats(dec)->undecodable, 4); /* 5, 6 (partly), 8, 9, 10 */
 
     /* tshark's lines: frame number, then the Call-IDs it found there. */
@@ -896,7 +893,8 @@ static void sip_start_line_check_agrees_with_reference(void **state)
         "SIP/2.0 486 Busy Here\r\n",
         "SIP/2.0 100\r\n",
         "BYE sip:x SIP/2.0\r\n",
-        "MESSAGE sip:user@a-very-long-host-name-to-cross-several-words.example.org:5061 SIP/2.0\r\n",
+        "MESSAGE sip:user@a-very-long-host-name-to-cross-several-words.example.org:5061 "
+        "SIP/2.0\r\n",
         "GET / HTTP/1.1\r\nHost: x\r\n",
     };
     size_t k, n, pos, checked = 0;

@@ -4,10 +4,11 @@
  * obsolete PB, skipped blocks, a big-endian second section), gzip,
  * truncation errors and cap_merge, on files written here and corpus files.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -169,8 +170,8 @@ static uint8_t *build_big_pcap(int nrec, size_t *len)
     memcpy(b, hdr, 24);
     n = 24;
     for (i = 0; i < nrec; i++) {
-        uint32_t sz = 60 + (uint32_t)((i * 7919) % 2940), rh[4] = {1700000000u + (uint32_t)i,
-                                                                    (uint32_t)i % 1000000u, sz, sz};
+        uint32_t sz = 60 + (uint32_t)((i * 7919) % 2940),
+                 rh[4] = {1700000000u + (uint32_t)i, (uint32_t)i % 1000000u, sz, sz};
         uint32_t k;
 
         memcpy(b + n, rh, 16);
@@ -203,8 +204,8 @@ static void read_all(const char *path, struct rec_sum *sum)
     while ((rc = cap_reader_next(r, &rec, &d)) == 1) {
         sum->frames++;
         sum->bytes += rec.caplen;
-        sum->mix = sum->mix * 1099511628211ULL ^ hash_bytes(rec.data, rec.caplen) ^
-                   (uint64_t)rec.ts_ns;
+        sum->mix =
+            sum->mix * 1099511628211ULL ^ hash_bytes(rec.data, rec.caplen) ^ (uint64_t)rec.ts_ns;
         sum->last_off = rec.file_off;
     }
     sum->end = rc;
@@ -262,7 +263,9 @@ static void reads_large_files_through_the_mapping(void **state)
  * past the reader being closed. */
 static void windows_outlive_the_reader(void **state)
 {
-    enum { KEEP = 64 };
+    enum {
+        KEEP = 64
+    };
     size_t len;
     uint8_t *b = build_big_pcap(12000, &len);
     char *plain = write_tmp(b, len, false);
@@ -371,8 +374,7 @@ static void idb(struct wbuf *w, uint16_t lt, int tsresol, int64_t tsoff)
         w16(w, 9), w16(w, 1), w8(w, (uint8_t)tsresol), w8(w, 0), w16(w, 0);
     }
     if (tsoff) {
-        w16(w, 14), w16(w, 8), w32(w, (uint32_t)((uint64_t)tsoff >> 32)),
-            w32(w, (uint32_t)tsoff);
+        w16(w, 14), w16(w, 8), w32(w, (uint32_t)((uint64_t)tsoff >> 32)), w32(w, (uint32_t)tsoff);
         if (!w->be) { /* little endian u64: low word first */
             w->n -= 8;
             w32(w, (uint32_t)tsoff), w32(w, (uint32_t)((uint64_t)tsoff >> 32));
@@ -405,18 +407,18 @@ static void reads_pcapng_interfaces_spb_pb_and_sections(void **state)
     (void)state;
     memset(&w, 0, sizeof(w));
     shb(&w);
-    idb(&w, 1, -1, 0);       /* Ethernet, microseconds */
-    idb(&w, 113, 9, 10);     /* SLL, nanoseconds, +10 s */
-    block_begin(&w, 4, &s);  /* NRB: skipped */
+    idb(&w, 1, -1, 0);      /* Ethernet, microseconds */
+    idb(&w, 113, 9, 10);    /* SLL, nanoseconds, +10 s */
+    block_begin(&w, 4, &s); /* NRB: skipped */
     w32(&w, 0);
     block_end(&w, s);
     epb(&w, 1, 5000000001ull, PKT, 20);
     epb(&w, 0, 7000001ull, PKT, 10);
-    block_begin(&w, 3, &s);  /* SPB: interface 0 */
+    block_begin(&w, 3, &s); /* SPB: interface 0 */
     w32(&w, 20);
     wmem(&w, PKT, 20);
     block_end(&w, s);
-    block_begin(&w, 2, &s);  /* obsolete PB */
+    block_begin(&w, 2, &s); /* obsolete PB */
     w16(&w, 1), w16(&w, 0), w32(&w, 0), w32(&w, 42), w32(&w, 5), w32(&w, 5);
     wmem(&w, PKT, 5);
     block_end(&w, s);
@@ -426,7 +428,7 @@ static void reads_pcapng_interfaces_spb_pb_and_sections(void **state)
     /* A second, big-endian section whose interface 0 is raw IP. */
     w.be = true;
     shb(&w);
-    idb(&w, 101, 3, 0);      /* milliseconds */
+    idb(&w, 101, 3, 0); /* milliseconds */
     epb(&w, 0, 1500, PKT, 3);
     path = write_tmp(w.b, w.n, false);
     r = cap_reader_open(path, 0, &d);

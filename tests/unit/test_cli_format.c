@@ -2,10 +2,11 @@
  * test_cli_format: the JSON number helpers of the batch outputs that skip
  * printf (cli_json_secs, cli_json_int) print exactly what printf prints.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -31,10 +32,26 @@ static void check_secs(int64_t ns)
  * exact halves, and pseudo-random values up to and beyond the fast range. */
 static void secs_match_printf(void **state)
 {
-    static const int64_t fixed[] = {0, 1, 499999, 500000, 500001, 999999, 1000000, 1499999,
-                                    1500000, 1500001, 2500000, 999999999, 1000000000,
-                                    41054400000LL, 999999999999999LL, 1000000000000000LL,
-                                    1000000000500000LL, INT64_MAX, -1, -1500000};
+    static const int64_t fixed[] = {0,
+                                    1,
+                                    499999,
+                                    500000,
+                                    500001,
+                                    999999,
+                                    1000000,
+                                    1499999,
+                                    1500000,
+                                    1500001,
+                                    2500000,
+                                    999999999,
+                                    1000000000,
+                                    41054400000LL,
+                                    999999999999999LL,
+                                    1000000000000000LL,
+                                    1000000000500000LL,
+                                    INT64_MAX,
+                                    -1,
+                                    -1500000};
     uint64_t x = 88172645463325252ULL;
     size_t i;
     int64_t ms;
@@ -58,8 +75,16 @@ static void secs_match_printf(void **state)
 
 static void ints_match_printf(void **state)
 {
-    static const long long vals[] = {0, 1, 9, 10, 163118, 2147483647LL, 9223372036854775807LL,
-                                     -1, -10, -9223372036854775807LL - 1};
+    static const long long vals[] = {0,
+                                     1,
+                                     9,
+                                     10,
+                                     163118,
+                                     2147483647LL,
+                                     9223372036854775807LL,
+                                     -1,
+                                     -10,
+                                     -9223372036854775807LL - 1};
     char want[64];
     size_t i;
 

@@ -9,10 +9,11 @@
  * is only info and so never reaches --report, and a refresh by the callee
  * numbered in its own CSeq space.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -65,7 +66,7 @@ static void add(struct store *s, const char *src, const char *dst, int t_ms, con
     sb_fini(&b);
 }
 
-#define UA "203.0.113.5:5060"
+#define UA  "203.0.113.5:5060"
 #define PBX "198.51.100.1:5060"
 
 static const char *reg(int cseq, const char *branch, const char *extra)
@@ -129,7 +130,7 @@ static void private_ranges_are_recognised(void **state)
     assert_false(diag_ip_private("172.32.0.1"));
     assert_true(diag_ip_private("192.168.1.10"));
     assert_false(diag_ip_private("192.169.1.10"));
-    assert_true(diag_ip_private("100.64.0.1"));   /* CGNAT, RFC 6598 */
+    assert_true(diag_ip_private("100.64.0.1")); /* CGNAT, RFC 6598 */
     assert_false(diag_ip_private("100.128.0.1"));
     assert_true(diag_ip_private("169.254.3.4"));
     assert_false(diag_ip_private("8.8.8.8"));
@@ -281,8 +282,9 @@ static const char *dialog_req(const char *method, int cseq, const char *branch)
              "CSeq: %d %s\n"
              "Contact: <sip:100@203.0.113.5:5060>\n"
              "Content-Length: 0\n\n",
-             method, branch, strcmp(method, "INVITE") == 0 || strcmp(method, "CANCEL") == 0 ? "" : ";tag=b",
-             cseq, method);
+             method, branch,
+             strcmp(method, "INVITE") == 0 || strcmp(method, "CANCEL") == 0 ? "" : ";tag=b", cseq,
+             method);
     return buf;
 }
 
@@ -313,16 +315,14 @@ static void cancelled_invite_487_and_late_bye_481_are_normal(void **state)
     add(s, UA, PBX, 0, dialog_req("BYE", 3, "z9hG4bKb1"));
     add(s, PBX, UA, 10, resp(200, "OK", 3, "BYE", "z9hG4bKb1", ""));
     add(s, UA, PBX, 900, dialog_req("BYE", 3, "z9hG4bKb2"));
-    add(s, PBX, UA, 910,
-        resp(481, "Call/Transaction Does Not Exist", 3, "BYE", "z9hG4bKb2", ""));
+    add(s, PBX, UA, 910, resp(481, "Call/Transaction Does Not Exist", 3, "BYE", "z9hG4bKb2", ""));
     assert_int_equal(diag_response_context(s, only_call(s), 3), DIAG_CTX_NORMAL);
     store_free(s);
 
     /* a 481 to a BYE nobody answered before is not */
     s = store_new(NULL);
     add(s, UA, PBX, 0, dialog_req("BYE", 3, "z9hG4bKb1"));
-    add(s, PBX, UA, 10,
-        resp(481, "Call/Transaction Does Not Exist", 3, "BYE", "z9hG4bKb1", ""));
+    add(s, PBX, UA, 10, resp(481, "Call/Transaction Does Not Exist", 3, "BYE", "z9hG4bKb1", ""));
     assert_int_equal(diag_response_context(s, only_call(s), 1), DIAG_CTX_PLAIN);
     store_free(s);
 }
@@ -436,7 +436,9 @@ static void kept_q850_cause_gives_the_note_the_message_gives(void **state)
                                  "public/ntop-nDPI/FAX-Call-t38-CA-TDM-SIP-FB-1.pcap",
                                  "public/sipcapture-heplify/sip_ipv4_tcp_fragmented.pcap",
                                  "public/ntop-nDPI/fuzz-2006-06-26-2594.pcap",
-                                 "=cancel_ghost_bye.pcap", "=codec_488.pcap", "=no_ack.pcap"};
+                                 "=cancel_ghost_bye.pcap",
+                                 "=codec_488.pcap",
+                                 "=no_ack.pcap"};
     struct diag d;
     struct kb *kb;
     struct strbuf bytes, a, b;

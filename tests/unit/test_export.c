@@ -5,10 +5,11 @@
  * must match the original's), mixed link types, reopen after a rename
  * (logrotate), an empty file, and I/O errors (missing directory, /dev/full).
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -447,10 +448,11 @@ static char *big_sip(const char *start, const char *call_id, size_t body, size_t
     struct strbuf b;
 
     sb_init(&b);
-    sb_printf(&b,
-              "%s\r\nVia: SIP/2.0/WS h;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\n"
-              "Call-ID: %s\r\nCSeq: 1 INVITE\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n\r\n",
-              start, call_id, body);
+    sb_printf(
+        &b,
+        "%s\r\nVia: SIP/2.0/WS h;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\n"
+        "Call-ID: %s\r\nCSeq: 1 INVITE\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n\r\n",
+        start, call_id, body);
     for (size_t i = 0; i < body; i++)
         sb_putc(&b, 'x');
     *len = b.len;
@@ -493,8 +495,8 @@ static void put_sctp6(struct export_writer *w, int64_t ts, int from, uint8_t fla
 
 /* IPv4 + TCP 10.0.0.1:50000 <-> 10.0.0.2:8080, segments of at most 30000
  * bytes; *seq advances. */
-static void put_tcp4(struct export_writer *w, int64_t ts, int from, uint32_t *seq,
-                     const uint8_t *p, size_t n)
+static void put_tcp4(struct export_writer *w, int64_t ts, int from, uint32_t *seq, const uint8_t *p,
+                     size_t n)
 {
     size_t off = 0;
 

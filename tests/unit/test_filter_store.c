@@ -5,10 +5,11 @@
  * when ended and idle, evicted over the limit, counted), on hand-built SIP
  * messages with exact times, so every rule is hit deliberately.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -231,8 +232,7 @@ static void call_fields_recheck_older_messages(void **state)
     matcher_free(&mt);
 }
 
-static bool stored(const struct store *s, const struct store_call *c, uint32_t i,
-                   const char *expr)
+static bool stored(const struct store *s, const struct store_call *c, uint32_t i, const char *expr)
 {
     struct diag d;
     struct filter *f;
@@ -274,8 +274,9 @@ static void stored_messages_answer_every_kind_of_field(void **state)
     assert_true(stored(s, c, 0, "sip.Call-ID == \"z@x\" and sip.Method == INVITE"));
     assert_false(stored(s, c, 1, "sip.Method"));
     assert_true(stored(s, c, 2, "ip.src == 10.0.0.2 and udp.dstport == 5060 and transport == UDP"));
-    assert_true(stored(s, c, 0, "sip.User-Agent == unit and sip.msg.to.tag == \"\" or "
-                                "not sip.msg.to.tag"));
+    assert_true(stored(s, c, 0,
+                       "sip.User-Agent == unit and sip.msg.to.tag == \"\" or "
+                       "not sip.msg.to.tag"));
     assert_true(stored(s, c, 1, "sip.Reason-Phrase == Whatever and sip.to.tag == t1"));
     assert_true(stored(s, c, 0, "call.state == \"COMPLETED\" and call.duration == 7500ms"));
     assert_false(stored(s, c, 0, "call.failed"));

@@ -3,10 +3,11 @@
  * loader on fixtures in tests/data/kb.  XDG_DATA_HOME points to a missing
  * directory so the tester's own override files cannot change the results.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -323,7 +324,7 @@ static void language_comes_from_option_then_environment_with_english_fallback(vo
 static void q850_and_warning_lookups_and_mappings_both_ways(void **state)
 {
     struct kb *kb = kb_new("en", NULL, NULL);
-    static const int causes[] = {1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 31,
+    static const int causes[] = {1,  2,  3,  16, 17, 18, 19, 20, 21, 22, 27, 28,  29,  31,
                                  34, 38, 41, 42, 47, 55, 57, 58, 65, 79, 88, 102, 111, 127};
     static const int warnings[] = {300, 301, 302, 303, 304, 305, 306, 307, 330, 331, 370, 399};
     size_t i;
@@ -405,12 +406,15 @@ static void every_english_q850_and_warning_entry_has_a_russian_one(void **state)
 
 static void short_texts_fit_forty_characters(void **state)
 {
-    static const char ok[] = "[sip 480]\ntitle = T\nshort = 1234567890123456789012345678901234567890\n"
-                             "meaning = M\nseverity = info\n";
-    static const char bad[] = "[sip 480]\ntitle = T\nshort = 12345678901234567890123456789012345678901\n"
-                              "meaning = M\nseverity = info\n";
-    static const char cyr[] = "[sip 480]\ntitle = T\nshort = ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ\n"
-                              "meaning = M\nseverity = info\n";
+    static const char ok[] =
+        "[sip 480]\ntitle = T\nshort = 1234567890123456789012345678901234567890\n"
+        "meaning = M\nseverity = info\n";
+    static const char bad[] =
+        "[sip 480]\ntitle = T\nshort = 12345678901234567890123456789012345678901\n"
+        "meaning = M\nseverity = info\n";
+    static const char cyr[] =
+        "[sip 480]\ntitle = T\nshort = ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ\n"
+        "meaning = M\nseverity = info\n";
 
     (void)state;
     assert_int_equal(kb_check_buffer("ok", ok, sizeof(ok) - 1), 0);

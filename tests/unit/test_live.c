@@ -5,10 +5,11 @@
  * default capture filter.  (-w uses the export module's writer, tested in
  * test_export.)
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -104,19 +105,18 @@ static void hep3_encoding_round_trips_through_the_listener_path(void **state)
 static void decodes_the_spec_example(void **state)
 {
     static const uint8_t pkt[] = {
-        'H', 'E', 'P', '3', 0x00, 0x71,
-        0, 0, 0, 1, 0, 7, 2,                       /* IPv4 */
-        0, 0, 0, 2, 0, 7, 17,                      /* UDP */
-        0, 0, 0, 3, 0, 10, 212, 202, 0, 1,         /* src 212.202.0.1 */
-        0, 0, 0, 4, 0, 10, 82, 113, 99, 186,       /* dst */
-        0, 0, 0, 7, 0, 8, 0x2e, 0xea,              /* sport 12010 */
-        0, 0, 0, 8, 0, 8, 0x13, 0xc4,              /* dport 5060 */
-        0, 0, 0, 9, 0, 10, 0x4e, 0x49, 0x82, 0xcb, /* sec */
-        0, 0, 0, 10, 0, 10, 0x00, 0x01, 0xd4, 0xc0, /* usec 120000 */
-        0, 0, 0, 11, 0, 7, 1,                      /* SIP */
-        0, 0, 0, 12, 0, 10, 0, 0, 0, 0xe4,         /* capture id 228 */
-        0, 0, 0, 15, 0, 20, 'I', 'N', 'V', 'I', 'T', 'E', ' ', 's', 'i', 'p', ':', 'b', 'o',
-        'b'};
+        'H', 'E', 'P', '3', 0x00, 0x71, 0,    0,    0,    1,    0,   7,   2, /* IPv4 */
+        0,   0,   0,   2,   0,    7,    17,                                  /* UDP */
+        0,   0,   0,   3,   0,    10,   212,  202,  0,    1,                 /* src 212.202.0.1 */
+        0,   0,   0,   4,   0,    10,   82,   113,  99,   186,               /* dst */
+        0,   0,   0,   7,   0,    8,    0x2e, 0xea,                          /* sport 12010 */
+        0,   0,   0,   8,   0,    8,    0x13, 0xc4,                          /* dport 5060 */
+        0,   0,   0,   9,   0,    10,   0x4e, 0x49, 0x82, 0xcb,              /* sec */
+        0,   0,   0,   10,  0,    10,   0x00, 0x01, 0xd4, 0xc0,              /* usec 120000 */
+        0,   0,   0,   11,  0,    7,    1,                                   /* SIP */
+        0,   0,   0,   12,  0,    10,   0,    0,    0,    0xe4,              /* capture id 228 */
+        0,   0,   0,   15,  0,    20,   'I',  'N',  'V',  'I',  'T', 'E', ' ',
+        's', 'i', 'p', ':', 'b',  'o',  'b'};
     struct got g;
 
     (void)state;

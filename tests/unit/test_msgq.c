@@ -1,8 +1,9 @@
 /* test_msgq: the bounded capture -> UI queue (threads, back-pressure, drops). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <pthread.h>

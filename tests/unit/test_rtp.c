@@ -5,10 +5,11 @@
  * limits, hostile bytes).  The corpus comparisons with tshark are in
  * tests/integration/test_rtp_streams.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -18,8 +19,8 @@
 #include "capture.h"
 #include "engine.h"
 #include "rtp.h"
-#include "store.h"
 #include "sip.h"
+#include "store.h"
 #include "util.h"
 
 #define MS 1000000LL
@@ -62,9 +63,9 @@ static void addr(struct cap_addr *a, uint8_t last, uint16_t port)
 }
 
 /* Feeds one RTP packet 10.0.0.1:4000 -> 10.0.0.2:5000 (or the given ports). */
-static bool feed_rtp(struct rtp_tracker *t, uint16_t sport, uint16_t dport, uint8_t pt,
-                     bool marker, uint16_t seq, uint32_t ts, uint32_t ssrc, int64_t at_ns,
-                     const uint8_t *pl, size_t pllen)
+static bool feed_rtp(struct rtp_tracker *t, uint16_t sport, uint16_t dport, uint8_t pt, bool marker,
+                     uint16_t seq, uint32_t ts, uint32_t ssrc, int64_t at_ns, const uint8_t *pl,
+                     size_t pllen)
 {
     uint8_t b[256];
     struct cap_payload p;
@@ -111,8 +112,8 @@ static const char ok200[] =
 static const char answer[] = "v=0\r\no=- 2 2 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\n"
                              "t=0 0\r\nm=audio 5000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
 
-static void feed_sip_to(struct rtp_tracker *t, struct fix *f, const char *head,
-                        const char *body, bool from_a)
+static void feed_sip_to(struct rtp_tracker *t, struct fix *f, const char *head, const char *body,
+                        bool from_a)
 {
     char buf[2048];
     struct sip_msg m;
@@ -322,8 +323,7 @@ static void findings_one_way_and_dtmf_the_receiver_did_not_offer(void **state)
     feed_sip(f->t, ok200, answer, false);
     for (k = 0; k < 100; k++) /* every tenth packet missing: 10 % loss */
         if (k % 10 != 9)
-            feed_rtp(f->t, 4000, 5000, 0, false, k, 160u * k, 3, 1000 * MS + k * 20 * MS, NULL,
-                     0);
+            feed_rtp(f->t, 4000, 5000, 0, false, k, 160u * k, 3, 1000 * MS + k * 20 * MS, NULL, 0);
     feed_rtp(f->t, 4000, 5000, 101, true, 0, 0, 4, 3100 * MS, ev, 4);
     rtp_table_apply(f->tab, rtp_tracker_collect(f->t));
     n = rtp_findings(f->tab, "call-1", 6, 1000 * MS, 0, f->ann, f->nann, out, 8);
@@ -350,8 +350,8 @@ static void no_rtp_after_the_answer(void **state)
     feed_sip(f->t, ok200, answer, false);
     rtp_table_apply(f->tab, rtp_tracker_collect(f->t));
     /* answered just now (the capture ends at the 200 OK) */
-    assert_int_equal(rtp_findings(f->tab, "call-1", 6, 5000 * MS, 5000 * MS, f->ann, f->nann, out, 4),
-                     0);
+    assert_int_equal(
+        rtp_findings(f->tab, "call-1", 6, 5000 * MS, 5000 * MS, f->ann, f->nann, out, 4), 0);
     /* answered, and the call went on for two seconds more */
     n = rtp_findings(f->tab, "call-1", 6, 5000 * MS, 7000 * MS, f->ann, f->nann, out, 4);
     assert_int_equal(n, 1);
@@ -364,10 +364,10 @@ static void no_rtp_after_the_answer(void **state)
 static void rtcp_receiver_report_lands_on_its_stream(void **state)
 {
     struct fix *f = *state;
-    uint8_t rr[32] = {0x81, 201, 0, 7, 0, 0, 0, 9, /* RR from SSRC 9, one block */
-                      0, 0, 0, 3, 64, 0, 0, 12,   /* about SSRC 3: fraction, cumulative */
-                      0, 0, 0, 50, 0, 0, 0, 80,   /* highest seq, jitter */
-                      0, 0, 0, 0, 0, 0, 0, 0};    /* LSR, DLSR */
+    uint8_t rr[32] = {0x81, 201, 0, 7,  0,  0, 0, 9,  /* RR from SSRC 9, one block */
+                      0,    0,   0, 3,  64, 0, 0, 12, /* about SSRC 3: fraction, cumulative */
+                      0,    0,   0, 50, 0,  0, 0, 80, /* highest seq, jitter */
+                      0,    0,   0, 0,  0,  0, 0, 0}; /* LSR, DLSR */
     struct cap_payload p;
     const struct rtp_stream *s;
 
@@ -439,8 +439,7 @@ static void prune_drops_the_streams_of_calls_the_store_lost(void **state)
     struct rtp_table *t;
 
     (void)state;
-    snprintf(path, sizeof(path), "%s/generated/call_basic_rtp.pcap",
-             dir ? dir : "../tests/corpus");
+    snprintf(path, sizeof(path), "%s/generated/call_basic_rtp.pcap", dir ? dir : "../tests/corpus");
     l = loader_start_rtp(paths, 1, s, 1024, NULL);
     while (!loader_done(l))
         if (!loader_drain(l, s, 4096))
@@ -469,11 +468,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(not_rtp_bytes_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(stream_count_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(dtmf_digits_come_from_telephone_events, setup, teardown),
-        cmocka_unit_test_setup_teardown(findings_one_way_and_dtmf_the_receiver_did_not_offer,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(no_rtp_after_the_answer, setup, teardown),
-        cmocka_unit_test_setup_teardown(rtcp_receiver_report_lands_on_its_stream, setup,
+        cmocka_unit_test_setup_teardown(findings_one_way_and_dtmf_the_receiver_did_not_offer, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(no_rtp_after_the_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(rtcp_receiver_report_lands_on_its_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(port_moved_to_t38_is_not_rtp_any_more, setup, teardown),
         cmocka_unit_test(payload_names_follow_tshark),
         cmocka_unit_test(prune_drops_the_streams_of_calls_the_store_lost),

@@ -7,8 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-/* cmocka 1.1 needs the four headers above first */
+
 #include <cmocka.h>
+/* cmocka 1.1 needs the four headers above first */
 
 #include <stdio.h>
 #include <stdlib.h>

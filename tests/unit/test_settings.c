@@ -3,10 +3,11 @@
  * errors with file:line that leave the rest of the file in force, alias
  * lookup (address:port before address), a missing file, the XDG path.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -59,7 +60,7 @@ static void parses_every_setting(void **state)
         assert_string_equal(settings_alias_for(&s, &a), "PBX main");
         a.port = 5080; /* no alias for that port, none for the bare address */
         assert_null(settings_alias_for(&s, &a));
-        a.ip[3] = 9;   /* the bare-address alias covers every port */
+        a.ip[3] = 9; /* the bare-address alias covers every port */
         assert_string_equal(settings_alias_for(&s, &a), "SBC");
     }
     {

@@ -311,8 +311,8 @@ static void odd_values_have_the_expected_fields(void **state)
         struct sip_msg m;
         struct sip_str user = SENTINEL, tag = SENTINEL;
         size_t len;
-        char *b = build("SIP/2.0/UDP h;branch=z9hG4bKx", expect[k].value,
-                        strlen(expect[k].value), &m, &len);
+        char *b = build("SIP/2.0/UDP h;branch=z9hG4bKx", expect[k].value, strlen(expect[k].value),
+                        &m, &len);
         int rc = sip_nameaddr_user_tag(&m, m.first[SIP_HDR_FROM], &user, &tag);
 
         if (!expect[k].user) {
@@ -397,8 +397,9 @@ static const char *const via_templates[] = {
 };
 /* What gets inserted or put in place of a byte. */
 static const char *const pieces[] = {
-    "\"", "\\", "<", ">", ";", ",", "=", ":", "@", "[", "]", "?", "(", " ", "\t", "\r\n ", "\r\n",
-    "s", "S", "0", "9", "/", "*", "\x01", "\x7f", "\xc3\xa9", ";tag=", ";branch=", "",
+    "\"", "\\", "<", ">",    ";",    ",",        "=",     ":",        "@", "[",
+    "]",  "?",  "(", " ",    "\t",   "\r\n ",    "\r\n",  "s",        "S", "0",
+    "9",  "/",  "*", "\x01", "\x7f", "\xc3\xa9", ";tag=", ";branch=", "",
 };
 
 static void mutate(const char *tpl, bool is_via, struct counts *c)
@@ -455,28 +456,58 @@ static const struct {
     const char *name;
     enum sip_hdr_id id;
 } hdr_ref[] = {
-    {"call-id", SIP_HDR_CALL_ID}, {"i", SIP_HDR_CALL_ID}, {"from", SIP_HDR_FROM},
-    {"f", SIP_HDR_FROM}, {"to", SIP_HDR_TO}, {"t", SIP_HDR_TO}, {"cseq", SIP_HDR_CSEQ},
-    {"via", SIP_HDR_VIA}, {"v", SIP_HDR_VIA}, {"contact", SIP_HDR_CONTACT}, {"m", SIP_HDR_CONTACT},
-    {"content-length", SIP_HDR_CONTENT_LENGTH}, {"l", SIP_HDR_CONTENT_LENGTH},
-    {"content-type", SIP_HDR_CONTENT_TYPE}, {"c", SIP_HDR_CONTENT_TYPE},
-    {"content-encoding", SIP_HDR_CONTENT_ENCODING}, {"e", SIP_HDR_CONTENT_ENCODING},
-    {"max-forwards", SIP_HDR_MAX_FORWARDS}, {"reason", SIP_HDR_REASON},
-    {"warning", SIP_HDR_WARNING}, {"user-agent", SIP_HDR_USER_AGENT}, {"server", SIP_HDR_SERVER},
-    {"authorization", SIP_HDR_AUTHORIZATION}, {"proxy-authorization", SIP_HDR_PROXY_AUTHORIZATION},
+    {"call-id", SIP_HDR_CALL_ID},
+    {"i", SIP_HDR_CALL_ID},
+    {"from", SIP_HDR_FROM},
+    {"f", SIP_HDR_FROM},
+    {"to", SIP_HDR_TO},
+    {"t", SIP_HDR_TO},
+    {"cseq", SIP_HDR_CSEQ},
+    {"via", SIP_HDR_VIA},
+    {"v", SIP_HDR_VIA},
+    {"contact", SIP_HDR_CONTACT},
+    {"m", SIP_HDR_CONTACT},
+    {"content-length", SIP_HDR_CONTENT_LENGTH},
+    {"l", SIP_HDR_CONTENT_LENGTH},
+    {"content-type", SIP_HDR_CONTENT_TYPE},
+    {"c", SIP_HDR_CONTENT_TYPE},
+    {"content-encoding", SIP_HDR_CONTENT_ENCODING},
+    {"e", SIP_HDR_CONTENT_ENCODING},
+    {"max-forwards", SIP_HDR_MAX_FORWARDS},
+    {"reason", SIP_HDR_REASON},
+    {"warning", SIP_HDR_WARNING},
+    {"user-agent", SIP_HDR_USER_AGENT},
+    {"server", SIP_HDR_SERVER},
+    {"authorization", SIP_HDR_AUTHORIZATION},
+    {"proxy-authorization", SIP_HDR_PROXY_AUTHORIZATION},
     {"www-authenticate", SIP_HDR_WWW_AUTHENTICATE},
-    {"proxy-authenticate", SIP_HDR_PROXY_AUTHENTICATE}, {"record-route", SIP_HDR_RECORD_ROUTE},
-    {"route", SIP_HDR_ROUTE}, {"expires", SIP_HDR_EXPIRES}, {"min-expires", SIP_HDR_MIN_EXPIRES},
-    {"retry-after", SIP_HDR_RETRY_AFTER}, {"supported", SIP_HDR_SUPPORTED},
-    {"k", SIP_HDR_SUPPORTED}, {"require", SIP_HDR_REQUIRE}, {"allow", SIP_HDR_ALLOW},
-    {"session-expires", SIP_HDR_SESSION_EXPIRES}, {"x", SIP_HDR_SESSION_EXPIRES},
-    {"min-se", SIP_HDR_MIN_SE}, {"event", SIP_HDR_EVENT}, {"o", SIP_HDR_EVENT},
-    {"subscription-state", SIP_HDR_SUBSCRIPTION_STATE}, {"refer-to", SIP_HDR_REFER_TO},
-    {"r", SIP_HDR_REFER_TO}, {"referred-by", SIP_HDR_REFERRED_BY}, {"b", SIP_HDR_REFERRED_BY},
-    {"subject", SIP_HDR_SUBJECT}, {"s", SIP_HDR_SUBJECT},
+    {"proxy-authenticate", SIP_HDR_PROXY_AUTHENTICATE},
+    {"record-route", SIP_HDR_RECORD_ROUTE},
+    {"route", SIP_HDR_ROUTE},
+    {"expires", SIP_HDR_EXPIRES},
+    {"min-expires", SIP_HDR_MIN_EXPIRES},
+    {"retry-after", SIP_HDR_RETRY_AFTER},
+    {"supported", SIP_HDR_SUPPORTED},
+    {"k", SIP_HDR_SUPPORTED},
+    {"require", SIP_HDR_REQUIRE},
+    {"allow", SIP_HDR_ALLOW},
+    {"session-expires", SIP_HDR_SESSION_EXPIRES},
+    {"x", SIP_HDR_SESSION_EXPIRES},
+    {"min-se", SIP_HDR_MIN_SE},
+    {"event", SIP_HDR_EVENT},
+    {"o", SIP_HDR_EVENT},
+    {"subscription-state", SIP_HDR_SUBSCRIPTION_STATE},
+    {"refer-to", SIP_HDR_REFER_TO},
+    {"r", SIP_HDR_REFER_TO},
+    {"referred-by", SIP_HDR_REFERRED_BY},
+    {"b", SIP_HDR_REFERRED_BY},
+    {"subject", SIP_HDR_SUBJECT},
+    {"s", SIP_HDR_SUBJECT},
     {"p-asserted-identity", SIP_HDR_P_ASSERTED_IDENTITY},
-    {"remote-party-id", SIP_HDR_REMOTE_PARTY_ID}, {"diversion", SIP_HDR_DIVERSION},
-    {"x-call-id", SIP_HDR_X_CALL_ID}, {"x-cid", SIP_HDR_X_CALL_ID},
+    {"remote-party-id", SIP_HDR_REMOTE_PARTY_ID},
+    {"diversion", SIP_HDR_DIVERSION},
+    {"x-call-id", SIP_HDR_X_CALL_ID},
+    {"x-cid", SIP_HDR_X_CALL_ID},
 };
 
 /* The reference: ASCII case folding, byte by byte. */

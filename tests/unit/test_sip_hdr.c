@@ -326,7 +326,8 @@ static int q850_only_of(const char *extra)
     n = snprintf(buf, sizeof(buf),
                  "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n"
                  "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: x\r\n"
-                 "CSeq: 1 INVITE\r\n%sContent-Length: 0\r\n\r\n", extra);
+                 "CSeq: 1 INVITE\r\n%sContent-Length: 0\r\n\r\n",
+                 extra);
     assert_int_equal(sip_parse(buf, (size_t)n, &m), 0);
     r = sip_reason_q850_only(&m);
     sip_msg_fini(&m);

@@ -6,10 +6,11 @@
  * an R-URI without host).  Each message goes through the real parser and
  * store.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -74,8 +75,8 @@ static const char *reg(const char *user, const char *cid, int cseq, const char *
     return msgbuf;
 }
 
-static const char *resp(int code, const char *reason, const char *user, const char *cid,
-                        int cseq, const char *method, const char *extra)
+static const char *resp(int code, const char *reason, const char *user, const char *cid, int cseq,
+                        const char *method, const char *extra)
 {
     snprintf(msgbuf, sizeof(msgbuf),
              "SIP/2.0 %d %s\n"
@@ -215,8 +216,8 @@ static void kpis_edge_cases(void **state)
     assert_int_equal(r.all.attempts, 3);
     assert_int_equal(r.all.answered, 1);
     assert_int_equal(r.all.no_final, 1);
-    assert_int_equal(r.all.ner_ok, 2);        /* x1 answered, x3 480 after 180 */
-    assert_int_equal(r.all.acd_n, 0);         /* x1 has no BYE */
+    assert_int_equal(r.all.ner_ok, 2); /* x1 answered, x3 480 after 180 */
+    assert_int_equal(r.all.acd_n, 0);  /* x1 has no BYE */
     assert_int_equal(r.all.answered_open, 1);
     assert_true(kpi_acd_s(&r.all) < 0);
     /* PDD from the first INVITE (auth included): x1 2.5 s, x3 0.2 s */

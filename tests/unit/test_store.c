@@ -2,10 +2,11 @@
  * test_store: the call store on real captures from the corpus (through the
  * real engine) and on hand-built inputs for what no capture covers.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -87,9 +88,8 @@ static void states_follow_the_final_response(void **state)
 
         assert_non_null(c);
         if (c->state != cases[i].st || c->final_status != cases[i].status)
-            fail_msg("%s: state %s status %u, want %s %d", cases[i].file,
-                     call_state_name(c->state), c->final_status, call_state_name(cases[i].st),
-                     cases[i].status);
+            fail_msg("%s: state %s status %u, want %s %d", cases[i].file, call_state_name(c->state),
+                     c->final_status, call_state_name(cases[i].st), cases[i].status);
         store_free(s);
     }
 }

@@ -1,8 +1,9 @@
 /* test_theme: theme files and style strings (errors with file:line). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>

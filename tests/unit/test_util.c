@@ -4,10 +4,11 @@
  * print exactly what the libc versions print; sb_append_json must escape as
  * its byte-at-a-time predecessor did; the hash must spread keys.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -44,9 +45,20 @@ static void check_time(int64_t sec, int64_t usec)
 static void time_matches_gmtime(void **state)
 {
     static const int64_t fixed[] = {
-        0, 59, 60, 86399, 86400, 951782400 /* 2000-02-29 */, 951868800 /* 2000-03-01 */,
-        4107542400 /* 2100-02-28 */, 4107628800 /* 2100-03-01 */, 1700000000, 1795219200,
-        -1 /* 1969-12-31 23:59:59 */, -86400, -2208988800 /* 1900-01-01 */,
+        0,
+        59,
+        60,
+        86399,
+        86400,
+        951782400 /* 2000-02-29 */,
+        951868800 /* 2000-03-01 */,
+        4107542400 /* 2100-02-28 */,
+        4107628800 /* 2100-03-01 */,
+        1700000000,
+        1795219200,
+        -1 /* 1969-12-31 23:59:59 */,
+        -86400,
+        -2208988800 /* 1900-01-01 */,
         9223372035 /* 2262-04-11, near the end of int64 nanoseconds */,
         -9223372036 /* 1677-09-21, near the start */,
     };
@@ -173,8 +185,9 @@ static void pads_like_printf(void **state)
 /* fmt_time_epoch printed "%lld.%06lld" of the floored seconds. */
 static void epoch_matches_printf(void **state)
 {
-    static const int64_t fixed[] = {0, 1, 999, 1000, 999999999, 1000000000, 1709542800123456789LL,
-                                    INT64_MAX, -1, -1000, -1000000000, -1500000000, INT64_MIN};
+    static const int64_t fixed[] = {
+        0,         1,  999,   1000,        999999999,   1000000000, 1709542800123456789LL,
+        INT64_MAX, -1, -1000, -1000000000, -1500000000, INT64_MIN};
     uint64_t x = 88172645463325252ULL;
     char got[64], want[64];
     size_t i;
@@ -258,11 +271,17 @@ static void ref_json(struct strbuf *b, const unsigned char *p, size_t n)
 static void json_escapes_as_before(void **state)
 {
     static const char *const fixed[] = {
-        "", "plain text", "\"quoted\" and \\back\\", "tab\there\r\n", "\x01\x1f\x7f",
-        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "bad \xc3 \xe2\x82 \xed\xa0\x80 \xc2\x85 \xff",
+        "",
+        "plain text",
+        "\"quoted\" and \\back\\",
+        "tab\there\r\n",
+        "\x01\x1f\x7f",
+        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+        "bad \xc3 \xe2\x82 \xed\xa0\x80 \xc2\x85 \xff",
         "trailing \xe2\x82",
     };
-    static const unsigned char alphabet[] = "aZ0 \"\\\t\n\x01\x7f\xc2\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xed\xa0\xff";
+    static const unsigned char alphabet[] =
+        "aZ0 \"\\\t\n\x01\x7f\xc2\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xed\xa0\xff";
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     unsigned char buf[64];
     struct strbuf got, want;
@@ -325,14 +344,10 @@ static void hash_spreads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(time_matches_gmtime),
-        cmocka_unit_test(time_short_buffer_is_cut),
-        cmocka_unit_test(addr_matches_inet_ntop),
-        cmocka_unit_test(printf_grows_and_appends),
-        cmocka_unit_test(pads_like_printf),
-        cmocka_unit_test(epoch_matches_printf),
-        cmocka_unit_test(json_escapes_as_before),
-        cmocka_unit_test(hash_spreads),
+        cmocka_unit_test(time_matches_gmtime),    cmocka_unit_test(time_short_buffer_is_cut),
+        cmocka_unit_test(addr_matches_inet_ntop), cmocka_unit_test(printf_grows_and_appends),
+        cmocka_unit_test(pads_like_printf),       cmocka_unit_test(epoch_matches_printf),
+        cmocka_unit_test(json_escapes_as_before), cmocka_unit_test(hash_spreads),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
