@@ -40,19 +40,19 @@ static double now_ms(void)
 
 static void one(const struct store *s, const char *expr, int reps, uint64_t nmsgs)
 {
-    struct diag d;
+    struct err d;
     struct filter *f;
     struct strbuf tmp;
     double best = 0, best_cpu = 0;
     uint64_t hits = 0, calls = 0;
     int r;
 
-    diag_clear(&d);
+    err_clear(&d);
     f = filter_compile(expr, &d);
     if (!f) {
         char msg[300];
 
-        diag_format(&d, msg, sizeof(msg));
+        err_format(&d, msg, sizeof(msg));
         fprintf(stderr, "filter_bench: %s: %s\n", expr, msg);
         return;
     }

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct diag;
+struct err;
 
 /* ---------------------------------------------------------------- records */
 
@@ -55,11 +55,11 @@ struct cap_reader;
 
 /* Opens a pcap or pcapng file, gzip-compressed or not; "-" reads stdin.
  * Returns NULL and fills d on error. */
-struct cap_reader *cap_reader_open(const char *path, unsigned source, struct diag *d);
+struct cap_reader *cap_reader_open(const char *path, unsigned source, struct err *d);
 /* 1: a record was read; 0: clean end of file; -1: damaged or truncated input,
  * d names the file, frame number and byte offset.  After -1 the reader is at
  * its end: every record before the damage has already been returned. */
-int cap_reader_next(struct cap_reader *r, struct cap_record *rec, struct diag *d);
+int cap_reader_next(struct cap_reader *r, struct cap_record *rec, struct err *d);
 const char *cap_reader_path(const struct cap_reader *r);
 bool cap_reader_seekable(const struct cap_reader *r);        /* file offsets are valid */
 uint64_t cap_reader_bytes_read(const struct cap_reader *r);  /* compressed bytes consumed */
@@ -76,7 +76,7 @@ struct cap_merge;
 struct cap_merge *cap_merge_new(struct cap_reader **readers, unsigned n);
 /* As cap_reader_next; on -1 the damaged input is reported in d and dropped,
  * and the next call continues with the others. */
-int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct diag *d);
+int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct err *d);
 /* Compressed bytes consumed so far by all its readers (for progress). */
 uint64_t cap_merge_bytes_read(const struct cap_merge *m);
 void cap_merge_free(struct cap_merge *m);
@@ -226,13 +226,13 @@ const char *cap_live_default_bpf(void);
 struct cap_live;
 typedef void (*cap_record_fn)(void *ctx, const struct cap_record *rec);
 struct cap_live *cap_live_open(const char *iface, const struct cap_live_opts *o, unsigned source,
-                               struct diag *d);
+                               struct err *d);
 int cap_live_fd(const struct cap_live *cl); /* for poll(); -1 if none */
 int cap_live_linktype(const struct cap_live *cl);
 const char *cap_live_name(const struct cap_live *cl);
 /* Reads what is ready (up to max frames, -1 = one buffer), calling fn per
  * frame.  Returns frames read, or -1 with d filled (interface went away). */
-int cap_live_dispatch(struct cap_live *cl, int max, cap_record_fn fn, void *ctx, struct diag *d);
+int cap_live_dispatch(struct cap_live *cl, int max, cap_record_fn fn, void *ctx, struct err *d);
 struct cap_live_counts {
     uint64_t received, kernel_drops, if_drops; /* pcap_stats, since open */
 };
@@ -242,6 +242,6 @@ void cap_live_close(struct cap_live *cl); /* accepts NULL */
 /* Switches to an unprivileged user (root: setgroups/setgid/setuid to
  * user) or, when not root, clears every capability.  -1 with d filled on
  * any failure: the caller must not go on.  Main thread, before threads. */
-int cap_priv_drop(const char *user, struct diag *d);
+int cap_priv_drop(const char *user, struct err *d);
 
 #endif

@@ -134,15 +134,15 @@ struct rtp_table *loader_rtp_take(struct loader *l);
  * Returns NULL with d filled when a live source cannot be opened or the
  * privilege drop fails. */
 struct loader *loader_start_ex(const char *const *paths, size_t n, const struct live_opts *live,
-                               struct store *store, size_t queue_cap, struct diag *d);
+                               struct store *store, size_t queue_cap, struct err *d);
 /* The same with RTP options (NULL: defaults). */
 struct loader *loader_start_ex_rtp(const char *const *paths, size_t n, const struct live_opts *live,
                                    const struct rtp_opts *ro, struct store *store, size_t queue_cap,
-                                   struct diag *d);
+                                   struct err *d);
 /* The same without RTP tracking: for outputs that show no media, the
  * capture thread then skips SDP and RTP (about a tenth of a large load). */
 struct loader *loader_start_plain(const char *const *paths, size_t n, const struct live_opts *live,
-                                  struct store *store, size_t queue_cap, struct diag *d);
+                                  struct store *store, size_t queue_cap, struct err *d);
 /* Live capture: stop reading (p) or go on; frames are still written to -w. */
 void loader_pause(struct loader *l, bool paused);
 /* Stops the live thread; what it captured stays queued for loader_drain. */

@@ -10,7 +10,7 @@
  *
  * Thread: a writer belongs to the thread that opened it (the capture thread
  * for -w, the UI thread for saves).  export_calls reads the store, so it
- * runs on the thread that owns the store.  Errors go through struct diag.
+ * runs on the thread that owns the store.  Errors go through struct err.
  */
 #ifndef SIPDX_EXPORT_H
 #define SIPDX_EXPORT_H
@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct diag;
+struct err;
 struct store;
 
 enum export_format {
@@ -55,20 +55,20 @@ struct export_writer;
  * NULL and fills d on error.  A pcap file holds a single link type: the
  * first record's (Ethernet if the file stays empty); a later record with
  * another link type is refused with an error (pcapng takes any mix). */
-struct export_writer *export_writer_open(const char *path, enum export_format fmt, struct diag *d);
+struct export_writer *export_writer_open(const char *path, enum export_format fmt, struct err *d);
 /* Appends one record.  0, or -1 with d filled (I/O error, or a link type a
  * pcap file cannot hold); after an I/O error the writer refuses further
  * records until reopened. */
-int export_writer_write(struct export_writer *w, const struct export_record *rec, struct diag *d);
+int export_writer_write(struct export_writer *w, const struct export_record *rec, struct err *d);
 /* Pushes buffered records to the file (so a reader sees whole records). */
-int export_writer_flush(struct export_writer *w, struct diag *d);
+int export_writer_flush(struct export_writer *w, struct err *d);
 /* Closes the current file and creates a new one under the same name with
  * fresh headers (for logrotate).  A no-op for stdout.  On error the writer
  * stays closed and write returns -1 until a reopen succeeds. */
-int export_writer_reopen(struct export_writer *w, struct diag *d);
+int export_writer_reopen(struct export_writer *w, struct err *d);
 /* Flushes, closes and frees (accepts NULL).  Returns -1 with d filled if
  * the last data could not be written. */
-int export_writer_close(struct export_writer *w, struct diag *d);
+int export_writer_close(struct export_writer *w, struct err *d);
 
 enum export_format export_writer_format(const struct export_writer *w);
 uint64_t export_writer_records(const struct export_writer *w); /* written since open */
@@ -124,6 +124,6 @@ struct export_result {
  * written (temporary file + rename); on error (d filled) it is unchanged.
  * Thread: the store's owner. */
 int export_calls(const struct store *s, const uint64_t *ids, size_t n, const char *path,
-                 const struct export_opts *opts, struct export_result *res, struct diag *d);
+                 const struct export_opts *opts, struct export_result *res, struct err *d);
 
 #endif

@@ -43,7 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct diag;
+struct err;
 struct sip_msg;
 struct store;
 struct store_call;
@@ -148,7 +148,7 @@ struct filter;
 /* Compiles src.  Returns an owned filter, or NULL with d filled (d->col is the
  * 1-based column of the problem, d->msg says what was expected).  Never
  * touches any previous filter: on error the caller keeps its old one. */
-struct filter *filter_compile(const char *src, struct diag *d);
+struct filter *filter_compile(const char *src, struct err *d);
 void filter_free(struct filter *f);                /* accepts NULL */
 const char *filter_source(const struct filter *f); /* the text it was compiled from */
 unsigned filter_needs(const struct filter *f);     /* FILTER_NEEDS_* bits */

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct diag;
+struct err;
 
 enum kb_kind {
     KB_KIND_SIP = 0, /* a SIP response code (or a class, code 1..6) */
@@ -64,7 +64,7 @@ struct kb;
  * LC_ALL, LC_MESSAGES, LANG (ru* -> Russian, anything else -> English).
  * Never returns NULL.  Errors in files are collected (kb_error_count); d,
  * when not NULL, gets the first one, or is cleared when there is none. */
-struct kb *kb_new(const char *lang, const char *extra_dir, struct diag *d);
+struct kb *kb_new(const char *lang, const char *extra_dir, struct err *d);
 void kb_free(struct kb *kb);
 
 /* Number of load errors and each one as "file:line: message". */

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct diag;
+struct err;
 struct strbuf;
 
 enum theme_role {
@@ -53,7 +53,7 @@ void theme_init_mono(struct theme *t);
 
 /* Parses "fg=red,bg=colour236,bold" (n bytes).  0, or -1 with d->msg and
  * d->col (1-based) set; out is unchanged on error. */
-int theme_parse_style(const char *s, size_t n, struct theme_style *out, struct diag *d);
+int theme_parse_style(const char *s, size_t n, struct theme_style *out, struct err *d);
 
 /* Parses a whole .theme file held in memory over a copy of t; roles it does
  * not name keep t's value.  On success t is replaced and 0 returned; unknown
@@ -61,14 +61,14 @@ int theme_parse_style(const char *s, size_t n, struct theme_style *out, struct d
  * to warn when warn != NULL).  On error (bad style, missing '=') returns -1
  * with d->file, d->line, d->msg set and leaves t unchanged. */
 int theme_load_buffer(struct theme *t, const char *name, const char *data, size_t len,
-                      struct diag *d, struct strbuf *warn);
+                      struct err *d, struct strbuf *warn);
 /* Reads a file and calls theme_load_buffer. */
-int theme_load_file(struct theme *t, const char *path, struct diag *d, struct strbuf *warn);
+int theme_load_file(struct theme *t, const char *path, struct err *d, struct strbuf *warn);
 
 /* Selects a theme by name ("dark", "light", "high-contrast", "mono": built
  * in) or by path (contains '/' or ends in ".theme").  Starts from the
  * default theme.  0, or -1 with d set (t unchanged). */
-int theme_select(struct theme *t, const char *name, struct diag *d, struct strbuf *warn);
+int theme_select(struct theme *t, const char *name, struct err *d, struct strbuf *warn);
 
 /* The text of a built-in theme file, or NULL (for tests: themes/NAME.theme
  * must parse to the same theme). */

@@ -1,6 +1,6 @@
 /*
  * util: allocation that never returns NULL, growable strings, an arena,
- * user-facing diagnostics, and escaping of untrusted bytes for terminals
+ * error records (struct err), and escaping of untrusted bytes for terminals
  * and JSON.  Pure functions, callable from any thread (the fatal hook is
  * set once at start-up, before threads exist).
  */
@@ -24,18 +24,18 @@ void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 /* Hook run by fatal() before printing; set once before threads start. */
 void fatal_set_hook(void (*hook)(void));
 
-/* ---- user-facing diagnostics (STYLE §4) ---- */
-struct diag {
+/* ---- the error record: what went wrong and where (STYLE §4) ---- */
+struct err {
     char file[256]; /* input file or "" */
     uint64_t frame; /* frame number, 0 if none */
     int64_t offset; /* byte offset in file, -1 if none */
     int line, col;  /* for text inputs, 0 if none */
     char msg[256];
 };
-void diag_clear(struct diag *d);
-void diag_set(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void err_clear(struct err *d);
+void err_set(struct err *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Formats "file: frame N, offset M: msg" (parts that are unset left out). */
-void diag_format(const struct diag *d, char *out, size_t outlen);
+void err_format(const struct err *d, char *out, size_t outlen);
 
 /* ---- growable string (sds-like, but a plain struct) ---- */
 struct strbuf {

@@ -47,7 +47,7 @@ struct cap_live {
 };
 
 struct cap_live *cap_live_open(const char *iface, const struct cap_live_opts *o, unsigned source,
-                               struct diag *d)
+                               struct err *d)
 {
     char errbuf[PCAP_ERRBUF_SIZE];
     struct cap_live *cl;
@@ -62,7 +62,7 @@ struct cap_live *cap_live_open(const char *iface, const struct cap_live_opts *o,
     cl->fd = -1;
     cl->p = pcap_create(iface, errbuf);
     if (!cl->p) {
-        diag_set(d, "%s: %s", iface, errbuf);
+        err_set(d, "%s: %s", iface, errbuf);
         goto fail;
     }
     pcap_set_snaplen(cl->p, o->snaplen > 0 ? o->snaplen : CAP_SNAPLEN);
@@ -76,28 +76,28 @@ struct cap_live *cap_live_open(const char *iface, const struct cap_live_opts *o,
         const char *why = pcap_geterr(cl->p);
 
         if (rc == PCAP_ERROR_PERM_DENIED)
-            diag_set(d, "%s: %s (run as root, or give the binary CAP_NET_RAW: see the man page)",
-                     iface, why && *why ? why : "permission denied");
+            err_set(d, "%s: %s (run as root, or give the binary CAP_NET_RAW: see the man page)",
+                    iface, why && *why ? why : "permission denied");
         else if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
-            diag_set(d, "%s: no such interface", iface);
+            err_set(d, "%s: no such interface", iface);
         else
-            diag_set(d, "%s: %s", iface, why && *why ? why : pcap_statustostr(rc));
+            err_set(d, "%s: %s", iface, why && *why ? why : pcap_statustostr(rc));
         goto fail;
     }
     if (*bpf) {
         if (pcap_compile(cl->p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-            diag_set(d, "bad capture filter: %s", pcap_geterr(cl->p));
+            err_set(d, "bad capture filter: %s", pcap_geterr(cl->p));
             goto fail;
         }
         rc = pcap_setfilter(cl->p, &prog);
         pcap_freecode(&prog);
         if (rc != 0) {
-            diag_set(d, "%s: cannot set the filter: %s", iface, pcap_geterr(cl->p));
+            err_set(d, "%s: cannot set the filter: %s", iface, pcap_geterr(cl->p));
             goto fail;
         }
     }
     if (pcap_setnonblock(cl->p, 1, errbuf) != 0) {
-        diag_set(d, "%s: %s", iface, errbuf);
+        err_set(d, "%s: %s", iface, errbuf);
         goto fail;
     }
     cl->linktype = pcap_datalink(cl->p);
@@ -141,7 +141,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
     cl->fn(cl->ctx, &rec);
 }
 
-int cap_live_dispatch(struct cap_live *cl, int max, cap_record_fn fn, void *ctx, struct diag *d)
+int cap_live_dispatch(struct cap_live *cl, int max, cap_record_fn fn, void *ctx, struct err *d)
 {
     int n;
 
@@ -149,7 +149,7 @@ int cap_live_dispatch(struct cap_live *cl, int max, cap_record_fn fn, void *ctx,
     cl->ctx = ctx;
     n = pcap_dispatch(cl->p, max, on_frame, (u_char *)cl);
     if (n == PCAP_ERROR) {
-        diag_set(d, "%s: %s", cl->name, pcap_geterr(cl->p));
+        err_set(d, "%s: %s", cl->name, pcap_geterr(cl->p));
         return -1;
     }
     return n < 0 ? 0 : n;

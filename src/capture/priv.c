@@ -24,7 +24,7 @@
 
 #include "util.h"
 
-static int caps_clear(struct diag *d)
+static int caps_clear(struct err *d)
 {
     struct __user_cap_header_struct hdr;
     struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
@@ -33,19 +33,19 @@ static int caps_clear(struct diag *d)
     memset(data, 0, sizeof(data));
     hdr.version = _LINUX_CAPABILITY_VERSION_3;
     if (syscall(SYS_capset, &hdr, data) != 0) {
-        diag_set(d, "cannot drop capabilities: %s", strerror(errno));
+        err_set(d, "cannot drop capabilities: %s", strerror(errno));
         return -1;
     }
     memset(data, 0xff, sizeof(data));
     if (syscall(SYS_capget, &hdr, data) != 0 || data[0].effective || data[0].permitted ||
         data[1].effective || data[1].permitted) {
-        diag_set(d, "capabilities are still held after dropping them");
+        err_set(d, "capabilities are still held after dropping them");
         return -1;
     }
     return 0;
 }
 
-int cap_priv_drop(const char *user, struct diag *d)
+int cap_priv_drop(const char *user, struct err *d)
 {
     struct passwd *pw;
     uid_t uid;
@@ -56,30 +56,30 @@ int cap_priv_drop(const char *user, struct diag *d)
     errno = 0;
     pw = getpwnam(user);
     if (!pw) {
-        diag_set(d, "--user %s: no such user%s%s", user, errno ? ": " : "",
-                 errno ? strerror(errno) : "");
+        err_set(d, "--user %s: no such user%s%s", user, errno ? ": " : "",
+                errno ? strerror(errno) : "");
         return -1;
     }
     uid = pw->pw_uid;
     gid = pw->pw_gid;
     if (setgroups(1, &gid) != 0) {
-        diag_set(d, "setgroups(%u): %s", (unsigned)gid, strerror(errno));
+        err_set(d, "setgroups(%u): %s", (unsigned)gid, strerror(errno));
         return -1;
     }
     if (setgid(gid) != 0) {
-        diag_set(d, "setgid(%u): %s", (unsigned)gid, strerror(errno));
+        err_set(d, "setgid(%u): %s", (unsigned)gid, strerror(errno));
         return -1;
     }
     if (setuid(uid) != 0) {
-        diag_set(d, "setuid(%u): %s", (unsigned)uid, strerror(errno));
+        err_set(d, "setuid(%u): %s", (unsigned)uid, strerror(errno));
         return -1;
     }
     if (getuid() != uid || geteuid() != uid || getgid() != gid || getegid() != gid) {
-        diag_set(d, "user switch to %s did not take effect", user);
+        err_set(d, "user switch to %s did not take effect", user);
         return -1;
     }
     if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
-        diag_set(d, "could get root back after switching to %s", user);
+        err_set(d, "could get root back after switching to %s", user);
         return -1;
     }
     return uid == 0 ? 0 : caps_clear(d);

@@ -377,21 +377,21 @@ static uint32_t rd_u32(const struct cap_reader *r, const uint8_t *p)
     return r->be ? rd32be(p) : rd32le(p);
 }
 
-static int rd_damage(struct cap_reader *r, struct diag *d, uint64_t frame, int64_t off,
+static int rd_damage(struct cap_reader *r, struct err *d, uint64_t frame, int64_t off,
                      const char *what)
 {
-    diag_clear(d);
+    err_clear(d);
     snprintf(d->file, sizeof(d->file), "%s", r->path);
     d->frame = frame;
     d->offset = off;
-    diag_set(d, "%s", what);
+    err_set(d, "%s", what);
     r->done = true;
     return -1;
 }
 
 /* ------------------------------------------------------------ open */
 
-static int rd_header(struct cap_reader *r, struct diag *d)
+static int rd_header(struct cap_reader *r, struct err *d)
 {
     const uint8_t *p;
     uint32_t magic_le;
@@ -433,13 +433,13 @@ static int rd_header(struct cap_reader *r, struct diag *d)
     return 0;
 }
 
-struct cap_reader *cap_reader_open(const char *path, unsigned source, struct diag *d)
+struct cap_reader *cap_reader_open(const char *path, unsigned source, struct err *d)
 {
     struct cap_reader *r;
     int fd;
     struct stat st;
 
-    diag_clear(d);
+    err_clear(d);
     if (strcmp(path, "-") == 0) {
         fd = dup(0);
     } else {
@@ -447,7 +447,7 @@ struct cap_reader *cap_reader_open(const char *path, unsigned source, struct dia
     }
     if (fd < 0) {
         snprintf(d->file, sizeof(d->file), "%s", path);
-        diag_set(d, "cannot open: %s", strerror(errno));
+        err_set(d, "cannot open: %s", strerror(errno));
         return NULL;
     }
     r = xcalloc(1, sizeof(*r));
@@ -464,7 +464,7 @@ struct cap_reader *cap_reader_open(const char *path, unsigned source, struct dia
         if (!r->gz) {
             close(fd);
             snprintf(d->file, sizeof(d->file), "%s", path);
-            diag_set(d, "cannot open: out of memory");
+            err_set(d, "cannot open: out of memory");
             free(r->path);
             free(r);
             return NULL;
@@ -479,7 +479,7 @@ struct cap_reader *cap_reader_open(const char *path, unsigned source, struct dia
     r->buf = xmalloc(r->cap);
     if (r->pfd >= 0 && pipe_start(r) < 0) {
         snprintf(d->file, sizeof(d->file), "%s", path);
-        diag_set(d, "cannot read: %s", strerror(errno));
+        err_set(d, "cannot read: %s", strerror(errno));
         cap_reader_close(r);
         return NULL;
     }
@@ -564,7 +564,7 @@ uint64_t cap_reader_bytes_total(const struct cap_reader *r)
 
 /* ------------------------------------------------------------ pcap */
 
-static int rd_pcap_next(struct cap_reader *r, struct cap_record *rec, struct diag *d)
+static int rd_pcap_next(struct cap_reader *r, struct cap_record *rec, struct err *d)
 {
     const uint8_t *p;
     size_t got;
@@ -651,7 +651,7 @@ static void rd_idb(struct cap_reader *r, const uint8_t *b, uint32_t blen)
     }
 }
 
-static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct diag *d)
+static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct err *d)
 {
     for (;;) {
         const uint8_t *b;
@@ -742,7 +742,7 @@ static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct d
     }
 }
 
-int cap_reader_next(struct cap_reader *r, struct cap_record *rec, struct diag *d)
+int cap_reader_next(struct cap_reader *r, struct cap_record *rec, struct err *d)
 {
     if (r->done)
         return 0;
@@ -771,7 +771,7 @@ struct cap_merge *cap_merge_new(struct cap_reader **readers, unsigned n)
     return m;
 }
 
-int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct diag *d)
+int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct err *d)
 {
     unsigned i, best = m->n;
 

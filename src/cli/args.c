@@ -243,16 +243,16 @@ static int set_mode(struct config *cfg, enum cli_mode m)
 
 struct filter *cli_filter_compile(const char *what, const char *text, FILE *err)
 {
-    struct diag d;
+    struct err d;
     struct filter *f;
     char msg[512];
     struct strbuf b;
 
-    diag_clear(&d);
+    err_clear(&d);
     f = filter_compile(text, &d);
     if (f)
         return f;
-    diag_format(&d, msg, sizeof(msg));
+    err_format(&d, msg, sizeof(msg));
     sb_init(&b);
     sb_append_escaped(&b, msg, strlen(msg));
     fprintf(err, "sipdx: %s: %s\n", what, b.s ? b.s : "");

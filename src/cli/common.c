@@ -105,16 +105,16 @@ struct store *cli_load(const struct config *cfg, engine_msg_fn fn, void *ctx, in
 
 struct kb *cli_kb(const struct config *cfg)
 {
-    struct diag d;
+    struct err d;
     struct kb *kb;
     size_t i;
 
-    diag_clear(&d);
+    err_clear(&d);
     kb = kb_new(cfg->lang, cfg->kb_dir, &d);
     if (!kb) {
         char msg[512];
 
-        diag_format(&d, msg, sizeof(msg));
+        err_format(&d, msg, sizeof(msg));
         fprintf(cfg->err, "sipdx: knowledge base: %s\n", msg);
         return NULL;
     }

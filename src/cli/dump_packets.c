@@ -122,11 +122,11 @@ static void dump_one(void *arg, const struct cap_payload *p)
     fwrite(b->s, 1, b->len, dc->cfg->out);
 }
 
-static void report(const struct config *cfg, const struct diag *d)
+static void report(const struct config *cfg, const struct err *d)
 {
     char msg[1024];
 
-    diag_format(d, msg, sizeof(msg));
+    err_format(d, msg, sizeof(msg));
     fprintf(cfg->err, "sipdx: %s\n", msg);
 }
 
@@ -158,7 +158,7 @@ int cli_dump_packets(const struct config *cfg)
     struct cap_decoder *dec;
     struct dump_ctx dc;
     struct cap_record rec;
-    struct diag d;
+    struct err d;
     size_t i, n = 0;
     int rc = 0, r;
 

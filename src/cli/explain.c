@@ -306,7 +306,7 @@ static void put_json(struct strbuf *b, const struct kb *kb, const struct kb_entr
 
 int cli_explain(const struct config *cfg)
 {
-    struct diag d;
+    struct err d;
     struct kb *kb;
     struct strbuf b;
     const struct labels *L;

@@ -25,7 +25,7 @@ int cli_save(const struct config *cfg)
 {
     struct export_opts o;
     struct export_result res;
-    struct diag d;
+    struct err d;
     struct store *s;
     struct kb *kb;
     struct strbuf tmp;
@@ -61,11 +61,11 @@ int cli_save(const struct config *cfg)
             ids[nids++] = c->id;
     }
     sb_fini(&tmp);
-    diag_clear(&d);
+    err_clear(&d);
     if (export_calls(s, ids, nids, cfg->save_path, &o, &res, &d) < 0) {
         char msg[600];
 
-        diag_format(&d, msg, sizeof msg);
+        err_format(&d, msg, sizeof msg);
         fprintf(cfg->err, "sipdx: --save: %s\n", msg);
         rc = 2;
     } else {

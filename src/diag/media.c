@@ -3,7 +3,7 @@
  * (rules RTP-01 .. RTP-07, texts in text.c), so --report and the console's
  * findings list show them with the signalling ones.  The findings
  * themselves (thresholds, the comparison of SDP and RTP) are in
- * src/rtp/findings.c.  Runs on the store's owner thread; reads the table.
+ * src/rtp/media_checks.c.  Runs on the store's owner thread; reads the table.
  */
 #include "diag.h"
 

@@ -62,7 +62,7 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
                    const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
                    void *ctx, FILE *err, const struct rtp_opts *ro, struct rtp_table **rtp)
 {
-    struct diag d;
+    struct err d;
     struct loader *l;
     const char *errors, *line;
     bool is_live = live_opts_active(live);
@@ -70,14 +70,14 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
     uint64_t added = 0, flushed = 0;
     int rc = 0;
 
-    diag_clear(&d);
+    err_clear(&d);
     /* No one asks for the RTP table: do not track media at all. */
     l = rtp ? loader_start_ex_rtp(paths, n, live, ro, store, ENGINE_QUEUE, &d)
             : loader_start_plain(paths, n, live, store, ENGINE_QUEUE, &d);
     if (!l) {
         char msg[600];
 
-        diag_format(&d, msg, sizeof(msg));
+        err_format(&d, msg, sizeof(msg));
         fprintf(err, "sipdx: %s\n", msg);
         return 2;
     }

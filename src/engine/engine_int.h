@@ -104,11 +104,11 @@ unsigned ppool_default_threads(void);
 struct live;
 /* Opens the interfaces and the HEP sockets (needs the privileges), and
  * registers them as sources in store.  NULL with d filled on error. */
-struct live *live_open(const struct live_opts *o, struct store *store, struct diag *d);
+struct live *live_open(const struct live_opts *o, struct store *store, struct err *d);
 void live_sources_register(struct live *lv, struct store *store);
 /* After the privilege drop: opens the -w file and starts the thread.
  * Takes ownership of rtp (NULL: RTP is not tracked live). */
-int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct diag *d);
+int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct err *d);
 /* Stops and joins the thread; the last records are queued (or counted as
  * dropped when the queue is full).  Idempotent. */
 void live_stop(struct live *lv);

@@ -145,14 +145,14 @@ static int split_hostport(const char *s, char *host, size_t hlen, char *port, si
     return (need_host && !host[0]) ? -1 : 0;
 }
 
-static int hep_bind(struct live *lv, struct diag *d)
+static int hep_bind(struct live *lv, struct err *d)
 {
     char host[256], port[16];
     struct addrinfo hints, *ai = NULL, *a;
     int rc, one = 1, zero = 0;
 
     if (split_hostport(lv->o.hep_listen, host, sizeof(host), port, sizeof(port), false) != 0) {
-        diag_set(d, "--hep-listen %s: expected [ADDR:]PORT", lv->o.hep_listen);
+        err_set(d, "--hep-listen %s: expected [ADDR:]PORT", lv->o.hep_listen);
         return -1;
     }
     memset(&hints, 0, sizeof(hints));
@@ -165,7 +165,7 @@ static int hep_bind(struct live *lv, struct diag *d)
         rc = getaddrinfo(NULL, port, &hints, &ai);
     }
     if (rc != 0) {
-        diag_set(d, "--hep-listen %s: %s", lv->o.hep_listen, gai_strerror(rc));
+        err_set(d, "--hep-listen %s: %s", lv->o.hep_listen, gai_strerror(rc));
         return -1;
     }
     for (a = ai; a; a = a->ai_next) {
@@ -189,7 +189,7 @@ static int hep_bind(struct live *lv, struct diag *d)
                 lv->hep_tcp = t;
                 break;
             }
-            diag_set(d, "--hep-listen %s: %s", lv->o.hep_listen, strerror(errno));
+            err_set(d, "--hep-listen %s: %s", lv->o.hep_listen, strerror(errno));
         }
         if (u >= 0)
             close(u);
@@ -200,14 +200,14 @@ static int hep_bind(struct live *lv, struct diag *d)
     return lv->hep_udp >= 0 ? 0 : -1;
 }
 
-static int hep_connect(struct live *lv, struct diag *d)
+static int hep_connect(struct live *lv, struct err *d)
 {
     char host[256], port[16];
     struct addrinfo hints, *ai = NULL, *a;
     int rc;
 
     if (split_hostport(lv->o.hep_send, host, sizeof(host), port, sizeof(port), true) != 0) {
-        diag_set(d, "--hep-send %s: expected HOST:PORT", lv->o.hep_send);
+        err_set(d, "--hep-send %s: expected HOST:PORT", lv->o.hep_send);
         return -1;
     }
     memset(&hints, 0, sizeof(hints));
@@ -215,7 +215,7 @@ static int hep_connect(struct live *lv, struct diag *d)
     hints.ai_flags = AI_NUMERICSERV;
     rc = getaddrinfo(host, port, &hints, &ai);
     if (rc != 0) {
-        diag_set(d, "--hep-send %s: %s", lv->o.hep_send, gai_strerror(rc));
+        err_set(d, "--hep-send %s: %s", lv->o.hep_send, gai_strerror(rc));
         return -1;
     }
     for (a = ai; a; a = a->ai_next) {
@@ -231,7 +231,7 @@ static int hep_connect(struct live *lv, struct diag *d)
     }
     freeaddrinfo(ai);
     if (lv->send_fd < 0) {
-        diag_set(d, "--hep-send %s: %s", lv->o.hep_send, strerror(errno));
+        err_set(d, "--hep-send %s: %s", lv->o.hep_send, strerror(errno));
         return -1;
     }
     lv->send_buf = xmalloc(HEP_BUF);
@@ -244,7 +244,7 @@ static void add_name(struct live *lv, const char *name)
     lv->names[lv->nnames++] = xstrdup(name);
 }
 
-struct live *live_open(const struct live_opts *o, struct store *store, struct diag *d)
+struct live *live_open(const struct live_opts *o, struct store *store, struct err *d)
 {
     struct live *lv = xcalloc(1, sizeof(*lv));
     unsigned i;
@@ -281,7 +281,7 @@ struct live *live_open(const struct live_opts *o, struct store *store, struct di
     if (o->hep_send && hep_connect(lv, d) != 0)
         goto fail;
     if (o->write_path && lv->nh == 0) {
-        diag_set(d, "-w %s: needs an interface to capture on (-i)", o->write_path);
+        err_set(d, "-w %s: needs an interface to capture on (-i)", o->write_path);
         goto fail;
     }
     lv->window = (int64_t)(o->dedupe_ms ? o->dedupe_ms : 200) * 1000000;
@@ -305,22 +305,22 @@ void live_sources_register(struct live *lv, struct store *store)
 
 /* pcap holds one link type: refuse interfaces that differ before the
  * first packet, not at it.  pcapng takes any mix. */
-static int writer_check(struct live *lv, struct diag *d)
+static int writer_check(struct live *lv, struct err *d)
 {
     unsigned i;
 
     if (export_format_from_path(lv->o.write_path) == EXPORT_FMT_PCAPNG)
         return 0;
     if (export_format_from_path(lv->o.write_path) != EXPORT_FMT_PCAP) {
-        diag_set(d, "-w %s: write a .pcap or .pcapng file", lv->o.write_path);
+        err_set(d, "-w %s: write a .pcap or .pcapng file", lv->o.write_path);
         return -1;
     }
     for (i = 1; i < lv->nh; i++) {
         if (cap_live_linktype(lv->h[i]) != cap_live_linktype(lv->h[0])) {
-            diag_set(d,
-                     "-w %s: %s and %s have different link types; a .pcapng file can hold "
-                     "both",
-                     lv->o.write_path, cap_live_name(lv->h[0]), cap_live_name(lv->h[i]));
+            err_set(d,
+                    "-w %s: %s and %s have different link types; a .pcapng file can hold "
+                    "both",
+                    lv->o.write_path, cap_live_name(lv->h[0]), cap_live_name(lv->h[i]));
             return -1;
         }
     }
@@ -359,19 +359,19 @@ static int move_aside(const char *path)
  * --rotate-time is reached. */
 static void writer_rotate(struct live *lv)
 {
-    struct diag d;
+    struct err d;
 
-    diag_clear(&d);
+    err_clear(&d);
     if (export_writer_flush(lv->w, &d) != 0)
-        diag_format(&d, lv->error, sizeof(lv->error));
+        err_format(&d, lv->error, sizeof(lv->error));
     if (move_aside(lv->o.write_path) != 0)
         snprintf(lv->error, sizeof(lv->error), "-w %s: cannot rename: %s", lv->o.write_path,
                  strerror(errno));
     else
         atomic_fetch_add(&lv->rotations, 1);
-    diag_clear(&d);
+    err_clear(&d);
     if (export_writer_reopen(lv->w, &d) != 0) /* writes fail until a reopen works */
-        diag_format(&d, lv->error, sizeof(lv->error));
+        err_format(&d, lv->error, sizeof(lv->error));
     lv->w_bytes = 0;
     lv->w_opened = lv->now;
 }
@@ -385,9 +385,9 @@ static void writer_tick(struct live *lv)
     if (reopen)
         reopen_requested = 0;
     if (lv->w) {
-        struct diag d;
+        struct err d;
 
-        diag_clear(&d);
+        err_clear(&d);
         export_writer_flush(lv->w, &d);
     }
     if (!lv->w)
@@ -473,9 +473,9 @@ static void on_frame(void *ctx, const struct cap_record *rec)
         rtp_tracker_set_origin(lv->prod.rtp, rec->ts_ns);
     if (lv->w) {
         struct export_record er = {rec->ts_ns, rec->linktype, rec->data, rec->caplen, rec->origlen};
-        struct diag d;
+        struct err d;
 
-        diag_clear(&d);
+        err_clear(&d);
         if (export_writer_write(lv->w, &er, &d) == 0) {
             atomic_fetch_add(&lv->written, 1);
             /* pcap record header 16 bytes; pcapng EPB 32 + padding */
@@ -611,7 +611,7 @@ static void *live_main(void *arg)
 
     while (!atomic_load(&lv->stop)) {
         unsigned n = 0, nh = lv->nh < 64 ? lv->nh : 64, hu, ht, cl0;
-        struct diag d;
+        struct err d;
 
         for (i = 0; i < nh; i++) {
             pf[n].fd = cap_live_fd(lv->h[i]);
@@ -638,9 +638,9 @@ static void *live_main(void *arg)
         for (i = 0; i < nh; i++) {
             /* TPACKET_V3 may hold frames without waking poll until its
              * block timeout: read every round, it is cheap when empty. */
-            diag_clear(&d);
+            err_clear(&d);
             if (cap_live_dispatch(lv->h[i], -1, on_frame, lv, &d) < 0)
-                diag_format(&d, lv->error, sizeof(lv->error));
+                err_format(&d, lv->error, sizeof(lv->error));
         }
         if (lv->hep_udp >= 0 && (pf[hu].revents & POLLIN))
             hep_udp_read(lv);
@@ -662,23 +662,23 @@ static void *live_main(void *arg)
     }
     lv->now = mono_ns();
     for (i = 0; i < lv->nh; i++) { /* what the kernel still holds */
-        struct diag d;
+        struct err d;
 
-        diag_clear(&d);
+        err_clear(&d);
         cap_live_dispatch(lv->h[i], -1, on_frame, lv, &d);
     }
     publish_stats(lv);
     prod_push(&lv->prod);
     if (lv->w) {
-        struct diag d;
+        struct err d;
 
-        diag_clear(&d);
+        err_clear(&d);
         export_writer_flush(lv->w, &d);
     }
     return NULL;
 }
 
-int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct diag *d)
+int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct err *d)
 {
     struct cap_limits lim;
 
@@ -700,7 +700,7 @@ int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct 
     cap_limits_default(&lim);
     lv->dec = cap_decoder_new(&lim, on_payload, lv);
     if (pthread_create(&lv->th, NULL, live_main, lv) != 0) {
-        diag_set(d, "cannot start the capture thread");
+        err_set(d, "cannot start the capture thread");
         return -1;
     }
     lv->joined = false;
@@ -735,9 +735,9 @@ void live_free(struct live *lv)
     if (lv->send_fd >= 0)
         close(lv->send_fd);
     if (lv->w) {
-        struct diag d;
+        struct err d;
 
-        diag_clear(&d);
+        err_clear(&d);
         export_writer_close(lv->w, &d);
     }
     cap_decoder_free(lv->dec);

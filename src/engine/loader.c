@@ -348,22 +348,22 @@ static void *loader_main(void *arg)
 {
     struct loader *l = arg;
     struct cap_record rec;
-    struct diag d;
+    struct err d;
     uint64_t n = 0;
     int r;
 
     /* Cleared again only after an error: a reader writes it only then,
      * and clearing its 540 bytes for every frame showed in profiles. */
-    diag_clear(&d);
+    err_clear(&d);
     while (!atomic_load(&l->stop)) {
         r = cap_merge_next(l->merge, &rec, &d);
         if (r == 0)
             break;
         if (r < 0) {
-            diag_format(&d, l->error, sizeof(l->error));
+            err_format(&d, l->error, sizeof(l->error));
             sb_puts(&l->errors, l->error);
             sb_putc(&l->errors, '\n');
-            diag_clear(&d);
+            err_clear(&d);
             continue;
         }
         if (n == 0) {
@@ -392,7 +392,7 @@ static void *loader_main(void *arg)
 static struct loader *loader_start_all(const char *const *paths, size_t n,
                                        const struct live_opts *live, const struct rtp_opts *ro,
                                        bool track_rtp, struct store *store, size_t queue_cap,
-                                       struct diag *d)
+                                       struct err *d)
 {
     struct loader *l = xcalloc(1, sizeof(*l));
     struct cap_limits lim;
@@ -419,13 +419,13 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
     for (i = 0; i < n; i++) {
         struct cap_reader *rd;
         unsigned src = store_source_add(store, paths[i], false);
-        struct diag od;
+        struct err od;
 
-        diag_clear(&od);
+        err_clear(&od);
         rd = cap_reader_open(paths[i], src, &od);
         if (!rd) {
             l->open_errors++;
-            diag_format(&od, l->open_error, sizeof(l->open_error));
+            err_format(&od, l->open_error, sizeof(l->open_error));
             sb_puts(&l->errors, l->open_error);
             sb_putc(&l->errors, '\n');
             continue;
@@ -479,27 +479,27 @@ struct loader *loader_start(const char *const *paths, size_t n, struct store *st
 struct loader *loader_start_rtp(const char *const *paths, size_t n, struct store *store,
                                 size_t queue_cap, const struct rtp_opts *ro)
 {
-    struct diag d;
+    struct err d;
 
-    diag_clear(&d);
+    err_clear(&d);
     return loader_start_all(paths, n, NULL, ro, true, store, queue_cap, &d); /* files: never NULL */
 }
 
 struct loader *loader_start_ex(const char *const *paths, size_t n, const struct live_opts *live,
-                               struct store *store, size_t queue_cap, struct diag *d)
+                               struct store *store, size_t queue_cap, struct err *d)
 {
     return loader_start_all(paths, n, live, NULL, true, store, queue_cap, d);
 }
 
 struct loader *loader_start_plain(const char *const *paths, size_t n, const struct live_opts *live,
-                                  struct store *store, size_t queue_cap, struct diag *d)
+                                  struct store *store, size_t queue_cap, struct err *d)
 {
     return loader_start_all(paths, n, live, NULL, false, store, queue_cap, d);
 }
 
 struct loader *loader_start_ex_rtp(const char *const *paths, size_t n, const struct live_opts *live,
                                    const struct rtp_opts *ro, struct store *store, size_t queue_cap,
-                                   struct diag *d)
+                                   struct err *d)
 {
     return loader_start_all(paths, n, live, ro, true, store, queue_cap, d);
 }

@@ -97,18 +97,18 @@ static void put32(uint8_t *p, uint32_t v)
     put16(p + 2, (uint16_t)(v >> 16));
 }
 
-static int pw_io_error(struct export_writer *w, struct diag *d, const char *what)
+static int pw_io_error(struct export_writer *w, struct err *d, const char *what)
 {
     int e = errno;
 
     w->failed = true;
-    diag_clear(d);
+    err_clear(d);
     snprintf(d->file, sizeof d->file, "%s", w->path);
-    diag_set(d, "%s: %s", what, e ? strerror(e) : "I/O error");
+    err_set(d, "%s: %s", what, e ? strerror(e) : "I/O error");
     return -1;
 }
 
-static int pw_put(struct export_writer *w, const void *p, size_t n, struct diag *d)
+static int pw_put(struct export_writer *w, const void *p, size_t n, struct err *d)
 {
     errno = 0;
     if (n > 0 && fwrite(p, 1, n, w->f) != n)
@@ -118,7 +118,7 @@ static int pw_put(struct export_writer *w, const void *p, size_t n, struct diag 
 
 /* ------------------------------------------------------------ headers */
 
-static int pcap_header(struct export_writer *w, int linktype, struct diag *d)
+static int pcap_header(struct export_writer *w, int linktype, struct err *d)
 {
     uint8_t h[24];
 
@@ -136,7 +136,7 @@ static int pcap_header(struct export_writer *w, int linktype, struct diag *d)
     return 0;
 }
 
-static int pcapng_shb(struct export_writer *w, struct diag *d)
+static int pcapng_shb(struct export_writer *w, struct err *d)
 {
     static const char appl[] = "sipdx " SIPDX_VERSION;
     uint8_t b[64];
@@ -163,7 +163,7 @@ static int pcapng_shb(struct export_writer *w, struct diag *d)
     return pw_put(w, b, n, d);
 }
 
-static int pcapng_idb(struct export_writer *w, int linktype, struct diag *d)
+static int pcapng_idb(struct export_writer *w, int linktype, struct err *d)
 {
     uint8_t b[32];
 
@@ -184,7 +184,7 @@ static int pcapng_idb(struct export_writer *w, int linktype, struct diag *d)
 }
 
 /* Opens w->path and writes what belongs at the top of a new file. */
-static int pw_start(struct export_writer *w, struct diag *d)
+static int pw_start(struct export_writer *w, struct err *d)
 {
     w->header_done = false;
     w->nifaces = 0;
@@ -206,16 +206,16 @@ static int pw_start(struct export_writer *w, struct diag *d)
 
 /* ------------------------------------------------------------ API */
 
-struct export_writer *export_writer_open(const char *path, enum export_format fmt, struct diag *d)
+struct export_writer *export_writer_open(const char *path, enum export_format fmt, struct err *d)
 {
     struct export_writer *w;
 
     if (fmt == EXPORT_FMT_AUTO)
         fmt = export_format_from_path(path);
     if (fmt != EXPORT_FMT_PCAP && fmt != EXPORT_FMT_PCAPNG) {
-        diag_clear(d);
+        err_clear(d);
         snprintf(d->file, sizeof d->file, "%s", path);
-        diag_set(d, "not a packet format (use .pcap or .pcapng)");
+        err_set(d, "not a packet format (use .pcap or .pcapng)");
         return NULL;
     }
     w = xcalloc(1, sizeof *w);
@@ -232,7 +232,7 @@ struct export_writer *export_writer_open(const char *path, enum export_format fm
     return w;
 }
 
-int export_writer_write(struct export_writer *w, const struct export_record *rec, struct diag *d)
+int export_writer_write(struct export_writer *w, const struct export_record *rec, struct err *d)
 {
     uint64_t ts = rec->ts_ns > 0 ? (uint64_t)rec->ts_ns : 0;
     uint32_t caplen = rec->caplen;
@@ -240,13 +240,13 @@ int export_writer_write(struct export_writer *w, const struct export_record *rec
     static const uint8_t zeros[4];
 
     if (!w->f || w->failed) {
-        diag_clear(d);
+        err_clear(d);
         snprintf(d->file, sizeof d->file, "%s", w->path);
-        diag_set(d, "file is not open after an earlier error");
+        err_set(d, "file is not open after an earlier error");
         return -1;
     }
     if (rec->linktype < 0 || rec->linktype > 0xFFFF) {
-        diag_set(d, "link type %d out of range", rec->linktype);
+        err_set(d, "link type %d out of range", rec->linktype);
         return -1;
     }
     if (w->fmt == EXPORT_FMT_PCAP) {
@@ -256,10 +256,10 @@ int export_writer_write(struct export_writer *w, const struct export_record *rec
         if (!w->header_done && pcap_header(w, rec->linktype, d) < 0)
             return -1;
         if (rec->linktype != w->pcap_linktype) {
-            diag_clear(d);
+            err_clear(d);
             snprintf(d->file, sizeof d->file, "%s", w->path);
-            diag_set(d, "a pcap file holds one link type (%d), this frame has %d; use pcapng",
-                     w->pcap_linktype, rec->linktype);
+            err_set(d, "a pcap file holds one link type (%d), this frame has %d; use pcapng",
+                    w->pcap_linktype, rec->linktype);
             return -1;
         }
         if (caplen > EXPORT_SNAPLEN)
@@ -277,7 +277,7 @@ int export_writer_write(struct export_writer *w, const struct export_record *rec
         uint32_t total = (uint32_t)(28 + caplen + pad + 4);
 
         if (caplen > (64u << 20)) {
-            diag_set(d, "frame of %u bytes is too large", caplen);
+            err_set(d, "frame of %u bytes is too large", caplen);
             return -1;
         }
         for (i = 0; i < w->nifaces; i++)
@@ -285,7 +285,7 @@ int export_writer_write(struct export_writer *w, const struct export_record *rec
                 break;
         if (i == w->nifaces) {
             if (w->nifaces == PW_MAX_IFACES) {
-                diag_set(d, "more than %d link types in one file", PW_MAX_IFACES);
+                err_set(d, "more than %d link types in one file", PW_MAX_IFACES);
                 return -1;
             }
             if (pcapng_idb(w, rec->linktype, d) < 0)
@@ -309,7 +309,7 @@ int export_writer_write(struct export_writer *w, const struct export_record *rec
     return 0;
 }
 
-int export_writer_flush(struct export_writer *w, struct diag *d)
+int export_writer_flush(struct export_writer *w, struct err *d)
 {
     if (!w->f)
         return 0;
@@ -323,7 +323,7 @@ int export_writer_flush(struct export_writer *w, struct diag *d)
 }
 
 /* Closes the current file; -1 if its tail could not be written. */
-static int pw_finish(struct export_writer *w, struct diag *d)
+static int pw_finish(struct export_writer *w, struct err *d)
 {
     int rc = 0;
 
@@ -340,7 +340,7 @@ static int pw_finish(struct export_writer *w, struct diag *d)
     return rc;
 }
 
-int export_writer_reopen(struct export_writer *w, struct diag *d)
+int export_writer_reopen(struct export_writer *w, struct err *d)
 {
     int rc;
 
@@ -352,7 +352,7 @@ int export_writer_reopen(struct export_writer *w, struct diag *d)
     return rc;
 }
 
-int export_writer_close(struct export_writer *w, struct diag *d)
+int export_writer_close(struct export_writer *w, struct err *d)
 {
     int rc;
 

@@ -149,7 +149,7 @@ static void put32be(uint8_t *p, uint32_t v)
  * payload the chunks). */
 static int emit(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
                 const struct cap_addr *dst, int l4, uint32_t seq, uint32_t ack,
-                const uint8_t *payload, size_t len, struct diag *d)
+                const uint8_t *payload, size_t len, struct err *d)
 {
     size_t l2 = c->o->link == EXPORT_LINK_RAW ? 0 : 14;
     size_t l3 = src->family == 6 ? 40 : 20;
@@ -296,7 +296,7 @@ static uint8_t *l4buf(struct save_ctx *c, size_t n)
 /* Bytes on a TCP connection in direction dir, in segments of at most
  * TCP_SEG_MAX, each acking what the peer sent so far. */
 static int tcp_send(struct save_ctx *c, int64_t ts, struct conn *t, int dir, const uint8_t *p,
-                    size_t len, struct diag *d)
+                    size_t len, struct err *d)
 {
     const struct cap_addr *src = dir ? &t->b : &t->a, *dst = dir ? &t->a : &t->b;
     size_t off = 0;
@@ -316,7 +316,7 @@ static int tcp_send(struct save_ctx *c, int64_t ts, struct conn *t, int dir, con
  * fragments (consecutive TSNs, one stream sequence number) when it does
  * not fit in one packet. */
 static int sctp_send(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
-                     const struct cap_addr *dst, const uint8_t *p, size_t len, struct diag *d)
+                     const struct cap_addr *dst, const uint8_t *p, size_t len, struct err *d)
 {
     int dir;
     struct conn *t = conn_get(c, 132, src, dst, &dir);
@@ -348,7 +348,7 @@ static int sctp_send(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
  * one of a connection is preceded by the HTTP upgrade that tells readers
  * (Wireshark, sipdx) the stream is WebSocket carrying SIP. */
 static int ws_send(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
-                   const struct cap_addr *dst, const uint8_t *p, size_t len, struct diag *d)
+                   const struct cap_addr *dst, const uint8_t *p, size_t len, struct err *d)
 {
     int dir;
     struct conn *t = conn_get(c, 6, src, dst, &dir);
@@ -408,7 +408,7 @@ static int ws_send(struct save_ctx *c, int64_t ts, const struct cap_addr *src,
 }
 
 static int emit_msg(struct save_ctx *c, const struct store_msg *m, const uint8_t *bytes, size_t len,
-                    struct diag *d)
+                    struct err *d)
 {
     const struct cap_addr *src = store_endpoint(c->s, m->src_ep);
     const struct cap_addr *dst = store_endpoint(c->s, m->dst_ep);
@@ -473,12 +473,12 @@ static void text_message(struct strbuf *out, const char *p, size_t n)
     }
 }
 
-static int text_flush(FILE *f, struct strbuf *b, const char *path, struct diag *d)
+static int text_flush(FILE *f, struct strbuf *b, const char *path, struct err *d)
 {
     if (b->len && fwrite(b->s, 1, b->len, f) != b->len) {
-        diag_clear(d);
+        err_clear(d);
         snprintf(d->file, sizeof d->file, "%s", path);
-        diag_set(d, "write failed: %s", strerror(errno));
+        err_set(d, "write failed: %s", strerror(errno));
         return -1;
     }
     sb_reset(b);
@@ -487,7 +487,7 @@ static int text_flush(FILE *f, struct strbuf *b, const char *path, struct diag *
 
 static int save_text(const struct store *s, const struct store_call *const *calls, size_t n,
                      const char *path, const struct export_opts *o, struct export_result *res,
-                     bool *created, struct diag *d)
+                     bool *created, struct err *d)
 {
     bool to_stdout = strcmp(path, "-") == 0;
     FILE *f = to_stdout ? stdout : fopen(path, "w");
@@ -497,9 +497,9 @@ static int save_text(const struct store *s, const struct store_call *const *call
     int rc = 0;
 
     if (!f) {
-        diag_clear(d);
+        err_clear(d);
         snprintf(d->file, sizeof d->file, "%s", path);
-        diag_set(d, "cannot create: %s", strerror(errno));
+        err_set(d, "cannot create: %s", strerror(errno));
         return -1;
     }
     *created = !to_stdout;
@@ -544,13 +544,13 @@ static int save_text(const struct store *s, const struct store_call *const *call
         rc = text_flush(f, &b, path, d);
     if (to_stdout) {
         if (fflush(f) != 0 && rc == 0) {
-            diag_set(d, "write failed: %s", strerror(errno));
+            err_set(d, "write failed: %s", strerror(errno));
             rc = -1;
         }
     } else if (fclose(f) != 0 && rc == 0) {
-        diag_clear(d);
+        err_clear(d);
         snprintf(d->file, sizeof d->file, "%s", path);
-        diag_set(d, "write failed: %s", strerror(errno));
+        err_set(d, "write failed: %s", strerror(errno));
         rc = -1;
     }
     sb_fini(&b);
@@ -628,7 +628,7 @@ static void rtp_items(const struct export_opts *o, const struct store_call *cons
 
 static int save_packets(const struct store *s, const struct store_call *const *calls, size_t n,
                         const char *path, enum export_format fmt, const struct export_opts *o,
-                        struct export_result *res, bool *created, struct diag *d)
+                        struct export_result *res, bool *created, struct err *d)
 {
     struct save_ctx c;
     struct save_item *items = NULL;
@@ -688,7 +688,7 @@ static int save_packets(const struct store *s, const struct store_call *const *c
         if (rc == 0)
             res->messages++;
     }
-    if (export_writer_close(c.w, rc == 0 ? d : &(struct diag){0}) < 0)
+    if (export_writer_close(c.w, rc == 0 ? d : &(struct err){0}) < 0)
         rc = -1;
     sb_fini(&tmp);
     free(items);
@@ -700,7 +700,7 @@ static int save_packets(const struct store *s, const struct store_call *const *c
 }
 
 int export_calls(const struct store *s, const uint64_t *ids, size_t n, const char *path,
-                 const struct export_opts *opts, struct export_result *res, struct diag *d)
+                 const struct export_opts *opts, struct export_result *res, struct err *d)
 {
     const struct store_call **calls = xmalloc((n ? n : 1) * sizeof *calls);
     enum export_format fmt = opts->fmt;
@@ -736,9 +736,9 @@ int export_calls(const struct store *s, const uint64_t *ids, size_t n, const cha
         rc = save_packets(s, calls, nc, target, fmt, opts, res, &created, d);
     if (via_tmp && created) {
         if (rc == 0 && rename(target, path) != 0) {
-            diag_clear(d);
+            err_clear(d);
             snprintf(d->file, sizeof d->file, "%s", path);
-            diag_set(d, "cannot rename the saved file into place: %s", strerror(errno));
+            err_set(d, "cannot rename the saved file into place: %s", strerror(errno));
             rc = -1;
         }
         if (rc < 0)

@@ -32,7 +32,7 @@
 struct parser {
     struct lexer lx;
     struct token cur;
-    struct diag *d;
+    struct err *d;
     bool failed;
     int depth;
 };
@@ -878,7 +878,7 @@ static unsigned node_needs(const struct fnode *n)
     return u;
 }
 
-struct filter *filter_compile(const char *src, struct diag *d)
+struct filter *filter_compile(const char *src, struct err *d)
 {
     struct parser P;
     struct fnode *root = NULL;

@@ -64,7 +64,7 @@ static const char *embedded_lang(const char *name, char *buf, size_t buflen)
     return buf;
 }
 
-struct kb *kb_new(const char *lang, const char *extra_dir, struct diag *d)
+struct kb *kb_new(const char *lang, const char *extra_dir, struct err *d)
 {
     struct kb *kb = kb_alloc(lang);
     const char *xdg = getenv("XDG_DATA_HOME");
@@ -91,9 +91,9 @@ struct kb *kb_new(const char *lang, const char *extra_dir, struct diag *d)
         kb_load_dir(kb, extra_dir, 2, true);
     kb_build_index(kb);
     if (d) {
-        diag_clear(d);
+        err_clear(d);
         if (kb->nerrors > 0)
-            diag_set(d, "%s", kb->errors[0]);
+            err_set(d, "%s", kb->errors[0]);
     }
     return kb;
 }

@@ -1,4 +1,4 @@
-/* rtp module internals shared by tracker.c, table.c, names.c, findings.c. */
+/* rtp module internals shared by tracker.c, table.c, payload_types.c, media_checks.c. */
 #ifndef SIPDX_RTP_INT_H
 #define SIPDX_RTP_INT_H
 

@@ -192,7 +192,7 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\r';
 }
 
-int theme_parse_style(const char *s, size_t n, struct theme_style *out, struct diag *d)
+int theme_parse_style(const char *s, size_t n, struct theme_style *out, struct err *d)
 {
     struct theme_style st = {THEME_COLOR_DEFAULT, THEME_COLOR_DEFAULT, 0};
     size_t i = 0;
@@ -217,9 +217,8 @@ int theme_parse_style(const char *s, size_t n, struct theme_style *out, struct d
         if (tlen > 3 && (strncasecmp(tok, "fg=", 3) == 0 || strncasecmp(tok, "bg=", 3) == 0)) {
             short c;
             if (parse_color(tok + 3, tlen - 3, &c) != 0) {
-                diag_set(d,
-                         "unknown colour '%.*s' (black..white, brightred, colour0..255, default)",
-                         (int)(tlen - 3 > 40 ? 40 : tlen - 3), tok + 3);
+                err_set(d, "unknown colour '%.*s' (black..white, brightred, colour0..255, default)",
+                        (int)(tlen - 3 > 40 ? 40 : tlen - 3), tok + 3);
                 d->col = (int)start + 4;
                 return -1;
             }
@@ -232,8 +231,8 @@ int theme_parse_style(const char *s, size_t n, struct theme_style *out, struct d
         } else if (attr_from(tok, tlen)) {
             st.attrs |= attr_from(tok, tlen);
         } else {
-            diag_set(d, "unknown style item '%.*s' (fg=, bg=, bold, dim, underscore, reverse...)",
-                     (int)(tlen > 40 ? 40 : tlen), tok);
+            err_set(d, "unknown style item '%.*s' (fg=, bg=, bold, dim, underscore, reverse...)",
+                    (int)(tlen > 40 ? 40 : tlen), tok);
             d->col = (int)start + 1;
             return -1;
         }
@@ -246,14 +245,14 @@ int theme_parse_style(const char *s, size_t n, struct theme_style *out, struct d
 
 static void init_from(struct theme *t, const char *name, const char *const *table)
 {
-    struct diag d;
+    struct err d;
     int i;
 
     memset(t, 0, sizeof(*t));
     snprintf(t->name, sizeof(t->name), "%s", name);
     for (i = 0; i < ROLE__COUNT; i++) {
         t->role[i].fg = t->role[i].bg = THEME_COLOR_DEFAULT;
-        diag_clear(&d);
+        err_clear(&d);
         if (theme_parse_style(table[i], strlen(table[i]), &t->role[i], &d) != 0)
             fatal("built-in style of role %s: %s", role_names[i], d.msg);
     }
@@ -270,7 +269,7 @@ void theme_init_mono(struct theme *t)
 }
 
 int theme_load_buffer(struct theme *t, const char *name, const char *data, size_t len,
-                      struct diag *d, struct strbuf *warn)
+                      struct err *d, struct strbuf *warn)
 {
     struct theme tmp = *t;
     size_t pos = 0;
@@ -293,18 +292,18 @@ int theme_load_buffer(struct theme *t, const char *name, const char *data, size_
         for (eq = a; eq < ll && l[eq] != '='; eq++)
             ;
         if (eq == ll) {
-            diag_set(d, "expected 'role = style'");
+            err_set(d, "expected 'role = style'");
             goto fail_at;
         }
         b = eq;
         while (b > a && is_space(l[b - 1]))
             b--;
         if (b == a) {
-            diag_set(d, "missing role name before '='");
+            err_set(d, "missing role name before '='");
             goto fail_at;
         }
         if (memchr(l + a, ' ', b - a) || memchr(l + a, '\t', b - a)) {
-            diag_set(d, "expected 'role = style' (a role name has no spaces)");
+            err_set(d, "expected 'role = style' (a role name has no spaces)");
             goto fail_at;
         }
         role = theme_role_from(l + a, b - a);
@@ -333,7 +332,7 @@ int theme_load_buffer(struct theme *t, const char *name, const char *data, size_
     return 0;
 }
 
-int theme_load_file(struct theme *t, const char *path, struct diag *d, struct strbuf *warn)
+int theme_load_file(struct theme *t, const char *path, struct err *d, struct strbuf *warn)
 {
     struct strbuf b;
     char chunk[4096];
@@ -342,7 +341,7 @@ int theme_load_file(struct theme *t, const char *path, struct diag *d, struct st
     int rc;
 
     if (!f) {
-        diag_set(d, "cannot open theme: %s", strerror(errno));
+        err_set(d, "cannot open theme: %s", strerror(errno));
         snprintf(d->file, sizeof(d->file), "%s", path);
         return -1;
     }
@@ -351,7 +350,7 @@ int theme_load_file(struct theme *t, const char *path, struct diag *d, struct st
         if (b.len + n > (1u << 20)) {
             fclose(f);
             sb_fini(&b);
-            diag_set(d, "theme file larger than 1 MiB");
+            err_set(d, "theme file larger than 1 MiB");
             snprintf(d->file, sizeof(d->file), "%s", path);
             return -1;
         }
@@ -372,7 +371,7 @@ const char *theme_builtin_text(const char *name)
     return NULL;
 }
 
-int theme_select(struct theme *t, const char *name, struct diag *d, struct strbuf *warn)
+int theme_select(struct theme *t, const char *name, struct err *d, struct strbuf *warn)
 {
     struct theme tmp;
     const char *text;
@@ -396,8 +395,8 @@ int theme_select(struct theme *t, const char *name, struct diag *d, struct strbu
     }
     text = theme_builtin_text(name);
     if (!text) {
-        diag_set(d, "unknown theme '%.40s' (dark, light, high-contrast, mono, or a .theme path)",
-                 name);
+        err_set(d, "unknown theme '%.40s' (dark, light, high-contrast, mono, or a .theme path)",
+                name);
         return -1;
     }
     theme_init_default(&tmp);

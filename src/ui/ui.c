@@ -283,7 +283,7 @@ int ui_run(const struct config *cfg)
     struct store_opts so;
     struct strbuf warn;
     struct rtp_opts ro;
-    struct diag d;
+    struct err d;
     struct sigaction sa;
     uint64_t seen_gen = ~0ull, seen_list = ~0ull;
     struct timespec last_draw = {0, 0};
@@ -317,12 +317,12 @@ int ui_run(const struct config *cfg)
         return 2;
     }
     theme_name = cfg->theme ? cfg->theme : ui.settings.theme; /* the command line wins */
-    diag_clear(&d);
+    err_clear(&d);
     sb_init(&warn);
     theme_init_default(&ui.theme);
     if (theme_name && theme_select(&ui.theme, theme_name, &d, &warn) != 0) {
         char msg[600];
-        diag_format(&d, msg, sizeof(msg));
+        err_format(&d, msg, sizeof(msg));
         fprintf(cfg->err, "sipdx: %s: %s\n", cfg->theme ? "--theme" : "config theme", msg);
         settings_fini(&ui.settings);
         free(ui.binds);
@@ -332,7 +332,7 @@ int ui_run(const struct config *cfg)
     if (warn.len)
         fprintf(cfg->err, "sipdx: %s", warn.s);
     sb_fini(&warn);
-    diag_clear(&d);
+    err_clear(&d);
     ui.kb = kb_new(cfg->lang ? cfg->lang : ui.settings.lang, cfg->kb_dir, &d);
     memset(&so, 0, sizeof(so));
     so.max_memory = cfg->max_memory;
@@ -343,7 +343,7 @@ int ui_run(const struct config *cfg)
     ui.store = store_new(&so);
     if (cfg->filter) /* -Y: the filter bar starts with it (a copy: ours to replace) */
         ui.filter = filter_compile(filter_source(cfg->filter), &d);
-    diag_clear(&d);
+    err_clear(&d);
     rtp_opts_default(&ro);
     ro.store_packets = cfg->rtp_store; /* --rtp-store: saves can include RTP */
     ui.loader =
@@ -351,7 +351,7 @@ int ui_run(const struct config *cfg)
     if (!ui.loader) {
         char msg[600];
 
-        diag_format(&d, msg, sizeof(msg));
+        err_format(&d, msg, sizeof(msg));
         fprintf(cfg->err, "sipdx: %s\n", msg);
         filter_free(ui.filter);
         store_free(ui.store);

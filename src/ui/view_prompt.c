@@ -163,14 +163,14 @@ struct prompt_state {
 static void check_syntax(struct prompt_state *st)
 {
     struct filter *f;
-    struct diag d;
+    struct err d;
     struct strbuf e;
 
     st->err[0] = '\0';
     st->err_col = 0;
     if (st->kind != PROMPT_FILTER || st->len == 0)
         return;
-    diag_clear(&d);
+    err_clear(&d);
     f = filter_compile(st->text, &d);
     if (f) {
         filter_free(f);
@@ -237,7 +237,7 @@ static unsigned apply(struct view *v)
     struct prompt_state *st = v->state;
     struct ui *ui = v->ui;
     struct filter *f;
-    struct diag d;
+    struct err d;
 
     if (st->kind == PROMPT_SEARCH)
         return UI_HANDLED | UI_POP | UI_REBUILD;
@@ -247,7 +247,7 @@ static unsigned apply(struct view *v)
         ui_notice(ui, "filter cleared");
         return UI_HANDLED | UI_POP | UI_REBUILD;
     }
-    diag_clear(&d);
+    err_clear(&d);
     f = filter_compile(st->text, &d);
     if (!f) {
         struct strbuf e;

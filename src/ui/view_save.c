@@ -237,7 +237,7 @@ static unsigned do_save(struct view *v)
     struct ui *ui = v->ui;
     struct export_opts o;
     struct export_result res;
-    struct diag d;
+    struct err d;
     uint64_t *all = NULL;
     const uint64_t *ids;
     size_t n, i;
@@ -271,14 +271,14 @@ static unsigned do_save(struct view *v)
     o.ladder = ladder_text;
     o.ladder_ctx = ui;
     o.rtp = ui->cfg->rtp_store ? loader_rtp(ui->loader) : NULL; /* with --rtp-store */
-    diag_clear(&d);
+    err_clear(&d);
     rc = export_calls(ui->store, ids, n, st->name, &o, &res, &d);
     free(all);
     if (rc < 0) {
         char msg[600];
         struct strbuf e;
 
-        diag_format(&d, msg, sizeof(msg));
+        err_format(&d, msg, sizeof(msg));
         sb_init(&e);
         sb_puts(&e, "cannot save: ");
         draw_escape(&e, msg, strlen(msg));

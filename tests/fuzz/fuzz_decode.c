@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cap_decoder *dec;
     struct cap_limits lim;
     struct cap_record rec;
-    struct diag d;
+    struct err d;
     size_t total = 0;
     int n = 0;
 

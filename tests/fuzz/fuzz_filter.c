@@ -56,7 +56,7 @@ static void fuzz_values(void *ctx, enum filter_field field, const char *key, fil
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s = malloc(size + 1);
-    struct diag d;
+    struct err d;
     struct filter *f;
     struct filter_subject subj = {NULL, fuzz_values};
 
@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(s, data, size);
     s[size] = '\0'; /* text stops at the first NUL, as from a C string */
-    diag_clear(&d);
+    err_clear(&d);
     f = filter_compile(s, &d);
     if (f) {
         (void)filter_match(f, &subj);

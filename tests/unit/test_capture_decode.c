@@ -759,7 +759,7 @@ static void decodes_llc_snap_gre_routing_and_sctp_idata_like_tshark(void **state
     const char *dir = getenv("SIPDX_TESTDATA");
     char path[512], tmp[128], cid[128], want[4096], have[4096];
     struct export_writer *w;
-    struct diag d;
+    struct err d;
     size_t nf = encaps_frames(f), i, alen, blen, wl = 0, hl = 0;
     char *a, *bb, *line, *save = NULL;
 

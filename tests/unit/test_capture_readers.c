@@ -100,7 +100,7 @@ static void reads_byte_swapped_nanosecond_pcap(void **state)
 {
     struct wbuf w;
     char *path;
-    struct diag d;
+    struct err d;
     struct cap_reader *r;
     struct cap_record rec;
 
@@ -133,7 +133,7 @@ static void reports_truncation_with_frame_and_offset(void **state)
 {
     struct wbuf w;
     char *path, msg[512];
-    struct diag d;
+    struct err d;
     struct cap_reader *r;
     struct cap_record rec;
 
@@ -148,7 +148,7 @@ static void reports_truncation_with_frame_and_offset(void **state)
     assert_int_equal(cap_reader_next(r, &rec, &d), -1);
     assert_int_equal(d.frame, 3);
     assert_int_equal(d.offset, 24 + 2 * 36);
-    diag_format(&d, msg, sizeof(msg));
+    err_format(&d, msg, sizeof(msg));
     assert_non_null(strstr(msg, path));
     assert_non_null(strstr(msg, "frame 3"));
     assert_non_null(strstr(msg, "96"));
@@ -194,7 +194,7 @@ struct rec_sum {
 
 static void read_all(const char *path, struct rec_sum *sum)
 {
-    struct diag d;
+    struct err d;
     struct cap_reader *r = cap_reader_open(path, 0, &d);
     struct cap_record rec;
     int rc;
@@ -269,7 +269,7 @@ static void windows_outlive_the_reader(void **state)
     size_t len;
     uint8_t *b = build_big_pcap(12000, &len);
     char *plain = write_tmp(b, len, false);
-    struct diag d;
+    struct err d;
     struct cap_reader *r = cap_reader_open(plain, 0, &d);
     struct cap_record rec;
     struct cap_window *win[KEEP];
@@ -309,7 +309,7 @@ static void reads_gzip_by_magic(void **state)
 {
     struct wbuf w;
     char *path;
-    struct diag d;
+    struct err d;
     struct cap_reader *r;
     struct cap_record rec;
     int n = 0;
@@ -399,7 +399,7 @@ static void reads_pcapng_interfaces_spb_pb_and_sections(void **state)
 {
     struct wbuf w;
     char *path;
-    struct diag d;
+    struct err d;
     struct cap_reader *r;
     struct cap_record rec;
     size_t s;
@@ -466,7 +466,7 @@ static void reads_corpus_files_and_merges_by_time(void **state)
 {
     const char *dir = getenv("SIPDX_CORPUS");
     char a[1024], b[1024];
-    struct diag d;
+    struct err d;
     struct cap_reader *rd[2];
     struct cap_merge *m;
     struct cap_record rec;

@@ -439,14 +439,14 @@ static void kept_q850_cause_gives_the_note_the_message_gives(void **state)
                                  "=cancel_ghost_bye.pcap",
                                  "=codec_488.pcap",
                                  "=no_ack.pcap"};
-    struct diag d;
+    struct err d;
     struct kb *kb;
     struct strbuf bytes, a, b;
     size_t k, i, kept = 0, read = 0;
     uint32_t j;
 
     (void)state;
-    diag_clear(&d);
+    err_clear(&d);
     kb = kb_new("en", NULL, &d);
     assert_non_null(kb);
     sb_init(&bytes);

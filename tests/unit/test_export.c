@@ -47,7 +47,7 @@ static void recs_free(struct recs *r)
 /* Reads every record of path with the project's reader. */
 static void read_all(const char *path, struct recs *out)
 {
-    struct diag d;
+    struct err d;
     struct cap_reader *r = cap_reader_open(path, 0, &d);
     struct cap_record rec;
     int rc;
@@ -93,7 +93,7 @@ static char *tmp_name(const char *suffix)
 
 static void write_all(const char *path, enum export_format fmt, const struct recs *in)
 {
-    struct diag d;
+    struct err d;
     struct export_writer *w = export_writer_open(path, fmt, &d);
 
     assert_non_null(w);
@@ -204,7 +204,7 @@ static void pcapng_holds_mixed_link_types_and_pcap_refuses_them(void **state)
     struct recs a, b, mixed, back;
     struct export_writer *w;
     struct export_record er;
-    struct diag d;
+    struct err d;
     char *t;
 
     (void)state;
@@ -256,7 +256,7 @@ static void reopen_after_rename_starts_a_fresh_valid_file(void **state)
     char *path = tmp_name("rot.pcapng"), *moved = tmp_name("rot.pcapng.1");
     struct recs a, back;
     struct export_writer *w;
-    struct diag d;
+    struct err d;
 
     (void)state;
     read_all(src, &a);
@@ -302,7 +302,7 @@ static void reopen_after_rename_starts_a_fresh_valid_file(void **state)
 static void empty_pcap_is_still_a_valid_capture(void **state)
 {
     char *path = tmp_name("empty.pcap");
-    struct diag d;
+    struct err d;
     struct export_writer *w = export_writer_open(path, EXPORT_FMT_PCAP, &d);
     struct recs back;
     FILE *f;
@@ -325,7 +325,7 @@ static void empty_pcap_is_still_a_valid_capture(void **state)
 
 static void reports_errors_with_the_file_name(void **state)
 {
-    struct diag d;
+    struct err d;
     struct export_writer *w;
     uint8_t big[4096];
     char msg[600];
@@ -334,7 +334,7 @@ static void reports_errors_with_the_file_name(void **state)
     (void)state;
     w = export_writer_open("/nonexistent-dir/x.pcap", EXPORT_FMT_AUTO, &d);
     assert_null(w);
-    diag_format(&d, msg, sizeof msg);
+    err_format(&d, msg, sizeof msg);
     assert_non_null(strstr(msg, "/nonexistent-dir/x.pcap"));
     assert_non_null(strstr(msg, "No such file or directory"));
 
@@ -389,7 +389,7 @@ static void saves_calls_as_raw_ip_frames(void **state)
     struct store *s = store_new(&so);
     struct export_opts o = {EXPORT_FMT_AUTO, EXPORT_LINK_RAW, NULL, NULL, NULL};
     struct export_result res;
-    struct diag d;
+    struct err d;
     struct recs back;
     uint64_t ids[16];
     size_t n, i, sip = 0;
@@ -461,7 +461,7 @@ static char *big_sip(const char *start, const char *call_id, size_t body, size_t
 
 static void put_raw(struct export_writer *w, int64_t ts, const uint8_t *f, size_t n)
 {
-    struct diag d;
+    struct err d;
     struct export_record r = {ts, 101, f, (uint32_t)n, (uint32_t)n};
 
     assert_int_equal(export_writer_write(w, &r, &d), 0);
@@ -576,7 +576,7 @@ static void saves_sctp_and_websocket_calls_over_their_own_transport(void **state
     struct export_result res;
     struct export_writer *w;
     struct store *a, *b;
-    struct diag d;
+    struct err d;
     struct strbuf cmd, x, y;
     uint64_t ids[2];
     size_t n1, n2, n3, n4, fl;

@@ -114,11 +114,11 @@ static void fx_free(struct fx *f)
  * evaluates it on f. */
 static bool ev(struct fx *f, const char *expr)
 {
-    struct diag d;
+    struct err d;
     struct filter *flt;
     bool r;
 
-    diag_clear(&d);
+    err_clear(&d);
     flt = filter_compile(expr, &d);
     if (!flt)
         fail_msg("'%s' did not compile: col %d: %s", expr, d.col, d.msg);
@@ -134,10 +134,10 @@ static bool ev(struct fx *f, const char *expr)
 /* Asserts that expr is refused at column col with a message containing want. */
 static void bad(const char *expr, int col, const char *want)
 {
-    struct diag d;
+    struct err d;
     struct filter *flt;
 
-    diag_clear(&d);
+    err_clear(&d);
     flt = filter_compile(expr, &d);
     if (flt) {
         filter_free(flt);
@@ -638,12 +638,12 @@ static void bad_expressions_name_the_column(void **state)
 static void failed_compile_leaves_the_old_filter_usable(void **state)
 {
     struct fx f;
-    struct diag d;
+    struct err d;
     struct filter *old, *nf;
 
     (void)state;
     fx_load(&f, "invite_sdp");
-    diag_clear(&d);
+    err_clear(&d);
     old = filter_compile("sip.msg.request.method == INVITE", &d);
     assert_non_null(old);
     nf = filter_compile("sip.msg.request.method ==", &d);
@@ -658,7 +658,7 @@ static void failed_compile_leaves_the_old_filter_usable(void **state)
 
 static void hostile_input_is_refused_not_crashed(void **state)
 {
-    struct diag d;
+    struct err d;
     struct filter *flt;
     char *s;
     size_t i;
@@ -669,7 +669,7 @@ static void hostile_input_is_refused_not_crashed(void **state)
     for (i = 0; i < 5000; i++)
         s[i] = '(';
     memcpy(s + 5000, "number", 7);
-    diag_clear(&d);
+    err_clear(&d);
     flt = filter_compile(s, &d);
     assert_null(flt);
     assert_non_null(strstr(d.msg, "nested too deeply"));
@@ -677,11 +677,11 @@ static void hostile_input_is_refused_not_crashed(void **state)
     for (i = 0; i + 4 < 20000; i += 4)
         memcpy(s + i, "not ", 4);
     memcpy(s + i, "num", 4);
-    diag_clear(&d);
+    err_clear(&d);
     assert_null(filter_compile(s, &d));
     assert_non_null(strstr(d.msg, "too long"));
     /* Control bytes never reach the message raw. */
-    diag_clear(&d);
+    err_clear(&d);
     assert_null(filter_compile("\x1b[31mfoo = 1", &d));
     assert_null(strchr(d.msg, '\x1b'));
     /* A long flat chain is fine (n-ary and/or, no deep recursion). */
@@ -692,7 +692,7 @@ static void hostile_input_is_refused_not_crashed(void **state)
         sb_puts(&b, "number = 0");
         for (i = 0; i < 500; i++)
             sb_printf(&b, " or number = %zu", i + 1);
-        diag_clear(&d);
+        err_clear(&d);
         flt = filter_compile(b.s, &d);
         assert_non_null(flt);
         filter_free(flt);
@@ -717,11 +717,11 @@ static void catastrophic_regex_is_bounded(void **state)
 
 static void needs_bits_say_what_the_subject_must_provide(void **state)
 {
-    struct diag d;
+    struct err d;
     struct filter *f;
 
     (void)state;
-    diag_clear(&d);
+    err_clear(&d);
     f = filter_compile("sip.msg.call-id = \"x\" or sip.msg.status >= 400", &d);
     assert_non_null(f);
     assert_int_equal(filter_needs(f), FILTER_NEEDS_INDEX);
@@ -775,7 +775,7 @@ static void benchmark_indexed_filter_on_a_million_subjects(void **state)
     struct idx_rec *recs = xcalloc(NREC, sizeof(*recs));
     struct filter_subject s;
     struct filter *f;
-    struct diag d;
+    struct err d;
     struct timespec t0, t1;
     size_t i, hits = 0, want = 0;
     double ms;
@@ -793,7 +793,7 @@ static void benchmark_indexed_filter_on_a_million_subjects(void **state)
 
         want += (r->call_id_len == 1 && r->call_id[0] == 'x') || r->status >= 400;
     }
-    diag_clear(&d);
+    err_clear(&d);
     f = filter_compile("sip.msg.call-id = \"x\" or sip.msg.status >= 400", &d);
     assert_non_null(f);
     s.values = idx_values;

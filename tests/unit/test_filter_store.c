@@ -78,9 +78,9 @@ struct matcher {
 static void matcher_new(struct matcher *mt, const char *expr, size_t max_pending)
 {
     struct store_opts o;
-    struct diag d;
+    struct err d;
 
-    diag_clear(&d);
+    err_clear(&d);
     mt->f = filter_compile(expr, &d);
     assert_non_null(mt->f);
     mt->fm = filter_store_matcher_new(mt->f);
@@ -234,12 +234,12 @@ static void call_fields_recheck_older_messages(void **state)
 
 static bool stored(const struct store *s, const struct store_call *c, uint32_t i, const char *expr)
 {
-    struct diag d;
+    struct err d;
     struct filter *f;
     struct strbuf tmp;
     bool ok;
 
-    diag_clear(&d);
+    err_clear(&d);
     f = filter_compile(expr, &d);
     assert_non_null(f);
     sb_init(&tmp);

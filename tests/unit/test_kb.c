@@ -48,7 +48,7 @@ static void assert_no_errors(const struct kb *kb)
 
 static void loads_shipped_files_without_errors(void **state)
 {
-    struct diag d;
+    struct err d;
     struct kb *en = kb_new("en", NULL, &d);
     struct kb *ru = kb_new("ru", NULL, &d);
 
@@ -254,7 +254,7 @@ static bool has_error(const struct kb *kb, const char *needle)
 
 static void broken_file_reports_file_line_and_keeps_embedded_entries(void **state)
 {
-    struct diag d;
+    struct err d;
     struct kb *kb = kb_new("en", fixture("broken"), &d);
     const struct kb_entry *e = kb_lookup_response(kb, 488, NULL, 0);
 

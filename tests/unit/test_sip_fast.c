@@ -140,7 +140,7 @@ static void on_payload(void *ctx, const struct cap_payload *p)
 
 static void run_capture(const char *path, struct counts *c)
 {
-    struct diag d;
+    struct err d;
     struct cap_reader *r = cap_reader_open(path, 0, &d);
     struct cap_decoder *dec;
     struct cap_record rec;

@@ -15,10 +15,10 @@
 static void parses_tmux_like_style_strings(void **state)
 {
     struct theme_style st;
-    struct diag d;
+    struct err d;
 
     (void)state;
-    diag_clear(&d);
+    err_clear(&d);
     assert_int_equal(theme_parse_style("fg=red,bg=colour236,bold", 24, &st, &d), 0);
     assert_int_equal(st.fg, 1);
     assert_int_equal(st.bg, 236);
@@ -36,19 +36,19 @@ static void bad_style_reports_file_line_and_keeps_theme(void **state)
                                "\n"
                                "call.failed = fg=purple,bold\n";
     struct theme t, before;
-    struct diag d;
+    struct err d;
     char msg[600];
 
     (void)state;
     theme_init_default(&t);
     before = t;
-    diag_clear(&d);
+    err_clear(&d);
     assert_int_equal(theme_load_buffer(&t, "x.theme", text, strlen(text), &d, NULL), -1);
     assert_string_equal(d.file, "x.theme");
     assert_int_equal(d.line, 4);
     assert_non_null(strstr(d.msg, "purple"));
     assert_int_equal(d.col, 18); /* the colour after "fg=" */
-    diag_format(&d, msg, sizeof(msg));
+    err_format(&d, msg, sizeof(msg));
     assert_non_null(strstr(msg, "x.theme"));
     /* transactional: line 2 was valid, but nothing was applied */
     assert_memory_equal(&t, &before, sizeof(t));
@@ -58,11 +58,11 @@ static void missing_equals_is_an_error(void **state)
 {
     static const char text[] = "sel fg=red\n";
     struct theme t;
-    struct diag d;
+    struct err d;
 
     (void)state;
     theme_init_default(&t);
-    diag_clear(&d);
+    err_clear(&d);
     assert_int_equal(theme_load_buffer(&t, "y.theme", text, strlen(text), &d, NULL), -1);
     assert_int_equal(d.line, 1);
 }
@@ -71,13 +71,13 @@ static void unknown_role_is_a_warning_not_an_error(void **state)
 {
     static const char text[] = "no.such.role = fg=red\nsel = fg=white,bg=blue\n";
     struct theme t;
-    struct diag d;
+    struct err d;
     struct strbuf w;
 
     (void)state;
     theme_init_default(&t);
     sb_init(&w);
-    diag_clear(&d);
+    err_clear(&d);
     assert_int_equal(theme_load_buffer(&t, "z.theme", text, strlen(text), &d, &w), 0);
     assert_non_null(w.s);
     assert_string_equal(w.s, "z.theme:1: unknown role 'no.such.role'\n");
@@ -95,17 +95,17 @@ static void theme_files_match_the_built_in_themes(void **state)
     (void)state;
     for (i = 0; i < 4; i++) {
         struct theme file, built;
-        struct diag d;
+        struct err d;
         struct strbuf w;
         char path[256];
 
         snprintf(path, sizeof(path), "themes/%s.theme", names[i]);
         sb_init(&w);
-        diag_clear(&d);
+        err_clear(&d);
         theme_init_default(&file);
         assert_int_equal(theme_load_file(&file, path, &d, &w), 0);
         assert_null(w.s); /* no unknown roles */
-        diag_clear(&d);
+        err_clear(&d);
         assert_int_equal(theme_select(&built, names[i], &d, NULL), 0);
         assert_memory_equal(file.role, built.role, sizeof(file.role));
         sb_fini(&w);
@@ -115,11 +115,11 @@ static void theme_files_match_the_built_in_themes(void **state)
 static void unknown_theme_name_fails(void **state)
 {
     struct theme t;
-    struct diag d;
+    struct err d;
 
     (void)state;
     theme_init_default(&t);
-    diag_clear(&d);
+    err_clear(&d);
     assert_int_equal(theme_select(&t, "solarized-nope", &d, NULL), -1);
     assert_non_null(strstr(d.msg, "unknown theme"));
     assert_int_equal(theme_role_from("call.failed", 11), ROLE_CALL_FAILED);

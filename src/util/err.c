@@ -1,5 +1,5 @@
 /*
- * diag: the caller-owned error record that parsers and readers fill in
+ * err: the caller-owned error record that parsers and readers fill in
  * (STYLE §4).  The caller decides whether it goes to stderr or the status
  * line.  Thread-safe: it only touches the struct it is given.
  */
@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-void diag_clear(struct diag *d)
+void err_clear(struct err *d)
 {
     memset(d, 0, sizeof(*d));
     d->offset = -1;
 }
 
-void diag_set(struct diag *d, const char *fmt, ...)
+void err_set(struct err *d, const char *fmt, ...)
 {
     va_list ap;
 
@@ -26,7 +26,7 @@ void diag_set(struct diag *d, const char *fmt, ...)
     va_end(ap);
 }
 
-void diag_format(const struct diag *d, char *out, size_t outlen)
+void err_format(const struct err *d, char *out, size_t outlen)
 {
     struct strbuf b;
 

@@ -1,5 +1,5 @@
 /*
- * rtp names: payload type names and clock rates (RFC 3551 static types,
+ * payload_types: payload type names and clock rates (RFC 3551 static types,
  * SDP names for dynamic ones), in the short form tshark prints.  Pure
  * tables and formatting; any thread.
  */

@@ -1,5 +1,5 @@
 /*
- * regs: `--registrations`, one block (or one JSON object per line) per
+ * registrations: `--registrations`, one block (or one JSON object per line) per
  * address of record, built by the stats module from the REGISTER
  * transactions of the whole capture.  Main thread only.
  */

@@ -1,5 +1,5 @@
 /*
- * names: small pure helpers of the capture module: transport and layer
+ * capture_util: small pure helpers of the capture module: transport and layer
  * names, address formatting, default limits, and SIP recognition by
  * content.  Thread-safe (no state).
  */

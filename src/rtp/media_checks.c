@@ -1,5 +1,5 @@
 /*
- * rtp findings: media problems of one call, from its SDP announcements
+ * media_checks: media problems of one call, from its SDP announcements
  * and its RTP streams (pure; reads the table, allocates nothing).
  *
  *   no-rtp        the call was answered, audio was announced, no RTP seen

@@ -1,5 +1,5 @@
 /*
- * regs: registrations per address of record, from the REGISTER
+ * reg_table: registrations per address of record, from the REGISTER
  * transactions of a store.
  *
  * Every REGISTER transaction (branch + CSeq, retransmissions folded in) is

@@ -1,5 +1,5 @@
 /*
- * findings: the diagnostic rules over one call (NAT, ALG, timers,
+ * rules: the diagnostic rules over one call (NAT, ALG, timers,
  * authentication, registration interval, loops, offer/answer, DTMF,
  * session timers, glare, CANCEL races, UDP size) and over a whole capture
  * (authentication failures from one source).  Facts come from struct dmsg
