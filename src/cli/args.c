@@ -1,10 +1,11 @@
 /*
- * args: command-line parsing into struct config.  Every long option listed
- * in cli_print_help() must also be in man/sipdx.1 (a test checks).
+ * args: command-line parsing into struct config.  Every option is one row
+ * of `options` below: getopt's tables, --help and the parsing all come from
+ * it, and test_cli_options checks it against man/sipdx.1 both ways.
  * Runs on the main thread before anything else starts.
  */
 #include "capture.h"
-#include "cli.h"
+#include "cli_int.h"
 #include "filter.h"
 #include "util.h"
 
@@ -12,179 +13,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum {
-    OPT_DUMP = 1000,
-    OPT_JSON,
-    OPT_LIST,
-    OPT_FLOW,
-    OPT_STATS,
-    OPT_REPORT,
-    OPT_MAX_MEMORY,
-    OPT_EXPLAIN,
-    OPT_LANG,
-    OPT_KB_DIR,
-    OPT_THEME,
-    OPT_ASCII,
-    OPT_NO_COLOR,
-    OPT_MATCH,
-    OPT_EXT,
-    OPT_REGISTRATIONS,
-    OPT_RTP_STREAMS,
-    OPT_RTP_STORE,
-    OPT_BUFFER_SIZE,
-    OPT_PROMISC,
-    OPT_USER,
-    OPT_ROTATE_SIZE,
-    OPT_ROTATE_TIME,
-    OPT_HEP_LISTEN,
-    OPT_HEP_PASSWORD,
-    OPT_HEP_SEND,
-    OPT_HEP_AGENT_ID,
-    OPT_DURATION,
-    OPT_COUNT,
-    OPT_SAVE,
-    OPT_CONFIG,
-    OPT_SAVE_FORMAT,
-};
-
-static const struct option long_opts[] = {
-    {"read", required_argument, NULL, 'r'},
-    {"interface", required_argument, NULL, 'i'},
-    {"capture-filter", required_argument, NULL, 'f'},
-    {"buffer-size", required_argument, NULL, OPT_BUFFER_SIZE},
-    {"promisc", no_argument, NULL, OPT_PROMISC},
-    {"user", required_argument, NULL, OPT_USER},
-    {"write", required_argument, NULL, 'w'},
-    {"rotate-size", required_argument, NULL, OPT_ROTATE_SIZE},
-    {"rotate-time", required_argument, NULL, OPT_ROTATE_TIME},
-    {"hep-listen", required_argument, NULL, OPT_HEP_LISTEN},
-    {"hep-password", required_argument, NULL, OPT_HEP_PASSWORD},
-    {"hep-send", required_argument, NULL, OPT_HEP_SEND},
-    {"hep-agent-id", required_argument, NULL, OPT_HEP_AGENT_ID},
-    {"duration", required_argument, NULL, OPT_DURATION},
-    {"count", required_argument, NULL, OPT_COUNT},
-    {"dump", required_argument, NULL, OPT_DUMP},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"list", no_argument, NULL, OPT_LIST},
-    {"flow", required_argument, NULL, OPT_FLOW},
-    {"stats", no_argument, NULL, OPT_STATS},
-    {"report", no_argument, NULL, OPT_REPORT},
-    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
-    {"explain", required_argument, NULL, OPT_EXPLAIN},
-    {"lang", required_argument, NULL, OPT_LANG},
-    {"kb-dir", required_argument, NULL, OPT_KB_DIR},
-    {"theme", required_argument, NULL, OPT_THEME},
-    {"ascii", no_argument, NULL, OPT_ASCII},
-    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-    {"filter", required_argument, NULL, 'Y'},
-    {"match", required_argument, NULL, OPT_MATCH},
-    {"ext", required_argument, NULL, OPT_EXT},
-    {"registrations", no_argument, NULL, OPT_REGISTRATIONS},
-    {"rtp-streams", no_argument, NULL, OPT_RTP_STREAMS},
-    {"rtp-store", no_argument, NULL, OPT_RTP_STORE},
-    {"save", required_argument, NULL, OPT_SAVE},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"save-format", required_argument, NULL, OPT_SAVE_FORMAT},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
-};
-
-void cli_print_help(FILE *f)
-{
-    fputs("usage: sipdx [options] [FILE...]\n"
-          "\n"
-          "Opens SIP captures (pcap, pcapng, gzip; - for stdin) or captures live,\n"
-          "groups messages into calls and explains why calls failed.  With no\n"
-          "input at all it captures live on the 'any' interface.\n"
-          "\n"
-          "Input:\n"
-          "  -r, --read FILE        read a capture file (repeatable; files are merged\n"
-          "                         by timestamp; -I too); FILE may also be given bare\n"
-          "  -i, --interface IFACE  capture live on IFACE (repeatable; -d too; 'any' is\n"
-          "                         every interface); needs root or CAP_NET_RAW\n"
-          "  -f, --capture-filter BPF\n"
-          "                         capture filter (default keeps SIP ports 5060-5090,\n"
-          "                         8088-8089, HEP 9060 and every IP fragment; '' = all)\n"
-          "      --buffer-size SIZE kernel capture buffer (e.g. 64M)\n"
-          "      --promisc          put the interfaces in promiscuous mode\n"
-          "      --user NAME        user to switch to once capture is open (nobody)\n"
-          "      --hep-listen [ADDR:]PORT\n"
-          "                         receive HEP v2/v3 over UDP and TCP\n"
-          "      --hep-password PW  HEP auth key: required on receive, sent with --hep-send\n"
-          "      --hep-send HOST:PORT\n"
-          "                         forward captured SIP as HEP v3 over UDP\n"
-          "      --hep-agent-id N   capture agent id to send (default 0)\n"
-          "      --duration SECONDS stop a live batch run after SECONDS\n"
-          "      --count N          stop a live batch run after N SIP messages\n"
-          "\n"
-          "Writing:\n"
-          "  -w, --write FILE       write every captured packet to FILE as it arrives\n"
-          "                         (pcapng when FILE ends in .pcapng, else pcap; -O too);\n"
-          "                         SIGUSR1 reopens it\n"
-          "      --rotate-size SIZE start a new FILE past SIZE (e.g. 100M)\n"
-          "      --rotate-time SECS start a new FILE every SECS seconds\n"
-          "\n"
-          "Batch output (no console):\n"
-          "      --dump WHAT        packets: one line per transport payload;\n"
-          "                         messages: one line per SIP message\n"
-          "      --list             one line per call\n"
-          "      --flow CALL-ID     one call as a text ladder\n"
-          "      --stats            message counts as tshark -z sip,stat prints them,\n"
-          "                         then ASR, ACD, PDD, NER, SER overall and per\n"
-          "                         destination, and response codes by frequency\n"
-          "      --registrations    registrations per extension (AOR): contacts,\n"
-          "                         expiry, last result, attempts and failures\n"
-          "      --report           failed and suspicious calls with their findings\n"
-          "                         (NAT, timers, auth, codecs ...) and explanations\n"
-          "      --rtp-streams      RTP streams with the columns of tshark -z rtp,streams,\n"
-          "                         their calls, DTMF, RTCP figures and media findings\n"
-          "      --json             one JSON object per line instead of text\n"
-          "      --explain CODE [REASON]\n"
-          "                         explain a response code (488 \"Not Acceptable Here\"),\n"
-          "                         a Q.850 cause (q850:34) or a Warning (warning:399)\n"
-          "      --save FILE        write the calls to FILE: pcap, pcapng (rebuilt\n"
-          "                         frames) or text (ladder + messages), by its name\n"
-          "      --save-format FMT  pcap, pcapng or text, whatever FILE is called\n"
-          "\n"
-          "Filters (the filter language: see sipdx(1), FILTERS):\n"
-          "  -Y, --filter EXPR      show only what matches: calls with a matching\n"
-          "                         message (--list, console), matching messages\n"
-          "                         (--dump, --flow), counts of matching messages\n"
-          "                         (--stats); e.g. -Y 'sip.Status-Code >= 400'\n"
-          "      --ext EXT          short for -Y 'ext == \"EXT\"' (and-ed with -Y)\n"
-          "      --match EXPR       at capture time keep only calls with a matching\n"
-          "                         message; the others are dropped and counted\n"
-          "\n"
-          "Knowledge base:\n"
-          "      --lang LANG        language of explanations: en or ru (default from\n"
-          "                         LC_ALL, LC_MESSAGES or LANG)\n"
-          "      --kb-dir DIR       extra knowledge-base files that override the built-in\n"
-          "                         ones (also read from $XDG_DATA_HOME/sipdx/kb)\n"
-          "\n"
-          "Console:\n"
-          "      --theme NAME       colour theme: dark (default), light, high-contrast,\n"
-          "                         mono, or a path to a .theme file\n"
-          "      --ascii            draw lines with ASCII characters (+ - |)\n"
-          "      --no-color         no colours (also when NO_COLOR is set)\n"
-          "      --config FILE      read settings from FILE instead of\n"
-          "                         $XDG_CONFIG_HOME/sipdx/config (~/.config/sipdx/config)\n"
-          "\n"
-          "Media:\n"
-          "      --rtp-store        also keep the position of every RTP packet (memory\n"
-          "                         grows with packets), so saving a call can include\n"
-          "                         its RTP; statistics never need it\n"
-          "\n"
-          "Limits:\n"
-          "      --max-memory SIZE  bound the call store (e.g. 200M); the oldest calls\n"
-          "                         are rotated out and counted\n"
-          "\n"
-          "  -h, --help             show this help\n"
-          "  -V, --version          show the version\n",
-          f);
-    fprintf(f, "\nDefault capture filter (-f):\n  %s\n", cap_live_default_bpf());
-}
 
 /* "200M", "1G", "65536" -> bytes; -1 on error. */
 static int parse_size(const char *s, uint64_t *out)
@@ -306,199 +134,440 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *out)
     return 0;
 }
 
+/* What the rows' handlers fill besides cfg: -Y, --ext and --match are
+ * compiled together once every option was seen. */
+struct args {
+    struct config *cfg;
+    const char *expr, *ext, *match;
+};
+
+/* Handlers: 0 to go on, 1 when the output is already printed (--help),
+ * 2 on a usage error (printed to cfg->err). */
+#define CFG_FIELD(o, st, type) ((type *)((char *)(st)->cfg + (o)->field))
+
+static int opt_string(struct args *st, const struct cli_option *o, const char *arg)
+{
+    *CFG_FIELD(o, st, const char *) = arg;
+    return 0;
+}
+
+static int opt_flag(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)arg;
+    *CFG_FIELD(o, st, bool) = true;
+    return 0;
+}
+
+/* A batch output; its argument (--flow CALL-ID, --save FILE) goes to field. */
+static int opt_mode(struct args *st, const struct cli_option *o, const char *arg)
+{
+    if (set_mode(st->cfg, o->mode))
+        return 2;
+    if (o->arg)
+        *CFG_FIELD(o, st, const char *) = arg;
+    return 0;
+}
+
+static int opt_read(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    add_input(st->cfg, arg);
+    return 0;
+}
+
+static int opt_interface(struct args *st, const struct cli_option *o, const char *arg)
+{
+    struct config *cfg = st->cfg;
+
+    (void)o;
+    cfg->ifaces = xrealloc(cfg->ifaces, (cfg->nifaces + 1) * sizeof(*cfg->ifaces));
+    cfg->ifaces[cfg->nifaces++] = arg;
+    return 0;
+}
+
+static int opt_buffer_size(struct args *st, const struct cli_option *o, const char *arg)
+{
+    uint64_t v;
+
+    (void)o;
+    if (parse_size(arg, &v) || v == 0 || v > INT32_MAX) {
+        fprintf(st->cfg->err, "sipdx: --buffer-size: bad size '%s' (try 64M)\n", arg);
+        return 2;
+    }
+    st->cfg->live.cap.buffer_size = (int)v;
+    return 0;
+}
+
+static int opt_rotate_size(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (parse_size(arg, &st->cfg->live.rotate_size) || st->cfg->live.rotate_size == 0) {
+        fprintf(st->cfg->err, "sipdx: --rotate-size: bad size '%s' (try 100M)\n", arg);
+        return 2;
+    }
+    return 0;
+}
+
+static int opt_max_memory(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (parse_size(arg, &st->cfg->max_memory)) {
+        fprintf(st->cfg->err, "sipdx: --max-memory: bad size '%s' (try 200M)\n", arg);
+        return 2;
+    }
+    return 0;
+}
+
+/* --rotate-time and --duration: 1 s to a year. */
+static int opt_seconds(struct args *st, const struct cli_option *o, const char *arg)
+{
+    uint64_t v;
+
+    if (parse_uint(arg, 86400 * 366, &v) || v == 0) {
+        fprintf(st->cfg->err, "sipdx: --%s: bad number of seconds '%s'\n", o->name, arg);
+        return 2;
+    }
+    *CFG_FIELD(o, st, unsigned) = (unsigned)v;
+    return 0;
+}
+
+static int opt_hep_agent_id(struct args *st, const struct cli_option *o, const char *arg)
+{
+    uint64_t v;
+
+    (void)o;
+    if (parse_uint(arg, UINT32_MAX, &v)) {
+        fprintf(st->cfg->err, "sipdx: --hep-agent-id: bad number '%s'\n", arg);
+        return 2;
+    }
+    st->cfg->live.hep_agent_id = (uint32_t)v;
+    return 0;
+}
+
+static int opt_count(struct args *st, const struct cli_option *o, const char *arg)
+{
+    uint64_t v;
+
+    (void)o;
+    if (parse_uint(arg, UINT64_MAX, &v) || v == 0) {
+        fprintf(st->cfg->err, "sipdx: --count: bad number '%s'\n", arg);
+        return 2;
+    }
+    st->cfg->count = v;
+    return 0;
+}
+
+static int opt_dump(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (strcmp(arg, "packets") == 0)
+        return set_mode(st->cfg, CLI_MODE_DUMP_PACKETS) ? 2 : 0;
+    if (strcmp(arg, "messages") == 0)
+        return set_mode(st->cfg, CLI_MODE_DUMP_MESSAGES) ? 2 : 0;
+    fprintf(st->cfg->err, "sipdx: --dump takes packets or messages, not '%s'\n", arg);
+    return 2;
+}
+
+static int opt_save_format(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (strcmp(arg, "pcap") && strcmp(arg, "pcapng") && strcmp(arg, "text")) {
+        fprintf(st->cfg->err, "sipdx: --save-format takes pcap, pcapng or text, not '%s'\n", arg);
+        return 2;
+    }
+    st->cfg->save_format = arg;
+    return 0;
+}
+
+/* -Y, --ext, --match: kept as text until every option is read. */
+static int opt_filter_text(struct args *st, const struct cli_option *o, const char *arg)
+{
+    *(const char **)((char *)st + o->field) = arg;
+    return 0;
+}
+
+static int opt_help(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o, (void)arg;
+    cli_print_help(st->cfg->out);
+    return 1;
+}
+
+static int opt_version(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o, (void)arg;
+    fprintf(st->cfg->out, "sipdx %s\n", SIPDX_VERSION);
+    return 1;
+}
+
+#define CFG(f) .field = offsetof(struct config, f)
+
+/* Section headings of --help, in the order they are printed; an option's
+ * row names its section, and rows of one section stay together. */
+static const char S_INPUT[] = "Input", S_WRITE[] = "Writing",
+                  S_BATCH[] = "Batch output (no console)",
+                  S_FILTER[] = "Filters (the filter language: see sipdx(1), FILTERS)",
+                  S_KB[] = "Knowledge base", S_CONSOLE[] = "Console", S_MEDIA[] = "Media",
+                  S_LIMITS[] = "Limits", S_OTHER[] = "";
+
+/* Every option, in --help order.  help: lines separated by '\n'. */
+static const struct cli_option options[] = {
+    {"read", 'r', "I", "FILE", S_INPUT,
+     "read a capture file (repeatable; files are merged\n"
+     "by timestamp; -I too); FILE may also be given bare",
+     .fn = opt_read},
+    {"interface", 'i', "d", "IFACE", S_INPUT,
+     "capture live on IFACE (repeatable; -d too; 'any' is\n"
+     "every interface); needs root or CAP_NET_RAW",
+     .fn = opt_interface},
+    {"capture-filter", 'f', NULL, "BPF", S_INPUT,
+     "capture filter (default keeps SIP ports 5060-5090,\n"
+     "8088-8089, HEP 9060 and every IP fragment; '' = all)",
+     .fn = opt_string, CFG(live.cap.bpf)},
+    {"buffer-size", 0, NULL, "SIZE", S_INPUT, "kernel capture buffer (e.g. 64M)",
+     .fn = opt_buffer_size},
+    {"promisc", 0, NULL, NULL, S_INPUT, "put the interfaces in promiscuous mode", .fn = opt_flag,
+     CFG(live.cap.promisc)},
+    {"user", 0, NULL, "NAME", S_INPUT, "user to switch to once capture is open (nobody)",
+     .fn = opt_string, CFG(live.user)},
+    {"hep-listen", 0, NULL, "[ADDR:]PORT", S_INPUT, "receive HEP v2/v3 over UDP and TCP",
+     .fn = opt_string, CFG(live.hep_listen)},
+    {"hep-password", 0, NULL, "PW", S_INPUT,
+     "HEP auth key: required on receive, sent with --hep-send", .fn = opt_string,
+     CFG(live.hep_password)},
+    {"hep-send", 0, NULL, "HOST:PORT", S_INPUT, "forward captured SIP as HEP v3 over UDP",
+     .fn = opt_string, CFG(live.hep_send)},
+    {"hep-agent-id", 0, NULL, "N", S_INPUT, "capture agent id to send (default 0)",
+     .fn = opt_hep_agent_id},
+    {"duration", 0, NULL, "SECONDS", S_INPUT, "stop a live batch run after SECONDS",
+     .fn = opt_seconds, CFG(duration)},
+    {"count", 0, NULL, "N", S_INPUT, "stop a live batch run after N SIP messages", .fn = opt_count},
+
+    {"write", 'w', "O", "FILE", S_WRITE,
+     "write every captured packet to FILE as it arrives\n"
+     "(pcapng when FILE ends in .pcapng, else pcap; -O too);\n"
+     "SIGUSR1 reopens it",
+     .fn = opt_string, CFG(live.write_path)},
+    {"rotate-size", 0, NULL, "SIZE", S_WRITE, "start a new FILE past SIZE (e.g. 100M)",
+     .fn = opt_rotate_size},
+    {"rotate-time", 0, NULL, "SECS", S_WRITE, "start a new FILE every SECS seconds",
+     .fn = opt_seconds, CFG(live.rotate_time)},
+
+    {"dump", 0, NULL, "WHAT", S_BATCH,
+     "packets: one line per transport payload;\n"
+     "messages: one line per SIP message",
+     .fn = opt_dump},
+    {"list", 0, NULL, NULL, S_BATCH, "one line per call", .fn = opt_mode, .mode = CLI_MODE_LIST},
+    {"flow", 0, NULL, "CALL-ID", S_BATCH, "one call as a text ladder", .fn = opt_mode,
+     CFG(flow_call_id), .mode = CLI_MODE_FLOW},
+    {"stats", 0, NULL, NULL, S_BATCH,
+     "message counts as tshark -z sip,stat prints them,\n"
+     "then ASR, ACD, PDD, NER, SER overall and per\n"
+     "destination, and response codes by frequency",
+     .fn = opt_mode, .mode = CLI_MODE_STATS},
+    {"registrations", 0, NULL, NULL, S_BATCH,
+     "registrations per extension (AOR): contacts,\n"
+     "expiry, last result, attempts and failures",
+     .fn = opt_mode, .mode = CLI_MODE_REGISTRATIONS},
+    {"report", 0, NULL, NULL, S_BATCH,
+     "failed and suspicious calls with their findings\n"
+     "(NAT, timers, auth, codecs ...) and explanations",
+     .fn = opt_mode, .mode = CLI_MODE_REPORT},
+    {"rtp-streams", 0, NULL, NULL, S_BATCH,
+     "RTP streams with the columns of tshark -z rtp,streams,\n"
+     "their calls, DTMF, RTCP figures and media findings",
+     .fn = opt_mode, .mode = CLI_MODE_RTP_STREAMS},
+    {"json", 0, NULL, NULL, S_BATCH, "one JSON object per line instead of text", .fn = opt_flag,
+     CFG(json)},
+    {"explain", 0, NULL, "CODE [REASON]", S_BATCH,
+     "explain a response code (488 \"Not Acceptable Here\"),\n"
+     "a Q.850 cause (q850:34) or a Warning (warning:399)",
+     .fn = opt_mode, CFG(explain), .mode = CLI_MODE_EXPLAIN},
+    {"save", 0, NULL, "FILE", S_BATCH,
+     "write the calls to FILE: pcap, pcapng (rebuilt\n"
+     "frames) or text (ladder + messages), by its name",
+     .fn = opt_mode, CFG(save_path), .mode = CLI_MODE_SAVE},
+    {"save-format", 0, NULL, "FMT", S_BATCH, "pcap, pcapng or text, whatever FILE is called",
+     .fn = opt_save_format},
+
+    {"filter", 'Y', NULL, "EXPR", S_FILTER,
+     "show only what matches: calls with a matching\n"
+     "message (--list, console), matching messages\n"
+     "(--dump, --flow), counts of matching messages\n"
+     "(--stats); e.g. -Y 'sip.Status-Code >= 400'",
+     .fn = opt_filter_text, offsetof(struct args, expr)},
+    {"ext", 0, NULL, "EXT", S_FILTER, "short for -Y 'ext == \"EXT\"' (and-ed with -Y)",
+     .fn = opt_filter_text, offsetof(struct args, ext)},
+    {"match", 0, NULL, "EXPR", S_FILTER,
+     "at capture time keep only calls with a matching\n"
+     "message; the others are dropped and counted",
+     .fn = opt_filter_text, offsetof(struct args, match)},
+
+    {"lang", 0, NULL, "LANG", S_KB,
+     "language of explanations: en or ru (default from\n"
+     "LC_ALL, LC_MESSAGES or LANG)",
+     .fn = opt_string, CFG(lang)},
+    {"kb-dir", 0, NULL, "DIR", S_KB,
+     "extra knowledge-base files that override the built-in\n"
+     "ones (also read from $XDG_DATA_HOME/sipdx/kb)",
+     .fn = opt_string, CFG(kb_dir)},
+
+    {"theme", 0, NULL, "NAME", S_CONSOLE,
+     "colour theme: dark (default), light, high-contrast,\n"
+     "mono, or a path to a .theme file",
+     .fn = opt_string, CFG(theme)},
+    {"ascii", 0, NULL, NULL, S_CONSOLE, "draw lines with ASCII characters (+ - |)", .fn = opt_flag,
+     CFG(ascii)},
+    {"no-color", 0, NULL, NULL, S_CONSOLE, "no colours (also when NO_COLOR is set)", .fn = opt_flag,
+     CFG(no_color)},
+    {"config", 0, NULL, "FILE", S_CONSOLE,
+     "read settings from FILE instead of\n"
+     "$XDG_CONFIG_HOME/sipdx/config (~/.config/sipdx/config)",
+     .fn = opt_string, CFG(config_path)},
+
+    {"rtp-store", 0, NULL, NULL, S_MEDIA,
+     "also keep the position of every RTP packet (memory\n"
+     "grows with packets), so saving a call can include\n"
+     "its RTP; statistics never need it",
+     .fn = opt_flag, CFG(rtp_store)},
+
+    {"max-memory", 0, NULL, "SIZE", S_LIMITS,
+     "bound the call store (e.g. 200M); the oldest calls\n"
+     "are rotated out and counted",
+     .fn = opt_max_memory},
+
+    {"help", 'h', NULL, NULL, S_OTHER, "show this help", .fn = opt_help},
+    {"version", 'V', NULL, NULL, S_OTHER, "show the version", .fn = opt_version},
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+const struct cli_option *cli_options(size_t *n)
+{
+    *n = NOPTIONS;
+    return options;
+}
+
+/* Column where the help text starts; a longer option goes on a line of
+ * its own. */
+#define HELP_COL 25
+
+void cli_print_help(FILE *f)
+{
+    const char *section = NULL;
+    size_t i;
+
+    fputs("usage: sipdx [options] [FILE...]\n"
+          "\n"
+          "Opens SIP captures (pcap, pcapng, gzip; - for stdin) or captures live,\n"
+          "groups messages into calls and explains why calls failed.  With no\n"
+          "input at all it captures live on the 'any' interface.\n",
+          f);
+    for (i = 0; i < NOPTIONS; i++) {
+        const struct cli_option *o = &options[i];
+        const char *h = o->help;
+        int w;
+
+        if (o->section != section) {
+            section = o->section;
+            fprintf(f, section[0] ? "\n%s:\n" : "\n", section);
+        }
+        if (o->letter)
+            w = fprintf(f, "  -%c, --%s", o->letter, o->name);
+        else
+            w = fprintf(f, "      --%s", o->name);
+        if (o->arg)
+            w += fprintf(f, " %s", o->arg);
+        if (w >= HELP_COL) {
+            fputc('\n', f);
+            w = 0;
+        }
+        for (;;) {
+            const char *nl = strchr(h, '\n');
+            int len = nl ? (int)(nl - h) : (int)strlen(h);
+
+            fprintf(f, "%*s%.*s\n", HELP_COL - w, "", len, h);
+            if (!nl)
+                break;
+            h = nl + 1;
+            w = 0;
+        }
+    }
+    fprintf(f, "\nDefault capture filter (-f):\n  %s\n", cap_live_default_bpf());
+}
+
+/* getopt_long's tables from options: val is the row's letter, or 256 +
+ * its index for a long-only option. */
+static struct option *getopt_tables(char *shortopts)
+{
+    struct option *lo = xcalloc(NOPTIONS + 1, sizeof(*lo));
+    size_t i, k = 0;
+
+    for (i = 0; i < NOPTIONS; i++) {
+        const struct cli_option *o = &options[i];
+        const char *a;
+
+        lo[i].name = o->name;
+        lo[i].has_arg = o->arg ? required_argument : no_argument;
+        lo[i].val = o->letter ? o->letter : 256 + (int)i;
+        if (!o->letter)
+            continue;
+        shortopts[k++] = o->letter;
+        if (o->arg)
+            shortopts[k++] = ':';
+        for (a = o->also; a && *a; a++) {
+            shortopts[k++] = *a;
+            if (o->arg)
+                shortopts[k++] = ':';
+        }
+    }
+    shortopts[k] = '\0';
+    return lo;
+}
+
+/* The row of getopt's answer c, or NULL. */
+static const struct cli_option *option_for(int c)
+{
+    size_t i;
+
+    if (c >= 256 && (size_t)(c - 256) < NOPTIONS)
+        return &options[c - 256];
+    for (i = 0; i < NOPTIONS; i++)
+        if (options[i].letter &&
+            (options[i].letter == c || (options[i].also && strchr(options[i].also, c))))
+            return &options[i];
+    return NULL;
+}
+
 int cli_parse_args(int argc, char **argv, struct config *cfg)
 {
-    const char *expr = NULL, *ext = NULL, *match = NULL;
-    uint64_t v;
-    int c;
+    struct args st = {.cfg = cfg};
+    struct option *long_opts;
+    char shortopts[3 * NOPTIONS + 1];
+    int c, rc = 0;
 
     memset(cfg, 0, sizeof(*cfg));
     cfg->out = stdout;
     cfg->err = stderr;
+    long_opts = getopt_tables(shortopts);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:I:Y:i:d:f:w:O:hV", long_opts, NULL)) != -1) {
-        switch (c) {
-        case 'r':
-        case 'I': /* sngrep's spelling */
-            add_input(cfg, optarg);
-            break;
-        case 'i':
-        case 'd':
-            cfg->ifaces = xrealloc(cfg->ifaces, (cfg->nifaces + 1) * sizeof(*cfg->ifaces));
-            cfg->ifaces[cfg->nifaces++] = optarg;
-            break;
-        case 'f':
-            cfg->live.cap.bpf = optarg;
-            break;
-        case OPT_BUFFER_SIZE:
-            if (parse_size(optarg, &v) || v == 0 || v > INT32_MAX) {
-                fprintf(cfg->err, "sipdx: --buffer-size: bad size '%s' (try 64M)\n", optarg);
-                return 2;
-            }
-            cfg->live.cap.buffer_size = (int)v;
-            break;
-        case OPT_PROMISC:
-            cfg->live.cap.promisc = true;
-            break;
-        case OPT_USER:
-            cfg->live.user = optarg;
-            break;
-        case 'w':
-        case 'O':
-            cfg->live.write_path = optarg;
-            break;
-        case OPT_ROTATE_SIZE:
-            if (parse_size(optarg, &cfg->live.rotate_size) || cfg->live.rotate_size == 0) {
-                fprintf(cfg->err, "sipdx: --rotate-size: bad size '%s' (try 100M)\n", optarg);
-                return 2;
-            }
-            break;
-        case OPT_ROTATE_TIME:
-            if (parse_uint(optarg, 86400 * 366, &v) || v == 0) {
-                fprintf(cfg->err, "sipdx: --rotate-time: bad number of seconds '%s'\n", optarg);
-                return 2;
-            }
-            cfg->live.rotate_time = (unsigned)v;
-            break;
-        case OPT_HEP_LISTEN:
-            cfg->live.hep_listen = optarg;
-            break;
-        case OPT_HEP_PASSWORD:
-            cfg->live.hep_password = optarg;
-            break;
-        case OPT_HEP_SEND:
-            cfg->live.hep_send = optarg;
-            break;
-        case OPT_HEP_AGENT_ID:
-            if (parse_uint(optarg, UINT32_MAX, &v)) {
-                fprintf(cfg->err, "sipdx: --hep-agent-id: bad number '%s'\n", optarg);
-                return 2;
-            }
-            cfg->live.hep_agent_id = (uint32_t)v;
-            break;
-        case OPT_DURATION:
-            if (parse_uint(optarg, 86400 * 366, &v) || v == 0) {
-                fprintf(cfg->err, "sipdx: --duration: bad number of seconds '%s'\n", optarg);
-                return 2;
-            }
-            cfg->duration = (unsigned)v;
-            break;
-        case OPT_COUNT:
-            if (parse_uint(optarg, UINT64_MAX, &v) || v == 0) {
-                fprintf(cfg->err, "sipdx: --count: bad number '%s'\n", optarg);
-                return 2;
-            }
-            cfg->count = v;
-            break;
-        case OPT_DUMP:
-            if (strcmp(optarg, "packets") == 0) {
-                if (set_mode(cfg, CLI_MODE_DUMP_PACKETS))
-                    return 2;
-            } else if (strcmp(optarg, "messages") == 0) {
-                if (set_mode(cfg, CLI_MODE_DUMP_MESSAGES))
-                    return 2;
-            } else {
-                fprintf(cfg->err, "sipdx: --dump takes packets or messages, not '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case OPT_JSON:
-            cfg->json = true;
-            break;
-        case OPT_LIST:
-            if (set_mode(cfg, CLI_MODE_LIST))
-                return 2;
-            break;
-        case OPT_FLOW:
-            if (set_mode(cfg, CLI_MODE_FLOW))
-                return 2;
-            cfg->flow_call_id = optarg;
-            break;
-        case OPT_STATS:
-            if (set_mode(cfg, CLI_MODE_STATS))
-                return 2;
-            break;
-        case OPT_REGISTRATIONS:
-            if (set_mode(cfg, CLI_MODE_REGISTRATIONS))
-                return 2;
-            break;
-        case OPT_REPORT:
-            if (set_mode(cfg, CLI_MODE_REPORT))
-                return 2;
-            break;
-        case OPT_MAX_MEMORY:
-            if (parse_size(optarg, &cfg->max_memory)) {
-                fprintf(cfg->err, "sipdx: --max-memory: bad size '%s' (try 200M)\n", optarg);
-                return 2;
-            }
-            break;
-        case OPT_EXPLAIN:
-            if (set_mode(cfg, CLI_MODE_EXPLAIN))
-                return 2;
-            cfg->explain = optarg;
-            break;
-        case OPT_LANG:
-            cfg->lang = optarg;
-            break;
-        case OPT_KB_DIR:
-            cfg->kb_dir = optarg;
-            break;
-        case OPT_THEME:
-            cfg->theme = optarg;
-            break;
-        case OPT_ASCII:
-            cfg->ascii = true;
-            break;
-        case OPT_NO_COLOR:
-            cfg->no_color = true;
-            break;
-        case 'Y':
-            expr = optarg;
-            break;
-        case OPT_EXT:
-            ext = optarg;
-            break;
-        case OPT_MATCH:
-            match = optarg;
-            break;
-        case OPT_RTP_STREAMS:
-            if (set_mode(cfg, CLI_MODE_RTP_STREAMS))
-                return 2;
-            break;
-        case OPT_RTP_STORE:
-            cfg->rtp_store = true;
-            break;
-        case OPT_CONFIG:
-            cfg->config_path = optarg;
-            break;
-        case OPT_SAVE:
-            if (set_mode(cfg, CLI_MODE_SAVE))
-                return 2;
-            cfg->save_path = optarg;
-            break;
-        case OPT_SAVE_FORMAT:
-            if (strcmp(optarg, "pcap") && strcmp(optarg, "pcapng") && strcmp(optarg, "text")) {
-                fprintf(cfg->err, "sipdx: --save-format takes pcap, pcapng or text, not '%s'\n",
-                        optarg);
-                return 2;
-            }
-            cfg->save_format = optarg;
-            break;
-        case 'h':
-            cli_print_help(cfg->out);
-            return 1;
-        case 'V':
-            fprintf(cfg->out, "sipdx %s\n", SIPDX_VERSION);
-            return 1;
-        default:
+    while (rc == 0 && (c = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
+        const struct cli_option *o = c == '?' ? NULL : option_for(c);
+
+        if (!o) {
             fputs("sipdx: try --help\n", cfg->err);
-            return 2;
+            rc = 2;
+        } else {
+            rc = o->fn(&st, o, optarg);
         }
     }
-    if (build_filter(cfg, expr, ext))
+    free(long_opts);
+    if (rc)
+        return rc;
+    if (build_filter(cfg, st.expr, st.ext))
         return 2;
-    if (match) {
-        if (!(cfg->match = cli_filter_compile("match", match, cfg->err)))
+    if (st.match) {
+        if (!(cfg->match = cli_filter_compile("match", st.match, cfg->err)))
             return 2;
         cfg->matcher = filter_store_matcher_new(cfg->match);
     }

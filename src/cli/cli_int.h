@@ -11,6 +11,26 @@
 #include "store.h"
 #include "util.h"
 
+/* One command-line option (args.c): getopt's tables, --help and the
+ * parsing come from one row; test_cli_options holds the rows against
+ * man/sipdx.1.  To add an option, add a row. */
+struct args;
+struct cli_option {
+    const char *name;    /* --name */
+    char letter;         /* -x, or 0: long only */
+    const char *also;    /* more letters meaning the same (sngrep's -I), or NULL */
+    const char *arg;     /* its argument as --help names it, or NULL: none */
+    const char *section; /* --help heading; a section's rows stay together */
+    const char *help;    /* --help text, lines separated by '\n' */
+    /* Applies the option: 0 to go on, 1 when the output is already
+     * printed (--help), 2 on a usage error (printed). */
+    int (*fn)(struct args *st, const struct cli_option *o, const char *arg);
+    size_t field;       /* for the generic handlers: offset of the field set */
+    enum cli_mode mode; /* the batch output it chooses (opt_mode) */
+};
+/* Every option, in --help order. */
+const struct cli_option *cli_options(size_t *n);
+
 /* A new store with cfg's limits (--max-memory, --match). */
 struct store *cli_store_new(const struct config *cfg);
 /* Loads every input of cfg into s (fn may be NULL); 0, or 1 when an input
