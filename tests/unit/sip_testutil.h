@@ -11,17 +11,18 @@
 #include <string.h>
 
 #include "sip.h"
+#include "test_paths.h"
 #include "util.h"
 
 static inline char *load(const char *rel, size_t *len)
 {
-    const char *dir = getenv("SIPDX_TESTDATA");
+    const char *dir = test_data_dir();
     char path[1024];
     FILE *f;
     char *buf;
     long n;
 
-    snprintf(path, sizeof(path), "%s/sip/%s", dir ? dir : "tests/data", rel);
+    snprintf(path, sizeof(path), "%s/sip/%s", dir, rel);
     f = fopen(path, "rb");
     if (!f)
         fail_msg("cannot open %s", path);

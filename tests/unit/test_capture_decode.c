@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -756,7 +758,7 @@ static void decodes_llc_snap_gre_routing_and_sctp_idata_like_tshark(void **state
     static struct enc_frame f[ENC_FRAMES];
     struct got g = {0};
     struct cap_decoder *dec = cap_decoder_new(NULL, collect, &g);
-    const char *dir = getenv("SIPDX_TESTDATA");
+    const char *dir = test_data_dir();
     char path[512], tmp[128], cid[128], want[4096], have[4096];
     struct export_writer *w;
     struct err d;
@@ -764,7 +766,6 @@ static void decodes_llc_snap_gre_routing_and_sctp_idata_like_tshark(void **state
     char *a, *bb, *line, *save = NULL;
 
     (void)state;
-    assert_non_null(dir);
     snprintf(tmp, sizeof tmp, "/tmp/sipdx_encaps_%ld.pcap", (long)getpid());
     w = export_writer_open(getenv("SIPDX_REGEN_ENCAPS") ? "tests/data/decode/encaps.pcap" : tmp,
                            EXPORT_FMT_PCAP, &d);

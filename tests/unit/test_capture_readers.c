@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,7 +466,7 @@ static void reads_pcapng_interfaces_spb_pb_and_sections(void **state)
 
 static void reads_corpus_files_and_merges_by_time(void **state)
 {
-    const char *dir = getenv("SIPDX_CORPUS");
+    const char *dir = test_corpus_dir();
     char a[1024], b[1024];
     struct err d;
     struct cap_reader *rd[2];
@@ -474,7 +476,6 @@ static void reads_corpus_files_and_merges_by_time(void **state)
     int n = 0, per[2] = {0, 0};
 
     (void)state;
-    assert_non_null(dir);
     snprintf(a, sizeof(a), "%s/public/irontec-sngrep/ipv6frag.pcap", dir);
     snprintf(b, sizeof(b), "%s/public/ntop-nDPI/sip_hello.pcapng", dir);
     rd[0] = cap_reader_open(a, 0, &d);

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,12 +413,12 @@ static void reason_and_warning_are_explained_from_the_kb(void **state)
 /* One scenario capture (tests/data/scenarios, recorded by record.sh). */
 static struct store *load_scenario(const char *name)
 {
-    const char *dir = getenv("SIPDX_TESTDATA");
+    const char *dir = test_data_dir();
     char path[4096];
     const char *p = path;
     struct store *s = store_new(NULL);
 
-    snprintf(path, sizeof(path), "%s/scenarios/%s", dir ? dir : "tests/data", name);
+    snprintf(path, sizeof(path), "%s/scenarios/%s", dir, name);
     assert_int_equal(engine_run_files(&p, 1, s, NULL, NULL, stderr), 0);
     return s;
 }
@@ -458,11 +460,10 @@ static void kept_q850_cause_gives_the_note_the_message_gives(void **state)
         if (caps[k][0] == '=') {
             s = load_scenario(caps[k] + 1);
         } else {
-            const char *dir = getenv("SIPDX_CORPUS");
+            const char *dir = test_corpus_dir();
             char path[4096];
             const char *p = path;
 
-            assert_non_null(dir);
             snprintf(path, sizeof(path), "%s/%s", dir, caps[k]);
             s = store_new(NULL);
             engine_run_files(&p, 1, s, NULL, NULL, stderr); /* the fuzzed one has damage */

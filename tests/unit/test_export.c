@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,10 +75,9 @@ static void read_all(const char *path, struct recs *out)
 
 static char *corpus(const char *rel)
 {
-    const char *base = getenv("SIPDX_CORPUS");
+    const char *base = test_corpus_dir();
     struct strbuf b;
 
-    assert_non_null(base);
     sb_init(&b);
     sb_printf(&b, "%s/%s", base, rel);
     return b.s;

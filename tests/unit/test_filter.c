@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,18 +68,18 @@ static void set_addr(struct filter_addr *a, const char *ip, const char *port)
 
 static void fx_load(struct fx *f, const char *name)
 {
-    const char *dir = getenv("SIPDX_TESTDATA");
+    const char *dir = test_data_dir();
     char path[512], num[32], ts[64], src[64], sport[16], dst[64], dport[16], tr[16];
     char *meta;
     size_t mlen;
 
     memset(f, 0, sizeof(*f));
-    snprintf(path, sizeof(path), "%s/filter/%s.sip", dir ? dir : "tests/data", name);
+    snprintf(path, sizeof(path), "%s/filter/%s.sip", dir, name);
     f->buf = slurp(path, &f->len);
     if (!f->buf)
         fail_msg("cannot read %s", path);
     assert_int_equal(sip_parse(f->buf, f->len, &f->msg), 0);
-    snprintf(path, sizeof(path), "%s/filter/%s.meta", dir ? dir : "tests/data", name);
+    snprintf(path, sizeof(path), "%s/filter/%s.meta", dir, name);
     meta = slurp(path, &mlen);
     if (!meta)
         fail_msg("cannot read %s", path);

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +23,9 @@ static char fixture_dir[1024];
 
 static const char *fixture(const char *sub)
 {
-    const char *td = getenv("SIPDX_TESTDATA");
+    const char *td = test_data_dir();
 
-    snprintf(fixture_dir, sizeof(fixture_dir), "%s/kb/%s", td ? td : "tests/data", sub);
+    snprintf(fixture_dir, sizeof(fixture_dir), "%s/kb/%s", td, sub);
     return fixture_dir;
 }
 
@@ -67,12 +69,12 @@ static void loads_shipped_files_without_errors(void **state)
  * codes and common unregistered ones). */
 static size_t load_codes(int *codes, size_t max)
 {
-    const char *dir = getenv("SIPDX_TESTDATA");
+    const char *dir = test_data_dir();
     char path[4096], line[256];
     FILE *f;
     size_t n = 0;
 
-    snprintf(path, sizeof(path), "%s/kb/response-codes.txt", dir ? dir : "tests/data");
+    snprintf(path, sizeof(path), "%s/kb/response-codes.txt", dir);
     f = fopen(path, "r");
     if (!f)
         fail_msg("cannot open %s", path);

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,7 +433,7 @@ static void payload_names_follow_tshark(void **state)
  * corpus capture, then a store without that call. */
 static void prune_drops_the_streams_of_calls_the_store_lost(void **state)
 {
-    const char *dir = getenv("SIPDX_CORPUS");
+    const char *dir = test_corpus_dir();
     char path[4096];
     const char *paths[1] = {path};
     struct store *s = store_new(NULL), *empty = store_new(NULL);
@@ -439,7 +441,7 @@ static void prune_drops_the_streams_of_calls_the_store_lost(void **state)
     struct rtp_table *t;
 
     (void)state;
-    snprintf(path, sizeof(path), "%s/generated/call_basic_rtp.pcap", dir ? dir : "../tests/corpus");
+    snprintf(path, sizeof(path), "%s/generated/call_basic_rtp.pcap", dir);
     l = loader_start_rtp(paths, 1, s, 1024, NULL);
     while (!loader_done(l))
         if (!loader_drain(l, s, 4096))

@@ -26,6 +26,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,11 +192,10 @@ static void walk(const char *dir, struct counts *c)
 
 static void corpus_fast_equals_full(void **state)
 {
-    const char *dir = getenv("SIPDX_CORPUS");
+    const char *dir = test_corpus_dir();
     struct counts c;
 
     (void)state;
-    assert_non_null(dir);
     memset(&c, 0, sizeof(c));
     walk(dir, &c);
     print_message("corpus: %lu captures, %lu messages, %lu values (%lu name-addrs), %lu top Vias "

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -660,7 +662,7 @@ static bool is_known(const char *capture, unsigned frame)
 static void agrees_with_tshark(const char *name, size_t *msgs, size_t *diffs)
 {
     char cap[256], path[1024], *truth, *save = NULL, *line;
-    const char *corpus = getenv("SIPDX_CORPUS");
+    const char *corpus = test_corpus_dir();
     size_t n, i, tlen;
     struct payload *v = load_hex(name, cap, sizeof(cap), &n);
     struct strbuf ours, want;
@@ -668,7 +670,7 @@ static void agrees_with_tshark(const char *name, size_t *msgs, size_t *diffs)
 
     sb_init(&ours);
     sb_init(&want);
-    snprintf(path, sizeof(path), "%s/%s.truth.tsv", corpus ? corpus : "../tests/corpus", cap);
+    snprintf(path, sizeof(path), "%s/%s.truth.tsv", corpus, cap);
     f = fopen(path, "rb");
     if (!f)
         fail_msg("cannot open %s (SIPDX_CORPUS)", path);

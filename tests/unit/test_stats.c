@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,9 +263,9 @@ static void sipstat_from_store_equals_streaming_counts(void **state)
         struct sipstat a, b;
         struct strbuf ta, tb;
         char path[4096];
-        const char *dir = getenv("SIPDX_CORPUS"), *pp = path;
+        const char *dir = test_corpus_dir(), *pp = path;
 
-        snprintf(path, sizeof(path), "%s/%s", dir ? dir : "../tests/corpus", files[i]);
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         stats_sipstat_init(&a);
         engine_run_files(&pp, 1, s, count_stream, &a, stderr);
         stats_setup_times(s, NULL, NULL, &a);

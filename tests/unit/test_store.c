@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "test_paths.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +21,10 @@
 
 static char *corpus_path(const char *rel)
 {
-    const char *dir = getenv("SIPDX_CORPUS");
+    const char *dir = test_corpus_dir();
     static char buf[4096];
 
-    snprintf(buf, sizeof(buf), "%s/%s", dir ? dir : "../tests/corpus", rel);
+    snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
     return buf;
 }
 
