@@ -60,10 +60,17 @@ void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(pri
 void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Appends bytes with control characters, DEL, backslash and invalid UTF-8
- * shown as escapes (\r \n \t \e \xNN), so wire bytes never drive a terminal. */
+ * shown as escapes (\r \n \t \e \xNN), and the invisible formatting
+ * characters (bidi overrides and isolates, zero-width characters, BOM) as
+ * \uXXXX, so wire bytes never drive a terminal nor disguise text. */
 void sb_append_escaped(struct strbuf *b, const char *s, size_t n);
+/* s escaped as above into out (cut to outlen); returns out.  For echoing
+ * a command-line argument or a name in an error message. */
+const char *str_escape(const char *s, char *out, size_t outlen);
 /* Appends a JSON string literal (with quotes). Invalid UTF-8 becomes \u00NN
- * of each byte, so the output is always valid JSON. */
+ * of each byte, so the output is always valid JSON; the invisible
+ * formatting characters are written as \uXXXX (the same string, but a
+ * terminal showing the JSON shows the escape). */
 void sb_append_json(struct strbuf *b, const char *s, size_t n);
 
 /* ---- arena: bump allocator for data that lives as long as its owner ---- */

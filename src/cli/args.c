@@ -74,17 +74,13 @@ struct filter *cli_filter_compile(const char *what, const char *text, FILE *err)
     struct err d;
     struct filter *f;
     char msg[512];
-    struct strbuf b;
 
     err_clear(&d);
     f = filter_compile(text, &d);
     if (f)
         return f;
-    err_format(&d, msg, sizeof(msg));
-    sb_init(&b);
-    sb_append_escaped(&b, msg, strlen(msg));
-    fprintf(err, "sipdx: %s: %s\n", what, b.s ? b.s : "");
-    sb_fini(&b);
+    err_format(&d, msg, sizeof(msg)); /* escaped */
+    fprintf(err, "sipdx: %s: %s\n", what, msg);
     return NULL;
 }
 
@@ -139,7 +135,14 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 struct args {
     struct config *cfg;
     const char *expr, *ext, *match;
+    char eb[256]; /* an argument echoed in an error, escaped (esc) */
 };
+
+/* arg escaped for an error message (valid until the next call). */
+static const char *esc(struct args *st, const char *arg)
+{
+    return str_escape(arg, st->eb, sizeof(st->eb));
+}
 
 /* Handlers: 0 to go on, 1 when the output is already printed (--help),
  * 2 on a usage error (printed to cfg->err). */
@@ -191,7 +194,7 @@ static int opt_buffer_size(struct args *st, const struct cli_option *o, const ch
 
     (void)o;
     if (parse_size(arg, &v) || v == 0 || v > INT32_MAX) {
-        fprintf(st->cfg->err, "sipdx: --buffer-size: bad size '%s' (try 64M)\n", arg);
+        fprintf(st->cfg->err, "sipdx: --buffer-size: bad size '%s' (try 64M)\n", esc(st, arg));
         return 2;
     }
     st->cfg->live.cap.buffer_size = (int)v;
@@ -202,7 +205,7 @@ static int opt_rotate_size(struct args *st, const struct cli_option *o, const ch
 {
     (void)o;
     if (parse_size(arg, &st->cfg->live.rotate_size) || st->cfg->live.rotate_size == 0) {
-        fprintf(st->cfg->err, "sipdx: --rotate-size: bad size '%s' (try 100M)\n", arg);
+        fprintf(st->cfg->err, "sipdx: --rotate-size: bad size '%s' (try 100M)\n", esc(st, arg));
         return 2;
     }
     return 0;
@@ -212,7 +215,7 @@ static int opt_max_memory(struct args *st, const struct cli_option *o, const cha
 {
     (void)o;
     if (parse_size(arg, &st->cfg->max_memory)) {
-        fprintf(st->cfg->err, "sipdx: --max-memory: bad size '%s' (try 200M)\n", arg);
+        fprintf(st->cfg->err, "sipdx: --max-memory: bad size '%s' (try 200M)\n", esc(st, arg));
         return 2;
     }
     return 0;
@@ -224,7 +227,7 @@ static int opt_seconds(struct args *st, const struct cli_option *o, const char *
     uint64_t v;
 
     if (parse_uint(arg, 86400 * 366, &v) || v == 0) {
-        fprintf(st->cfg->err, "sipdx: --%s: bad number of seconds '%s'\n", o->name, arg);
+        fprintf(st->cfg->err, "sipdx: --%s: bad number of seconds '%s'\n", o->name, esc(st, arg));
         return 2;
     }
     *CFG_FIELD(o, st, unsigned) = (unsigned)v;
@@ -237,7 +240,7 @@ static int opt_hep_agent_id(struct args *st, const struct cli_option *o, const c
 
     (void)o;
     if (parse_uint(arg, UINT32_MAX, &v)) {
-        fprintf(st->cfg->err, "sipdx: --hep-agent-id: bad number '%s'\n", arg);
+        fprintf(st->cfg->err, "sipdx: --hep-agent-id: bad number '%s'\n", esc(st, arg));
         return 2;
     }
     st->cfg->live.hep_agent_id = (uint32_t)v;
@@ -250,7 +253,7 @@ static int opt_count(struct args *st, const struct cli_option *o, const char *ar
 
     (void)o;
     if (parse_uint(arg, UINT64_MAX, &v) || v == 0) {
-        fprintf(st->cfg->err, "sipdx: --count: bad number '%s'\n", arg);
+        fprintf(st->cfg->err, "sipdx: --count: bad number '%s'\n", esc(st, arg));
         return 2;
     }
     st->cfg->count = v;
@@ -264,7 +267,7 @@ static int opt_dump(struct args *st, const struct cli_option *o, const char *arg
         return set_mode(st->cfg, CLI_MODE_DUMP_PACKETS) ? 2 : 0;
     if (strcmp(arg, "messages") == 0)
         return set_mode(st->cfg, CLI_MODE_DUMP_MESSAGES) ? 2 : 0;
-    fprintf(st->cfg->err, "sipdx: --dump takes packets or messages, not '%s'\n", arg);
+    fprintf(st->cfg->err, "sipdx: --dump takes packets or messages, not '%s'\n", esc(st, arg));
     return 2;
 }
 
@@ -272,7 +275,8 @@ static int opt_save_format(struct args *st, const struct cli_option *o, const ch
 {
     (void)o;
     if (strcmp(arg, "pcap") && strcmp(arg, "pcapng") && strcmp(arg, "text")) {
-        fprintf(st->cfg->err, "sipdx: --save-format takes pcap, pcapng or text, not '%s'\n", arg);
+        fprintf(st->cfg->err, "sipdx: --save-format takes pcap, pcapng or text, not '%s'\n",
+                esc(st, arg));
         return 2;
     }
     st->cfg->save_format = arg;
@@ -551,10 +555,14 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
     cfg->err = stderr;
     long_opts = getopt_tables(shortopts);
     optind = 1;
+    opterr = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
         const struct cli_option *o = c == '?' ? NULL : option_for(c);
 
         if (!o) {
+            /* getopt's own message would echo the argument raw (opterr = 0) */
+            fprintf(cfg->err, "sipdx: %s: unknown option or missing argument\n",
+                    esc(&st, argv[optind > 1 ? optind - 1 : 0]));
             fputs("sipdx: try --help\n", cfg->err);
             rc = 2;
         } else {

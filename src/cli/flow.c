@@ -328,7 +328,10 @@ int cli_flow(const struct config *cfg)
     }
     c = store_call_find(s, cfg->flow_call_id, strlen(cfg->flow_call_id));
     if (!c) {
-        fprintf(cfg->err, "sipdx: no call with Call-ID '%s' (see --list)\n", cfg->flow_call_id);
+        char e[1024];
+
+        fprintf(cfg->err, "sipdx: no call with Call-ID '%s' (see --list)\n",
+                str_escape(cfg->flow_call_id, e, sizeof(e)));
         store_free(s);
         return 2;
     }

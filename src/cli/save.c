@@ -36,7 +36,10 @@ int cli_save(const struct config *cfg)
 
     memset(&o, 0, sizeof o);
     if (cfg->save_format && export_format_parse(cfg->save_format, &o.fmt) < 0) {
-        fprintf(cfg->err, "sipdx: --save-format: unknown format '%s'\n", cfg->save_format);
+        char e[256];
+
+        fprintf(cfg->err, "sipdx: --save-format: unknown format '%s'\n",
+                str_escape(cfg->save_format, e, sizeof(e)));
         return 2;
     }
     s = cli_store_new(cfg);

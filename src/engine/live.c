@@ -364,10 +364,11 @@ static void writer_rotate(struct live *lv)
     err_clear(&d);
     if (export_writer_flush(lv->w, &d) != 0)
         err_format(&d, lv->error, sizeof(lv->error));
-    if (move_aside(lv->o.write_path) != 0)
-        snprintf(lv->error, sizeof(lv->error), "-w %s: cannot rename: %s", lv->o.write_path,
-                 strerror(errno));
-    else
+    if (move_aside(lv->o.write_path) != 0) {
+        err_clear(&d);
+        err_set(&d, "-w %s: cannot rename: %s", lv->o.write_path, strerror(errno));
+        err_format(&d, lv->error, sizeof(lv->error));
+    } else
         atomic_fetch_add(&lv->rotations, 1);
     err_clear(&d);
     if (export_writer_reopen(lv->w, &d) != 0) /* writes fail until a reopen works */

@@ -210,7 +210,7 @@ void draw_status(const struct ui *ui, WINDOW *win, int y, const char *view_title
         sb_printf(&b, " %s ", ui->notice);
     } else if (p.error) {
         sb_puts(&b, " ");
-        draw_escape(&b, p.error, strlen(p.error));
+        sb_puts(&b, p.error); /* err_format escaped it */
     }
     if (b.len && x < cols)
         draw_str(ui, win, y, x, cols - x, b.s, ui_attr(ui, ROLE_ERROR));

@@ -281,7 +281,7 @@ static unsigned do_save(struct view *v)
         err_format(&d, msg, sizeof(msg));
         sb_init(&e);
         sb_puts(&e, "cannot save: ");
-        draw_escape(&e, msg, strlen(msg));
+        sb_puts(&e, msg); /* err_format escaped it */
         snprintf(st->err, sizeof(st->err), "%s", e.s);
         sb_fini(&e);
         return UI_HANDLED | UI_REDRAW;

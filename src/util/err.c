@@ -29,10 +29,13 @@ void err_set(struct err *d, const char *fmt, ...)
 void err_format(const struct err *d, char *out, size_t outlen)
 {
     struct strbuf b;
+    const char *m;
 
     sb_init(&b);
-    if (d->file[0])
-        sb_printf(&b, "%s: ", d->file);
+    if (d->file[0]) {
+        sb_append_escaped(&b, d->file, strlen(d->file));
+        sb_puts(&b, ": ");
+    }
     if (d->line > 0)
         sb_printf(&b, "%d: ", d->line);
     if (d->col > 0)
@@ -41,7 +44,18 @@ void err_format(const struct err *d, char *out, size_t outlen)
         sb_printf(&b, "frame %" PRIu64 ": ", d->frame);
     if (d->offset >= 0)
         sb_printf(&b, "offset %" PRId64 ": ", d->offset);
-    sb_puts(&b, d->msg);
+    /* The message often quotes an argument or a name from a file: escaped,
+     * line by line (a filter error's caret line stays a line of its own). */
+    for (m = d->msg; *m;) {
+        const char *nl = strchr(m, '\n');
+        size_t k = nl ? (size_t)(nl - m) : strlen(m);
+
+        sb_append_escaped(&b, m, k);
+        if (!nl)
+            break;
+        sb_putc(&b, '\n');
+        m = nl + 1;
+    }
     snprintf(out, outlen, "%s", b.s ? b.s : "");
     sb_fini(&b);
 }

@@ -121,10 +121,21 @@ void sb_printf(struct strbuf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Characters that draw nothing but change how the text around them is
+ * shown: bidirectional embeddings, overrides and isolates (an U+202E from
+ * the wire can make "evil.exe" look like "exe.live"), marks, zero-width
+ * characters, invisible operators, the line and paragraph separators, the
+ * byte order mark.  They are escaped like control characters. */
+static bool cp_is_invisible(unsigned cp)
+{
+    return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
 /* Length of a valid UTF-8 sequence starting at s (at most n bytes), or 0.
  * Rejects overlongs, surrogates and code points above U+10FFFF so that a
- * terminal never sees a sequence it could misread. */
-static size_t utf8_valid_len(const unsigned char *s, size_t n)
+ * terminal never sees a sequence it could misread; *cpo gets the code point. */
+static size_t utf8_valid_len(const unsigned char *s, size_t n, unsigned *cpo)
 {
     unsigned c = s[0];
     size_t len, i;
@@ -157,6 +168,7 @@ static size_t utf8_valid_len(const unsigned char *s, size_t n)
     /* C1 controls (U+0080..U+009F) act as escape introducers on some terminals. */
     if (cp >= 0x80 && cp <= 0x9f)
         return 0;
+    *cpo = cp;
     return len;
 }
 
@@ -168,7 +180,7 @@ void sb_append_escaped(struct strbuf *b, const char *s, size_t n)
 
     sb_grow(b, n);
     while (i < n) {
-        unsigned c = p[i];
+        unsigned c = p[i], cp = 0;
         size_t ulen;
 
         if (c >= 0x20 && c < 0x7f && c != '\\') {
@@ -176,8 +188,8 @@ void sb_append_escaped(struct strbuf *b, const char *s, size_t n)
             run++;
             continue;
         }
-        ulen = c >= 0x80 ? utf8_valid_len(p + i, n - i) : 0;
-        if (ulen > 1) {
+        ulen = c >= 0x80 ? utf8_valid_len(p + i, n - i, &cp) : 0;
+        if (ulen > 1 && !cp_is_invisible(cp)) {
             i += ulen;
             run += ulen;
             continue;
@@ -185,6 +197,12 @@ void sb_append_escaped(struct strbuf *b, const char *s, size_t n)
         if (run)
             sb_append(b, (const char *)p + i - run, run);
         run = 0;
+        if (ulen > 1) { /* an invisible formatting character */
+            snprintf(esc, sizeof(esc), "\\u%04X", cp);
+            sb_append(b, esc, 6);
+            i += ulen;
+            continue;
+        }
         switch (c) {
         case '\\':
             sb_append(b, "\\\\", 2);
@@ -223,7 +241,7 @@ void sb_append_json(struct strbuf *b, const char *s, size_t n)
     /* Runs of bytes that go out as they are are copied at once, as in
      * sb_append_escaped: a byte at a time was most of a --list --json. */
     while (i < n) {
-        unsigned c = p[i];
+        unsigned c = p[i], cp = 0;
         size_t ulen;
 
         if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
@@ -231,9 +249,10 @@ void sb_append_json(struct strbuf *b, const char *s, size_t n)
             run++;
             continue;
         }
+        ulen = 0;
         if (c >= 0x80) {
-            ulen = utf8_valid_len(p + i, n - i);
-            if (ulen > 1) {
+            ulen = utf8_valid_len(p + i, n - i, &cp);
+            if (ulen > 1 && !cp_is_invisible(cp)) {
                 i += ulen;
                 run += ulen;
                 continue;
@@ -242,6 +261,12 @@ void sb_append_json(struct strbuf *b, const char *s, size_t n)
         if (run)
             sb_append(b, (const char *)p + i - run, run);
         run = 0;
+        if (ulen > 1) { /* the same character, invisible no more */
+            snprintf(esc, sizeof(esc), "\\u%04X", cp);
+            sb_append(b, esc, 6);
+            i += ulen;
+            continue;
+        }
         switch (c) {
         case '"':
             sb_append(b, "\\\"", 2);
@@ -267,4 +292,26 @@ void sb_append_json(struct strbuf *b, const char *s, size_t n)
     if (run)
         sb_append(b, (const char *)p + i - run, run);
     sb_putc(b, '"');
+}
+
+const char *str_escape(const char *s, char *out, size_t outlen)
+{
+    struct strbuf b;
+    size_t k;
+
+    if (outlen == 0)
+        return out;
+    sb_init(&b);
+    sb_append_escaped(&b, s ? s : "", s ? strlen(s) : 0);
+    k = b.len;
+    if (k >= outlen) { /* cut before a whole character, never inside one */
+        k = outlen - 1;
+        while (k > 0 && ((unsigned char)b.s[k] & 0xc0) == 0x80)
+            k--;
+    }
+    if (k)
+        memcpy(out, b.s, k);
+    out[k] = '\0';
+    sb_fini(&b);
+    return out;
 }

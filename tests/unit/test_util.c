@@ -247,6 +247,13 @@ static void ref_json(struct strbuf *b, const unsigned char *p, size_t n)
         }
         if (len && !((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
                      (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))) {
+            /* invisible formatting characters: escaped since issue 22 */
+            if (cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+                (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff) {
+                sb_printf(b, "\\u%04X", cp);
+                i += len;
+                continue;
+            }
             sb_append(b, (const char *)p + i, len);
             i += len;
             continue;
@@ -341,13 +348,94 @@ static void hash_spreads(void **state)
     assert_true(hash_bytes("", 0) != hash_bytes("\0", 1));
 }
 
+/* Every invisible formatting character, in UTF-8, is shown as \uXXXX by
+ * both escapers; the visible neighbours of each range go out as they are. */
+static void invisible_characters_are_escaped(void **state)
+{
+    static const unsigned hidden[] = {0x061c, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f,
+                                      0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d,
+                                      0x202e, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064,
+                                      0x2066, 0x2067, 0x2068, 0x2069, 0xfeff};
+    static const unsigned shown[] = {0x061b, 0x200a, 0x2010, 0x2027, 0x202f, 0x205f,
+                                     0x2070, 0xfefe, 0xff01, 0x00e9, 0x1f600};
+    struct strbuf b;
+    char in[16], want[32];
+    size_t i, n;
+
+    (void)state;
+    sb_init(&b);
+    for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]) + sizeof(shown) / sizeof(shown[0]); i++) {
+        bool hide = i < sizeof(hidden) / sizeof(hidden[0]);
+        unsigned cp = hide ? hidden[i] : shown[i - sizeof(hidden) / sizeof(hidden[0])];
+        char u8[5];
+        size_t k;
+
+        if (cp < 0x800) {
+            u8[0] = (char)(0xc0 | cp >> 6);
+            u8[1] = (char)(0x80 | (cp & 0x3f));
+            k = 2;
+        } else if (cp < 0x10000) {
+            u8[0] = (char)(0xe0 | cp >> 12);
+            u8[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+            u8[2] = (char)(0x80 | (cp & 0x3f));
+            k = 3;
+        } else {
+            u8[0] = (char)(0xf0 | cp >> 18);
+            u8[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+            u8[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+            u8[3] = (char)(0x80 | (cp & 0x3f));
+            k = 4;
+        }
+        n = (size_t)snprintf(in, sizeof(in), "a%.*sb", (int)k, u8);
+        if (hide)
+            snprintf(want, sizeof(want), "a\\u%04Xb", cp);
+        else
+            snprintf(want, sizeof(want), "%s", in);
+        sb_reset(&b);
+        sb_append_escaped(&b, in, n);
+        assert_string_equal(b.s, want);
+        sb_reset(&b);
+        sb_append_json(&b, in, n);
+        assert_int_equal(b.len, strlen(want) + 2);
+        assert_memory_equal(b.s + 1, want, strlen(want));
+    }
+    /* A cut sequence is still escaped byte by byte. */
+    sb_reset(&b);
+    sb_append_escaped(&b, "\xe2\x80", 2);
+    assert_string_equal(b.s, "\\xE2\\x80");
+    sb_fini(&b);
+}
+
+/* Error messages quote arguments and file names: err_format escapes them,
+ * line by line, and str_escape does it for a single argument. */
+static void errors_escape_what_they_quote(void **state)
+{
+    struct err d;
+    char out[256];
+
+    (void)state;
+    err_clear(&d);
+    snprintf(d.file, sizeof(d.file), "x\x1b[2J\xe2\x80\xae.pcap");
+    err_set(&d, "bad '\x07\x1b]0;t\x07'\n   ^");
+    err_format(&d, out, sizeof(out));
+    assert_string_equal(out, "x\\e[2J\\u202E.pcap: bad '\\x07\\e]0;t\\x07'\n   ^");
+    assert_string_equal(str_escape("\x1b\xe2\x80\x8bz", out, sizeof(out)), "\\e\\u200Bz");
+    assert_string_equal(str_escape("abcdef", out, 4), "abc");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(time_matches_gmtime),    cmocka_unit_test(time_short_buffer_is_cut),
-        cmocka_unit_test(addr_matches_inet_ntop), cmocka_unit_test(printf_grows_and_appends),
-        cmocka_unit_test(pads_like_printf),       cmocka_unit_test(epoch_matches_printf),
-        cmocka_unit_test(json_escapes_as_before), cmocka_unit_test(hash_spreads),
+        cmocka_unit_test(time_matches_gmtime),
+        cmocka_unit_test(time_short_buffer_is_cut),
+        cmocka_unit_test(addr_matches_inet_ntop),
+        cmocka_unit_test(printf_grows_and_appends),
+        cmocka_unit_test(pads_like_printf),
+        cmocka_unit_test(epoch_matches_printf),
+        cmocka_unit_test(json_escapes_as_before),
+        cmocka_unit_test(hash_spreads),
+        cmocka_unit_test(invisible_characters_are_escaped),
+        cmocka_unit_test(errors_escape_what_they_quote),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
