@@ -115,10 +115,9 @@ void draw_hints(const struct ui *ui, WINDOW *win, const struct key_hint *hints)
 
     draw_fill(win, y, 0, cols, ui_attr(ui, ROLE_KEYBAR));
     for (; hints && hints->label; hints++) {
-        const char *k = keymap_keys(hints->act);
         int need;
 
-        snprintf(key, sizeof(key), "%s", k);
+        keymap_keys(ui, hints->act, 2, key, sizeof(key)); /* two keys: the bar is short */
         need = (int)strlen(key) + (int)strlen(hints->label) + 2;
         if (x + need > cols)
             break;

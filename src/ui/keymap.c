@@ -1,7 +1,10 @@
 /*
- * keymap: keys -> actions, one const table (sngrep's bindings, so its users
- * feel at home).  UI thread only.  Views see actions, not raw keys, except
- * text-entry views (the prompt) which get every key through on_char.
+ * keymap: keys -> actions.  The default keys come from the action table
+ * (actions.h; sngrep's bindings, so its users feel at home), the config
+ * file's `bind` lines are added after them, and the help screen and key
+ * bar read the bindings back, so what they show is what the keys do.
+ * UI thread only.  Views see actions, not raw keys, except text-entry
+ * views (the prompt) which get every key through on_char.
  */
 #include "ui_int.h"
 
@@ -13,62 +16,14 @@
 #include <strings.h>
 #include <wchar.h>
 
-struct binding {
-    int is_key; /* 1: a KEY_* code, 0: a character */
-    wint_t ch;
-    enum action act;
-};
-
-static const struct binding bindings[] = {
-    {1, KEY_UP, ACT_UP},        {0, L'k', ACT_UP},         {1, KEY_DOWN, ACT_DOWN},
-    {0, L'j', ACT_DOWN},        {1, KEY_PPAGE, ACT_PGUP},  {1, KEY_NPAGE, ACT_PGDN},
-    {1, KEY_HOME, ACT_HOME},    {1, KEY_END, ACT_END},     {1, KEY_LEFT, ACT_LEFT},
-    {1, KEY_RIGHT, ACT_RIGHT},  {1, KEY_ENTER, ACT_ENTER}, {0, L'\n', ACT_ENTER},
-    {0, L'\r', ACT_ENTER},      {0, L' ', ACT_SELECT},     {0, L'q', ACT_BACK},
-    {0, 27, ACT_BACK},          {0, L'Q', ACT_QUIT},       {1, KEY_F(1), ACT_HELP},
-    {0, L'h', ACT_HELP},        {0, L'?', ACT_HELP},       {1, KEY_F(2), ACT_SAVE},
-    {0, L's', ACT_SAVE},        {1, KEY_F(3), ACT_SEARCH}, {0, L'/', ACT_SEARCH},
-    {1, KEY_F(7), ACT_FILTER},  {0, L'f', ACT_FILTER},     {1, KEY_F(5), ACT_CLEAR},
-    {0, L'p', ACT_PAUSE},       {0, L'o', ACT_SORT},       {1, KEY_F(10), ACT_SORT},
-    {0, L'O', ACT_SORT_REV},    {0, L'n', ACT_NEXT},       {0, L'N', ACT_PREV},
-    {0, L't', ACT_PANE},        {0, 'F' - 64, ACT_PGDN},   {0, 'B' - 64, ACT_PGUP},
-    {0, L'G', ACT_REGS},        {0, L'T', ACT_STATS},      {0, L'm', ACT_MEDIA},
-    {0, L'M', ACT_MEDIA_TABLE}, {0, L'F', ACT_MATCHING},   {0, L'D', ACT_FINDINGS},
-    {0, L'c', ACT_COLLAPSE},
-};
-
-/* Action names for `bind KEY ACTION` in the config file. */
-static const char *const act_names[ACT__COUNT] = {
-    [ACT_UP] = "up",
-    [ACT_DOWN] = "down",
-    [ACT_PGUP] = "page-up",
-    [ACT_PGDN] = "page-down",
-    [ACT_HOME] = "home",
-    [ACT_END] = "end",
-    [ACT_LEFT] = "left",
-    [ACT_RIGHT] = "right",
-    [ACT_ENTER] = "open",
-    [ACT_SELECT] = "mark",
-    [ACT_BACK] = "back",
-    [ACT_QUIT] = "quit",
-    [ACT_HELP] = "help",
-    [ACT_SAVE] = "save",
-    [ACT_SEARCH] = "search",
-    [ACT_FILTER] = "filter",
-    [ACT_CLEAR] = "clear",
-    [ACT_PAUSE] = "pause",
-    [ACT_SORT] = "sort",
-    [ACT_SORT_REV] = "sort-reverse",
-    [ACT_NEXT] = "next-failure",
-    [ACT_PREV] = "previous-failure",
-    [ACT_PANE] = "pane",
-    [ACT_REGS] = "registrations",
-    [ACT_STATS] = "statistics",
-    [ACT_MEDIA] = "media",
-    [ACT_MEDIA_TABLE] = "media-table",
-    [ACT_MATCHING] = "matching",
-    [ACT_FINDINGS] = "findings",
-    [ACT_COLLAPSE] = "collapse",
+static const struct {
+    const char *name; /* in `bind KEY ACTION` */
+    const char *keys; /* default keys, in `bind` key syntax */
+    const char *desc; /* help screen */
+} actions[ACT__COUNT] = {
+#define UI_ACTION_ROW(id, name, keys, desc) [id] = {name, keys, desc},
+    UI_ACTIONS(UI_ACTION_ROW)
+#undef UI_ACTION_ROW
 };
 
 static const struct {
@@ -137,18 +92,69 @@ static int key_parse(const char *s, int *is_key, wint_t *ch)
     return -1;
 }
 
+static void bind_add(struct ui *ui, int is_key, wint_t ch, enum action act, bool from_config,
+                     bool shown)
+{
+    struct ui_binding *b;
+
+    ui->binds = xrealloc(ui->binds, (ui->nbinds + 1) * sizeof(*ui->binds));
+    b = &ui->binds[ui->nbinds++];
+    b->is_key = is_key;
+    b->ch = ch;
+    b->act = act;
+    b->from_config = from_config;
+    b->shown = shown;
+}
+
+/* A key and the codes that complete it: Enter arrives as CR, LF or the
+ * keypad's KEY_ENTER. */
+static void bind_key(struct ui *ui, int is_key, wint_t ch, enum action act, bool from_config)
+{
+    bind_add(ui, is_key, ch, act, from_config, true);
+    if (!is_key && ch == L'\r') {
+        bind_add(ui, 0, L'\n', act, from_config, false);
+        bind_add(ui, 1, KEY_ENTER, act, from_config, false);
+    }
+}
+
+/* The defaults of actions.h.  A key there that does not parse is a
+ * mistake in the table: fatal, so that no test can miss it. */
+static void bind_defaults(struct ui *ui)
+{
+    int a;
+
+    for (a = 1; a < ACT__COUNT; a++) {
+        const char *p = actions[a].keys;
+
+        while (*p) {
+            char key[32];
+            size_t n = strcspn(p, " ");
+            int is_key;
+            wint_t ch;
+
+            snprintf(key, sizeof(key), "%.*s", (int)n, p);
+            if (key_parse(key, &is_key, &ch) != 0)
+                fatal("actions.h: %s: bad default key '%s'", actions[a].name, key);
+            bind_key(ui, is_key, ch, (enum action)a, false);
+            p += n;
+            p += strspn(p, " ");
+        }
+    }
+}
+
 void keymap_load(struct ui *ui, const struct settings *s, struct strbuf *errs)
 {
     size_t i;
 
+    bind_defaults(ui);
     for (i = 0; i < s->nbinds; i++) {
         const struct settings_bind *b = &s->binds[i];
-        struct ui_binding ub;
-        int a;
+        int a, is_key;
+        wint_t ch;
         struct strbuf e;
 
         sb_init(&e);
-        if (key_parse(b->key, &ub.is_key, &ub.ch) != 0) {
+        if (key_parse(b->key, &is_key, &ch) != 0) {
             sb_append_escaped(&e, b->key, strlen(b->key));
             sb_printf(errs,
                       "%s:%d: bind: unknown key '%s' (a character, F1-F12, C-x, Space, "
@@ -158,7 +164,7 @@ void keymap_load(struct ui *ui, const struct settings *s, struct strbuf *errs)
             continue;
         }
         for (a = 1; a < ACT__COUNT; a++)
-            if (act_names[a] && strcasecmp(b->action, act_names[a]) == 0)
+            if (strcasecmp(b->action, actions[a].name) == 0)
                 break;
         if (a == ACT__COUNT && strcasecmp(b->action, "none") != 0) {
             sb_append_escaped(&e, b->action, strlen(b->action));
@@ -168,14 +174,7 @@ void keymap_load(struct ui *ui, const struct settings *s, struct strbuf *errs)
             continue;
         }
         sb_fini(&e);
-        ub.act = a == ACT__COUNT ? ACT_NONE : (enum action)a;
-        ui->binds = xrealloc(ui->binds, (ui->nbinds + 1) * sizeof(*ui->binds));
-        ui->binds[ui->nbinds++] = ub;
-        if (!ub.is_key && ub.ch == L'\r') { /* Enter arrives as either */
-            ub.ch = L'\n';
-            ui->binds = xrealloc(ui->binds, (ui->nbinds + 1) * sizeof(*ui->binds));
-            ui->binds[ui->nbinds++] = ub;
-        }
+        bind_key(ui, is_key, ch, a == ACT__COUNT ? ACT_NONE : (enum action)a, true);
     }
 }
 
@@ -186,56 +185,12 @@ enum action keymap_lookup(const struct ui *ui, int is_key, wint_t ch)
     while (i-- > 0) /* the last bind of a key wins */
         if (ui->binds[i].is_key == is_key && ui->binds[i].ch == ch)
             return ui->binds[i].act;
-    return keymap_action(is_key, ch);
-}
-
-static const struct {
-    const char *keys, *desc;
-} info[ACT__COUNT] = {
-    [ACT_UP] = {"Up/k", "previous line"},
-    [ACT_DOWN] = {"Down/j", "next line"},
-    [ACT_PGUP] = {"PgUp", "previous page"},
-    [ACT_PGDN] = {"PgDn", "next page"},
-    [ACT_HOME] = {"Home", "first line"},
-    [ACT_END] = {"End", "last line"},
-    [ACT_ENTER] = {"Enter", "open (ladder of the marked or current call; message)"},
-    [ACT_SELECT] = {"Space", "mark a call (Enter merges them); ladder: pick 2 messages to diff"},
-    [ACT_BACK] = {"q/Esc", "back; quit from the call list"},
-    [ACT_QUIT] = {"Q", "quit"},
-    [ACT_HELP] = {"F1/h", "help"},
-    [ACT_SAVE] = {"F2/s", "save calls: all, marked or visible; pcap, pcapng or text"},
-    [ACT_SEARCH] = {"F3//", "search the call list"},
-    [ACT_FILTER] = {"F7/f", "filter (filter language, see sipdx(1))"},
-    [ACT_CLEAR] = {"F5", "clear calls (and filter/search)"},
-    [ACT_PAUSE] = {"p", "pause/resume loading"},
-    [ACT_SORT] = {"o/F10", "next sort column"},
-    [ACT_SORT_REV] = {"O", "reverse sort order"},
-    [ACT_NEXT] = {"n", "next failure"},
-    [ACT_PREV] = {"N", "previous failure"},
-    [ACT_PANE] = {"t", "toggle the message pane"},
-    [ACT_REGS] = {"G", "registrations per extension (AOR)"},
-    [ACT_STATS] = {"T", "statistics: ASR, ACD, PDD, NER, SER, response codes"},
-    [ACT_MEDIA] = {"m", "ladder: RTP arrows on/off (packets, codec, loss)"},
-    [ACT_MEDIA_TABLE] = {"M", "ladder: media table (RTP streams, SDP, media findings)"},
-    [ACT_MATCHING] = {"F", "ladder: only the messages matching the filter, or all"},
-    [ACT_FINDINGS] = {"D", "findings: every problem found in the capture, by severity"},
-    [ACT_COLLAPSE] = {"c", "ladder: one column per IP address (ports merged) or per IP:port"},
-};
-
-enum action keymap_action(int is_key, wint_t ch)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++) {
-        if (bindings[i].is_key == is_key && bindings[i].ch == ch)
-            return bindings[i].act;
-    }
     return ACT_NONE;
 }
 
-const char *keymap_keys(enum action a)
+const char *keymap_desc(enum action a)
 {
-    return (unsigned)a < ACT__COUNT && info[a].keys ? info[a].keys : "";
+    return (unsigned)a < ACT__COUNT && actions[a].desc ? actions[a].desc : "";
 }
 
 /* The name a bind line would use for a key: "Space", "F2", "C-s", "x". */
@@ -270,27 +225,34 @@ static void bind_key_name(int is_key, wint_t ch, char *out, size_t n)
     snprintf(out, n, "?");
 }
 
-void keymap_keys_ui(const struct ui *ui, enum action a, char *out, size_t n)
+void keymap_keys(const struct ui *ui, enum action a, size_t max, char *out, size_t n)
 {
-    size_t i, len;
+    const struct ui_binding *listed[16];
+    size_t i, k, len, count = 0;
+    int pass;
 
-    snprintf(out, n, "%s", keymap_keys(a));
-    /* Keys the config file bound to this action (and still bound to it:
-     * the last bind of a key wins). */
-    for (i = 0; i < ui->nbinds; i++) {
-        const struct ui_binding *b = &ui->binds[i];
-        char name[32];
+    if (n)
+        out[0] = '\0';
+    /* The config's binds first: a key the user chose is the one to show. */
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < ui->nbinds; i++) {
+            const struct ui_binding *b = &ui->binds[i];
+            char name[32];
 
-        if (b->act != a || keymap_lookup(ui, b->is_key, b->ch) != a ||
-            (!b->is_key && b->ch == L'\n')) /* the second half of an Enter bind */
-            continue;
-        bind_key_name(b->is_key, b->ch, name, sizeof(name));
-        len = strlen(out);
-        snprintf(out + len, n - len, "%s+%s", len ? " " : "", name);
+            if (b->from_config != (pass == 0) || b->act != a || !b->shown ||
+                keymap_lookup(ui, b->is_key, b->ch) != a)
+                continue;
+            for (k = 0; k < count; k++) /* bound to a twice (`bind s save`) */
+                if (listed[k]->is_key == b->is_key && listed[k]->ch == b->ch)
+                    break;
+            if (k < count)
+                continue;
+            if ((max && count == max) || count == sizeof(listed) / sizeof(listed[0]))
+                return;
+            listed[count++] = b;
+            bind_key_name(b->is_key, b->ch, name, sizeof(name));
+            len = strlen(out);
+            snprintf(out + len, n - len, "%s%s", len ? "/" : "", name);
+        }
     }
-}
-
-const char *keymap_desc(enum action a)
-{
-    return (unsigned)a < ACT__COUNT && info[a].desc ? info[a].desc : "";
 }

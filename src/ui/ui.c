@@ -239,10 +239,9 @@ static int load_settings(struct ui *ui)
     int rc = 0;
 
     settings_init(&ui->settings);
-    if (!p)
-        return 0;
     sb_init(&errs);
-    if (settings_load(&ui->settings, p, cfg->config_path != NULL, &errs) < 0 && cfg->config_path) {
+    if (p && settings_load(&ui->settings, p, cfg->config_path != NULL, &errs) < 0 &&
+        cfg->config_path) {
         fprintf(cfg->err, "sipdx: --config: %s", errs.s ? errs.s : "\n");
         rc = -1;
     } else {

@@ -25,52 +25,22 @@
 
 /* ---------------------------------------------------------------- actions */
 
-enum action {
-    ACT_NONE = 0,
-    ACT_UP,
-    ACT_DOWN,
-    ACT_PGUP,
-    ACT_PGDN,
-    ACT_HOME,
-    ACT_END,
-    ACT_LEFT,
-    ACT_RIGHT,
-    ACT_ENTER,       /* Enter: open */
-    ACT_SELECT,      /* Space: mark/unmark */
-    ACT_BACK,        /* q, Esc: back (quit from the first screen) */
-    ACT_QUIT,        /* Q: quit from anywhere */
-    ACT_HELP,        /* F1, h */
-    ACT_SAVE,        /* F2, s */
-    ACT_SEARCH,      /* F3, / */
-    ACT_FILTER,      /* F7, f */
-    ACT_CLEAR,       /* F5: clear the call list */
-    ACT_PAUSE,       /* p */
-    ACT_SORT,        /* o: next sort column */
-    ACT_SORT_REV,    /* O: reverse sort order */
-    ACT_NEXT,        /* n: next failure (ladder) */
-    ACT_PREV,        /* N: previous failure (ladder) */
-    ACT_PANE,        /* t: toggle the message pane */
-    ACT_REGS,        /* G: the Registrations view */
-    ACT_STATS,       /* T: the Statistics view */
-    ACT_MEDIA,       /* m: media arrows on/off in the ladder */
-    ACT_MEDIA_TABLE, /* M: the call's media table */
-    ACT_MATCHING,    /* F: ladder shows only messages matching the filter */
-    ACT_FINDINGS,    /* D: the findings of the whole capture */
-    ACT_COLLAPSE,    /* c: ladder columns per IP instead of per IP:port */
-    ACT__COUNT
-};
+/* enum action: one row per action in actions.h */
+#include "actions.h"
 
-/* Key -> action (keymap.c).  ACT_NONE when the key is not bound. */
-enum action keymap_action(int is_key, wint_t ch);
 struct ui;
-/* The same with the config file's `bind` lines first (a key bound to
- * "none" is unbound). */
-enum action keymap_lookup(const struct ui *ui, int is_key, wint_t ch);
-/* Resolves the config's bind lines into ui->binds; a bad key or action
- * appends "file:line: ..." to errs and that line is skipped. */
+/* The bindings: every action's default keys (actions.h), then the config
+ * file's `bind` lines, which win (a key bound to "none" is unbound).  A
+ * bad key or action in the config appends "file:line: ..." to errs and
+ * that line is skipped. */
 void keymap_load(struct ui *ui, const struct settings *s, struct strbuf *errs);
-/* "F7/f" for an action, for hints and help. */
-const char *keymap_keys(enum action a);
+/* The action of a key now (ACT_NONE when it is not bound). */
+enum action keymap_lookup(const struct ui *ui, int is_key, wint_t ch);
+/* The keys bound to a now, as "F1/h/?": the config's first, then the
+ * defaults still bound to it; at most max names (0: all). */
+void keymap_keys(const struct ui *ui, enum action a, size_t max, char *out, size_t n);
+/* The help screen's text of an action. */
+const char *keymap_desc(enum action a);
 /* Pacing for views that recompute over the whole store (Findings,
  * Registrations, Statistics): while a capture loads they rebuild at most
  * once a second, and spend at most 1/factor of the time rebuilding, so a
@@ -86,9 +56,6 @@ void ui_pace_end(struct ui_pace *p, uint64_t gen, long factor);
 /* True when the store moved on and the wait is over; when it moved on but
  * the wait is not over, sets ui->stale so the console keeps asking. */
 bool ui_pace_due(struct ui *ui, const struct ui_pace *p);
-/* The same plus the keys the config file bound to a ("F1/h +x"). */
-void keymap_keys_ui(const struct ui *ui, enum action a, char *out, size_t n);
-const char *keymap_desc(enum action a);
 
 /* ---------------------------------------------------------------- views */
 
@@ -103,7 +70,9 @@ enum {
 struct ui_binding {
     int is_key; /* 1: a KEY_* code, 0: a character */
     wint_t ch;
-    enum action act; /* ACT_NONE: unbound */
+    enum action act;  /* ACT_NONE: unbound */
+    bool from_config; /* a `bind` line, not a default */
+    bool shown;       /* false for the codes that only complete a key (Enter's) */
 };
 
 /* The endpoint's alias from the config file, or its address (with port
@@ -222,7 +191,7 @@ struct ui {
                                   most so often): redraw on the next tick */
     struct prompt_hist *fhist; /* owned: filter history (view_prompt.c) */
     struct settings settings;  /* owned: the config file (settings.h) */
-    struct ui_binding *binds;  /* owned: its key bindings, resolved (keymap.c) */
+    struct ui_binding *binds;  /* owned: the key bindings, the last of a key wins (keymap.c) */
     size_t nbinds;
 };
 

@@ -40,7 +40,7 @@ static void text_draw(struct view *v, WINDOW *win)
         for (a = ACT_UP + st->scroll; a < ACT__COUNT && y < rows - 3; a++, y++) {
             char keys[96];
 
-            keymap_keys_ui(ui, (enum action)a, keys, sizeof(keys));
+            keymap_keys(ui, (enum action)a, 0, keys, sizeof(keys));
             draw_str(ui, win, y, 2, 16, keys, ui_attr(ui, ROLE_SIP_HDR));
             draw_str(ui, win, y, 19, width - 20, keymap_desc((enum action)a),
                      ui_attr(ui, ROLE_DEFAULT));
