@@ -41,9 +41,93 @@ static void restore_terminal(void)
         endwin();
 }
 
+/* A fresh push request for ops: the previous one, and its arrays, gone. */
+static void *push_new(struct ui *ui, const struct view_ops *ops)
+{
+    free(ui->push.ids);
+    memset(&ui->push, 0, sizeof(ui->push));
+    ui->push.ops = ops;
+    return &ui->push.arg;
+}
+
+/* Owned copies of a and b, one after the other. */
+static uint64_t *push_ids(struct ui *ui, const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    ui->push.ids = xmalloc((na + nb + 1) * sizeof(*ui->push.ids));
+    if (na)
+        memcpy(ui->push.ids, a, na * sizeof(*a));
+    if (nb)
+        memcpy(ui->push.ids + na, b, nb * sizeof(*b));
+    return ui->push.ids;
+}
+
 void ui_push(struct ui *ui, const struct view_ops *ops)
 {
-    ui->push_ops = ops;
+    push_new(ui, ops);
+}
+
+void ui_push_flow(struct ui *ui, const uint64_t *ids, size_t n)
+{
+    struct flow_arg *a = push_new(ui, &view_flow_ops);
+
+    a->ids = push_ids(ui, ids, n, NULL, 0);
+    a->n = n;
+}
+
+void ui_push_flow_at(struct ui *ui, uint64_t call_id, uint32_t idx)
+{
+    struct flow_arg *a = push_new(ui, &view_flow_ops);
+
+    a->ids = push_ids(ui, &call_id, 1, NULL, 0);
+    a->n = 1;
+    a->focus = true;
+    a->focus_call = call_id;
+    a->focus_idx = idx;
+}
+
+void ui_push_media(struct ui *ui, const uint64_t *ids, size_t n)
+{
+    struct flow_arg *a = push_new(ui, &view_media_ops);
+
+    a->ids = push_ids(ui, ids, n, NULL, 0);
+    a->n = n;
+}
+
+void ui_push_msg(struct ui *ui, uint64_t call_id, uint32_t idx)
+{
+    struct msg_arg *a = push_new(ui, &view_msg_ops);
+
+    a->call_id = call_id;
+    a->msg_index = idx;
+}
+
+void ui_push_prompt(struct ui *ui, enum prompt_kind kind)
+{
+    *(enum prompt_kind *)push_new(ui, &view_prompt_ops) = kind;
+}
+
+void ui_push_help(struct ui *ui)
+{
+    struct text_arg *a = push_new(ui, &view_text_ops);
+
+    a->title = "Help";
+}
+
+void ui_push_save(struct ui *ui, const uint64_t *sel, size_t nsel, const uint64_t *vis, size_t nvis)
+{
+    struct save_arg *a = push_new(ui, &view_save_ops);
+    uint64_t *ids = push_ids(ui, sel, nsel, vis, vis ? nvis : 0);
+
+    a->sel = ids;
+    a->nsel = nsel;
+    a->has_vis = vis != NULL;
+    a->vis = ids + nsel;
+    a->nvis = vis ? nvis : 0;
+}
+
+void ui_push_diff(struct ui *ui, const struct diff_arg *d)
+{
+    *(struct diff_arg *)push_new(ui, &view_diff_ops) = *d;
 }
 
 void ui_notice(struct ui *ui, const char *fmt, ...)
@@ -67,23 +151,23 @@ static void view_pop(struct ui *ui)
     memset(v, 0, sizeof(*v));
 }
 
+/* Opens the requested view (its open copies what it keeps of the
+ * argument), then drops the request. */
 static void do_push(struct ui *ui)
 {
-    const struct view_ops *ops = ui->push_ops;
-    struct view *v;
+    const struct view_ops *ops = ui->push.ops;
+    struct view *v = &ui->stack[ui->depth];
 
-    ui->push_ops = NULL;
-    if (!ops || ui->depth >= UI_MAX_VIEWS)
-        return;
-    v = &ui->stack[ui->depth];
-    memset(v, 0, sizeof(*v));
-    v->ops = ops;
-    v->ui = ui;
-    if (ops->open && ops->open(v, &ui->push_arg) != 0) {
+    if (ops && ui->depth < UI_MAX_VIEWS) {
         memset(v, 0, sizeof(*v));
-        return;
+        v->ops = ops;
+        v->ui = ui;
+        if (ops->open && ops->open(v, &ui->push.arg) != 0)
+            memset(v, 0, sizeof(*v));
+        else
+            ui->depth++;
     }
-    ui->depth++;
+    push_new(ui, NULL);
 }
 
 static void draw_all(struct ui *ui)
@@ -188,17 +272,13 @@ static unsigned dispatch(struct ui *ui, int is_key, wint_t ch)
     case ACT_BACK:
         return ui->depth > 1 ? UI_POP | UI_REDRAW : UI_QUIT;
     case ACT_HELP:
-        ui->push_arg.text.title = "Help";
-        ui->push_arg.text.kind = 0;
-        ui_push(ui, &view_text_ops);
+        ui_push_help(ui);
         return UI_REDRAW;
     case ACT_SAVE: /* from views without a selection of their own: all calls */
-        memset(&ui->push_arg.save, 0, sizeof(ui->push_arg.save));
-        ui_push(ui, &view_save_ops);
+        ui_push_save(ui, NULL, 0, NULL, 0);
         return UI_REDRAW;
     case ACT_FILTER:
-        ui->push_arg.prompt = PROMPT_FILTER;
-        ui_push(ui, &view_prompt_ops);
+        ui_push_prompt(ui, PROMPT_FILTER);
         return UI_REDRAW;
     case ACT_REGS:
     case ACT_STATS:
@@ -407,7 +487,7 @@ int ui_run(const struct config *cfg)
             cfg->ascii || ui.settings.ascii == 1 || ((!acsc || acsc == (char *)-1) && !ui.utf8);
     }
     getmaxyx(stdscr, ui.rows, ui.cols);
-    ui.push_ops = &view_calls_ops;
+    ui_push(&ui, &view_calls_ops);
     do_push(&ui);
     if (ui.depth == 0) {
         rc = 2;
@@ -468,7 +548,7 @@ int ui_run(const struct config *cfg)
             running = false;
         if (res & UI_POP)
             view_pop(&ui);
-        if (ui.push_ops)
+        if (ui.push.ops)
             do_push(&ui);
         if (res & UI_REBUILD)
             ui.list_gen++;
@@ -497,7 +577,7 @@ out:
     prompt_history_free(&ui);
     store_free(ui.store);
     kb_free(ui.kb);
-    free(ui.push_ids);
+    push_new(&ui, NULL);
     settings_fini(&ui.settings);
     free(ui.binds);
     return rc;

@@ -91,7 +91,7 @@ struct view;
 struct view_ops {
     const char *name;
     bool overlay;                                 /* drawn over the view below */
-    int (*open)(struct view *v, const void *arg); /* alloc v->state */
+    int (*open)(struct view *v, const void *arg); /* alloc v->state; arg: its ui_push_* type */
     void (*close)(struct view *v);                /* free it */
     void (*update)(struct view *v);               /* before draw: refresh caches */
     void (*draw)(struct view *v, WINDOW *w);      /* reads state; mutates nothing */
@@ -134,14 +134,13 @@ enum prompt_kind {
     PROMPT_FILTER,
     PROMPT_SEARCH
 };
-/* Argument of view_text_ops: a title and a static text. */
+/* Argument of view_text_ops (the help screen). */
 struct text_arg {
     const char *title;
-    int kind; /* 0: help */
 };
 
 /* Argument of view_save_ops: the calls the user singled out (marked in the
- * list, or the ladder's) and the list's visible rows.  Copied at open. */
+ * list, or the ladder's) and the list's visible rows. */
 struct save_arg {
     const uint64_t *sel;
     size_t nsel;
@@ -171,17 +170,19 @@ struct ui {
     int rows, cols;
     struct view stack[UI_MAX_VIEWS];
     int depth;
-    /* a push requested by a handler, done after it returns */
-    const struct view_ops *push_ops;
-    union {
-        struct flow_arg flow;
-        struct msg_arg msg;
-        enum prompt_kind prompt;
-        struct text_arg text;
-        struct save_arg save;
-        struct diff_arg diff;
-    } push_arg;
-    uint64_t *push_ids; /* owned storage behind push_arg.flow.ids */
+    /* a push requested by a handler (ui_push_*), done after it returns */
+    struct {
+        const struct view_ops *ops; /* NULL: none */
+        union {
+            struct flow_arg flow;
+            struct msg_arg msg;
+            enum prompt_kind prompt;
+            struct text_arg text;
+            struct save_arg save;
+            struct diff_arg diff;
+        } arg;
+        uint64_t *ids; /* owned: the copies behind arg.flow.ids, arg.save */
+    } push;
     bool paused;
     struct filter *filter;     /* owned: active call filter, NULL = none */
     char search[128];          /* call-list search text ("" = none) */
@@ -198,8 +199,25 @@ struct ui {
 /* view_prompt.c: frees ui->fhist. */
 void prompt_history_free(struct ui *ui);
 
-/* Schedules a view push (after the current handler returns). */
-void ui_push(struct ui *ui, const struct view_ops *ops);
+/* View pushes, done after the current handler returns.  Each one takes a
+ * typed argument and copies it, arrays included, into a request of its
+ * own (nothing of an earlier push is left in it), so the caller's storage
+ * may go at once.  A second push in one handler replaces the first. */
+void ui_push(struct ui *ui, const struct view_ops *ops); /* a view without argument */
+/* The ladder of these calls merged. */
+void ui_push_flow(struct ui *ui, const uint64_t *ids, size_t n);
+/* The ladder of one call with the cursor on its message idx. */
+void ui_push_flow_at(struct ui *ui, uint64_t call_id, uint32_t idx);
+/* The media table of these calls. */
+void ui_push_media(struct ui *ui, const uint64_t *ids, size_t n);
+void ui_push_msg(struct ui *ui, uint64_t call_id, uint32_t idx);
+void ui_push_prompt(struct ui *ui, enum prompt_kind kind);
+void ui_push_help(struct ui *ui);
+/* The save dialog: sel the calls singled out; vis the call list's visible
+ * rows, or NULL when not opened from the call list. */
+void ui_push_save(struct ui *ui, const uint64_t *sel, size_t nsel, const uint64_t *vis,
+                  size_t nvis);
+void ui_push_diff(struct ui *ui, const struct diff_arg *d);
 /* Sets the status-line notice (printf-style). */
 void ui_notice(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -710,21 +710,11 @@ static unsigned calls_action(struct view *v, enum action a)
         size_t n = st->nmarked ? st->nmarked : (st->cur < st->nrows ? 1 : 0);
         if (!n)
             return UI_HANDLED;
-        free(ui->push_ids);
-        ui->push_ids = xmalloc(n * sizeof(*ui->push_ids));
-        if (st->nmarked)
-            memcpy(ui->push_ids, st->marked, n * sizeof(*ui->push_ids));
-        else
-            ui->push_ids[0] = st->rows[st->cur].id;
-        ui->push_arg.flow.ids = ui->push_ids;
-        ui->push_arg.flow.n = n;
-        ui->push_arg.flow.focus = false;
-        ui_push(ui, &view_flow_ops);
+        ui_push_flow(ui, st->nmarked ? st->marked : &st->rows[st->cur].id, n);
         return UI_HANDLED | UI_REDRAW;
     }
     case ACT_SEARCH:
-        ui->push_arg.prompt = PROMPT_SEARCH;
-        ui_push(ui, &view_prompt_ops);
+        ui_push_prompt(ui, PROMPT_SEARCH);
         return UI_HANDLED | UI_REDRAW;
     case ACT_SORT:
         do {
@@ -741,21 +731,14 @@ static unsigned calls_action(struct view *v, enum action a)
         ui_push(ui, &view_findings_ops);
         return UI_HANDLED | UI_REDRAW;
     case ACT_SAVE: {
-        /* push_ids holds the marked ids, then the visible rows' ids. */
+        /* the marked calls, and the visible rows' ids */
+        uint64_t *vis = xmalloc((st->nrows + 1) * sizeof(*vis));
         size_t i;
 
-        free(ui->push_ids);
-        ui->push_ids = xmalloc((st->nmarked + st->nrows + 1) * sizeof(*ui->push_ids));
-        if (st->nmarked)
-            memcpy(ui->push_ids, st->marked, st->nmarked * sizeof(*ui->push_ids));
         for (i = 0; i < st->nrows; i++)
-            ui->push_ids[st->nmarked + i] = st->rows[i].id;
-        ui->push_arg.save.sel = ui->push_ids;
-        ui->push_arg.save.nsel = st->nmarked;
-        ui->push_arg.save.vis = ui->push_ids + st->nmarked;
-        ui->push_arg.save.nvis = st->nrows;
-        ui->push_arg.save.has_vis = true;
-        ui_push(ui, &view_save_ops);
+            vis[i] = st->rows[i].id;
+        ui_push_save(ui, st->marked, st->nmarked, vis, st->nrows);
+        free(vis);
         return UI_HANDLED | UI_REDRAW;
     }
     case ACT_CLEAR:

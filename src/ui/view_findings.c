@@ -430,15 +430,10 @@ static unsigned findings_action(struct view *v, enum action a)
             ui_notice(ui, "that call was rotated out (--max-memory)");
             return UI_HANDLED | UI_REDRAW;
         }
-        free(ui->push_ids);
-        ui->push_ids = xmalloc(sizeof(*ui->push_ids));
-        ui->push_ids[0] = f->call;
-        ui->push_arg.flow.ids = ui->push_ids;
-        ui->push_arg.flow.n = 1;
-        ui->push_arg.flow.focus = f->nmsgs > 0;
-        ui->push_arg.flow.focus_call = f->call;
-        ui->push_arg.flow.focus_idx = f->nmsgs ? f->msgs[0] : 0;
-        ui_push(ui, &view_flow_ops);
+        if (f->nmsgs)
+            ui_push_flow_at(ui, f->call, f->msgs[0]);
+        else
+            ui_push_flow(ui, &f->call, 1);
         return UI_HANDLED | UI_REDRAW;
     }
     case ACT_FINDINGS:

@@ -340,9 +340,7 @@ static int flow_open(struct view *v, const void *arg)
     st->media = true;
     st->built_gen = ~0ull;
     st->ui = v->ui;
-    /* the push argument is a union others fill too: only a focus on the one
-     * call opened counts */
-    st->focus = fa->focus && fa->n == 1 && fa->ids[0] == fa->focus_call;
+    st->focus = fa->focus;
     st->focus_call = fa->focus_call;
     st->focus_idx = fa->focus_idx;
     sb_init(&st->msg);
@@ -580,12 +578,7 @@ static unsigned flow_action(struct view *v, enum action a)
         ui_notice(ui, "media arrows %s", st->media ? "on" : "off");
         return UI_HANDLED | UI_REDRAW;
     case ACT_MEDIA_TABLE:
-        free(ui->push_ids);
-        ui->push_ids = xmalloc((st->nids ? st->nids : 1) * sizeof(*ui->push_ids));
-        memcpy(ui->push_ids, st->ids, st->nids * sizeof(*ui->push_ids));
-        ui->push_arg.flow.ids = ui->push_ids;
-        ui->push_arg.flow.n = st->nids;
-        ui_push(ui, &view_media_ops);
+        ui_push_media(ui, st->ids, st->nids);
         return UI_HANDLED | UI_REDRAW;
     case ACT_COLLAPSE:
         st->collapse = !st->collapse;
@@ -616,30 +609,19 @@ static unsigned flow_action(struct view *v, enum action a)
             ui_notice(ui, "picked for the diff: Space on a second message compares them");
             return UI_HANDLED | UI_REDRAW;
         }
-        ui->push_arg.diff.call[0] = st->pick_call[0];
-        ui->push_arg.diff.idx[0] = st->pick_idx[0];
-        ui->push_arg.diff.call[1] = st->pick_call[1];
-        ui->push_arg.diff.idx[1] = st->pick_idx[1];
+        ui_push_diff(ui, &(struct diff_arg){{st->pick_call[0], st->pick_call[1]},
+                                            {st->pick_idx[0], st->pick_idx[1]}});
         st->npicked = 0;
-        ui_push(ui, &view_diff_ops);
         return UI_HANDLED | UI_REDRAW;
     }
     case ACT_SAVE: /* the save dialog offers this ladder's calls */
-        free(ui->push_ids);
-        ui->push_ids = xmalloc((st->nids ? st->nids : 1) * sizeof(*ui->push_ids));
-        memcpy(ui->push_ids, st->ids, st->nids * sizeof(*ui->push_ids));
-        memset(&ui->push_arg.save, 0, sizeof(ui->push_arg.save));
-        ui->push_arg.save.sel = ui->push_ids;
-        ui->push_arg.save.nsel = st->nids;
-        ui_push(ui, &view_save_ops);
+        ui_push_save(ui, st->ids, st->nids, NULL, 0);
         return UI_HANDLED | UI_REDRAW;
     case ACT_ENTER:
         if (st->nrows && st->rows[st->cur].media)
             return flow_action(v, ACT_MEDIA_TABLE);
         if (st->nrows) {
-            ui->push_arg.msg.call_id = st->rows[st->cur].call;
-            ui->push_arg.msg.msg_index = st->rows[st->cur].idx;
-            ui_push(ui, &view_msg_ops);
+            ui_push_msg(ui, st->rows[st->cur].call, st->rows[st->cur].idx);
         }
         return UI_HANDLED | UI_REDRAW;
     default:

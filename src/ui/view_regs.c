@@ -273,12 +273,7 @@ static unsigned regs_action(struct view *v, enum action a)
             ui_notice(ui, "that REGISTER dialog is no longer in memory");
             return UI_HANDLED | UI_REDRAW;
         }
-        free(ui->push_ids);
-        ui->push_ids = xmalloc(sizeof(*ui->push_ids));
-        ui->push_ids[0] = c->id;
-        ui->push_arg.flow.ids = ui->push_ids;
-        ui->push_arg.flow.n = 1;
-        ui_push(ui, &view_flow_ops);
+        ui_push_flow(ui, &c->id, 1);
         return UI_HANDLED | UI_REDRAW;
     }
     default:
