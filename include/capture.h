@@ -162,10 +162,13 @@ typedef void (*cap_payload_fn)(void *ctx, const struct cap_payload *p);
 
 /* Decoder limits (bounded memory on hostile input). */
 struct cap_limits {
-    size_t frag_max_bytes;   /* all pending IP fragments together */
-    int64_t frag_timeout_ns; /* a datagram missing a fragment is freed after */
-    size_t tcp_max_bytes;    /* buffered per TCP direction before resync */
-    size_t tcp_max_streams;  /* tracked streams; oldest evicted */
+    size_t frag_max_bytes;    /* all pending IP fragments together */
+    int64_t frag_timeout_ns;  /* a datagram missing a fragment is freed after */
+    size_t tcp_max_bytes;     /* buffered per TCP direction before resync */
+    size_t tcp_max_streams;   /* tracked streams; oldest evicted */
+    size_t tcp_max_ooo_segs;  /* out-of-order segments queued per direction */
+    size_t tcp_max_ooo_total; /* what queued out-of-order segments cost, all
+                                 directions (bytes + 64 a segment) */
 };
 void cap_limits_default(struct cap_limits *l);
 
@@ -175,6 +178,8 @@ struct cap_stats {
     uint64_t undecodable; /* frames with no IP/transport found */
     uint64_t frag_reassembled, frag_expired, frag_dropped;
     uint64_t tcp_gaps, tcp_resyncs, tcp_retrans;
+    uint64_t tcp_gap_bytes; /* sequence space given up in holes */
+    uint64_t tcp_ooo_limit; /* holes given up because a queue limit was hit */
     uint64_t hep_packets, hep_errors;
 };
 

@@ -162,7 +162,8 @@ void sip_msg_fini(struct sip_msg *m);
  * returns 1 and the message length when a whole message is present, 0 when
  * more bytes are needed, -1 when the bytes cannot start a SIP message.
  * Leading CRLF keep-alives are counted into *skip and not part of the
- * message. */
+ * message.  On 0, *msglen is the length the message will have once its
+ * headers are all there (only the body is missing), else 0. */
 int sip_frame(const char *buf, size_t len, size_t *skip, size_t *msglen);
 
 /* Copies a slice out as a NUL-terminated string (truncating) - for tests and

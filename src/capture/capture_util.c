@@ -125,6 +125,10 @@ void cap_limits_default(struct cap_limits *l)
     l->frag_timeout_ns = 30ll * 1000000000;
     l->tcp_max_bytes = 1u << 20;
     l->tcp_max_streams = 65536;
+    /* A 1 MB window holds ~720 full segments; the count bounds a stream of
+     * tiny segments (each costs ~64 bytes beyond its data). */
+    l->tcp_max_ooo_segs = 131072;
+    l->tcp_max_ooo_total = 64u << 20;
 }
 
 static bool is_token_char(uint8_t c)

@@ -9,11 +9,20 @@
  * segment starts with a SIP start line.  In-order bytes are framed straight
  * from the segment when nothing is buffered (no copy, file offsets kept);
  * only a partial message's tail is copied.  Out-of-order segments are kept
- * (copied) until the hole fills; retransmitted bytes are dropped.  When the
- * buffered bytes of a direction pass tcp_max_bytes the hole is declared a
- * gap: buffered bytes are dropped and the stream resynchronises on the next
- * SIP start line.  At most tcp_max_streams directions are tracked; the least
- * recently used is evicted.
+ * (copied) in a skip list ordered by sequence number, so each costs
+ * O(log n) to queue or find (a sorted list made 80 k one-byte segments
+ * behind a hole cost O(n^2)), until the hole fills; retransmitted bytes are
+ * dropped.  When the buffered bytes of a direction pass tcp_max_bytes, its
+ * queued segments pass tcp_max_ooo_segs, or all directions' queued bytes
+ * pass tcp_max_ooo_total, the hole is declared a gap (counted, with the
+ * bytes it skipped): buffered bytes are dropped and the stream
+ * resynchronises on the next SIP start line.  At most tcp_max_streams
+ * directions are tracked; the least recently used is evicted.
+ *
+ * A partial SIP message is not framed again for every segment that cannot
+ * complete it (a trickle of one-byte segments re-walked its headers each
+ * time): `need` holds the buffered length framing waits for (the body's
+ * end), `want_nl` says that only a new line end can change the answer.
  *
  * Thread: the decoder's.  Ownership: the table owns every direction and
  * its buffers.
@@ -39,11 +48,15 @@ enum tcp_mode {
     M_HEP
 };
 
+#define OOO_LEVELS 16 /* skip list levels (p = 1/4): O(log n) up to 4^16 segments */
+#define OOO_COST   64 /* what a queued segment costs beyond its bytes (node, malloc) */
+
 struct tcp_ooo {
-    struct tcp_ooo *next; /* sorted by seq */
     uint32_t seq;
+    uint8_t level; /* next[] has level entries */
     size_t len;
-    uint8_t data[];
+    uint8_t *data;          /* points after next[] */
+    struct tcp_ooo *next[]; /* next[0] is the plain sorted list */
 };
 
 struct tcp_dir {
@@ -55,9 +68,11 @@ struct tcp_dir {
     enum tcp_mode mode;
     uint8_t *buf; /* owned: in-order bytes not yet consumed */
     size_t len, cap;
-    struct tcp_ooo *ooo; /* owned list */
-    size_t ooo_bytes;
-    uint8_t *ws; /* owned: fragmented WebSocket message */
+    struct tcp_ooo *ooo[OOO_LEVELS]; /* owned skip list: heads per level */
+    size_t ooo_bytes, ooo_segs;
+    size_t need;  /* M_SIP: framing waits until len reaches this */
+    bool want_nl; /* M_SIP: framing waits for a new '\n' */
+    uint8_t *ws;  /* owned: fragmented WebSocket message */
     size_t wslen, wscap;
     bool ws_open;                   /* a fragmented message is in progress */
     struct cap_record last;         /* frame of the last segment (data unused) */
@@ -71,11 +86,18 @@ struct cap_tcp {
     size_t count;
     uint8_t *scratch; /* owned: unmasked WebSocket payload */
     size_t scratch_cap;
+    size_t ooo_total; /* what every direction's queued segments cost (bytes) */
+    uint64_t rnd;     /* skip list levels */
 };
 
 struct cap_tcp *cap_tcp_new(void)
 {
-    return xcalloc(1, sizeof(struct cap_tcp));
+    struct cap_tcp *tb = xcalloc(1, sizeof(struct cap_tcp));
+
+    /* Levels need only be unpredictable enough that one sender cannot
+     * line its segments up into a list: seeded per table. */
+    tb->rnd = hash_bytes(&tb, sizeof(tb)) | 1;
+    return tb;
 }
 
 static unsigned dir_hash(const struct cap_addr *s, const struct cap_addr *d)
@@ -87,17 +109,83 @@ static unsigned dir_hash(const struct cap_addr *s, const struct cap_addr *d)
     return (unsigned)(h >> 40) & (TCP_BUCKETS - 1);
 }
 
-static void dir_reset(struct tcp_dir *t)
-{
-    struct tcp_ooo *o, *nx;
+/* ------------------------------------------------------------ out-of-order queue */
 
-    for (o = t->ooo; o; o = nx) {
-        nx = o->next;
-        free(o);
+static bool seq_lt(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) < 0;
+}
+
+static struct tcp_ooo *ooo_first(const struct tcp_dir *t)
+{
+    return t->ooo[0];
+}
+
+/* Unlinks and returns the first queued segment (the caller frees it). */
+static struct tcp_ooo *ooo_pop(struct cap_tcp *tb, struct tcp_dir *t)
+{
+    struct tcp_ooo *o = t->ooo[0];
+    unsigned l;
+
+    for (l = 0; l < o->level; l++)
+        t->ooo[l] = o->next[l];
+    t->ooo_bytes -= o->len;
+    t->ooo_segs--;
+    tb->ooo_total -= o->len + OOO_COST;
+    return o;
+}
+
+/* Queues a copy of p at seq.  The segment goes before every queued one
+ * with the same or a later seq; one with the same seq that holds at least
+ * as many bytes makes it a retransmission: false, nothing queued. */
+static bool ooo_insert(struct cap_tcp *tb, struct tcp_dir *t, uint32_t seq, const uint8_t *p,
+                       size_t n)
+{
+    struct tcp_ooo **upd[OOO_LEVELS], *o, *nx;
+    struct tcp_ooo **cur = t->ooo; /* next[] array of the node we stand on */
+    unsigned l, level = 1;
+    uint64_t r;
+
+    for (l = OOO_LEVELS; l-- > 0;) {
+        while ((nx = cur[l]) != NULL && seq_lt(nx->seq, seq))
+            cur = nx->next;
+        upd[l] = &cur[l];
     }
-    t->ooo = NULL;
-    t->ooo_bytes = 0;
+    nx = cur[0];
+    if (nx && nx->seq == seq && nx->len >= n)
+        return false;
+    r = tb->rnd;
+    r ^= r << 13;
+    r ^= r >> 7;
+    r ^= r << 17;
+    tb->rnd = r;
+    while (level < OOO_LEVELS && (r & 3) == 0) { /* p = 1/4 a level */
+        level++;
+        r >>= 2;
+    }
+    o = xmalloc(sizeof(*o) + level * sizeof(o->next[0]) + n);
+    o->seq = seq;
+    o->level = (uint8_t)level;
+    o->len = n;
+    o->data = (uint8_t *)&o->next[level];
+    memcpy(o->data, p, n);
+    for (l = 0; l < level; l++) {
+        o->next[l] = *upd[l];
+        *upd[l] = o;
+    }
+    t->ooo_bytes += n;
+    t->ooo_segs++;
+    tb->ooo_total += n + OOO_COST;
+    return true;
+}
+
+static void dir_reset(struct cap_tcp *tb, struct tcp_dir *t)
+{
+    while (ooo_first(t))
+        free(ooo_pop(tb, t));
     t->len = 0;
+    t->need = 0;
+    t->want_nl = false;
     t->wslen = 0;
     t->ws_open = false;
 }
@@ -119,7 +207,7 @@ static void dir_free(struct cap_tcp *tb, struct tcp_dir *t)
     else
         tb->lru_tail = t->lprev;
     tb->count--;
-    dir_reset(t);
+    dir_reset(tb, t);
     free(t->buf);
     free(t->ws);
     free(t);
@@ -425,6 +513,8 @@ static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
     size_t o = 0;
     int guard;
 
+    t->need = 0;
+    t->want_nl = false;
     for (guard = 0; guard < 100000 && o < n; guard++) {
         switch (t->mode) {
         case M_UNKNOWN:
@@ -491,6 +581,13 @@ static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
                 emit_msg(s, CAP_TRANSPORT_TCP, p + o + skip, mlen, o + skip, false);
                 o += skip + mlen;
             } else if (rc == 0) {
+                /* Nothing changes until the body is all there, or, while
+                 * the headers are cut, until a line ends (once the start
+                 * line is whole: start_ok has decided). */
+                if (mlen > 0)
+                    t->need = mlen;
+                else
+                    t->want_nl = memchr(p + o + skip, '\n', n - o - skip) != NULL;
                 return o + skip;
             } else {
                 cap_decoder_stats_mut(s->dec)->tcp_resyncs++;
@@ -521,7 +618,11 @@ static void deliver(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir 
         s.old = t->len;
         s.file_off = -1;
         buf_append(&t->buf, &t->len, &t->cap, p, n);
-        used = consume(&s, t->buf, t->len);
+        if (t->mode == M_SIP &&
+            ((t->need && t->len < t->need) || (t->want_nl && !memchr(p, '\n', n))))
+            used = 0; /* framing would give the same answer: skip it */
+        else
+            used = consume(&s, t->buf, t->len);
         memmove(t->buf, t->buf + used, t->len - used);
         t->len -= used;
     }
@@ -539,21 +640,14 @@ static void deliver(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir 
     }
 }
 
-static bool seq_lt(uint32_t a, uint32_t b)
-{
-    return (int32_t)(a - b) < 0;
-}
-
 /* Delivers queued out-of-order segments that are now in order. */
 static void drain_ooo(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir *t,
                       struct cap_ctx *c)
 {
-    while (t->ooo && !seq_lt(t->next_seq, t->ooo->seq)) {
-        struct tcp_ooo *o = t->ooo;
+    while (ooo_first(t) && !seq_lt(t->next_seq, ooo_first(t)->seq)) {
+        struct tcp_ooo *o = ooo_pop(tb, t);
         uint32_t skip = t->next_seq - o->seq;
 
-        t->ooo = o->next;
-        t->ooo_bytes -= o->len;
         if (skip < o->len) {
             t->next_seq = o->seq + (uint32_t)o->len;
             deliver(dec, tb, t, c, o->data + skip, o->len - skip, -1);
@@ -585,8 +679,10 @@ static void declare_gap(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_
         t->mode = M_RESYNC;
     else if (t->mode != M_PASS)
         t->mode = M_UNKNOWN;
-    if (t->ooo)
-        t->next_seq = t->ooo->seq;
+    if (ooo_first(t)) {
+        st->tcp_gap_bytes += ooo_first(t)->seq - t->next_seq;
+        t->next_seq = ooo_first(t)->seq;
+    }
     drain_ooo(dec, tb, t, c);
 }
 
@@ -607,7 +703,7 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx
     t->nlayers = c->nlayers;
     if (flags & 0x02) { /* SYN: a new connection */
         if (t->have_seq && t->next_seq != seq + 1) {
-            dir_reset(t);
+            dir_reset(tb, t);
             t->mode = M_UNKNOWN;
         }
         t->next_seq = seq + 1;
@@ -639,22 +735,14 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx
             st->tcp_retrans++; /* every byte already seen */
         } else if (!seq_lt(seq, t->next_seq) && seq != t->next_seq) {
             /* Ahead of a hole: queue a copy. */
-            struct tcp_ooo *o, **pp = &t->ooo;
+            const struct cap_limits *lim = cap_decoder_limits(dec);
 
-            while (*pp && seq_lt((*pp)->seq, seq))
-                pp = &(*pp)->next;
-            if (*pp && (*pp)->seq == seq && (*pp)->len >= n) {
+            if (!ooo_insert(tb, t, seq, p, n)) {
                 st->tcp_retrans++;
-            } else {
-                o = xmalloc(sizeof(*o) + n);
-                o->seq = seq;
-                o->len = n;
-                memcpy(o->data, p, n);
-                o->next = *pp;
-                *pp = o;
-                t->ooo_bytes += n;
-                if (t->ooo_bytes + t->len > max)
-                    declare_gap(dec, tb, t, c);
+            } else if (t->ooo_bytes + t->len > max || t->ooo_segs > lim->tcp_max_ooo_segs ||
+                       tb->ooo_total > lim->tcp_max_ooo_total) {
+                st->tcp_ooo_limit++; /* the hole is given up: counted there */
+                declare_gap(dec, tb, t, c);
             }
         } else {
             uint32_t skip = t->next_seq - seq; /* overlap with bytes seen */
@@ -664,7 +752,7 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx
             drain_ooo(dec, tb, t, c);
         }
     }
-    if ((flags & 0x05) && t->len == 0 && !t->ooo)
+    if ((flags & 0x05) && t->len == 0 && !ooo_first(t))
         dir_free(tb, t); /* FIN/RST with nothing pending */
 }
 
@@ -681,8 +769,8 @@ void cap_tcp_flush(struct cap_decoder *dec, struct cap_tcp *tb)
         memcpy(c.layers, t->layers, t->nlayers);
         c.nlayers = t->nlayers;
 
-        while ((t->ooo || t->len) && guard++ < 1000000) {
-            if (t->ooo) {
+        while ((ooo_first(t) || t->len) && guard++ < 1000000) {
+            if (ooo_first(t)) {
                 declare_gap(dec, tb, t, &c);
             } else {
                 declare_gap(dec, tb, t, &c);

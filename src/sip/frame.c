@@ -86,8 +86,6 @@ int sip_frame(const char *buf, size_t len, size_t *skip, size_t *msglen)
         }
         line = e + 1;
     }
-    if ((size_t)cl > len - hdr_end)
-        return 0;
     *msglen = hdr_end - i + (size_t)cl;
-    return 1;
+    return (size_t)cl > len - hdr_end ? 0 : 1;
 }
