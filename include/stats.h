@@ -109,6 +109,7 @@ struct kpi {
     uint32_t redirected;    /* 3xx (excluded from SER's denominator) */
     uint32_t ner_ok;        /* answered, 486, 600, 603, or 480/408/487/CANCEL after 18x */
     uint32_t no_final;      /* no final response in the capture */
+    uint32_t unanswered;    /* of those, given up on: CALL_STATE_UNANSWERED */
     uint32_t acd_n;         /* answered calls with a BYE in the capture */
     int64_t acd_sum;        /* ns: sum of BYE - 2xx over those */
     uint32_t answered_open; /* answered, no BYE seen */

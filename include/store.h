@@ -108,8 +108,16 @@ enum call_state {
     CALL_STATE_PENDING, /* request with no final response */
     CALL_STATE_OK,      /* 2xx final */
     CALL_STATE_ERROR,   /* >= 300 final */
+    /* INVITE with no final response although the capture went on: nothing
+     * for Timer B after the INVITE, or only provisionals and then nothing
+     * for Timer C (store/unanswered.c).  A failure. */
+    CALL_STATE_UNANSWERED,
 };
 const char *call_state_name(enum call_state s); /* "IN CALL", "CANCELLED", ... */
+struct store_call;
+/* Why a CALL_STATE_UNANSWERED call is one, in words ("no response to the
+ * INVITE (sent 7 times) within 32 s (Timer B)"), into out. */
+void store_unanswered_text(const struct store_call *c, char *out, size_t n);
 
 enum {
     STORE_MSG_REQUEST = 1u << 0,
@@ -231,6 +239,8 @@ typedef bool (*store_match_fn)(void *ctx, const struct store *s, const struct st
                                const struct store_input *in);
 #define STORE_PENDING_LINGER_NS (32LL * 1000000000LL) /* 64*T1: Timer B/F/H */
 #define STORE_MAX_PENDING       20000
+#define STORE_TIMER_B_NS        (32LL * 1000000000LL)  /* 64*T1 */
+#define STORE_TIMER_C_NS        (180LL * 1000000000LL) /* > 3 min: RFC 3261 16.6 */
 
 struct store_opts {
     uint64_t max_memory;  /* 0: unlimited */

@@ -337,6 +337,12 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
         cli_response_note(s, kb, c, diag_call_final_msg(c), e, b);
         while (b->len && b->s[b->len - 1] == ' ')
             b->len--;
+    } else if (c->state == CALL_STATE_UNANSWERED) {
+        char why[128];
+
+        store_unanswered_text(c, why, sizeof(why));
+        sb_puts(b, "  ");
+        sb_puts(b, why);
     }
     sb_putc(b, '\n');
 }

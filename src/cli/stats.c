@@ -55,6 +55,7 @@ static void json_kpi(struct strbuf *b, const struct kpi *k)
     cli_json_int(b, "redirected", k->redirected, false);
     cli_json_int(b, "ner_ok", k->ner_ok, false);
     cli_json_int(b, "no_final", k->no_final, false);
+    cli_json_int(b, "unanswered", k->unanswered, false);
     cli_json_int(b, "acd_calls", k->acd_n, false);
     cli_json_int(b, "answered_without_bye", k->answered_open, false);
     cli_json_int(b, "pdd_calls", k->pdd_n, false);

@@ -60,7 +60,8 @@ int64_t filter_call_duration(const struct store_call *c)
 bool filter_call_failed(const struct store_call *c)
 {
     return c->state == CALL_STATE_FAILED || c->state == CALL_STATE_REJECTED ||
-           c->state == CALL_STATE_ERROR || c->state == CALL_STATE_BUSY;
+           c->state == CALL_STATE_ERROR || c->state == CALL_STATE_BUSY ||
+           c->state == CALL_STATE_UNANSWERED;
 }
 
 static void fill_meta(struct store_subj *ss)

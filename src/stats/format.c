@@ -176,7 +176,11 @@ void stats_kpi_text(const struct kpi_report *r, const struct kb *kb, struct strb
     ms(out, kpi_fpdd_ms(k), 8);
     sb_printf(out, "  failed: over %u failures with no ringing\n", k->fpdd_n);
     if (k->no_final)
-        sb_printf(out, "  %u attempts had no final response in the capture\n", k->no_final);
+        sb_printf(out, "  %u attempts had no final response in the capture", k->no_final);
+    if (k->no_final && k->unanswered)
+        sb_printf(out, ", %u of them failed: UNANSWERED past Timer B or C", k->unanswered);
+    if (k->no_final)
+        sb_putc(out, '\n');
 
     sb_puts(out, "\n* Per destination (R-URI host; destination IP when it has none)\n");
     sb_puts(out, "  Destination              Att  Ans    ASR    NER    SER     ACD     PDD\n");

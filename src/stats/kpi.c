@@ -77,6 +77,8 @@ static void count_attempt(struct kpi *k, const struct store_call *c)
         k->redirected++;
     } else if (!st) {
         k->no_final++;
+        if (c->state == CALL_STATE_UNANSWERED)
+            k->unanswered++;
     }
     if (c->answer_ts || st == 486 || st == 600 || st == 603 ||
         (rang && (st == 480 || st == 408 || st == 487 || c->state == CALL_STATE_CANCELLED)))

@@ -45,11 +45,12 @@ static const char *const state_names[] = {
     [CALL_STATE_PENDING] = "PENDING",
     [CALL_STATE_OK] = "OK",
     [CALL_STATE_ERROR] = "ERROR",
+    [CALL_STATE_UNANSWERED] = "UNANSWERED",
 };
 
 const char *call_state_name(enum call_state s)
 {
-    return (unsigned)s <= CALL_STATE_ERROR ? state_names[s] : "?";
+    return (unsigned)s <= CALL_STATE_UNANSWERED ? state_names[s] : "?";
 }
 
 static enum call_kind kind_from_method(enum sip_method m)
@@ -274,7 +275,8 @@ static void invite_state(struct store_call *c, const struct store_msg *m,
                 c->invite_ts = m->ts_ns;
             c->initial_cseq = in->cseq;
             c->initial_cseq_set = true;
-            if (c->state != CALL_STATE_RINGING)
+            /* a late retransmission keeps a call given up on */
+            if (c->state != CALL_STATE_RINGING && c->state != CALL_STATE_UNANSWERED)
                 c->state = CALL_STATE_SETUP;
         } else if (in->method == SIP_METHOD_CANCEL && !c->established) {
             c->state = CALL_STATE_CANCELLED;
@@ -299,7 +301,8 @@ static void invite_state(struct store_call *c, const struct store_msg *m,
     if (in->status < 200) {
         if (in->status >= 180 && !c->ring_ts)
             c->ring_ts = m->ts_ns;
-        if (in->status >= 180 && (c->state == CALL_STATE_SETUP))
+        if (in->status >= 180 &&
+            (c->state == CALL_STATE_SETUP || c->state == CALL_STATE_UNANSWERED))
             c->state = CALL_STATE_RINGING;
         return;
     }

@@ -176,6 +176,7 @@ void store_free(struct store *s)
         }
     }
     free(s->calls);
+    free(s->watch);
     free(s->slots);
     free(s->eps);
     free(s->ep_slots);
@@ -518,6 +519,9 @@ static void pend_update(struct store *s, struct store_call *c, const struct stor
     s->pending_mem -= c->mem;
     s->nmsgs += c->nmsgs;
     call_list(s, c);
+    if (c->kind == CALL_KIND_INVITE) /* now it has an id to be watched by */
+        store_unanswered_watch(s, c, &c->msgs[c->nmsgs - 1],
+                               CALL_STATE_PENDING); /* never an INVITE state */
 }
 
 /* ------------------------------------------------------------ queries */
@@ -664,6 +668,7 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
     struct store_call *c;
     struct store_msg *m;
     size_t mem_before;
+    enum call_state before;
 
     const char *id = in->call_id.p ? in->call_id.p : "";
     size_t idlen = in->call_id.p ? in->call_id.len : 0;
@@ -745,7 +750,14 @@ const struct store_call *store_add(struct store *s, const struct store_input *in
     if (in->ts_ns > c->last_ts || c->nmsgs == 1)
         c->last_ts = in->ts_ns;
 
+    before = c->state;
     store_dialog_update(s, c, m, in);
+    if (in->ts_ns > s->now)
+        s->now = in->ts_ns;
+    if (c->kind == CALL_KIND_INVITE)
+        store_unanswered_watch(s, c, m, before);
+    if (s->nwatch && s->watch[0].deadline < s->now)
+        store_unanswered_expire(s);
     s->mem += c->mem - mem_before;
     if (c->pending) {
         s->pending_mem += c->mem - mem_before;

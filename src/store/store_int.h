@@ -47,6 +47,14 @@ struct store {
     struct store_call *pend_head[2], *pend_tail[2];
     uint64_t npending, pending_msgs, pending_mem;
     uint64_t unmatched_ended, unmatched_evicted, unmatched_msgs;
+    /* unanswered.c: INVITE calls waiting for a final response, earliest
+     * deadline first; now is the newest capture time seen */
+    struct store_watch {
+        int64_t deadline;
+        uint64_t id;
+    } * watch;
+    size_t nwatch, watch_cap;
+    int64_t now;
 };
 
 enum call_kind store_kind_of(const struct store_input *in);
@@ -54,5 +62,12 @@ enum call_kind store_kind_of(const struct store_input *in);
  * m, just appended to c. */
 void store_dialog_update(struct store *s, struct store_call *c, struct store_msg *m,
                          const struct store_input *in);
+
+/* unanswered.c: after message m was added to c (c->state was before),
+ * watch it for a final response if it now waits for one. */
+void store_unanswered_watch(struct store *s, const struct store_call *c, const struct store_msg *m,
+                            enum call_state before);
+/* Marks UNANSWERED the watched calls whose deadline passed s->now. */
+void store_unanswered_expire(struct store *s);
 
 #endif

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 void draw_escape(struct strbuf *b, const char *s, size_t n)
 {
@@ -140,6 +141,12 @@ static void human_bytes(uint64_t v, char *out, size_t n)
 
 void draw_status(const struct ui *ui, WINDOW *win, int y, const char *view_title)
 {
+    draw_status_n(ui, win, y, view_title, 0, 0, NULL);
+}
+
+void draw_status_n(const struct ui *ui, WINDOW *win, int y, const char *view_title, size_t shown,
+                   size_t total, const char *noun)
+{
     struct loader_progress p;
     struct live_counts lc;
     struct store_counts sc;
@@ -154,6 +161,8 @@ void draw_status(const struct ui *ui, WINDOW *win, int y, const char *view_title
     sb_init(&b);
     loader_live_counts(ui->loader, &lc);
     sb_printf(&b, " %s", view_title);
+    if (noun) /* a filter or search narrows the list: say how far, first */
+        sb_printf(&b, " | %zu of %zu %s", shown, total, noun);
     if (ui->cfg->ninputs > 0) {
         const char *path = ui->cfg->inputs[0], *slash = strrchr(path, '/');
 
@@ -340,6 +349,7 @@ attr_t call_state_attr(const struct ui *ui, const struct store_call *c)
     case CALL_STATE_REJECTED:
     case CALL_STATE_FAILED:
     case CALL_STATE_ERROR:
+    case CALL_STATE_UNANSWERED:
         return ui_attr(ui, ROLE_CALL_FAILED);
     case CALL_STATE_DIVERTED:
         return ui_attr(ui, ROLE_CALL_OTHER);
@@ -354,15 +364,26 @@ void call_status_text(const struct ui *ui, const struct store_call *c, struct st
     const char *reason = c->final_reason ? c->final_reason : "";
 
     sb_reset(out);
-    if (!c->final_status)
+    if (!c->final_status) {
+        if (c->state == CALL_STATE_UNANSWERED) {
+            char why[128];
+
+            store_unanswered_text(c, why, sizeof(why));
+            sb_puts(out, why);
+        }
         return;
+    }
+    /* What the server said first (a narrow column keeps it), then what it
+     * means when that says more than the phrase. */
+    sb_printf(out, "%u ", c->final_status);
+    draw_escape(out, reason, strlen(reason));
     if (ui->kb)
         e = kb_lookup_response(ui->kb, c->final_status, reason, strlen(reason));
-    sb_printf(out, "%u ", c->final_status);
-    if (e && e->short_text[0] && !e->is_class)
+    if (e && e->short_text[0] && !e->is_class && c->final_status >= 300 &&
+        strcasecmp(e->short_text, reason) != 0) {
+        sb_puts(out, reason[0] ? ": " : "");
         draw_escape(out, e->short_text, strlen(e->short_text));
-    else
-        draw_escape(out, reason, strlen(reason));
+    }
 }
 
 bool draw_list_move(size_t *cur, size_t n, size_t page, enum action a)

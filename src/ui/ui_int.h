@@ -245,6 +245,10 @@ void draw_vline_ch(const struct ui *ui, WINDOW *win, int y, int x, attr_t a);
 void draw_hints(const struct ui *ui, WINDOW *win, const struct key_hint *hints);
 /* The status line on row y: mode, counts, filter, notice. */
 void draw_status(const struct ui *ui, WINDOW *win, int y, const char *view_title);
+/* The same, saying "shown of total noun" (a narrowed list) when noun is
+ * not NULL. */
+void draw_status_n(const struct ui *ui, WINDOW *win, int y, const char *view_title, size_t shown,
+                   size_t total, const char *noun);
 /* Appends bytes escaped for the terminal. */
 void draw_escape(struct strbuf *b, const char *s, size_t n);
 

@@ -329,18 +329,59 @@ static bool filter_ok(const struct ui *ui, struct calls_state *st, const struct 
     return e->match;
 }
 
+static bool has_text(const char *hay, size_t n, const char *needle, size_t nn)
+{
+    size_t i;
+
+    for (i = 0; hay && i + nn <= n; i++)
+        if (strncasecmp(hay + i, needle, nn) == 0)
+            return true;
+    return false;
+}
+
+/* `/` finds a call by anything known about it without re-reading its
+ * messages: every column (the Final column holds the reason phrase as
+ * sent and its meaning), the Call-ID and the X-Call-ID it points at, the
+ * User-Agent, every address:port its messages went between (and its
+ * endpoint aliases). */
 static bool search_ok(const struct ui *ui, const struct calls_state *st, const struct store_call *c,
                       size_t pos, struct strbuf *tmp)
 {
-    size_t n = strlen(ui->search), i;
+    const char *q = ui->search;
+    size_t n = strlen(q), i;
+    uint32_t seen[16], nseen = 0, k2;
     int k;
+    char buf[96];
 
     if (!n)
         return true;
+    if (has_text(c->call_id, c->call_id_len, q, n) ||
+        (c->xcall_id && has_text(c->xcall_id, strlen(c->xcall_id), q, n)) ||
+        (c->user_agent && has_text(c->user_agent, strlen(c->user_agent), q, n)) ||
+        (c->final_reason && has_text(c->final_reason, strlen(c->final_reason), q, n)))
+        return true;
     for (k = 0; k < st->nac; k++) {
         cell(ui, st, NULL, c, pos, st->ac[k].k, st->ac[k].hdr, tmp);
-        for (i = 0; tmp->s && i + n <= tmp->len; i++) {
-            if (strncasecmp(tmp->s + i, ui->search, n) == 0)
+        if (has_text(tmp->s, tmp->len, q, n))
+            return true;
+    }
+    for (i = 0; i < c->nmsgs; i++) {
+        uint32_t ep[2] = {c->msgs[i].src_ep, c->msgs[i].dst_ep};
+
+        for (int j = 0; j < 2; j++) {
+            bool dup = false;
+
+            for (k2 = 0; k2 < nseen; k2++)
+                dup |= seen[k2] == ep[j];
+            if (dup)
+                continue;
+            if (nseen < 16)
+                seen[nseen++] = ep[j];
+            ui_endpoint_name(ui, store_endpoint(ui->store, ep[j]), false, buf, sizeof(buf));
+            if (has_text(buf, strlen(buf), q, n))
+                return true;
+            cap_addr_format(store_endpoint(ui->store, ep[j]), true, buf, sizeof(buf));
+            if (has_text(buf, strlen(buf), q, n))
                 return true;
         }
     }
@@ -494,8 +535,12 @@ static int calls_open(struct view *v, const void *arg)
             st->nac++;
         }
     } else {
-        for (i = 0; i < COL_HEADER; i++) {
-            st->ac[st->nac].k = (enum col)i;
+        /* Final last: it runs to the edge with the reason and meaning */
+        static const enum col def[] = {COL_IDX, COL_START, COL_KIND, COL_FROM,  COL_TO,    COL_SRC,
+                                       COL_DST, COL_MSGS,  COL_DUR,  COL_STATE, COL_STATUS};
+
+        for (i = 0; i < sizeof(def) / sizeof(def[0]); i++) {
+            st->ac[st->nac].k = def[i];
             st->ac[st->nac++].hdr = -1;
         }
     }
@@ -545,19 +590,29 @@ static void calls_update(struct view *v)
     }
 }
 
-static bool col_grows(enum col k)
-{
-    return k == COL_FROM || k == COL_TO || k == COL_STATUS || k == COL_HEADER;
-}
-
 /* Which of the shown columns fit and how wide each is (w[i] for st->ac[i],
- * 0 = dropped). */
-static void layout_cols(const struct calls_state *st, int width, int *w)
+ * 0 = dropped).  need[i] is the widest cell on screen (title included):
+ * the columns are as wide as what they show, so short extensions leave
+ * their room to Final, which shows the status as the server sent it and
+ * then its meaning.  When the screen is narrow the least useful columns
+ * go first (Destination, Source, Msgs, Start, Duration, Method), then
+ * Final and From/To shrink, then columns go from the right. */
+static void layout_cols(const struct calls_state *st, int width, const int *need, int *w)
 {
     int used = 0, i, prio, spare;
 
     for (i = 0; i < st->nac; i++) {
-        w[i] = cols[st->ac[i].k].width;
+        enum col k = st->ac[i].k;
+
+        w[i] = need[i];
+        if (k == COL_STATUS) /* room for "503 Service Unavailable: ..."; grows below */
+            w[i] = w[i] < 24 ? 24 : w[i] > 32 ? 32 : w[i];
+        else if ((k == COL_FROM || k == COL_TO) && w[i] > 24)
+            w[i] = 24;
+        else if ((k == COL_SRC || k == COL_DST) && w[i] > cols[k].width)
+            w[i] = cols[k].width;
+        else if (k == COL_HEADER && w[i] > cols[k].width)
+            w[i] = cols[k].width;
         used += w[i] + 1;
     }
     for (prio = 6; prio > 0 && used > width; prio--) {
@@ -568,11 +623,15 @@ static void layout_cols(const struct calls_state *st, int width, int *w)
             }
         }
     }
-    /* Still too wide: shrink the flexible columns down to 8. */
+    /* Still too wide: Final down to 16, From/To down to 6. */
     for (bool any = true; used > width && any;) {
         any = false;
         for (i = 0; i < st->nac && used > width; i++) {
-            if (col_grows(st->ac[i].k) && w[i] > 8) {
+            enum col k = st->ac[i].k;
+            int min = k == COL_STATUS ? 16 : 6;
+
+            if ((k == COL_STATUS || k == COL_FROM || k == COL_TO || k == COL_HEADER) &&
+                w[i] > min) {
                 w[i]--;
                 used--;
                 any = true;
@@ -586,20 +645,89 @@ static void layout_cols(const struct calls_state *st, int width, int *w)
             w[i] = 0;
         }
     }
-    spare = width - used;
-    while (spare > 0) {
-        bool any = false;
+    /* Final cut short: Destination, Source and Msgs give it their room. */
+    for (prio = 6; prio >= 4; prio--) {
+        for (i = 0; i < st->nac; i++) {
+            int f;
 
-        for (i = 0; i < st->nac && spare > 0; i++) {
-            if (col_grows(st->ac[i].k) && w[i]) {
-                w[i]++;
-                spare--;
-                any = true;
+            for (f = 0; f < st->nac && st->ac[f].k != COL_STATUS; f++)
+                ;
+            if (f == st->nac || !w[f] || w[f] + (width - used) >= need[f] || w[f] >= 60)
+                break;
+            if (cols[st->ac[i].k].prio == prio && w[i]) {
+                used -= w[i] + 1;
+                w[i] = 0;
             }
         }
-        if (!any)
-            break;
     }
+    /* Room left: Final first (the reason phrase and the meaning), then the
+     * rest up to what they need. */
+    spare = width - used;
+    for (i = 0; i < st->nac && spare > 0; i++) {
+        if (w[i] && st->ac[i].k == COL_STATUS) {
+            int grow = need[i] > w[i] ? need[i] - w[i] : 0;
+
+            grow = grow < spare ? grow : spare;
+            w[i] += grow;
+            spare -= grow;
+        }
+    }
+    for (i = 0; i < st->nac && spare > 0; i++) {
+        if (w[i] && need[i] > w[i]) {
+            int grow = need[i] - w[i] < spare ? need[i] - w[i] : spare;
+
+            w[i] += grow;
+            spare -= grow;
+        }
+    }
+    for (i = 0; i < st->nac && spare > 0; i++) {
+        if (w[i] && st->ac[i].k == COL_STATUS) {
+            w[i] += spare; /* the last cell runs to the edge */
+            spare = 0;
+        }
+    }
+}
+
+/* The widest cell of each shown column over the rows on screen. */
+static void content_widths(struct calls_state *st, const struct ui *ui, size_t list_h, int *need)
+{
+    struct strbuf b;
+    size_t i;
+    int k;
+    char t[64];
+
+    sb_init(&b);
+    for (k = 0; k < st->nac; k++) {
+        enum col c = st->ac[k].k;
+
+        snprintf(t, sizeof(t), "%s^",
+                 c == COL_HEADER ? st->hdr_names[st->ac[k].hdr] : cols[c].title);
+        need[k] = draw_width(ui, t);
+        if (c == COL_IDX) { /* as wide as the largest index, so the digits never cut */
+            int d = 1;
+
+            for (size_t n = store_ncalls(ui->store); n >= 10; n /= 10)
+                d++;
+            need[k] = need[k] > d ? need[k] : d;
+        }
+    }
+    for (i = st->top; i < st->nrows && i < st->top + list_h; i++) {
+        const struct store_call *c = store_call_get(ui->store, st->rows[i].id);
+
+        if (!c)
+            continue;
+        for (k = 0; k < st->nac; k++) {
+            int cw;
+
+            if (st->ac[k].k == COL_IDX)
+                continue;
+            cell(ui, st, st->fcache, c, st->rows[i].pos, st->ac[k].k, st->ac[k].hdr, &b);
+            cw = draw_width(ui, b.s ? b.s : "");
+            if (cw > need[k])
+                need[k] = cw;
+        }
+    }
+    sb_fini(&b);
 }
 
 static void calls_draw(struct view *v, WINDOW *win)
@@ -607,12 +735,13 @@ static void calls_draw(struct view *v, WINDOW *win)
     struct calls_state *st = v->state;
     const struct ui *ui = v->ui;
     int rows = getmaxy(win), width = getmaxx(win);
-    int w[MAX_ACOLS], k, x, y, list_h = rows - 3;
+    int w[MAX_ACOLS], need[MAX_ACOLS], k, x, y, list_h = rows - 3;
     struct strbuf b;
     size_t i;
     char title[160];
 
-    layout_cols(st, width - 2, w);
+    content_widths(st, ui, list_h > 0 ? (size_t)list_h : 1, need);
+    layout_cols(st, width - 2, need, w);
     sb_init(&b);
     /* row 0: title */
     draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
@@ -669,7 +798,10 @@ static void calls_draw(struct view *v, WINDOW *win)
                  ui->filter || ui->search[0] ? "no call matches the filter/search" : "no calls yet",
                  ui_attr(ui, ROLE_DEFAULT));
     sb_fini(&b);
-    draw_status(ui, win, rows - 2, "Calls");
+    if (ui->filter || ui->search[0])
+        draw_status_n(ui, win, rows - 2, "Calls", st->nrows, store_ncalls(ui->store), "calls");
+    else
+        draw_status(ui, win, rows - 2, "Calls");
     draw_hints(ui, win, v->ops->hints);
 }
 

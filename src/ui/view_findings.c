@@ -22,9 +22,11 @@
 
 struct fc_entry {
     uint64_t id;
-    uint32_t nmsgs; /* messages when computed */
+    uint32_t nmsgs;        /* messages when computed */
+    enum call_state state; /* and its state (it changes without a message:
+                              UNANSWERED) */
     enum diag_sev sev;
-    char status[160]; /* escaped Final column text */
+    char status[240]; /* escaped Final column text */
 };
 
 struct findings_cache {
@@ -66,17 +68,8 @@ static void status_text(const struct ui *ui, const struct store_call *c, struct 
     if (fm == UINT32_MAX)
         return;
     ctx = diag_response_context(ui->store, c, fm);
-    if (ctx != DIAG_CTX_PLAIN) {
-        /* right after the code, so a narrow column still shows it */
-        char *rest = xstrdup(out->s ? out->s : "");
-        char *sp = strchr(rest, ' ');
-
-        sb_reset(out);
-        sb_append(out, rest, sp ? (size_t)(sp - rest) : strlen(rest));
-        sb_printf(out, " [%s]%s", diag_ctx_label(ctx, ui->kb ? kb_lang(ui->kb) : "en"),
-                  sp ? sp : "");
-        free(rest);
-    }
+    if (ctx != DIAG_CTX_PLAIN)
+        sb_printf(out, " [%s]", diag_ctx_label(ctx, ui->kb ? kb_lang(ui->kb) : "en"));
     sb_init(&bytes);
     if (store_msg_bytes(ui->store, &c->msgs[fm], &bytes) == 0 && bytes.s) {
         size_t at = out->len;
@@ -122,7 +115,7 @@ static struct fc_entry *fc_get(struct findings_cache *fc, const struct ui *ui,
         e->id = c->id;
         e->nmsgs = UINT32_MAX;
     }
-    if (e->nmsgs != c->nmsgs) {
+    if (e->nmsgs != c->nmsgs || e->state != c->state) {
         struct strbuf b;
 
         diag_list_reset(&fc->tmp);
@@ -132,6 +125,7 @@ static struct fc_entry *fc_get(struct findings_cache *fc, const struct ui *ui,
         snprintf(e->status, sizeof(e->status), "%s", b.s ? b.s : "");
         sb_fini(&b);
         e->nmsgs = c->nmsgs;
+        e->state = c->state;
     }
     return e;
 }

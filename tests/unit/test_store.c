@@ -264,6 +264,98 @@ static void a_200_after_cancel_still_answers_the_call(void **state)
     store_free(s);
 }
 
+#define SEC 1000000000LL
+
+/* Issue 15 point 3: an INVITE with no final response is UNANSWERED once
+ * the capture clock (any later message) passes Timer B after it, or Timer
+ * C after its last provisional; not a moment before; a late final answer
+ * still decides. */
+static void unanswered_after_timer_b_or_c(void **state)
+{
+    struct store *s = store_new(NULL);
+    struct store_input in;
+    const struct store_call *a, *b;
+
+    (void)state;
+    fill(&in, "silent@x", NULL, true, 0, 1000); /* 0 reads as "no INVITE seen" */
+    store_add(s, &in);
+    fill(&in, "rings@x", NULL, true, 0, 1 * SEC);
+    store_add(s, &in);
+    fill(&in, "rings@x", NULL, false, 100, 1 * SEC + 1000);
+    store_add(s, &in);
+    fill(&in, "rings@x", NULL, false, 180, 2 * SEC);
+    in.to_tag.p = "t1";
+    in.to_tag.len = 2;
+    store_add(s, &in);
+    /* another call's message at 31.9 s: still waiting */
+    fill(&in, "other@x", NULL, true, 0, 31 * SEC + 900000000LL);
+    store_add(s, &in);
+    a = store_call_find(s, "silent@x", 8);
+    assert_int_equal(a->state, CALL_STATE_SETUP);
+    /* at 32.1 s Timer B has passed for the silent one; the ringing one
+     * waits for Timer C */
+    fill(&in, "other@x", NULL, true, 0, 32 * SEC + 100000000LL);
+    store_add(s, &in);
+    a = store_call_find(s, "silent@x", 8);
+    b = store_call_find(s, "rings@x", 7);
+    assert_int_equal(a->state, CALL_STATE_UNANSWERED);
+    assert_string_equal(call_state_name(a->state), "UNANSWERED");
+    assert_int_equal(b->state, CALL_STATE_RINGING);
+    /* the ringing one rings again at 100 s: Timer C restarts */
+    fill(&in, "rings@x", NULL, false, 180, 100 * SEC);
+    store_add(s, &in);
+    fill(&in, "other@x", NULL, true, 0, 181 * SEC);
+    store_add(s, &in);
+    b = store_call_find(s, "rings@x", 7);
+    assert_int_equal(b->state, CALL_STATE_RINGING);
+    fill(&in, "other@x", NULL, true, 0, 281 * SEC);
+    store_add(s, &in);
+    b = store_call_find(s, "rings@x", 7);
+    assert_int_equal(b->state, CALL_STATE_UNANSWERED);
+    /* a late 408 to the silent one: the response decides */
+    fill(&in, "silent@x", NULL, false, 408, 282 * SEC);
+    a = store_add(s, &in);
+    assert_int_equal(a->state, CALL_STATE_FAILED);
+    store_free(s);
+}
+
+/* The same on real sipp traffic (tests/data/console/make_unanswered.sh):
+ * an INVITE to a silent port, one that rings forever, and two answered
+ * calls later; cut at 60 s the ringing call is still RINGING. */
+static void unanswered_on_sipp_captures(void **state)
+{
+    static const struct {
+        const char *file;
+        enum call_state st[4];
+        size_t n;
+    } cases[] = {
+        {"unanswered.pcap",
+         {CALL_STATE_UNANSWERED, CALL_STATE_UNANSWERED, CALL_STATE_COMPLETED, CALL_STATE_COMPLETED},
+         4},
+        {"unanswered_60s.pcap",
+         {CALL_STATE_UNANSWERED, CALL_STATE_RINGING, CALL_STATE_COMPLETED},
+         3},
+    };
+    const char *dir = getenv("SIPDX_TESTDATA");
+    size_t i, k;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char path[4096];
+        const char *p = path;
+        struct store *s = store_new(NULL);
+
+        snprintf(path, sizeof(path), "%s/console/%s", dir ? dir : "tests/data", cases[i].file);
+        assert_int_equal(engine_run_files(&p, 1, s, NULL, NULL, stderr), 0);
+        assert_int_equal(store_ncalls(s), cases[i].n);
+        for (k = 0; k < cases[i].n; k++)
+            assert_int_equal(store_call_at(s, k)->state, cases[i].st[k]);
+        store_free(s);
+    }
+    /* The corpus capture of an unanswered INVITE ends before Timer B:
+     * nothing says the client gave up yet (see the table above). */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +368,8 @@ int main(void)
         cmocka_unit_test(reassembled_tcp_messages_are_copied_once),
         cmocka_unit_test(b_legs_are_linked_through_x_call_id),
         cmocka_unit_test(a_200_after_cancel_still_answers_the_call),
+        cmocka_unit_test(unanswered_after_timer_b_or_c),
+        cmocka_unit_test(unanswered_on_sipp_captures),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
