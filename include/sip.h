@@ -87,7 +87,8 @@ enum sip_hdr_id {
     SIP_HDR_P_ASSERTED_IDENTITY,
     SIP_HDR_REMOTE_PARTY_ID,
     SIP_HDR_DIVERSION,
-    SIP_HDR_X_CALL_ID, /* X-Call-ID, X-CID: B-leg correlation */
+    SIP_HDR_X_CALL_ID,  /* X-Call-ID, X-CID: B-leg correlation */
+    SIP_HDR_SESSION_ID, /* RFC 7989: the same UUID on every leg of a call */
     SIP_HDR__COUNT
 };
 enum sip_hdr_id sip_hdr_lookup(const char *name, size_t n);

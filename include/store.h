@@ -65,6 +65,8 @@ struct store_input {
                                   (capture thread); 0: store_add computes it */
     uint64_t branch_hash;      /* hash_bytes(branch), the same way */
     struct store_str xcall_id; /* X-Call-ID / X-CID: the A-leg's Call-ID */
+    uint64_t session_hash;     /* store_session_hash() of a Session-ID header
+                                  (RFC 7989), 0 when none or null */
     struct store_str user_agent;
     bool has_sdp;
     bool hdrs_known; /* the two below were set from the parsed message */
@@ -74,6 +76,12 @@ struct store_input {
     bool ip_fragmented; /* the payload was reassembled from IP fragments */
     unsigned problems;  /* SIP_* flags from the parser */
 };
+
+/* The key of a Session-ID value (RFC 7989): a hash of its local UUID
+ * (before any ';' parameter), case folded; 0 for the null UUID, an empty or
+ * an unusable value.  Every leg of a call carries the same local UUID in
+ * its requests, whatever the Call-IDs. */
+uint64_t store_session_hash(const char *v, size_t n);
 
 /* Fills in from a parsed message and its payload.  The result borrows from
  * both. */
@@ -186,6 +194,10 @@ struct store_call {
     size_t call_id_len;
     char *from_user, *to_user; /* owned, of the first request ("" if none) */
     char *xcall_id;            /* owned or NULL: the Call-ID this B-leg points at */
+    uint64_t session_hash;     /* of the first Session-ID seen (0: none); legs.h */
+    uint64_t from_tag_hash;    /* hash_bytes of the first request's From tag (0: none):
+                                  a proxy hiding topology rewrites the Call-ID
+                                  but keeps the tags (legs.h) */
     char *user_agent;          /* owned or NULL: first User-Agent seen */
     char *final_reason;        /* owned or NULL: reason phrase of final_status */
     enum call_kind kind;

@@ -122,6 +122,7 @@ static const char *const hdr_names[SIP_HDR__COUNT] = {
     [SIP_HDR_REMOTE_PARTY_ID] = "Remote-Party-ID",
     [SIP_HDR_DIVERSION] = "Diversion",
     [SIP_HDR_X_CALL_ID] = "X-Call-ID",
+    [SIP_HDR_SESSION_ID] = "Session-ID",
 };
 
 /* ASCII A-Z -> a-z, every other byte unchanged (sip_int.h). */

@@ -613,6 +613,7 @@ static bool hdr_is_list(enum sip_hdr_id id)
     case SIP_HDR_PROXY_AUTHENTICATE:
     case SIP_HDR_RETRY_AFTER:
     case SIP_HDR_X_CALL_ID:
+    case SIP_HDR_SESSION_ID:
     case SIP_HDR_CONTENT_LENGTH:
     case SIP_HDR_CONTENT_TYPE:
     case SIP_HDR_MAX_FORWARDS:

@@ -241,7 +241,10 @@ static inline enum sip_hdr_id sip_hdr_lookup_inline(const char *s, size_t n)
         }
         break;
     case 10:
-        HDR_IS("user-agent", SIP_HDR_USER_AGENT);
+        if (c == 's')
+            HDR_IS("session-id", SIP_HDR_SESSION_ID);
+        else
+            HDR_IS("user-agent", SIP_HDR_USER_AGENT);
         break;
     case 11:
         switch (c) {

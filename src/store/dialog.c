@@ -355,6 +355,10 @@ void store_dialog_update(struct store *s, struct store_call *c, struct store_msg
         c->xcall_id = dup_opt(in->xcall_id);
         c->mem += in->xcall_id.len + 1;
     }
+    if (!c->session_hash && in->session_hash)
+        c->session_hash = in->session_hash;
+    if (!c->from_tag_hash && in->is_request && in->from_tag.p && in->from_tag.len)
+        c->from_tag_hash = hash_bytes(in->from_tag.p, in->from_tag.len) | 1;
     if (!c->user_agent && in->user_agent.p && in->user_agent.len) {
         c->user_agent = dup_opt(in->user_agent);
         c->mem += in->user_agent.len + 1;

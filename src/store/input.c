@@ -34,6 +34,30 @@ static bool content_is_sdp(const struct sip_msg *m)
     return strncasecmp(m->buf + ct.off, sdp, n) == 0;
 }
 
+uint64_t store_session_hash(const char *v, size_t n)
+{
+    char u[64];
+    size_t i, k = 0;
+    bool nonzero = false;
+
+    for (i = 0; i < n && (v[i] == ' ' || v[i] == '\t'); i++)
+        ;
+    for (; i < n && v[i] != ';' && v[i] != ' ' && v[i] != '\t'; i++) {
+        unsigned char ch = (unsigned char)v[i];
+
+        if (k == sizeof(u))
+            return 0; /* a UUID is 32 hex digits: not a Session-ID */
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (unsigned char)(ch - 'A' + 'a');
+        if (ch != '0' && ch != '-')
+            nonzero = true;
+        u[k++] = (char)ch;
+    }
+    if (k == 0 || !nonzero) /* RFC 7989 s. 7: the null UUID names no session */
+        return 0;
+    return hash_bytes(u, k) | 1; /* never 0 */
+}
+
 void store_input_from(struct store_input *in, const struct cap_payload *p, const struct sip_msg *m)
 {
     struct sip_str user, tag, branch;
@@ -81,6 +105,9 @@ void store_input_from(struct store_input *in, const struct cap_payload *p, const
     if (in->branch.p) /* for the store's transaction lookup, off its thread */
         in->branch_hash = hash_bytes(in->branch.p, in->branch.len);
     in->xcall_id = slice(m, m->first[SIP_HDR_X_CALL_ID]);
+    if (SIP_STR_PRESENT(m->first[SIP_HDR_SESSION_ID]))
+        in->session_hash = store_session_hash(m->buf + m->first[SIP_HDR_SESSION_ID].off,
+                                              m->first[SIP_HDR_SESSION_ID].len);
     in->user_agent = slice(m, m->first[SIP_HDR_USER_AGENT]);
     in->has_sdp = content_is_sdp(m);
     for (size_t k = 0; k < p->nlayers; k++)

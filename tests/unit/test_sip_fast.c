@@ -509,6 +509,7 @@ static const struct {
     {"diversion", SIP_HDR_DIVERSION},
     {"x-call-id", SIP_HDR_X_CALL_ID},
     {"x-cid", SIP_HDR_X_CALL_ID},
+    {"session-id", SIP_HDR_SESSION_ID},
 };
 
 /* The reference: ASCII case folding, byte by byte. */
