@@ -10,6 +10,8 @@
  *   bind x save
  *   alias 10.0.0.5:5060 = PBX
  *   alias 10.0.0.9 = SBC
+ *   legs header X-Orig-Call-ID
+ *   legs call-id ^(.+)-b2b$
  *
  * A bad line is reported as "file:line: message" and skipped; every other
  * line stays in force.  Key names and action names of `bind` are checked
@@ -67,6 +69,13 @@ struct settings_alias {
     char name[SETTINGS_NAME_MAX];
 };
 
+/* A `legs ...` line: its text after the word, compiled by legs.h (which
+ * reports its errors with file and line). */
+struct settings_legs_rule {
+    char *text; /* owned */
+    int line;
+};
+
 struct settings {
     char *file;  /* owned: the file read, or NULL */
     char *theme; /* owned or NULL: unset */
@@ -78,6 +87,8 @@ struct settings {
     size_t nbinds;
     struct settings_alias *aliases; /* owned */
     size_t naliases;
+    struct settings_legs_rule *legs; /* owned */
+    size_t nlegs;
 };
 
 void settings_init(struct settings *s);

@@ -68,6 +68,15 @@ void cli_response_note(const struct store *s, const struct kb *kb, const struct 
 void cli_json_response_context(const struct store *s, const struct kb *kb,
                                const struct store_call *c, uint32_t i, struct strbuf *b);
 
+/* The legs of s's calls (legs.h), with the `legs` rules of cfg's config
+ * file (their errors on cfg->err).  Caller frees with legs_free. */
+struct legs;
+struct legs *cli_legs_build(const struct config *cfg, const struct store *s);
+/* Appends ,"legs":[{"call_id":..,"how":..,"confidence":..[,"via":..]}...]:
+ * the other dialogs of c's end-to-end call. */
+void cli_json_legs(struct strbuf *b, const struct store *s, const struct legs *l,
+                   const struct store_call *c);
+
 /* "1.2.3.4:5060" of an endpoint id. */
 void cli_ep(const struct store *s, uint32_t ep, char *out, size_t outlen);
 /* Appends a JSON "key": value pair with a leading comma unless first. */

@@ -11,6 +11,7 @@
 
 #include "cli_int.h"
 #include "filter.h"
+#include "legs.h"
 
 #define COL_W   26 /* width of one lane */
 #define LEFT    27 /* time + delta prefix */
@@ -312,13 +313,23 @@ void cli_flow_render(const struct store *s, const struct kb *kb, const struct fi
     free(rows);
 }
 
+static int call_id_cmp(const void *x, const void *y)
+{
+    const struct store_call *a = *(const struct store_call *const *)x;
+    const struct store_call *b = *(const struct store_call *const *)y;
+
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
 int cli_flow(const struct config *cfg)
 {
     struct store *s;
     const struct store_call *c, *legs[64];
+    struct legs_member members[63];
+    struct legs *l;
     struct strbuf b;
     struct kb *kb;
-    size_t nlegs;
+    size_t nlegs, i;
     int rc;
 
     s = cli_load(cfg, NULL, NULL, &rc);
@@ -335,11 +346,18 @@ int cli_flow(const struct config *cfg)
         store_free(s);
         return 2;
     }
-    nlegs = store_call_blegs(s, c, legs + 1, 63);
+    /* Any leg's Call-ID draws every dialog of its end-to-end call. */
+    l = cli_legs_build(cfg, s);
+    nlegs = legs_members(l, c->id, members, 63);
     if (nlegs > 63)
         nlegs = 63;
+    for (i = 0; i < nlegs; i++)
+        legs[i + 1] = store_call_get(s, members[i].link.peer);
     legs[0] = c;
     nlegs++;
+    legs_free(l);
+    /* In call order, so any leg's Call-ID gives the same ladder. */
+    qsort(legs, nlegs, sizeof(*legs), call_id_cmp);
     kb = cli_kb(cfg);
     sb_init(&b);
     cli_flow_render(s, kb, cfg->filter, legs, nlegs, &b);

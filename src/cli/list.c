@@ -22,6 +22,7 @@
 
 #include "cli_int.h"
 #include "filter.h"
+#include "legs.h"
 
 /* Answered calls: answer to BYE (or to the last message).  Others: 0. */
 static int64_t call_duration(const struct store_call *c)
@@ -114,6 +115,7 @@ struct list_ctx {
     const struct config *cfg;
     const struct store *s;
     const struct kb *kb;
+    const struct legs *legs; /* --json: the end-to-end calls (legs.h) */
 };
 
 /* What one formatting thread keeps between lines (owned by that thread):
@@ -303,6 +305,7 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
             sb_puts(b, ",\"setup_time\":null");
         if (a)
             cli_json_str(b, "a_leg", a->call_id, a->call_id_len, false);
+        cli_json_legs(b, s, x->legs, c);
         sb_puts(b, "}\n");
         return;
     }
@@ -608,6 +611,7 @@ int cli_list(const struct config *cfg)
     struct strbuf b, tmp;
     struct kb *kb;
     struct list_ctx x;
+    struct legs *legs;
     size_t shown;
     uint64_t shown_msgs;
     int rc;
@@ -627,6 +631,8 @@ int cli_list(const struct config *cfg)
     x.cfg = cfg;
     x.s = s;
     x.kb = kb;
+    legs = cfg->json ? cli_legs_build(cfg, s) : NULL;
+    x.legs = legs;
     /* -Y: a call is listed when any of its messages matches. */
     list_calls(&x, cfg->filter, &tmp, &b, &shown, &shown_msgs);
     store_counts(s, &cnt);
@@ -653,6 +659,7 @@ int cli_list(const struct config *cfg)
     }
     sb_fini(&b);
     sb_fini(&tmp);
+    legs_free(legs);
     kb_free(kb);
     store_free(s);
     return rc;

@@ -55,6 +55,9 @@ void settings_fini(struct settings *s)
     free(s->lang);
     free(s->binds);
     free(s->aliases);
+    for (size_t i = 0; i < s->nlegs; i++)
+        free(s->legs[i].text);
+    free(s->legs);
     settings_init(s);
 }
 
@@ -362,13 +365,24 @@ static void parse_line(struct settings *s, const char *p, const char *e, const c
         set_alias(s, p, e, file, line, errs);
         return;
     }
+    if (ieq(key, "legs")) {
+        if (has_ctl(p, (size_t)(e - p))) {
+            err(errs, file, line, "legs: control characters in the rule");
+            return;
+        }
+        s->legs = xrealloc(s->legs, (s->nlegs + 1) * sizeof(*s->legs));
+        s->legs[s->nlegs].text = xstrndup(p, (size_t)(e - p));
+        s->legs[s->nlegs++].line = line;
+        return;
+    }
     eq = memchr(k, '=', (size_t)(e - k));
     if (!eq) {
         struct strbuf b;
 
         sb_init(&b);
         sb_append_escaped(&b, k, (size_t)(e - k) > 40 ? 40 : (size_t)(e - k));
-        err(errs, file, line, "expected 'key = value', 'bind ...' or 'alias ...': '%s'", b.s);
+        err(errs, file, line, "expected 'key = value', 'bind ...', 'alias ...' or 'legs ...': '%s'",
+            b.s);
         sb_fini(&b);
         return;
     }
@@ -401,8 +415,8 @@ static void parse_line(struct settings *s, const char *p, const char *e, const c
 
         sb_init(&b);
         sb_append_escaped(&b, key, strlen(key));
-        err(errs, file, line, "unknown setting '%s' (theme, lang, ascii, columns, bind, alias)",
-            b.s);
+        err(errs, file, line,
+            "unknown setting '%s' (theme, lang, ascii, columns, bind, alias, legs)", b.s);
         sb_fini(&b);
     }
 }
