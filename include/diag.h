@@ -61,6 +61,33 @@ enum diag_rule {
     DIAG_RTP_LOSS,    /* packet loss above RTP_LOSS_PCT */
     DIAG_RTP_JITTER,  /* jitter above RTP_JITTER_MS */
     DIAG_RTP_DTMF,    /* RFC 4733 events the receiver did not offer */
+    /* the response itself names the cause (src/diag/causes.c) */
+    DIAG_CAUSE_NUMBER,        /* 404/604/410/485: number unknown to the dial plan */
+    DIAG_CAUSE_INCOMPLETE,    /* 484: address incomplete */
+    DIAG_CAUSE_ROUTE,         /* no route / gateway for the destination */
+    DIAG_CAUSE_BILLING,       /* 402, "No money left" and the like */
+    DIAG_CAUSE_UNAVAILABLE,   /* 480: callee not registered, offline, DND */
+    DIAG_CAUSE_OVERLOAD,      /* 503 (+ Retry-After), call-rate or licence limits */
+    DIAG_CAUSE_SERVER,        /* 500/502/504: a fault at the far end */
+    DIAG_CAUSE_POLICY,        /* 403 without a credentials problem, 607/608 */
+    DIAG_CAUSE_METHOD,        /* 405/501 */
+    DIAG_CAUSE_EXTENSION,     /* 420/421: Require / Unsupported */
+    DIAG_CAUSE_BAD_REQUEST,   /* 400/413/414/416/505/513 */
+    DIAG_CAUSE_REDIRECT,      /* 3xx not followed, redirect loop, target unreachable */
+    DIAG_CAUSE_OTHER,         /* any other failure: the response as the far end gave it */
+    DIAG_NO_ANSWER,           /* rang, then 408/480: nobody picked up (info) */
+    DIAG_DIALOG_481,          /* 481 to an in-dialog request (BYE, re-INVITE) */
+    DIAG_CONTACT_UNREACHABLE, /* ACK/BYE sent to a Contact nobody answers */
+    DIAG_SDP_SRTP,            /* SRTP/DTLS offered to a plain RTP peer, or the reverse */
+    DIAG_SDP_T38,             /* T.38 fax re-INVITE refused */
+    DIAG_SDP_VIDEO,           /* video refused */
+    DIAG_SDP_PTIME,           /* ptime mismatch */
+    DIAG_PRACK_MISSING,       /* reliable 18x retransmitted, no PRACK */
+    /* capture-wide (src/diag/sweep.c) */
+    DIAG_REG_LAPSED,  /* callee's registration expired / removed / refused before the call */
+    DIAG_SCAN,        /* one source sweeping extensions (scanner, brute force) */
+    DIAG_DEAD_DEST,   /* every request to one address unanswered */
+    DIAG_TRUNK_ONSET, /* a destination answering, then failing every call from a moment */
     DIAG_RULE__COUNT
 };
 
@@ -97,6 +124,13 @@ struct diag_text {
     const char *advice;
 };
 const struct diag_text *diag_rule_text(enum diag_rule r, const char *lang);
+/* 0 for a rule that names a root cause, 1 for one that describes what
+ * followed from a cause (a timer expiring, a 200 retransmitted): within a
+ * severity, causes are listed first. */
+int diag_rule_rank(enum diag_rule r);
+/* qsort order of findings: call, severity (highest first), rank, first
+ * message, rule. */
+int diag_finding_cmp(const void *a, const void *b);
 /* "info", "warning", "problem" ("" for NONE). */
 const char *diag_sev_name(enum diag_sev s);
 

@@ -20,19 +20,6 @@ struct call_findings {
     enum diag_sev max;
 };
 
-static int by_call(const void *a, const void *b)
-{
-    const struct diag_finding *x = a, *y = b;
-
-    if (x->call != y->call)
-        return x->call < y->call ? -1 : 1;
-    if (x->sev != y->sev)
-        return x->sev > y->sev ? -1 : 1;
-    if ((x->nmsgs ? x->msgs[0] : 0) != (y->nmsgs ? y->msgs[0] : 0))
-        return (x->nmsgs ? x->msgs[0] : 0) < (y->nmsgs ? y->msgs[0] : 0) ? -1 : 1;
-    return (int)x->rule - (int)y->rule;
-}
-
 /* "3 14:02:11.250 INVITE 10.0.0.1:5060 -> 10.0.0.2:5060" of a message. */
 static void msg_label(const struct store *s, const struct store_call *c, uint32_t i, char *out,
                       size_t n)
@@ -261,7 +248,7 @@ int cli_report(const struct config *cfg)
     for (ci = 0; ci < store_ncalls(s); ci++)
         diag_call_media(rtp, s, store_call_at(s, ci), &all);
     if (all.n > 1)
-        qsort(all.v, all.n, sizeof(*all.v), by_call);
+        qsort(all.v, all.n, sizeof(*all.v), diag_finding_cmp);
     sb_init(&b);
     sb_init(&tmp);
     if (cfg->json)

@@ -50,6 +50,39 @@ static void copy_host(const struct sip_msg *m, struct sip_str v, char *out)
     sip_str_copy(m, v, out, DMSG_HOST);
 }
 
+/* The a= lines no parsed SDP field keeps: crypto and fingerprint (SRTP,
+ * DTLS-SRTP) and ptime, of the session or of the first audio stream. */
+static void sdp_attr_facts(const struct sip_msg *m, struct dmsg *d)
+{
+    const char *p = sip_str_ptr(m, m->body), *end = p + m->body.len;
+    int section = 0; /* 0 session, 1 first audio, 2 other */
+    bool seen_audio = false;
+
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = (size_t)((nl ? nl : end) - p);
+
+        if (len >= 8 && strncmp(p, "m=audio ", 8) == 0) {
+            section = seen_audio ? 2 : 1;
+            seen_audio = true;
+        } else if (len >= 2 && strncmp(p, "m=", 2) == 0) {
+            section = 2;
+        } else if (section < 2 && ((len > 9 && strncmp(p, "a=crypto:", 9) == 0) ||
+                                   (len > 14 && strncmp(p, "a=fingerprint:", 14) == 0))) {
+            d->srtp = true;
+        } else if (section < 2 && len > 8 && strncmp(p, "a=ptime:", 8) == 0 && d->ptime < 0) {
+            int v = 0;
+            size_t i;
+
+            for (i = 8; i < len && p[i] >= '0' && p[i] <= '9' && v < 100000; i++)
+                v = v * 10 + (p[i] - '0');
+            if (i > 8)
+                d->ptime = v;
+        }
+        p = nl ? nl + 1 : end;
+    }
+}
+
 static void sdp_facts(const struct sip_msg *m, struct dmsg *d)
 {
     struct sdp sdp;
@@ -67,6 +100,14 @@ static void sdp_facts(const struct sip_msg *m, struct dmsg *d)
     for (k = 0; k < sdp.nmedia; k++) {
         const struct sdp_media *md = &sdp.media[k];
 
+        if (md->type.len == 5 && strncasecmp(sip_str_ptr(m, md->type), "image", 5) == 0) {
+            d->image = true;
+            d->image_rejected = md->port == 0;
+        }
+        if (md->type.len == 5 && strncasecmp(sip_str_ptr(m, md->type), "video", 5) == 0) {
+            d->video = true;
+            d->video_rejected = md->port == 0;
+        }
         if (md->type.len != 5 || strncasecmp(sip_str_ptr(m, md->type), "audio", 5) != 0)
             continue;
         d->naudio++;
@@ -77,6 +118,19 @@ static void sdp_facts(const struct sip_msg *m, struct dmsg *d)
         if (!first)
             continue;
         first = false;
+        sip_str_copy(m, md->proto, d->audio_proto, sizeof(d->audio_proto));
+        if (strstr(d->audio_proto, "SAVP") || strstr(d->audio_proto, "TLS"))
+            d->srtp = true;
+        d->audio_dir = md->dir != SDP_DIR_NONE ? (int)md->dir : (int)sdp.dir;
+        {
+            char c[DMSG_HOST];
+
+            if (SIP_STR_PRESENT(md->conn))
+                copy_host(m, md->conn, c);
+            else
+                copy_host(m, sdp.conn, c);
+            d->audio_hold_addr = strcmp(c, "0.0.0.0") == 0;
+        }
         for (j = 0; j < md->npts && d->ncodecs < DMSG_CODECS; j++) {
             char *out = d->codecs[d->ncodecs];
             int r;
@@ -107,6 +161,69 @@ static void sdp_facts(const struct sip_msg *m, struct dmsg *d)
     if (d->naudio == 0)
         d->audio_rejected = false;
     sdp_fini(&sdp);
+    sdp_attr_facts(m, d);
+}
+
+/* What a response says besides its code, and who is talking. */
+static void other_facts(const struct sip_msg *m, struct dmsg *d)
+{
+    struct sip_str v;
+    size_t st = 0;
+    struct sip_nameaddr na;
+
+    if (!m->is_request)
+        sip_str_copy(m, m->reason, d->reason, sizeof(d->reason));
+    d->retry_after = str_int(m, m->first[SIP_HDR_RETRY_AFTER]);
+    while (sip_hdr_values(m, SIP_HDR_REASON, &st, &v)) {
+        struct sip_reason r;
+
+        if (sip_parse_reason(m, v, &r) != 0)
+            continue;
+        if (d->q850 < 0 && r.cause >= 0 && r.protocol.len == 5 &&
+            strncasecmp(sip_str_ptr(m, r.protocol), "Q.850", 5) == 0)
+            d->q850 = r.cause;
+        if (!d->reason_text[0])
+            sip_str_copy(m, r.text, d->reason_text, sizeof(d->reason_text));
+    }
+    if (SIP_STR_PRESENT(m->first[SIP_HDR_WARNING])) {
+        struct sip_warning w;
+
+        if (sip_parse_warning(m, m->first[SIP_HDR_WARNING], &w) == 0) {
+            d->warning = w.code;
+            sip_str_copy(m, w.text, d->warning_text, sizeof(d->warning_text));
+        }
+    }
+    st = 0;
+    if (sip_hdr_values_named(m, "Unsupported", &st, &v))
+        sip_str_copy(m, v, d->unsupported, sizeof(d->unsupported));
+    if (SIP_STR_PRESENT(m->first[SIP_HDR_REQUIRE])) {
+        sip_str_copy(m, m->first[SIP_HDR_REQUIRE], d->require, sizeof(d->require));
+        d->require_100rel = strstr(d->require, "100rel") != NULL;
+    }
+    st = 0;
+    if (sip_hdr_values_named(m, "RSeq", &st, &v))
+        d->rseq = (uint32_t)(str_int(m, v) > 0 ? str_int(m, v) : 0);
+    st = 0;
+    if (sip_hdr_values(m, SIP_HDR_CONTACT, &st, &v) && sip_parse_nameaddr(m, v, &na) == 0)
+        sip_str_copy(m, na.uri.user, d->contact_user, sizeof(d->contact_user));
+    if (m->is_request) {
+        struct sip_uri u;
+
+        if (sip_parse_uri(m, m->ruri, &u) == 0) {
+            sip_str_copy(m, u.user, d->ruri_user, sizeof(d->ruri_user));
+            copy_host(m, u.host, d->ruri_host);
+        }
+    }
+    v = m->first[m->is_request ? SIP_HDR_USER_AGENT : SIP_HDR_SERVER];
+    if (!SIP_STR_PRESENT(v))
+        v = m->first[SIP_HDR_USER_AGENT];
+    sip_str_copy(m, v, d->user_agent, sizeof(d->user_agent));
+    if (SIP_STR_PRESENT(m->first[SIP_HDR_TO]) &&
+        sip_parse_nameaddr(m, m->first[SIP_HDR_TO], &na) == 0)
+        sip_str_copy(m, na.tag, d->to_tag, sizeof(d->to_tag));
+    if (SIP_STR_PRESENT(m->first[SIP_HDR_FROM]) &&
+        sip_parse_nameaddr(m, m->first[SIP_HDR_FROM], &na) == 0)
+        sip_str_copy(m, na.tag, d->from_tag, sizeof(d->from_tag));
 }
 
 static void parse_facts(const struct sip_msg *m, struct dmsg *d)
@@ -158,6 +275,7 @@ static void parse_facts(const struct sip_msg *m, struct dmsg *d)
     d->session_expires = str_int(m, m->first[SIP_HDR_SESSION_EXPIRES]);
     d->min_se = str_int(m, m->first[SIP_HDR_MIN_SE]);
     d->body_short = (m->problems & SIP_BODY_SHORT) != 0;
+    other_facts(m, d);
     if (d->m->flags & STORE_MSG_SDP)
         sdp_facts(m, d);
 }
@@ -177,6 +295,7 @@ struct dmsg *dmsg_load(const struct store *s, const struct store_call *c, uint32
         d->idx = i;
         d->max_forwards = d->expires = d->min_expires = -1;
         d->session_expires = d->min_se = -1;
+        d->ptime = d->retry_after = d->q850 = d->warning = -1;
         d->req = (d->m->flags & STORE_MSG_REQUEST) != 0;
         d->method = d->m->method;
         d->status = d->m->status;

@@ -54,106 +54,6 @@ const char *diag_sev_name(enum diag_sev s)
     }
 }
 
-/* One rule run over one call. */
-struct ctx {
-    const struct store *s;
-    const struct store_call *c;
-    struct dmsg *d;
-    uint32_t n;
-    struct diag_list *out;
-    size_t first; /* first finding of this call in out */
-    enum diag_sev max;
-};
-
-static struct diag_finding *add(struct ctx *x, enum diag_rule r, enum diag_sev sev, const char *fmt,
-                                ...) __attribute__((format(printf, 4, 5)));
-
-static struct diag_finding *add(struct ctx *x, enum diag_rule r, enum diag_sev sev, const char *fmt,
-                                ...)
-{
-    struct diag_finding *f;
-    va_list ap;
-
-    if (x->out->n == x->out->cap) {
-        x->out->cap = x->out->cap ? x->out->cap * 2 : 16;
-        x->out->v = xrealloc(x->out->v, x->out->cap * sizeof(*x->out->v));
-    }
-    f = &x->out->v[x->out->n++];
-    memset(f, 0, sizeof(*f));
-    f->rule = r;
-    f->sev = sev;
-    f->call = x->c->id;
-    va_start(ap, fmt);
-    vsnprintf(f->facts, sizeof(f->facts), fmt, ap);
-    va_end(ap);
-    if (sev > x->max)
-        x->max = sev;
-    return f;
-}
-
-static void ref(struct diag_finding *f, uint32_t idx)
-{
-    uint8_t i;
-
-    for (i = 0; i < f->nmsgs; i++)
-        if (f->msgs[i] == idx)
-            return;
-    if (f->nmsgs < DIAG_MAX_MSGS)
-        f->msgs[f->nmsgs++] = idx;
-}
-
-static bool resent(const struct dmsg *d)
-{
-    return (d->m->flags & STORE_MSG_RESENT) != 0;
-}
-
-static double secs(int64_t ns)
-{
-    return (double)ns / 1e9;
-}
-
-/* The first final response (>= 200) to the request method/cseq after from. */
-static const struct dmsg *final_for(const struct ctx *x, uint32_t from, int method, uint32_t cseq)
-{
-    uint32_t i;
-
-    for (i = from; i < x->n; i++) {
-        const struct dmsg *d = &x->d[i];
-
-        if (!d->req && d->status >= 200 && d->cseq == cseq && d->cseq_method == method)
-            return d;
-    }
-    return NULL;
-}
-
-/* The first later request of the method with a higher CSeq (a new attempt). */
-static const struct dmsg *retry_for(const struct ctx *x, uint32_t from, int method, uint32_t cseq)
-{
-    uint32_t i;
-
-    for (i = from + 1; i < x->n; i++) {
-        const struct dmsg *d = &x->d[i];
-
-        if (d->req && d->method == method && d->cseq > cseq && !resent(d))
-            return d;
-    }
-    return NULL;
-}
-
-/* The request a response answers (last one before it with that CSeq/method). */
-static const struct dmsg *request_of(const struct ctx *x, const struct dmsg *r)
-{
-    uint32_t i = r->idx;
-
-    while (i-- > 0) {
-        const struct dmsg *d = &x->d[i];
-
-        if (d->req && d->method == r->cseq_method && d->cseq == r->cseq)
-            return d;
-    }
-    return NULL;
-}
-
 /* ---------------------------------------------------------------- NAT, ALG */
 
 static bool hidden_private(const char *host, const char *src)
@@ -173,7 +73,7 @@ static void rule_nat(struct ctx *x)
         bool via_nat;
 
         /* One Via: the message comes straight from the UA that wrote it. */
-        if (!d->parsed || d->nvia != 1 || resent(d))
+        if (!d->parsed || d->nvia != 1 || diag_resent(d))
             continue;
         what[0] = '\0';
         via_nat = d->req && hidden_private(d->via_host, d->src_ip);
@@ -188,17 +88,19 @@ static void rule_nat(struct ctx *x)
         if (w == 0)
             continue;
         if (!nat) {
-            nat = add(x, DIAG_NAT_PRIVATE, DIAG_SEV_WARNING, "%spacket from %s", what, d->src_ip);
-            ref(nat, d->idx);
+            nat = diag_add(x, DIAG_NAT_PRIVATE, DIAG_SEV_WARNING, "%spacket from %s", what,
+                           d->src_ip);
+            diag_ref(nat, d->idx);
         } else {
-            ref(nat, d->idx);
+            diag_ref(nat, d->idx);
         }
         if (!via_nat)
             continue;
         if (!d->via_rport && !rport) {
-            rport = add(x, DIAG_NAT_RPORT, DIAG_SEV_WARNING, "%s from %s: Via %s without ;rport",
-                        sip_method_name(d->method), d->src_ip, d->via_host);
-            ref(rport, d->idx);
+            rport =
+                diag_add(x, DIAG_NAT_RPORT, DIAG_SEV_WARNING, "%s from %s: Via %s without ;rport",
+                         sip_method_name(d->method), d->src_ip, d->via_host);
+            diag_ref(rport, d->idx);
         }
         if (!recv) {
             /* The server's answer must carry received= (RFC 3261 §18.2.1)
@@ -212,11 +114,11 @@ static void rule_nat(struct ctx *x)
                     strcmp(r->dst_ip, d->src_ip) != 0)
                     continue;
                 if (!r->via_received || (d->via_rport && !r->via_rport_value)) {
-                    recv = add(x, DIAG_NAT_RECEIVED, DIAG_SEV_WARNING, "%d to %s: Via %s has %s",
-                               r->status, d->src_ip, r->via_host,
-                               !r->via_received ? "no received=" : "no rport=<port>");
-                    ref(recv, d->idx);
-                    ref(recv, r->idx);
+                    recv = diag_add(x, DIAG_NAT_RECEIVED, DIAG_SEV_WARNING,
+                                    "%d to %s: Via %s has %s", r->status, d->src_ip, r->via_host,
+                                    !r->via_received ? "no received=" : "no rport=<port>");
+                    diag_ref(recv, d->idx);
+                    diag_ref(recv, r->idx);
                 }
                 break;
             }
@@ -241,7 +143,7 @@ static void rule_alg(struct ctx *x)
         size_t w = 0;
         int signs = 0;
 
-        if (!d->parsed || resent(d))
+        if (!d->parsed || diag_resent(d))
             continue;
         what[0] = '\0';
         if (d->body_short) {
@@ -269,9 +171,9 @@ static void rule_alg(struct ctx *x)
 
             if (w >= 2 && w < sizeof(what))
                 what[w - 2] = '\0';
-            f = add(x, DIAG_ALG, DIAG_SEV_WARNING, "%s %s: %s",
-                    d->req ? sip_method_name(d->method) : "response", d->src_ip, what);
-            ref(f, d->idx);
+            f = diag_add(x, DIAG_ALG, DIAG_SEV_WARNING, "%s %s: %s",
+                         d->req ? sip_method_name(d->method) : "response", d->src_ip, what);
+            diag_ref(f, d->idx);
             return; /* once per call */
         }
     }
@@ -301,13 +203,13 @@ static void rule_invite_timeout(struct ctx *x)
             }
         }
         if (copies >= 2) {
-            struct diag_finding *f =
-                add(x, DIAG_INVITE_TIMEOUT, DIAG_SEV_PROBLEM,
-                    "INVITE CSeq %" PRIu32 " to %s sent %" PRIu32 " times over %.1f s, no response",
-                    tx->cseq, x->d[first].dst_ip, copies,
-                    secs(x->d[last].m->ts_ns - x->d[first].m->ts_ns));
-            ref(f, first);
-            ref(f, last);
+            struct diag_finding *f = diag_add(
+                x, DIAG_INVITE_TIMEOUT, DIAG_SEV_PROBLEM,
+                "INVITE CSeq %" PRIu32 " to %s sent %" PRIu32 " times over %.1f s, no response",
+                tx->cseq, x->d[first].dst_ip, copies,
+                diag_secs(x->d[last].m->ts_ns - x->d[first].m->ts_ns));
+            diag_ref(f, first);
+            diag_ref(f, last);
         }
     }
     /* 408 to an INVITE: say what the timer saw. */
@@ -316,10 +218,10 @@ static void rule_invite_timeout(struct ctx *x)
         uint32_t k, copies = 0, prov = 0, lastcopy = 0;
         struct diag_finding *f;
 
-        if (d->req || d->status != 408 || d->cseq_method != SIP_METHOD_INVITE || resent(d))
+        if (d->req || d->status != 408 || d->cseq_method != SIP_METHOD_INVITE || diag_resent(d))
             continue;
         for (k = 0; k < i; k++) {
-            if (x->d[k].req && x->d[k].method == SIP_METHOD_INVITE && resent(&x->d[k])) {
+            if (x->d[k].req && x->d[k].method == SIP_METHOD_INVITE && diag_resent(&x->d[k])) {
                 copies++;
                 lastcopy = k;
             }
@@ -327,18 +229,18 @@ static void rule_invite_timeout(struct ctx *x)
                 prov++;
         }
         if (copies)
-            f = add(x, DIAG_INVITE_408, DIAG_SEV_PROBLEM,
-                    "INVITE to %s retransmitted %" PRIu32 " times without an answer, then 408",
-                    x->d[lastcopy].dst_ip, copies);
+            f = diag_add(x, DIAG_INVITE_408, DIAG_SEV_PROBLEM,
+                         "INVITE to %s retransmitted %" PRIu32 " times without an answer, then 408",
+                         x->d[lastcopy].dst_ip, copies);
         else if (prov)
-            f = add(x, DIAG_INVITE_408, DIAG_SEV_PROBLEM,
-                    "only provisional responses (%" PRIu32 "), then 408 after %.1f s", prov,
-                    secs(d->m->ts_ns - c->invite_ts));
+            f = diag_add(x, DIAG_INVITE_408, DIAG_SEV_PROBLEM,
+                         "only provisional responses (%" PRIu32 "), then 408 after %.1f s", prov,
+                         diag_secs(d->m->ts_ns - c->invite_ts));
         else
             continue;
         if (copies)
-            ref(f, lastcopy);
-        ref(f, i);
+            diag_ref(f, lastcopy);
+        diag_ref(f, i);
         break;
     }
 }
@@ -355,7 +257,7 @@ static void rule_no_ack(struct ctx *x)
         struct diag_finding *f;
 
         if (d->req || d->status < 200 || d->status >= 300 || d->cseq_method != SIP_METHOD_INVITE ||
-            resent(d))
+            diag_resent(d))
             continue;
         for (k = 0; k < i; k++)
             if (!x->d[k].req && x->d[k].status == d->status && x->d[k].cseq == d->cseq &&
@@ -378,17 +280,18 @@ static void rule_no_ack(struct ctx *x)
         if (acked || copies < 2)
             continue;
         if (bye)
-            f = add(x, DIAG_NO_ACK, DIAG_SEV_PROBLEM,
-                    "%d OK sent %" PRIu32 " times by %s, no ACK; BYE from %s %.1f s after it",
-                    d->status, copies, d->src_ip, bye->src_ip, secs(bye->m->ts_ns - d->m->ts_ns));
+            f = diag_add(x, DIAG_NO_ACK, DIAG_SEV_PROBLEM,
+                         "%d OK sent %" PRIu32 " times by %s, no ACK; BYE from %s %.1f s after it",
+                         d->status, copies, d->src_ip, bye->src_ip,
+                         diag_secs(bye->m->ts_ns - d->m->ts_ns));
         else
-            f = add(x, DIAG_NO_ACK, DIAG_SEV_PROBLEM,
-                    "%d OK sent %" PRIu32 " times by %s over %.1f s, no ACK", d->status, copies,
-                    d->src_ip, secs(x->d[lastcopy].m->ts_ns - d->m->ts_ns));
-        ref(f, i);
-        ref(f, lastcopy);
+            f = diag_add(x, DIAG_NO_ACK, DIAG_SEV_PROBLEM,
+                         "%d OK sent %" PRIu32 " times by %s over %.1f s, no ACK", d->status,
+                         copies, d->src_ip, diag_secs(x->d[lastcopy].m->ts_ns - d->m->ts_ns));
+        diag_ref(f, i);
+        diag_ref(f, lastcopy);
         if (bye)
-            ref(f, bye->idx);
+            diag_ref(f, bye->idx);
     }
 }
 
@@ -413,30 +316,30 @@ static void rule_auth(struct ctx *x)
         const struct dmsg *d = &x->d[i];
         const struct dmsg *retry;
 
-        if (d->req || resent(d))
+        if (d->req || diag_resent(d))
             continue;
         if (d->status == 403 || ((d->status == 401 || d->status == 407))) {
-            const struct dmsg *q = request_of(x, d);
+            const struct dmsg *q = diag_request_of(x, d);
 
             /* A challenge or refusal of a request that carried credentials. */
             if (q && q->has_credentials) {
                 if ((d->status == 401 || d->status == 407) && d->stale) {
                     if (!stale) {
-                        stale = add(x, DIAG_AUTH_STALE, DIAG_SEV_INFO,
-                                    "%d with stale=true to %s CSeq %" PRIu32, d->status,
-                                    sip_method_name(q->method), q->cseq);
-                        ref(stale, q->idx);
-                        ref(stale, i);
+                        stale = diag_add(x, DIAG_AUTH_STALE, DIAG_SEV_INFO,
+                                         "%d with stale=true to %s CSeq %" PRIu32, d->status,
+                                         sip_method_name(q->method), q->cseq);
+                        diag_ref(stale, q->idx);
+                        diag_ref(stale, i);
                     }
                 } else {
                     nrej++;
                     if (!rej) {
-                        rej = add(x, DIAG_AUTH_REJECTED,
-                                  later_success(x, i, q->method) ? DIAG_SEV_WARNING
-                                                                 : DIAG_SEV_PROBLEM,
-                                  "x");
-                        ref(rej, q->idx);
-                        ref(rej, i);
+                        rej = diag_add(x, DIAG_AUTH_REJECTED,
+                                       later_success(x, i, q->method) ? DIAG_SEV_WARNING
+                                                                      : DIAG_SEV_PROBLEM,
+                                       "x");
+                        diag_ref(rej, q->idx);
+                        diag_ref(rej, i);
                     }
                     snprintf(rej->facts, sizeof(rej->facts),
                              "%s with credentials from %s answered %d (%" PRIu32 " times)",
@@ -446,22 +349,22 @@ static void rule_auth(struct ctx *x)
         }
         if (d->status != 401 && d->status != 407)
             continue;
-        retry = retry_for(x, i, d->cseq_method, d->cseq);
+        retry = diag_retry_for(x, i, d->cseq_method, d->cseq);
         if (retry && retry->has_credentials)
             continue; /* judged when its own response is seen */
         {
             /* a refusal of credentials is already counted above */
-            const struct dmsg *q = request_of(x, d);
+            const struct dmsg *q = diag_request_of(x, d);
 
             if (q && q->has_credentials && !d->stale)
                 continue;
         }
         nnoretry++;
         if (!noretry) {
-            noretry = add(x, DIAG_AUTH_NO_RETRY, DIAG_SEV_PROBLEM, "x");
-            ref(noretry, i);
+            noretry = diag_add(x, DIAG_AUTH_NO_RETRY, DIAG_SEV_PROBLEM, "x");
+            diag_ref(noretry, i);
             if (retry)
-                ref(noretry, retry->idx);
+                diag_ref(noretry, retry->idx);
         }
         snprintf(noretry->facts, sizeof(noretry->facts),
                  "%d to %s CSeq %" PRIu32 ": %s (%" PRIu32 " times)", d->status,
@@ -480,27 +383,27 @@ static void rule_interval(struct ctx *x)
         const struct dmsg *d = &x->d[i], *retry, *res;
         struct diag_finding *f;
 
-        if (d->req || d->status != 423 || resent(d))
+        if (d->req || d->status != 423 || diag_resent(d))
             continue;
-        retry = retry_for(x, i, d->cseq_method, d->cseq);
-        res = retry ? final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
+        retry = diag_retry_for(x, i, d->cseq_method, d->cseq);
+        res = retry ? diag_final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
         if (retry &&
             (d->min_expires < 0 || retry->expires < 0 || retry->expires >= d->min_expires) &&
             (!res || res->status != 423))
             continue;
         if (!retry)
-            f = add(x, DIAG_INTERVAL_BRIEF, DIAG_SEV_PROBLEM,
-                    "423 with Min-Expires %d; no new %s follows", d->min_expires,
-                    sip_method_name(d->cseq_method));
+            f = diag_add(x, DIAG_INTERVAL_BRIEF, DIAG_SEV_PROBLEM,
+                         "423 with Min-Expires %d; no new %s follows", d->min_expires,
+                         sip_method_name(d->cseq_method));
         else
-            f = add(x, DIAG_INTERVAL_BRIEF, DIAG_SEV_PROBLEM,
-                    "423 with Min-Expires %d; retry asks Expires %d%s", d->min_expires,
-                    retry->expires, res && res->status == 423 ? " and gets 423 again" : "");
-        ref(f, i);
+            f = diag_add(x, DIAG_INTERVAL_BRIEF, DIAG_SEV_PROBLEM,
+                         "423 with Min-Expires %d; retry asks Expires %d%s", d->min_expires,
+                         retry->expires, res && res->status == 423 ? " and gets 423 again" : "");
+        diag_ref(f, i);
         if (retry)
-            ref(f, retry->idx);
+            diag_ref(f, retry->idx);
         if (res)
-            ref(f, res->idx);
+            diag_ref(f, res->idx);
         return;
     }
 }
@@ -546,21 +449,21 @@ static void rule_loop(struct ctx *x)
         const struct dmsg *d = &x->d[i];
         struct diag_finding *f;
 
-        if (d->req || (d->status != 482 && d->status != 483) || resent(d))
+        if (d->req || (d->status != 482 && d->status != 483) || diag_resent(d))
             continue;
         {
-            const struct dmsg *q = request_of(x, d);
+            const struct dmsg *q = diag_request_of(x, d);
 
             if (q && q->max_forwards >= 0)
-                f = add(x, DIAG_LOOP, DIAG_SEV_PROBLEM, "%d to %s (Max-Forwards %d, %d Via)",
-                        d->status, sip_method_name(d->cseq_method), q->max_forwards, q->nvia);
+                f = diag_add(x, DIAG_LOOP, DIAG_SEV_PROBLEM, "%d to %s (Max-Forwards %d, %d Via)",
+                             d->status, sip_method_name(d->cseq_method), q->max_forwards, q->nvia);
             else
-                f = add(x, DIAG_LOOP, DIAG_SEV_PROBLEM, "%d to %s", d->status,
-                        sip_method_name(d->cseq_method));
+                f = diag_add(x, DIAG_LOOP, DIAG_SEV_PROBLEM, "%d to %s", d->status,
+                             sip_method_name(d->cseq_method));
             if (q)
-                ref(f, q->idx);
+                diag_ref(f, q->idx);
         }
-        ref(f, i);
+        diag_ref(f, i);
         return;
     }
     /* The same request (method + CSeq) seen again and again with
@@ -591,12 +494,12 @@ static void rule_loop(struct ctx *x)
             }
             if (seen >= 3) {
                 struct diag_finding *f =
-                    add(x, DIAG_LOOP, DIAG_SEV_PROBLEM,
-                        "%s CSeq %" PRIu32 " seen %" PRIu32 " times, Max-Forwards %d -> %d",
-                        sip_method_name(d->method), d->cseq, seen, d->max_forwards, mf);
+                    diag_add(x, DIAG_LOOP, DIAG_SEV_PROBLEM,
+                             "%s CSeq %" PRIu32 " seen %" PRIu32 " times, Max-Forwards %d -> %d",
+                             sip_method_name(d->method), d->cseq, seen, d->max_forwards, mf);
 
-                ref(f, ix[a]);
-                ref(f, last);
+                diag_ref(f, ix[a]);
+                diag_ref(f, last);
                 break;
             }
         }
@@ -631,31 +534,34 @@ static bool common_codec(const struct dmsg *a, const struct dmsg *b)
 
 static void rule_sdp(struct ctx *x)
 {
-    bool codec_done = false, dtmf_done = false;
+    /* an offer refused for SRTP or T.38 is not a codec problem */
+    bool codec_done = diag_has_rule(x, DIAG_SDP_SRTP) || diag_has_rule(x, DIAG_SDP_T38),
+         dtmf_done = false;
     uint32_t i, k;
 
     for (i = 0; i < x->n; i++) {
         const struct dmsg *o = &x->d[i];
 
-        if (!o->req || o->method != SIP_METHOD_INVITE || !o->sdp || resent(o))
+        if (!o->req || o->method != SIP_METHOD_INVITE || !o->sdp || diag_resent(o))
             continue;
         for (k = i + 1; k < x->n; k++) {
             const struct dmsg *a = &x->d[k];
             char oc[96], ac[96];
             struct diag_finding *f;
 
-            if (a->req || a->cseq != o->cseq || a->cseq_method != SIP_METHOD_INVITE || resent(a))
+            if (a->req || a->cseq != o->cseq || a->cseq_method != SIP_METHOD_INVITE ||
+                diag_resent(a))
                 continue;
             codec_list(o, oc, sizeof(oc));
             if (!codec_done && (a->status == 488 || a->status == 606 || a->status == 415)) {
                 codec_done = true;
                 if (a->sdp)
                     codec_list(a, ac, sizeof(ac));
-                f = add(x, DIAG_CODEC, DIAG_SEV_PROBLEM, "offer %s; %d%s%s",
-                        o->ncodecs ? oc : "without audio codecs", a->status,
-                        a->sdp ? " lists " : "", a->sdp ? ac : "");
-                ref(f, i);
-                ref(f, k);
+                f = diag_add(x, DIAG_CODEC, DIAG_SEV_PROBLEM, "offer %s; %d%s%s",
+                             o->ncodecs ? oc : "without audio codecs", a->status,
+                             a->sdp ? " lists " : "", a->sdp ? ac : "");
+                diag_ref(f, i);
+                diag_ref(f, k);
                 break;
             }
             if (!a->sdp || a->status >= 300)
@@ -665,18 +571,18 @@ static void rule_sdp(struct ctx *x)
                 (a->audio_rejected || (a->ncodecs && o->ncodecs && !common_codec(o, a)))) {
                 codec_done = true;
                 codec_list(a, ac, sizeof(ac));
-                f = add(x, DIAG_CODEC, DIAG_SEV_PROBLEM, "offer %s; answer %s%s", oc, ac,
-                        a->audio_rejected ? " (audio port 0)" : "");
-                ref(f, i);
-                ref(f, k);
+                f = diag_add(x, DIAG_CODEC, DIAG_SEV_PROBLEM, "offer %s; answer %s%s", oc, ac,
+                             a->audio_rejected ? " (audio port 0)" : "");
+                diag_ref(f, i);
+                diag_ref(f, k);
             }
             if (!dtmf_done && o->naudio && a->naudio && o->tel_event != a->tel_event) {
                 dtmf_done = true;
-                f = add(x, DIAG_DTMF, DIAG_SEV_WARNING,
-                        "telephone-event in the %s only (offer from %s, answer from %s)",
-                        o->tel_event ? "offer" : "answer", o->src_ip, a->src_ip);
-                ref(f, i);
-                ref(f, k);
+                f = diag_add(x, DIAG_DTMF, DIAG_SEV_WARNING,
+                             "telephone-event in the %s only (offer from %s, answer from %s)",
+                             o->tel_event ? "offer" : "answer", o->src_ip, a->src_ip);
+                diag_ref(f, i);
+                diag_ref(f, k);
             }
             break;
         }
@@ -697,24 +603,26 @@ static void rule_session(struct ctx *x)
         const struct dmsg *d = &x->d[i], *retry, *res;
         struct diag_finding *f;
 
-        if (d->req || d->status != 422 || resent(d))
+        if (d->req || d->status != 422 || diag_resent(d))
             continue;
-        retry = retry_for(x, i, d->cseq_method, d->cseq);
-        res = retry ? final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
+        retry = diag_retry_for(x, i, d->cseq_method, d->cseq);
+        res = retry ? diag_final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
         if (retry &&
             (d->min_se < 0 || retry->session_expires < 0 || retry->session_expires >= d->min_se) &&
             (!res || res->status != 422))
             continue;
         if (!retry)
-            f = add(x, DIAG_SESSION_422, DIAG_SEV_PROBLEM, "422 with Min-SE %d; no new %s follows",
-                    d->min_se, sip_method_name(d->cseq_method));
+            f = diag_add(x, DIAG_SESSION_422, DIAG_SEV_PROBLEM,
+                         "422 with Min-SE %d; no new %s follows", d->min_se,
+                         sip_method_name(d->cseq_method));
         else
-            f = add(x, DIAG_SESSION_422, DIAG_SEV_PROBLEM,
-                    "422 with Min-SE %d; retry asks Session-Expires %d%s", d->min_se,
-                    retry->session_expires, res && res->status == 422 ? " and gets 422 again" : "");
-        ref(f, i);
+            f = diag_add(x, DIAG_SESSION_422, DIAG_SEV_PROBLEM,
+                         "422 with Min-SE %d; retry asks Session-Expires %d%s", d->min_se,
+                         retry->session_expires,
+                         res && res->status == 422 ? " and gets 422 again" : "");
+        diag_ref(f, i);
         if (retry)
-            ref(f, retry->idx);
+            diag_ref(f, retry->idx);
         break;
     }
     if (!c->answer_ts || !c->initial_cseq_set)
@@ -773,21 +681,23 @@ static void rule_session(struct ctx *x)
         /* RFC 4028 §10: without a refresh the session ends before the
          * interval, at SE - min(32, SE/3); allow a refresh due at SE/2. */
         if (failed_refresh)
-            f = add(x, DIAG_SESSION_EXPIRED, DIAG_SEV_PROBLEM,
-                    "%s refresh%s%s answered %d; BYE from %s %.1f s after the answer "
-                    "(Session-Expires %d)",
-                    sip_method_name(failed_refresh->cseq_method), q ? " from " : "",
-                    q ? q->src_ip : "", failed_refresh->status, bye->src_ip, secs(dur), se);
+            f = diag_add(x, DIAG_SESSION_EXPIRED, DIAG_SEV_PROBLEM,
+                         "%s refresh%s%s answered %d; BYE from %s %.1f s after the answer "
+                         "(Session-Expires %d)",
+                         sip_method_name(failed_refresh->cseq_method), q ? " from " : "",
+                         q ? q->src_ip : "", failed_refresh->status, bye->src_ip, diag_secs(dur),
+                         se);
         else if (dur >= ((int64_t)se * SEC) / 2 - 2 * SEC && dur <= (int64_t)se * SEC + 2 * SEC)
-            f = add(x, DIAG_SESSION_EXPIRED, DIAG_SEV_PROBLEM,
-                    "BYE %.1f s after the answer, Session-Expires %d, no refresh", secs(dur), se);
+            f = diag_add(x, DIAG_SESSION_EXPIRED, DIAG_SEV_PROBLEM,
+                         "BYE %.1f s after the answer, Session-Expires %d, no refresh",
+                         diag_secs(dur), se);
         else
             return;
         if (q)
-            ref(f, q->idx);
+            diag_ref(f, q->idx);
         if (failed_refresh)
-            ref(f, failed_refresh->idx);
-        ref(f, bye->idx);
+            diag_ref(f, failed_refresh->idx);
+        diag_ref(f, bye->idx);
     }
 }
 
@@ -801,30 +711,30 @@ static void rule_glare(struct ctx *x)
         const struct dmsg *d = &x->d[i], *q, *retry, *res;
         struct diag_finding *f;
 
-        if (d->req || d->status != 491 || resent(d))
+        if (d->req || d->status != 491 || diag_resent(d))
             continue;
-        q = request_of(x, d);
+        q = diag_request_of(x, d);
         /* The refused side's next re-INVITE.  In a real glare the other
          * side retries too, with CSeqs of its own numbering that may be far
          * above ours: skip its requests but keep comparing with our CSeq. */
-        retry = q ? retry_for(x, q->idx, q->method, d->cseq) : NULL;
+        retry = q ? diag_retry_for(x, q->idx, q->method, d->cseq) : NULL;
         while (retry && q && strcmp(retry->src_ip, q->src_ip) != 0)
-            retry = retry_for(x, retry->idx, q->method, d->cseq);
-        res = retry ? final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
+            retry = diag_retry_for(x, retry->idx, q->method, d->cseq);
+        res = retry ? diag_final_for(x, retry->idx, retry->method, retry->cseq) : NULL;
         if (res && res->status < 300)
-            f = add(x, DIAG_GLARE, DIAG_SEV_INFO,
-                    "491 to %s from %s; retried %.1f s later and accepted",
-                    sip_method_name(d->cseq_method), d->dst_ip,
-                    secs(retry->m->ts_ns - d->m->ts_ns));
+            f = diag_add(x, DIAG_GLARE, DIAG_SEV_INFO,
+                         "491 to %s from %s; retried %.1f s later and accepted",
+                         sip_method_name(d->cseq_method), d->dst_ip,
+                         diag_secs(retry->m->ts_ns - d->m->ts_ns));
         else
-            f = add(x, DIAG_GLARE, DIAG_SEV_WARNING, "491 to %s from %s; %s",
-                    sip_method_name(d->cseq_method), d->dst_ip,
-                    retry ? "the retry failed too" : "no retry follows");
+            f = diag_add(x, DIAG_GLARE, DIAG_SEV_WARNING, "491 to %s from %s; %s",
+                         sip_method_name(d->cseq_method), d->dst_ip,
+                         retry ? "the retry failed too" : "no retry follows");
         if (q)
-            ref(f, q->idx);
-        ref(f, i);
+            diag_ref(f, q->idx);
+        diag_ref(f, i);
         if (retry)
-            ref(f, retry->idx);
+            diag_ref(f, retry->idx);
         return;
     }
 }
@@ -836,7 +746,7 @@ static void rule_cancel_race(struct ctx *x)
     for (i = 0; i < x->n; i++) {
         const struct dmsg *cn = &x->d[i];
 
-        if (!cn->req || cn->method != SIP_METHOD_CANCEL || resent(cn))
+        if (!cn->req || cn->method != SIP_METHOD_CANCEL || diag_resent(cn))
             continue;
         for (k = i + 1; k < x->n; k++) {
             const struct dmsg *ok = &x->d[k];
@@ -865,27 +775,29 @@ static void rule_cancel_race(struct ctx *x)
                     callee_bye = e;
             }
             if (ack && bye)
-                f = add(x, DIAG_CANCEL_RACE, DIAG_SEV_WARNING,
-                        "CANCEL from %s crossed the %d OK; ACK and BYE follow", cn->src_ip,
-                        ok->status);
+                f = diag_add(x, DIAG_CANCEL_RACE, DIAG_SEV_WARNING,
+                             "CANCEL from %s crossed the %d OK; ACK and BYE follow", cn->src_ip,
+                             ok->status);
             else if (callee_bye)
-                f = add(x, DIAG_CANCEL_RACE, DIAG_SEV_PROBLEM,
-                        "CANCEL from %s crossed the %d OK; %s from the caller; BYE from %s %.1f s "
-                        "after the %d OK (ghost call until then)",
-                        cn->src_ip, ok->status, !ack ? "no ACK and no BYE" : "ACK but no BYE",
-                        callee_bye->src_ip, secs(callee_bye->m->ts_ns - ok->m->ts_ns), ok->status);
+                f = diag_add(
+                    x, DIAG_CANCEL_RACE, DIAG_SEV_PROBLEM,
+                    "CANCEL from %s crossed the %d OK; %s from the caller; BYE from %s %.1f s "
+                    "after the %d OK (ghost call until then)",
+                    cn->src_ip, ok->status, !ack ? "no ACK and no BYE" : "ACK but no BYE",
+                    callee_bye->src_ip, diag_secs(callee_bye->m->ts_ns - ok->m->ts_ns), ok->status);
             else
-                f = add(x, DIAG_CANCEL_RACE, DIAG_SEV_PROBLEM,
-                        "CANCEL from %s crossed the %d OK; %s", cn->src_ip, ok->status,
-                        !ack ? "no ACK and no BYE follow (ghost call)" : "ACK but no BYE follows");
-            ref(f, i);
-            ref(f, k);
+                f = diag_add(x, DIAG_CANCEL_RACE, DIAG_SEV_PROBLEM,
+                             "CANCEL from %s crossed the %d OK; %s", cn->src_ip, ok->status,
+                             !ack ? "no ACK and no BYE follow (ghost call)"
+                                  : "ACK but no BYE follows");
+            diag_ref(f, i);
+            diag_ref(f, k);
             if (ack)
-                ref(f, ack->idx);
+                diag_ref(f, ack->idx);
             if (bye)
-                ref(f, bye->idx);
+                diag_ref(f, bye->idx);
             else if (callee_bye)
-                ref(f, callee_bye->idx);
+                diag_ref(f, callee_bye->idx);
             return;
         }
     }
@@ -901,14 +813,14 @@ static void rule_udp_size(struct ctx *x)
     for (i = 0; i < x->n; i++) {
         const struct dmsg *d = &x->d[i];
 
-        if (d->m->transport != CAP_TRANSPORT_UDP || d->m->len <= UDP_SIZE_LIMIT || resent(d))
+        if (d->m->transport != CAP_TRANSPORT_UDP || d->m->len <= UDP_SIZE_LIMIT || diag_resent(d))
             continue;
         count++;
         if (d->m->flags & STORE_MSG_IP_FRAGMENTED)
             fragmented++;
         if (!f) {
-            f = add(x, DIAG_UDP_MTU, DIAG_SEV_WARNING, "x");
-            ref(f, i);
+            f = diag_add(x, DIAG_UDP_MTU, DIAG_SEV_WARNING, "x");
+            diag_ref(f, i);
         }
         if (d->m->len > x->d[biggest].m->len || count == 1)
             biggest = i;
@@ -930,21 +842,11 @@ static void rule_udp_size(struct ctx *x)
                  fragmented == count ? "all arrived as IP fragments here"
                  : fragmented        ? "some arrived as IP fragments here"
                                      : "none was fragmented where this was captured");
-        ref(f, biggest);
+        diag_ref(f, biggest);
     }
 }
 
 /* ---------------------------------------------------------------- driver */
-
-static int finding_msg_cmp(const void *a, const void *b)
-{
-    const struct diag_finding *x = a, *y = b;
-    uint32_t mx = x->nmsgs ? x->msgs[0] : 0, my = y->nmsgs ? y->msgs[0] : 0;
-
-    if (mx != my)
-        return mx < my ? -1 : 1;
-    return (int)x->rule - (int)y->rule;
-}
 
 static enum diag_sev run_call(const struct store *s, const struct store_call *c,
                               struct diag_list *out, struct dmsg **keep)
@@ -965,13 +867,15 @@ static enum diag_sev run_call(const struct store *s, const struct store_call *c,
     rule_auth(&x);
     rule_interval(&x);
     rule_loop(&x);
+    diag_rules_sdp_refusals(&x);
     rule_sdp(&x);
     rule_session(&x);
     rule_glare(&x);
     rule_cancel_race(&x);
     rule_udp_size(&x);
+    diag_rules_causes(&x);
     if (out->n - x.first > 1)
-        qsort(out->v + x.first, out->n - x.first, sizeof(*out->v), finding_msg_cmp);
+        qsort(out->v + x.first, out->n - x.first, sizeof(*out->v), diag_finding_cmp);
     if (keep)
         *keep = x.d;
     else
@@ -1020,6 +924,8 @@ static int finding_sev_cmp(const void *a, const void *b)
 
     if (x->sev != y->sev)
         return x->sev > y->sev ? -1 : 1;
+    if (diag_rule_rank(x->rule) != diag_rule_rank(y->rule))
+        return diag_rule_rank(x->rule) < diag_rule_rank(y->rule) ? -1 : 1;
     if (x->call != y->call)
         return x->call < y->call ? -1 : 1;
     if ((x->nmsgs ? x->msgs[0] : 0) != (y->nmsgs ? y->msgs[0] : 0))
@@ -1094,18 +1000,18 @@ void diag_capture(const struct store *s, struct diag_list *out)
         x.c = &fake;
         x.out = out;
         if (src[i].unanswered_after) {
-            f = add(&x, DIAG_AUTH_BAN, DIAG_SEV_PROBLEM,
-                    "%" PRIu32 " failed authentications from %s, then %" PRIu32
-                    " request(s) with no response at all",
-                    src[i].failures, src[i].ip, src[i].unanswered_after);
-            ref(f, src[i].unanswered_msg);
+            f = diag_add(&x, DIAG_AUTH_BAN, DIAG_SEV_PROBLEM,
+                         "%" PRIu32 " failed authentications from %s, then %" PRIu32
+                         " request(s) with no response at all",
+                         src[i].failures, src[i].ip, src[i].unanswered_after);
+            diag_ref(f, src[i].unanswered_msg);
         } else {
             uint8_t m;
 
-            f = add(&x, DIAG_AUTH_BAN, DIAG_SEV_WARNING,
-                    "%" PRIu32 " failed authentications from %s", src[i].failures, src[i].ip);
+            f = diag_add(&x, DIAG_AUTH_BAN, DIAG_SEV_WARNING,
+                         "%" PRIu32 " failed authentications from %s", src[i].failures, src[i].ip);
             for (m = 0; m < src[i].nlast; m++)
-                ref(f, src[i].last_msgs[m]);
+                diag_ref(f, src[i].last_msgs[m]);
         }
     }
     free(src);

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "diag.h"
+#include "diag_int.h"
 
 static const struct diag_text en[DIAG_RULE__COUNT] = {
     [DIAG_NAT_PRIVATE] =
@@ -414,11 +414,15 @@ static const struct diag_text ru[DIAG_RULE__COUNT] = {
 
 const struct diag_text *diag_rule_text(enum diag_rule r, const char *lang)
 {
+    bool russian = lang && strncmp(lang, "ru", 2) == 0;
+    const struct diag_text *t;
+
     if ((unsigned)r >= DIAG_RULE__COUNT)
         r = DIAG_NAT_PRIVATE;
-    if (lang && strncmp(lang, "ru", 2) == 0)
-        return &ru[r];
-    return &en[r];
+    t = diag_text_causes(r, russian);
+    if (t)
+        return t;
+    return russian ? &ru[r] : &en[r];
 }
 
 const char *diag_ctx_label(enum diag_ctx ctx, const char *lang)
