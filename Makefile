@@ -6,6 +6,8 @@
 #   make test    build (plain and ASan+UBSan) and run every test
 #   make fuzz    build the libFuzzer harnesses (clang)
 #   make bench   run the benchmark against sngrep and tshark (long; not in CI)
+#   make install install under PREFIX (default /usr/local), honouring DESTDIR
+#   make deb     build the Debian package (build/sipdx_VERSION_ARCH.deb)
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -13,8 +15,9 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 DEMO       ?= data/demo.pcap
+PREFIX     ?= /usr/local
 
-.PHONY: all deps build run test test-plain test-asan fuzz bench clean
+.PHONY: all deps build run test test-plain test-asan fuzz bench clean install deb
 
 all: build
 
@@ -50,6 +53,12 @@ fuzz: deps
 
 bench: build
 	sh bench/run.sh
+
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -28,6 +28,7 @@ enum cli_mode {
     CLI_MODE_REGISTRATIONS, /* --registrations */
     CLI_MODE_RTP_STREAMS,   /* --rtp-streams */
     CLI_MODE_SAVE,          /* --save FILE */
+    CLI_MODE_VERSION,       /* --version (printed by the binary: it knows curses) */
 };
 
 struct config {
@@ -69,6 +70,12 @@ struct config {
 int cli_parse_args(int argc, char **argv, struct config *cfg);
 void cli_config_fini(struct config *cfg);
 void cli_print_help(FILE *f);
+/* --version's text; curses is the console library's version string
+ * (curses_version()), or NULL where it is not linked. */
+void cli_print_version(FILE *f, const char *curses);
+/* The completion script for shell "bash" or "zsh", generated from the
+ * option table; -1 for another shell. */
+int cli_print_completion(FILE *f, const char *shell);
 /* Compiles filter text for option `what` ("filter", "match"); on error prints
  * "sipdx: WHAT: col N: ..." to err and returns NULL. */
 struct filter *cli_filter_compile(const char *what, const char *text, FILE *err);

@@ -12,5 +12,7 @@ struct config;
 /* Runs the console on cfg's inputs until the user quits.  Returns the exit
  * status (0, or 2 when it could not start: bad theme, no terminal). */
 int ui_run(const struct config *cfg);
+/* --version, with the curses library version (only the binary links it). */
+int ui_print_version(const struct config *cfg);
 
 #endif

@@ -3,7 +3,14 @@
 # (Debian 12 / Ubuntu).  Does nothing when they are all present, so it is
 # cheap to run before every build.
 set -e
-PKGS="build-essential cmake pkg-config clang-format libncurses-dev libpcap-dev libpcre2-dev zlib1g-dev libcmocka-dev python3 tmux tshark sip-tester kamailio sngrep tcpdump groff-base"
+# One package a line, so that additions do not collide.
+PKGS="
+build-essential cmake pkg-config clang-format
+libncurses-dev libpcap-dev libpcre2-dev zlib1g-dev libcmocka-dev
+python3 tmux tshark sip-tester kamailio sngrep tcpdump
+groff-base
+dpkg-dev zsh man-db
+"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -58,6 +58,9 @@ int main(int argc, char **argv)
     case CLI_MODE_CONSOLE:
         rc = ui_run(&cfg);
         break;
+    case CLI_MODE_VERSION:
+        rc = ui_print_version(&cfg);
+        break;
     case CLI_MODE_LIST:
     default:
         cfg.exit_when_done = true;

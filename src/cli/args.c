@@ -297,10 +297,14 @@ static int opt_help(struct args *st, const struct cli_option *o, const char *arg
     return 1;
 }
 
-static int opt_version(struct args *st, const struct cli_option *o, const char *arg)
+/* --completion SHELL: the shell's completion script, made from this table. */
+static int opt_completion(struct args *st, const struct cli_option *o, const char *arg)
 {
-    (void)o, (void)arg;
-    fprintf(st->cfg->out, "sipdx %s\n", SIPDX_VERSION);
+    (void)o;
+    if (cli_print_completion(st->cfg->out, arg) != 0) {
+        fprintf(st->cfg->err, "sipdx: --completion: unknown shell '%s' (bash or zsh)\n", arg);
+        return 2;
+    }
     return 1;
 }
 
@@ -360,7 +364,7 @@ static const struct cli_option options[] = {
     {"dump", 0, NULL, "WHAT", S_BATCH,
      "packets: one line per transport payload;\n"
      "messages: one line per SIP message",
-     .fn = opt_dump},
+     .choices = "packets messages", .fn = opt_dump},
     {"list", 0, NULL, NULL, S_BATCH, "one line per call", .fn = opt_mode, .mode = CLI_MODE_LIST},
     {"flow", 0, NULL, "CALL-ID", S_BATCH, "one call as a text ladder", .fn = opt_mode,
      CFG(flow_call_id), .mode = CLI_MODE_FLOW},
@@ -392,7 +396,7 @@ static const struct cli_option options[] = {
      "frames) or text (ladder + messages), by its name",
      .fn = opt_mode, CFG(save_path), .mode = CLI_MODE_SAVE},
     {"save-format", 0, NULL, "FMT", S_BATCH, "pcap, pcapng or text, whatever FILE is called",
-     .fn = opt_save_format},
+     .choices = "pcap pcapng text", .fn = opt_save_format},
 
     {"filter", 'Y', NULL, "EXPR", S_FILTER,
      "show only what matches: calls with a matching\n"
@@ -410,7 +414,7 @@ static const struct cli_option options[] = {
     {"lang", 0, NULL, "LANG", S_KB,
      "language of explanations: en or ru (default from\n"
      "LC_ALL, LC_MESSAGES or LANG)",
-     .fn = opt_string, CFG(lang)},
+     .choices = "en ru", .fn = opt_string, CFG(lang)},
     {"kb-dir", 0, NULL, "DIR", S_KB,
      "extra knowledge-base files that override the built-in\n"
      "ones (also read from $XDG_DATA_HOME/sipdx/kb)",
@@ -419,7 +423,7 @@ static const struct cli_option options[] = {
     {"theme", 0, NULL, "NAME", S_CONSOLE,
      "colour theme: dark (default), light, high-contrast,\n"
      "mono, or a path to a .theme file",
-     .fn = opt_string, CFG(theme)},
+     .choices = "dark light high-contrast mono", .fn = opt_string, CFG(theme)},
     {"ascii", 0, NULL, NULL, S_CONSOLE, "draw lines with ASCII characters (+ - |)", .fn = opt_flag,
      CFG(ascii)},
     {"no-color", 0, NULL, NULL, S_CONSOLE, "no colours (also when NO_COLOR is set)", .fn = opt_flag,
@@ -441,7 +445,13 @@ static const struct cli_option options[] = {
      .fn = opt_max_memory},
 
     {"help", 'h', NULL, NULL, S_OTHER, "show this help", .fn = opt_help},
-    {"version", 'V', NULL, NULL, S_OTHER, "show the version", .fn = opt_version},
+    {"version", 'V', NULL, NULL, S_OTHER,
+     "show the version, the git revision and the versions\n"
+     "of libpcap, ncurses, PCRE2 and zlib in use",
+     .fn = opt_mode, .mode = CLI_MODE_VERSION},
+    {"completion", 0, NULL, "SHELL", S_OTHER,
+     "print the shell completion script for SHELL (bash or zsh)", .choices = "bash zsh",
+     .fn = opt_completion},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))

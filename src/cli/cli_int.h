@@ -22,6 +22,8 @@ struct cli_option {
     const char *arg;     /* its argument as --help names it, or NULL: none */
     const char *section; /* --help heading; a section's rows stay together */
     const char *help;    /* --help text, lines separated by '\n' */
+    const char *choices; /* the words its argument may be, space-separated (shell
+                            completion offers them), or NULL */
     /* Applies the option: 0 to go on, 1 when the output is already
      * printed (--help), 2 on a usage error (printed). */
     int (*fn)(struct args *st, const struct cli_option *o, const char *arg);
