@@ -16,9 +16,11 @@
  *               leg are mirrored on the incoming one a moment later
  *   serial      the same, for a leg tried after an earlier leg of the same
  *               incoming call failed or was cancelled (trunk failover)
- * Calls that merely look alike are never linked: an outgoing leg whose two
- * best incoming candidates score within LEGS_AMBIGUOUS of each other gets
- * no behavioural link at all (concurrent calls between the same numbers).
+ * Calls that merely look alike are never linked: of the plausible incoming
+ * calls for an outgoing leg, the one whose events B mirrors with the
+ * smallest total delay wins only when its delay is under half the next
+ * one's (and a millisecond apart); otherwise the leg gets no behavioural
+ * link at all (concurrent calls between the same numbers).
  * A rule overrides behaviour: two calls that rules give different keys are
  * never linked by behaviour or tags, and `legs behaviour off` turns both off.
  *
@@ -54,8 +56,6 @@ const char *legs_how_name(enum legs_how h); /* "x-call-id", "session-id", ... */
 
 /* Behavioural links below this confidence are not made. */
 #define LEGS_MIN_CONFIDENCE 60
-/* Two candidates closer than this in score: the link is ambiguous, none. */
-#define LEGS_AMBIGUOUS 10
 /* An outgoing INVITE this long after the incoming one is not its leg. */
 #define LEGS_WINDOW_NS (10LL * 1000000000LL)
 

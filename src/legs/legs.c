@@ -4,9 +4,9 @@
  *
  * Passes, strongest evidence first: X-Call-ID, Session-ID, config rules,
  * the same From tag behind a Call-ID-rewriting relay, then behaviour.
- * Links go into one array, the weaker of two links between the same pair
- * is dropped, and a union-find over the rest gives each dialog its
- * end-to-end call.
+ * Links go into one array; of two links between the same pair the one of
+ * firmer kind (the order of enum legs_how) stays, and a union-find over the rest gives each dialog
+ * its end-to-end call.
  *
  * Behaviour, per outgoing INVITE B: the candidates are the calls A whose
  * INVITE went to the address B comes from, for the same normalised called
@@ -31,13 +31,16 @@
 #define MS            1000000LL
 #define MIRROR_NS     (2000LL * MS) /* a B2BUA passes an event on within this */
 #define MAX_GROUP_BFS 256
+/* Behaviour is an inference: never reported as sure as a header. */
+#define BEHAVIOUR_MAX 90
 
+/* What the passes read of a call, packed: a million-message capture has
+ * a hundred thousand and more calls, and each pass walks them all. */
 struct leg {
     const struct store_call *c;
-    char called[64], caller[64]; /* legs_number_norm of To and From users */
-    uint64_t num_key;            /* hash of the called number's tail; 0: none */
-    struct cap_addr src, dst;    /* addresses of the first message, port 0 */
-    struct legs_key rk;          /* config rules */
+    uint64_t num_key;      /* hash of the called number's tail; 0: none */
+    uint64_t src_h, dst_h; /* hashes of the first message's addresses (no port) */
+    struct legs_key rk;    /* config rules */
 };
 
 struct edge {
@@ -91,15 +94,37 @@ static void edge_add(struct edges *e, uint32_t a, uint32_t b, enum legs_how how,
 
 /* ------------------------------------------------------------ per call */
 
-static void addr_of(const struct store *s, uint32_t ep, struct cap_addr *out)
+/* A hash of an endpoint's address without its port: a B2BUA may send
+ * from another port than the one it was called on. */
+static uint64_t addr_hash(const struct store *s, uint32_t ep)
 {
     const struct cap_addr *a = store_endpoint(s, ep);
 
-    memset(out, 0, sizeof(*out));
-    if (a) {
-        out->family = a->family;
-        memcpy(out->ip, a->ip, sizeof(out->ip));
-    }
+    if (!a)
+        return 0;
+    return hash_bytes(a->ip, a->family == 6 ? 16 : 4) ^ a->family;
+}
+
+/* The same address (hashes first, the bytes when they agree). */
+static bool same_addr(const struct store *s, uint32_t ep1, uint64_t h1, uint32_t ep2, uint64_t h2)
+{
+    const struct cap_addr *a, *b;
+
+    if (h1 != h2)
+        return false;
+    a = store_endpoint(s, ep1);
+    b = store_endpoint(s, ep2);
+    return a && b && a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
+}
+
+/* The same called (or calling) number, as legs_number_same says. */
+static bool same_number(const char *u1, const char *u2)
+{
+    char a[64], b[64];
+
+    legs_number_norm(u1, a);
+    legs_number_norm(u2, b);
+    return legs_number_same(a, b);
 }
 
 static uint64_t num_key(const char *norm)
@@ -182,50 +207,80 @@ static int mirror(int64_t r, int pts)
     return v < pts / 4 ? pts / 4 : v;
 }
 
+/* The last INVITE of c (retransmissions too) sent at or before t: a
+ * B2BUA acts on the copy that reached it, which after a loss is a
+ * retransmission, not the first INVITE. */
+static int64_t last_invite_at(const struct store_call *c, int64_t t)
+{
+    uint32_t i;
+
+    for (i = c->nmsgs; i-- > 0;) {
+        const struct store_msg *m = &c->msgs[i];
+
+        if (m->ts_ns <= t && (m->flags & STORE_MSG_REQUEST) && m->method == SIP_METHOD_INVITE)
+            return m->ts_ns;
+    }
+    return c->invite_ts;
+}
+
 /* How much A (incoming) and B (outgoing, started after A) look like the
- * two sides of one B2BUA call; 0-99. */
-static int behaviour_score(const struct leg *la, const struct leg *lb)
+ * two sides of one B2BUA call: a score, 0 to about 110 (reported as a
+ * confidence of at most BEHAVIOUR_MAX), and the timing error *err: the
+ * sum of how long each of B's events took to show on A.  The score says
+ * whether the pair is plausible at all; the error tells the one true
+ * incoming call from concurrent ones that are merely plausible too. */
+static int behaviour_score(const struct leg *la, const struct leg *lb, int64_t *err)
 {
     const struct store_call *a = la->c, *b = lb->c;
-    int64_t d = b->invite_ts - a->invite_ts;
+    int64_t d = b->invite_ts - last_invite_at(a, b->invite_ts);
     int s = 40;
 
-    if (legs_number_same(la->caller, lb->caller))
+    *err = d;
+    if (same_number(a->from_user, b->from_user))
         s += 10;
     if (d <= 500 * MS)
         s += mirror(d / 25, 15); /* starting at once: up to 15 */
     else if (d <= 2000 * MS)
         s += 5;
-    if (b->ring_ts && a->ring_ts && a->ring_ts >= b->ring_ts)
+    if (b->ring_ts && a->ring_ts && a->ring_ts >= b->ring_ts) {
         s += mirror(a->ring_ts - b->ring_ts, 10);
-    if (b->answer_ts && a->answer_ts)
+        *err += a->ring_ts - b->ring_ts;
+    }
+    if (b->answer_ts && a->answer_ts) {
         s += mirror(a->answer_ts - b->answer_ts, 25);
-    else if (b->answer_ts)
+        *err += a->answer_ts > b->answer_ts ? a->answer_ts - b->answer_ts : MIRROR_NS;
+    } else if (b->answer_ts) {
         s -= 25; /* B answered, A never was */
-    else if (a->answer_ts)
+    } else if (a->answer_ts) {
         s -= 5; /* B failed and A was answered: an earlier, serial leg */
+    }
     if (!a->answer_ts && !b->answer_ts && a->final_status >= 300 && b->final_status >= 300) {
+        int64_t r = a->final_ts - b->final_ts;
+
         if (a->state == CALL_STATE_CANCELLED && b->state == CALL_STATE_CANCELLED) {
             /* A's 487 answers A's CANCEL at once; B's comes after the
              * B2BUA's own CANCEL: the two are close in either order. */
-            int64_t r = a->final_ts - b->final_ts;
-
-            s += mirror(r < 0 ? -r : r, 15);
-        } else {
-            s += mirror(a->final_ts - b->final_ts, 15);
+            r = r < 0 ? -r : r;
         }
+        s += mirror(r, 15);
+        *err += r >= 0 ? r : MIRROR_NS;
     }
     if (a->answer_ts && b->answer_ts && a->end_ts > a->answer_ts && b->end_ts > b->answer_ts) {
         int64_t r = a->end_ts - b->end_ts;
 
-        s += mirror(r < 0 ? -r : r, 15); /* either side may hang up first */
+        r = r < 0 ? -r : r; /* either side may hang up first */
+        s += mirror(r, 15);
+        *err += r;
     }
-    return s < 0 ? 0 : s > 99 ? 99 : s;
+    return s < 0 ? 0 : s;
 }
 
-static bool addr_eq(const struct cap_addr *a, const struct cap_addr *b)
+/* Is timing error e clearly smaller than f?  Half, and a millisecond of
+ * scheduling jitter apart: two calls that arrive within the same
+ * millisecond and behave alike are not told apart. */
+static bool clearly_less(int64_t e, int64_t f)
 {
-    return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
+    return e * 2 + MS < f;
 }
 
 /* Rules override: a call a rule speaks for links by that rule only. */
@@ -234,11 +289,21 @@ static bool vetoed(const struct leg *a, const struct leg *b)
     return (a->rk.explicit || b->rk.explicit) && a->rk.key != b->rk.key;
 }
 
+/* The behaviour index: incoming calls by (called number, the address
+ * they went to) and time; an outgoing leg looks up (its number, the
+ * address it came from) and scans back over its window only. */
 struct by_num {
     uint64_t key;
     int64_t ts;
     uint32_t i;
 };
+
+static uint64_t route_key(uint64_t num, uint64_t addr)
+{
+    uint64_t h = num ^ (addr * 0x9e3779b97f4a7c15ULL);
+
+    return (h ^ (h >> 29)) | 1;
+}
 
 static int by_num_cmp(const void *x, const void *y)
 {
@@ -256,6 +321,7 @@ static int by_num_cmp(const void *x, const void *y)
 struct cand {
     uint32_t a, b;
     int score;
+    int64_t err; /* behaviour_score's timing error */
 };
 
 static int cand_cmp(const void *x, const void *y)
@@ -277,7 +343,7 @@ static int64_t attempt_end(const struct store_call *c)
     return c->final_ts ? c->final_ts : INT64_MAX;
 }
 
-static void link_behaviour(struct edges *e, const struct leg *legs, size_t n)
+static void link_behaviour(struct edges *e, const struct store *s, const struct leg *legs, size_t n)
 {
     struct by_num *ix = xmalloc((n ? n : 1) * sizeof(*ix));
     struct cand *cands = xmalloc((n ? n : 1) * sizeof(*cands));
@@ -285,41 +351,60 @@ static void link_behaviour(struct edges *e, const struct leg *legs, size_t n)
 
     for (i = 0; i < n; i++)
         if (legs[i].num_key && is_leg_candidate(legs[i].c))
-            ix[nix++] = (struct by_num){legs[i].num_key, legs[i].c->invite_ts, (uint32_t)i};
+            ix[nix++] = (struct by_num){route_key(legs[i].num_key, legs[i].dst_h),
+                                        legs[i].c->invite_ts, (uint32_t)i};
     qsort(ix, nix, sizeof(*ix), by_num_cmp);
-    for (j = 0; j < nix; j++) {
-        const struct leg *lb = &legs[ix[j].i];
-        int best = -1, second = -1;
+    for (i = 0; i < n; i++) {
+        const struct leg *lb = &legs[i];
+        struct by_num want;
+        size_t lo = 0, hi = nix, k;
+        int best = -1;
+        int64_t best_err = 0, second_err = INT64_MAX;
         uint32_t best_a = 0;
-        size_t k;
 
-        /* Earlier calls to the same number, newest first, back to the
-         * window's start: the index is sorted by (number, time). */
-        for (k = j; k-- > 0 && ix[k].key == ix[j].key;) {
+        if (!lb->num_key || !is_leg_candidate(lb->c))
+            continue;
+        /* The first entry of (number, B's source) at or after the window's
+         * start, then forward to B's own INVITE time. */
+        want.key = route_key(lb->num_key, lb->src_h);
+        want.ts = lb->c->invite_ts - LEGS_WINDOW_NS;
+        want.i = 0;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (by_num_cmp(&ix[mid], &want) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (k = lo; k < nix && ix[k].key == want.key && ix[k].ts <= lb->c->invite_ts; k++) {
             const struct leg *la = &legs[ix[k].i];
             int sc;
+            int64_t er;
 
-            if (lb->c->invite_ts - la->c->invite_ts > LEGS_WINDOW_NS)
-                break;
-            if (!addr_eq(&la->dst, &lb->src) || addr_eq(&la->src, &lb->src) ||
-                !legs_number_same(la->called, lb->called) || vetoed(la, lb))
+            if (ix[k].i == i || !same_addr(s, la->c->dst_ep, la->dst_h, lb->c->src_ep, lb->src_h) ||
+                la->src_h == lb->src_h || !same_number(la->c->to_user, lb->c->to_user) ||
+                vetoed(la, lb))
                 continue;
             if (la->c->final_ts && la->c->final_ts < lb->c->invite_ts && !la->c->answer_ts)
                 continue; /* A was over before B began */
             if (la->c->answer_ts && la->c->answer_ts < lb->c->invite_ts)
                 continue; /* A was answered before B began: not its leg */
-            sc = behaviour_score(la, lb);
-            if (sc > best) {
-                second = best;
+            sc = behaviour_score(la, lb, &er);
+            if (sc < LEGS_MIN_CONFIDENCE)
+                continue;
+            if (best < 0 || er < best_err) {
+                second_err = best < 0 ? second_err : best_err;
                 best = sc;
+                best_err = er;
                 best_a = ix[k].i;
-            } else if (sc > second) {
-                second = sc;
+            } else if (er < second_err) {
+                second_err = er;
             }
         }
-        if (best < LEGS_MIN_CONFIDENCE || (second >= 0 && best - second < LEGS_AMBIGUOUS))
+        if (best < 0 || (second_err != INT64_MAX && !clearly_less(best_err, second_err)))
             continue;
-        cands[ncand++] = (struct cand){best_a, ix[j].i, best};
+        cands[ncand++] = (struct cand){best_a, (uint32_t)i, best, best_err};
     }
     /* Per incoming call: its legs run one after another (serial forking);
      * two legs at once to the same number are two calls it could not be
@@ -342,7 +427,7 @@ static void link_behaviour(struct edges *e, const struct leg *legs, size_t n)
                     continue;
                 if (bt->invite_ts <= bk->invite_ts ? attempt_end(bt) > bk->invite_ts
                                                    : attempt_end(bk) > bt->invite_ts) {
-                    if (cands[t].score >= cands[k].score - LEGS_AMBIGUOUS + 1)
+                    if (!clearly_less(cands[k].err, cands[t].err))
                         drop = true;
                 }
             }
@@ -356,7 +441,7 @@ static void link_behaviour(struct edges *e, const struct leg *legs, size_t n)
             if (cands[k].score < 0)
                 continue;
             edge_add(e, cands[k].a, cands[k].b, prev_failed ? LEGS_HOW_SERIAL : LEGS_HOW_B2BUA,
-                     cands[k].score, 0);
+                     cands[k].score > BEHAVIOUR_MAX ? BEHAVIOUR_MAX : cands[k].score, 0);
             if (!bk->answer_ts && bk->final_status >= 300)
                 prev_failed = true;
         }
@@ -367,7 +452,7 @@ static void link_behaviour(struct edges *e, const struct leg *legs, size_t n)
 
 /* The same From tag on two Call-IDs for the same numbers at about the same
  * time: a relay rewrote the Call-ID and kept the tags (kamailio topoh). */
-static void link_tags(struct edges *e, const struct leg *legs, size_t n)
+static void link_tags(struct edges *e, const struct store *s, const struct leg *legs, size_t n)
 {
     struct keyed *k = xmalloc((n ? n : 1) * sizeof(*k));
     size_t nk = 0, i, j;
@@ -387,10 +472,14 @@ static void link_tags(struct edges *e, const struct leg *legs, size_t n)
                 if (d < 0)
                     d = -d;
                 if (d > LEGS_WINDOW_NS || strcmp(a->c->from_user, b->c->from_user) != 0 ||
-                    !legs_number_same(a->called, b->called) || vetoed(a, b))
+                    !same_number(a->c->to_user, b->c->to_user) || vetoed(a, b))
                     continue;
                 edge_add(e, k[x].i, k[y].i, LEGS_HOW_TAGS,
-                         addr_eq(&a->dst, &b->src) || addr_eq(&b->dst, &a->src) ? 95 : 85, 0);
+                         same_addr(s, a->c->dst_ep, a->dst_h, b->c->src_ep, b->src_h) ||
+                                 same_addr(s, b->c->dst_ep, b->dst_h, a->c->src_ep, a->src_h)
+                             ? 95
+                             : 85,
+                         0);
             }
         }
     }
@@ -416,7 +505,11 @@ static int edge_cmp(const void *x, const void *y)
         return p->a < q->a ? -1 : 1;
     if (p->b != q->b)
         return p->b < q->b ? -1 : 1;
-    return (int)q->l.confidence - (int)p->l.confidence; /* strongest first */
+    /* The firmest evidence first: a header or rule over a tag, a tag over
+     * behaviour (an inference, however well it scored). */
+    if (p->l.how != q->l.how)
+        return (int)p->l.how - (int)q->l.how;
+    return (int)q->l.confidence - (int)p->l.confidence;
 }
 
 static int link_cmp(const void *x, const void *y)
@@ -446,11 +539,14 @@ struct legs *legs_build(const struct store *s, const struct legs_rules *rules)
         struct leg *g = &legs[i];
 
         g->c = store_call_at(s, i);
-        legs_number_norm(g->c->to_user, g->called);
-        legs_number_norm(g->c->from_user, g->caller);
-        g->num_key = num_key(g->called);
-        addr_of(s, g->c->src_ep, &g->src);
-        addr_of(s, g->c->dst_ep, &g->dst);
+        if (is_leg_candidate(g->c)) {
+            char called[64];
+
+            legs_number_norm(g->c->to_user, called);
+            g->num_key = num_key(called);
+            g->src_h = addr_hash(s, g->c->src_ep);
+            g->dst_h = addr_hash(s, g->c->dst_ep);
+        }
         if (legs_rules_count(rules) && g->c->kind == CALL_KIND_INVITE)
             legs_rules_key(rules, s, g->c, &tmp, &g->rk);
     }
@@ -473,8 +569,8 @@ struct legs *legs_build(const struct store *s, const struct legs_rules *rules)
     link_equal_keys(&e, k, nk, LEGS_HOW_RULE, 100, legs, true);
     free(k);
     if (legs_rules_behaviour(rules)) {
-        link_tags(&e, legs, n);
-        link_behaviour(&e, legs, n);
+        link_tags(&e, s, legs, n);
+        link_behaviour(&e, s, legs, n);
     }
 
     /* One link per pair, the strongest; then per-call rows. */

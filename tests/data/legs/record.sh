@@ -14,14 +14,20 @@
 #     b2bua_serial      trunk 1 answers 503, the B2BUA tries trunk 2: answered
 #     b2bua_cancel      the caller cancels while the trunk rings
 #     b2bua_concurrent  12 overlapping calls between the same two numbers
+#     b2bua_burst       30 calls between the same numbers 5 ms apart, all
+#                       ringing and answered at once: too close to tell
+#                       apart by timing alone
+#     kamailio_topoh    6 calls through kamailio with topoh masking Call-IDs
+#                       (truth: the calls in order, one at a time, as the
+#                       caller and the trunk each numbered them)
 set -eu
 cd "$(dirname "$0")"
-for t in sipp tcpdump tshark python3; do
+for t in sipp tcpdump tshark python3 kamailio; do
     command -v $t >/dev/null || { echo "record.sh: $t is missing" >&2; exit 1; }
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-[ $# -eq 0 ] && set -- b2bua_answer b2bua_fail b2bua_serial b2bua_cancel b2bua_concurrent
+[ $# -eq 0 ] && set -- b2bua_answer b2bua_fail b2bua_serial b2bua_cancel b2bua_concurrent b2bua_burst kamailio_topoh
 
 truth() {
     # The columns of tests/corpus's truth files (transport: UDP, the only
@@ -33,6 +39,39 @@ truth() {
         awk -F'\t' 'BEGIN { OFS = "\t"; print "frame", "time_epoch", "src", "sport", "dst", "dport", "transport", "call_id", "cseq", "method", "status", "reason", "from_user", "to_user" }
             { print $1, $2, $3, $4, $5, $6, "UDP", $7, $8, $9, $10, $11, $12, $13 }' >"$1.truth.tsv"
     tshark -r "$1" -q -z sip,stat >"$1.sipstat.txt" 2>/dev/null
+}
+
+# kamailio_topoh PORT: calls one at a time through kamailio + topoh.
+topoh() {
+    name=kamailio_topoh port=$1
+    sed -e "s/@KPORT@/$port/" -e "s/@UASPORT@/$((port + 2))/" kamailio_topoh.cfg >"$tmp/k.cfg"
+    tcpdump -i lo -U --immediate-mode -s 0 -w "$tmp/$name.pcap" "udp and portrange $port-$((port + 9))" 2>"$tmp/$name.tcpdump" &
+    tpid=$!
+    i=0
+    while ! grep -q "listening on" "$tmp/$name.tcpdump" 2>/dev/null; do
+        i=$((i + 1)); [ $i -gt 100 ] && { kill $tpid; return 1; }; sleep 0.1
+    done
+    kamailio -f "$tmp/k.cfg" -DD -E -m 32 -M 8 2>"$tmp/kam.log" &
+    kpid=$!
+    sleep 1
+    timeout 60 sipp -sf trunk_answer_uas.xml -i 127.0.0.2 -p $((port + 2)) -m 6 -nostdin -timeout 40 \
+        -trace_msg -message_file "$tmp/uas.msg" >/dev/null 2>&1 &
+    p1=$!
+    timeout 60 sipp -sf caller_uac.xml -i 127.0.0.1 -p $((port + 1)) -m 6 -r 1 -rp 1500 -l 1 -s 0301234567 \
+        -nostdin -timeout 40 -trace_msg -message_file "$tmp/uac.msg" 127.0.0.20:$port >/dev/null 2>&1 ||
+        echo "$name: caller sipp failed" >&2
+    wait $p1 || echo "$name: trunk sipp failed" >&2
+    kill $kpid; wait $kpid || true
+    sleep 0.3
+    kill -INT $tpid; wait $tpid || true
+    # One call at a time: the n-th INVITE the caller sent and the n-th the
+    # trunk received are the two sides of one call.
+    grep -A8 "^INVITE" "$tmp/uac.msg" | sed -n 's/^Call-ID: *//p' >"$tmp/a"
+    grep -A8 "^INVITE" "$tmp/uas.msg" | sed -n 's/^Call-ID: *//p' | tr -d '\r' >"$tmp/b"
+    paste "$tmp/a" "$tmp/b" | tr -d '\r' | awk -F'\t' '{ print $1 "\t" $2 "\ttags" }' >"$name.legs.tsv"
+    mv "$tmp/$name.pcap" "$name.pcap"
+    truth "$name.pcap"
+    echo "$name: $(tcpdump -r "$name.pcap" 2>/dev/null | wc -l) packets, $(wc -l <"$name.legs.tsv") legs"
 }
 
 run() {
@@ -49,6 +88,7 @@ run() {
     b2bua_serial) t1=trunk_503_uas.xml t2=trunk_answer_uas.xml ;;
     b2bua_cancel) t1=trunk_ring_uas.xml uac=caller_cancel_uac.xml ;;
     b2bua_concurrent) calls=12 rate=7 limit=12 ;;
+    b2bua_burst) calls=30 rate=200 limit=30 ;;
     esac
     timeout 60 sipp -sf $t1 -i 127.0.0.2 -p $((port + 2)) -m $calls -nostdin -timeout 40 >/dev/null 2>&1 &
     p1=$!
@@ -81,6 +121,6 @@ if [ "${1:-}" = --truth-only ]; then
 fi
 port=5400
 for name in "$@"; do
-    run "$name" $port
+    if [ "$name" = kamailio_topoh ]; then topoh $port; else run "$name" $port; fi
     port=$((port + 10))
 done
