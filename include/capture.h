@@ -181,6 +181,7 @@ struct cap_stats {
     uint64_t tcp_gap_bytes; /* sequence space given up in holes */
     uint64_t tcp_ooo_limit; /* holes given up because a queue limit was hit */
     uint64_t hep_packets, hep_errors;
+    uint64_t too_deep; /* tunnels nested past the limit: the inner packet is dropped */
 };
 
 struct cap_decoder;

@@ -43,6 +43,8 @@ struct live_opts {
     const char *hep_password;  /* required auth key (listen) and key sent */
     const char *hep_send;      /* "HOST:PORT": forward captured SIP as HEP3/UDP */
     uint32_t hep_agent_id;     /* capture agent id sent */
+    unsigned hep_timeout_s;    /* TCP agents: first packet / whole packet within;
+                                  0: HEP_TIMEOUT_DEFAULT */
     const char *write_path;    /* -w FILE: every captured frame; NULL: none */
     uint64_t rotate_size;      /* bytes; 0: never */
     unsigned rotate_time;      /* seconds; 0: never */
@@ -54,16 +56,49 @@ struct live_opts {
 /* Live sources are asked for (interfaces or a HEP listener). */
 bool live_opts_active(const struct live_opts *o);
 
+/* The HEP listener's counters: X(id, name for people).  Refusals and losses
+ * each have their reason (see docs/security.md for the limits). */
+#define HEP_COUNTS(X)                                                                              \
+    X(PACKETS, "packets received")                                                                 \
+    X(AUTH, "rejected: wrong or missing password")                                                 \
+    X(MALFORMED, "rejected: malformed")                                                            \
+    X(NOT_HEP, "connections closed: not HEP")                                                      \
+    X(ACCEPTED, "TCP connections accepted")                                                        \
+    X(REFUSED_ADDR, "connections refused: too many from one address")                              \
+    X(REFUSED_FULL, "connections refused: every slot busy")                                        \
+    X(EVICTED, "connections closed for an address holding fewer")                                  \
+    X(TIMEOUT_FIRST, "connections closed: no packet in time")                                      \
+    X(TIMEOUT_SLOW, "connections closed: a packet took too long")                                  \
+    X(TIMEOUT_IDLE, "connections closed: idle")                                                    \
+    X(ACCEPT_ERR, "accept errors (out of descriptors?)")                                           \
+    X(RCVBUF_DROPS, "datagrams dropped by the UDP receive buffer")
+#define HEP_COUNT_ENUM(id, name) HEP_C_##id,
+enum hep_count {
+    HEP_COUNTS(HEP_COUNT_ENUM) HEP_COUNT_N
+};
+#undef HEP_COUNT_ENUM
+const char *hep_count_name(enum hep_count k);
+
+#define HEP_TIMEOUT_DEFAULT 10   /* seconds */
+#define HEP_MAX_CONNS       256  /* TCP agents at once */
+#define HEP_MAX_PER_ADDR    8    /* ... from one source address */
+#define HEP_BACKLOG         1024 /* listen queue */
+
 /* Capture counters, summed over the interfaces (UI thread reads them). */
 struct live_counts {
-    bool active;           /* there are live sources */
-    uint64_t packets;      /* frames read from the interfaces */
-    uint64_t kernel_drops; /* pcap_stats ps_drop: no room in the buffer */
-    uint64_t if_drops;     /* pcap_stats ps_ifdrop: dropped by the interface */
-    uint64_t queue_drops;  /* SIP messages lost on a full queue */
-    uint64_t duplicates;   /* same src, dst and payload seen again in the window */
-    uint64_t hep_packets;  /* HEP packets received */
-    uint64_t hep_rejected; /* wrong password, not HEP, oversized */
+    bool active;               /* there are live sources */
+    uint64_t packets;          /* frames read from the interfaces */
+    uint64_t kernel_drops;     /* pcap_stats ps_drop: no room in the buffer */
+    uint64_t if_drops;         /* pcap_stats ps_ifdrop: dropped by the interface */
+    uint64_t queue_drops;      /* SIP messages lost on a full queue */
+    uint64_t duplicates;       /* same src, dst and payload seen again in the window */
+    uint64_t hep_packets;      /* HEP packets received */
+    uint64_t hep_rejected;     /* wrong password, malformed, not HEP */
+    uint64_t hep[HEP_COUNT_N]; /* the listener's counters, by reason */
+    uint64_t paused_skipped;   /* frames and HEP packets not decoded while paused */
+    uint64_t too_deep;         /* frames with tunnels nested past the limit */
+    uint64_t tcp_gaps;         /* TCP holes given up (bytes never seen) */
+    uint64_t undecodable;      /* frames with no IP or transport found */
     uint64_t hep_sent, hep_send_errors;
     uint64_t written;   /* frames written with -w */
     uint64_t rotations; /* -w files closed and renamed */

@@ -445,6 +445,8 @@ void cap_decode_transport(struct cap_decoder *dec, struct cap_ctx *c, int proto,
             c->depth++;
             cap_decode_ip(dec, c, p, n);
             c->depth--;
+        } else {
+            cap_decoder_stats_mut(dec)->too_deep++;
         }
         break;
     case 47:
@@ -452,6 +454,8 @@ void cap_decode_transport(struct cap_decoder *dec, struct cap_ctx *c, int proto,
             c->depth++;
             decode_gre(dec, c, p, n);
             c->depth--;
+        } else {
+            cap_decoder_stats_mut(dec)->too_deep++;
         }
         break;
     default:

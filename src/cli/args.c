@@ -347,6 +347,11 @@ static const struct cli_option options[] = {
      .fn = opt_string, CFG(live.hep_send)},
     {"hep-agent-id", 0, NULL, "N", S_INPUT, "capture agent id to send (default 0)",
      .fn = opt_hep_agent_id},
+    {"hep-timeout", 0, NULL, "SECS", S_INPUT,
+     "a HEP agent on TCP must send its first packet, and\n"
+     "each packet whole, within SECS (default 10); idle\n"
+     "connections close after 30 times SECS",
+     .fn = opt_seconds, CFG(live.hep_timeout_s)},
     {"duration", 0, NULL, "SECONDS", S_INPUT, "stop a live batch run after SECONDS",
      .fn = opt_seconds, CFG(duration)},
     {"count", 0, NULL, "N", S_INPUT, "stop a live batch run after N SIP messages", .fn = opt_count},

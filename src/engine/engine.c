@@ -40,6 +40,8 @@ static size_t batch_max(const struct engine_limits *lim, uint64_t added)
 
 void engine_print_live_counts(const struct live_counts *c, FILE *err)
 {
+    unsigned i;
+
     if (!c->active)
         return;
     fprintf(err,
@@ -50,6 +52,16 @@ void engine_print_live_counts(const struct live_counts *c, FILE *err)
     if (c->hep_packets || c->hep_rejected)
         fprintf(err, "sipdx: %" PRIu64 " HEP packets received, %" PRIu64 " rejected\n",
                 c->hep_packets, c->hep_rejected);
+    /* Every HEP refusal and loss with its reason, when there was one. */
+    for (i = HEP_C_AUTH; i < HEP_COUNT_N; i++)
+        if (c->hep[i] && i != HEP_C_ACCEPTED)
+            fprintf(err, "sipdx: HEP: %" PRIu64 " %s\n", c->hep[i], hep_count_name(i));
+    if (c->paused_skipped)
+        fprintf(err, "sipdx: %" PRIu64 " packets skipped while paused\n", c->paused_skipped);
+    if (c->too_deep)
+        fprintf(err, "sipdx: %" PRIu64 " packets dropped: tunnels nested too deep\n", c->too_deep);
+    if (c->tcp_gaps)
+        fprintf(err, "sipdx: %" PRIu64 " TCP holes given up (bytes never captured)\n", c->tcp_gaps);
     if (c->hep_sent || c->hep_send_errors)
         fprintf(err, "sipdx: %" PRIu64 " HEP packets sent, %" PRIu64 " send errors\n", c->hep_sent,
                 c->hep_send_errors);

@@ -49,6 +49,34 @@ struct loader_chunk {
     _Alignas(16) char mem[];
 };
 
+/* hep_listen.c: the HEP listener (live thread).  A whole, authenticated
+ * packet goes to fn, which returns false when it was malformed. */
+typedef bool (*hep_packet_fn)(void *ctx, const uint8_t *p, size_t n);
+struct hep_listener;
+struct pollfd;
+struct hep_listener *hep_listener_new(const char *password, unsigned timeout_s, hep_packet_fn fn,
+                                      void *ctx);
+void hep_listener_free(struct hep_listener *hl); /* accepts NULL */
+/* Binds UDP and TCP on host ("" = any) and port; spec names it in errors. */
+int hep_listener_bind(struct hep_listener *hl, const char *host, const char *port, struct err *d,
+                      const char *spec);
+/* Fills pf (room for 2 + HEP_MAX_CONNS) and returns how many it used;
+ * hep_listener_service reads the same entries back after poll. */
+unsigned hep_listener_pollfds(const struct hep_listener *hl, struct pollfd *pf);
+void hep_listener_service(struct hep_listener *hl, const struct pollfd *pf, int64_t now);
+void hep_listener_counts(struct hep_listener *hl, uint64_t out[HEP_COUNT_N]);
+/* One TCP agent's byte stream, split into HEP packets by their length. */
+struct hep_stream {
+    uint8_t *buf; /* owned, 64 KB once bytes came */
+    size_t len;
+    int64_t started; /* when the packet in buf began (ns) */
+};
+/* Appends n bytes and hands every whole packet on (password, decoding);
+ * *delivered is set when one was authenticated.  -1: not HEP (framing
+ * lost; the connection is closed).  The caller frees s->buf. */
+int hep_stream_feed(struct hep_listener *hl, struct hep_stream *s, const uint8_t *p, size_t n,
+                    int64_t now, bool *delivered);
+
 struct loader_chunk *loader_chunk_new(size_t cap);
 void pjob_free(struct pjob *j);  /* parse_pool.c; accepts NULL */
 void loader_chunk_free(void *c); /* the chain and the job too; accepts NULL */

@@ -1,7 +1,7 @@
 /*
  * live: the live thread.  One poll loop over every capture interface, the
- * HEP listener (one UDP socket, one TCP listening socket and its clients)
- * and a timer, feeding one decoder:
+ * HEP listener (hep_listen.c: one UDP socket, one TCP listening socket and
+ * its agents) and a timer, feeding one decoder:
  *
  *   pcap frame -> [-w writer] -> decoder -> payload
  *   HEP packet (password checked) -> decoder (HEP decapsulation) -> payload
@@ -35,12 +35,10 @@
 #include "rtp.h"
 #include "util.h"
 
-#define LIVE_POLL_MS    50    /* longest wait; also the push interval */
-#define HEP_MAX_CLIENTS 32    /* TCP agents at once */
-#define HEP_BUF         65536 /* one HEP3 packet at most */
-#define HEP_UDP_BURST   256   /* datagrams read per poll round */
-#define DEDUP_SLOTS     16384 /* power of two */
-#define DEDUP_PROBE     4
+#define LIVE_POLL_MS 50    /* longest wait; also the push interval */
+#define HEP_BUF      65536 /* one HEP3 packet at most (--hep-send) */
+#define DEDUP_SLOTS  16384 /* power of two */
+#define DEDUP_PROBE  4
 
 static volatile sig_atomic_t reopen_requested; /* SIGUSR1 */
 
@@ -49,12 +47,6 @@ static void on_usr1(int sig)
     (void)sig;
     reopen_requested = 1;
 }
-
-struct hep_client {
-    int fd;       /* -1: free */
-    uint8_t *buf; /* owned, HEP_BUF */
-    size_t len;
-};
 
 struct dedup_slot {
     uint64_t key;
@@ -68,10 +60,8 @@ struct live {
     unsigned *h_source; /* store source per handle */
     char **names;       /* owned: "lo", "any", "hep:9060" */
     unsigned nnames;
-    int hep_udp, hep_tcp; /* -1 when not listening */
+    struct hep_listener *hep; /* owned, or NULL: not listening */
     unsigned hep_source;
-    struct hep_client cl[HEP_MAX_CLIENTS];
-    uint8_t *hep_buf; /* owned: UDP receive buffer */
     uint64_t hep_frame;
     int send_fd;             /* connected UDP socket for --hep-send, -1 */
     uint8_t *send_buf;       /* owned */
@@ -86,8 +76,9 @@ struct live {
     pthread_t th;
     bool started, joined;
     _Atomic bool stop, paused;
-    _Atomic uint64_t packets, kernel_drops, if_drops, duplicates, hep_packets, hep_rejected,
-        hep_sent, hep_send_errors, written, rotations;
+    _Atomic uint64_t packets, kernel_drops, if_drops, duplicates, hep_sent, hep_send_errors,
+        written, rotations, paused_skipped;
+    _Atomic uint64_t too_deep, tcp_gaps, undecodable; /* the decoder's, published */
     char error[256]; /* last runtime error (thread), shown in summaries */
 };
 
@@ -145,59 +136,41 @@ static int split_hostport(const char *s, char *host, size_t hlen, char *port, si
     return (need_host && !host[0]) ? -1 : 0;
 }
 
+/* A whole, authenticated HEP packet from the listener: decoded unless the
+ * console is paused (then it is counted as skipped).  False when the
+ * decoder found it malformed. */
+static bool hep_packet(void *ctx, const uint8_t *p, size_t n)
+{
+    struct live *lv = ctx;
+    struct cap_record rec;
+    uint64_t errs;
+
+    if (atomic_load(&lv->paused)) {
+        atomic_fetch_add(&lv->paused_skipped, 1);
+        return true;
+    }
+    memset(&rec, 0, sizeof(rec));
+    rec.source = lv->hep_source;
+    rec.frame = ++lv->hep_frame;
+    rec.ts_ns = real_ns(); /* replaced by the HEP timestamp when present */
+    rec.data = p;
+    rec.caplen = rec.origlen = (uint32_t)n;
+    rec.file_off = -1;
+    errs = cap_decoder_stats(lv->dec)->hep_errors;
+    cap_decoder_feed_hep(lv->dec, &rec);
+    return cap_decoder_stats(lv->dec)->hep_errors == errs;
+}
+
 static int hep_bind(struct live *lv, struct err *d)
 {
     char host[256], port[16];
-    struct addrinfo hints, *ai = NULL, *a;
-    int rc, one = 1, zero = 0;
 
     if (split_hostport(lv->o.hep_listen, host, sizeof(host), port, sizeof(port), false) != 0) {
         err_set(d, "--hep-listen %s: expected [ADDR:]PORT", lv->o.hep_listen);
         return -1;
     }
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    hints.ai_family = host[0] ? AF_UNSPEC : AF_INET6;
-    hints.ai_socktype = SOCK_DGRAM;
-    rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
-    if (rc != 0 && !host[0]) {
-        hints.ai_family = AF_INET; /* no IPv6 on this host */
-        rc = getaddrinfo(NULL, port, &hints, &ai);
-    }
-    if (rc != 0) {
-        err_set(d, "--hep-listen %s: %s", lv->o.hep_listen, gai_strerror(rc));
-        return -1;
-    }
-    for (a = ai; a; a = a->ai_next) {
-        int u = socket(a->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        int t = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-        if (u >= 0 && t >= 0) {
-            int buf = 4 << 20;
-
-            if (a->ai_family == AF_INET6) {
-                setsockopt(u, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-                setsockopt(t, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-            }
-            setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-            setsockopt(u, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-            if (bind(u, a->ai_addr, a->ai_addrlen) == 0 &&
-                bind(t, a->ai_addr, a->ai_addrlen) == 0 && listen(t, 16) == 0) {
-                set_nonblock(u);
-                set_nonblock(t);
-                lv->hep_udp = u;
-                lv->hep_tcp = t;
-                break;
-            }
-            err_set(d, "--hep-listen %s: %s", lv->o.hep_listen, strerror(errno));
-        }
-        if (u >= 0)
-            close(u);
-        if (t >= 0)
-            close(t);
-    }
-    freeaddrinfo(ai);
-    return lv->hep_udp >= 0 ? 0 : -1;
+    lv->hep = hep_listener_new(lv->o.hep_password, lv->o.hep_timeout_s, hep_packet, lv);
+    return hep_listener_bind(lv->hep, host, port, d, lv->o.hep_listen);
 }
 
 static int hep_connect(struct live *lv, struct err *d)
@@ -250,9 +223,7 @@ struct live *live_open(const struct live_opts *o, struct store *store, struct er
     unsigned i;
 
     lv->o = *o;
-    lv->hep_udp = lv->hep_tcp = lv->send_fd = -1;
-    for (i = 0; i < HEP_MAX_CLIENTS; i++)
-        lv->cl[i].fd = -1;
+    lv->send_fd = -1;
     atomic_init(&lv->stop, false);
     atomic_init(&lv->paused, false);
     lv->h = xcalloc(o->nifaces ? o->nifaces : 1, sizeof(*lv->h));
@@ -276,7 +247,6 @@ struct live *live_open(const struct live_opts *o, struct store *store, struct er
         lv->hep_source = store_source_add(store, name, false);
         if (hep_bind(lv, d) != 0)
             goto fail;
-        lv->hep_buf = xmalloc(HEP_BUF);
     }
     if (o->hep_send && hep_connect(lv, d) != 0)
         goto fail;
@@ -486,104 +456,11 @@ static void on_frame(void *ctx, const struct cap_record *rec)
         if (lv->o.rotate_size && lv->w_bytes >= lv->o.rotate_size)
             writer_rotate(lv);
     }
-    if (atomic_load(&lv->paused))
+    if (atomic_load(&lv->paused)) {
+        atomic_fetch_add(&lv->paused_skipped, 1);
         return;
+    }
     cap_decoder_feed(lv->dec, rec);
-}
-
-static void hep_packet(struct live *lv, const uint8_t *p, size_t n)
-{
-    struct cap_record rec;
-
-    atomic_fetch_add(&lv->hep_packets, 1);
-    if (!cap_hep_auth_ok(p, n, lv->o.hep_password)) {
-        atomic_fetch_add(&lv->hep_rejected, 1);
-        return;
-    }
-    if (atomic_load(&lv->paused))
-        return;
-    memset(&rec, 0, sizeof(rec));
-    rec.source = lv->hep_source;
-    rec.frame = ++lv->hep_frame;
-    rec.ts_ns = real_ns(); /* replaced by the HEP timestamp when present */
-    rec.data = p;
-    rec.caplen = rec.origlen = (uint32_t)n;
-    rec.file_off = -1;
-    cap_decoder_feed_hep(lv->dec, &rec);
-}
-
-static void hep_udp_read(struct live *lv)
-{
-    int i;
-
-    for (i = 0; i < HEP_UDP_BURST; i++) {
-        ssize_t r = recv(lv->hep_udp, lv->hep_buf, HEP_BUF, 0);
-
-        if (r <= 0)
-            break;
-        hep_packet(lv, lv->hep_buf, (size_t)r);
-    }
-}
-
-static void client_close(struct hep_client *c)
-{
-    close(c->fd);
-    c->fd = -1;
-    free(c->buf);
-    c->buf = NULL;
-    c->len = 0;
-}
-
-static void hep_accept(struct live *lv)
-{
-    int fd = accept(lv->hep_tcp, NULL, NULL);
-    unsigned i;
-
-    if (fd < 0)
-        return;
-    for (i = 0; i < HEP_MAX_CLIENTS; i++) {
-        if (lv->cl[i].fd < 0) {
-            set_nonblock(fd);
-            fcntl(fd, F_SETFD, FD_CLOEXEC);
-            lv->cl[i].fd = fd;
-            lv->cl[i].buf = xmalloc(HEP_BUF);
-            lv->cl[i].len = 0;
-            return;
-        }
-    }
-    close(fd); /* too many agents at once */
-    atomic_fetch_add(&lv->hep_rejected, 1);
-}
-
-/* HEP3 over TCP: packets back to back, split by their length field.  A
- * stream that does not start with a HEP3 header is closed. */
-static void hep_client_read(struct live *lv, struct hep_client *c)
-{
-    ssize_t r = recv(c->fd, c->buf + c->len, HEP_BUF - c->len, 0);
-    size_t off = 0;
-
-    if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-        client_close(c);
-        return;
-    }
-    if (r < 0)
-        return;
-    c->len += (size_t)r;
-    while (c->len - off >= 6) {
-        size_t n = cap_hep_packet_len(c->buf + off, c->len - off);
-
-        if (n == 0) {
-            atomic_fetch_add(&lv->hep_rejected, 1);
-            client_close(c);
-            return;
-        }
-        if (n > c->len - off)
-            break;
-        hep_packet(lv, c->buf + off, n);
-        off += n;
-    }
-    memmove(c->buf, c->buf + off, c->len - off);
-    c->len -= off;
 }
 
 static void publish_stats(struct live *lv)
@@ -601,38 +478,33 @@ static void publish_stats(struct live *lv)
     }
     atomic_store(&lv->kernel_drops, kd);
     atomic_store(&lv->if_drops, id);
+    if (lv->dec) { /* the decoder is this thread's: copies for the UI thread */
+        const struct cap_stats *st = cap_decoder_stats(lv->dec);
+
+        atomic_store(&lv->too_deep, st->too_deep);
+        atomic_store(&lv->tcp_gaps, st->tcp_gaps);
+        atomic_store(&lv->undecodable, st->undecodable);
+    }
 }
 
 static void *live_main(void *arg)
 {
     struct live *lv = arg;
-    struct pollfd pf[64 + 2 + HEP_MAX_CLIENTS];
+    struct pollfd pf[64 + 2 + HEP_MAX_CONNS];
     int64_t last_push = mono_ns(), last_stats = last_push;
     unsigned i;
 
     while (!atomic_load(&lv->stop)) {
-        unsigned n = 0, nh = lv->nh < 64 ? lv->nh : 64, hu, ht, cl0;
+        unsigned n = 0, nh = lv->nh < 64 ? lv->nh : 64, h0;
         struct err d;
 
         for (i = 0; i < nh; i++) {
             pf[n].fd = cap_live_fd(lv->h[i]);
             pf[n++].events = POLLIN;
         }
-        hu = n;
-        if (lv->hep_udp >= 0) {
-            pf[n].fd = lv->hep_udp;
-            pf[n++].events = POLLIN;
-        }
-        ht = n;
-        if (lv->hep_tcp >= 0) {
-            pf[n].fd = lv->hep_tcp;
-            pf[n++].events = POLLIN;
-        }
-        cl0 = n;
-        for (i = 0; i < HEP_MAX_CLIENTS; i++) {
-            pf[n].fd = lv->cl[i].fd; /* poll ignores -1 */
-            pf[n++].events = POLLIN;
-        }
+        h0 = n;
+        if (lv->hep)
+            n += hep_listener_pollfds(lv->hep, pf + n);
         if (poll(pf, n, LIVE_POLL_MS) < 0 && errno != EINTR)
             break;
         lv->now = mono_ns();
@@ -643,13 +515,8 @@ static void *live_main(void *arg)
             if (cap_live_dispatch(lv->h[i], -1, on_frame, lv, &d) < 0)
                 err_format(&d, lv->error, sizeof(lv->error));
         }
-        if (lv->hep_udp >= 0 && (pf[hu].revents & POLLIN))
-            hep_udp_read(lv);
-        if (lv->hep_tcp >= 0 && (pf[ht].revents & POLLIN))
-            hep_accept(lv);
-        for (i = 0; i < HEP_MAX_CLIENTS; i++)
-            if (lv->cl[i].fd >= 0 && (pf[cl0 + i].revents & (POLLIN | POLLHUP | POLLERR)))
-                hep_client_read(lv, &lv->cl[i]);
+        if (lv->hep)
+            hep_listener_service(lv->hep, pf + h0, lv->now);
         if ((prod_pending(&lv->prod) || prod_rtp_dirty(&lv->prod)) &&
             lv->now - last_push >= LIVE_POLL_MS * 1000000LL) {
             prod_push(&lv->prod);
@@ -726,13 +593,7 @@ void live_free(struct live *lv)
     live_stop(lv);
     for (i = 0; i < lv->nh; i++)
         cap_live_close(lv->h[i]);
-    for (i = 0; i < HEP_MAX_CLIENTS; i++)
-        if (lv->cl[i].fd >= 0)
-            client_close(&lv->cl[i]);
-    if (lv->hep_udp >= 0)
-        close(lv->hep_udp);
-    if (lv->hep_tcp >= 0)
-        close(lv->hep_tcp);
+    hep_listener_free(lv->hep);
     if (lv->send_fd >= 0)
         close(lv->send_fd);
     if (lv->w) {
@@ -749,7 +610,6 @@ void live_free(struct live *lv)
     free(lv->names);
     free(lv->h);
     free(lv->h_source);
-    free(lv->hep_buf);
     free(lv->send_buf);
     free(lv->dedup);
     free(lv);
@@ -769,8 +629,15 @@ void live_counts(struct live *lv, struct live_counts *c)
     c->if_drops = atomic_load(&lv->if_drops);
     c->queue_drops = atomic_load(&lv->prod.queue_drops);
     c->duplicates = atomic_load(&lv->duplicates);
-    c->hep_packets = atomic_load(&lv->hep_packets);
-    c->hep_rejected = atomic_load(&lv->hep_rejected);
+    if (lv->hep) {
+        hep_listener_counts(lv->hep, c->hep);
+        c->hep_packets = c->hep[HEP_C_PACKETS];
+        c->hep_rejected = c->hep[HEP_C_AUTH] + c->hep[HEP_C_MALFORMED] + c->hep[HEP_C_NOT_HEP];
+    }
+    c->paused_skipped = atomic_load(&lv->paused_skipped);
+    c->too_deep = atomic_load(&lv->too_deep);
+    c->tcp_gaps = atomic_load(&lv->tcp_gaps);
+    c->undecodable = atomic_load(&lv->undecodable);
     c->hep_sent = atomic_load(&lv->hep_sent);
     c->hep_send_errors = atomic_load(&lv->hep_send_errors);
     c->written = atomic_load(&lv->written);

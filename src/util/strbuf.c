@@ -304,10 +304,22 @@ const char *str_escape(const char *s, char *out, size_t outlen)
     sb_init(&b);
     sb_append_escaped(&b, s ? s : "", s ? strlen(s) : 0);
     k = b.len;
-    if (k >= outlen) { /* cut before a whole character, never inside one */
-        k = outlen - 1;
-        while (k > 0 && ((unsigned char)b.s[k] & 0xc0) == 0x80)
-            k--;
+    if (k >= outlen) { /* cut before a character or an escape, never inside */
+        size_t i = 0, t = 0;
+
+        while (i < outlen) {
+            unsigned char c = (unsigned char)b.s[i];
+
+            k = i;
+            if (c == '\\')
+                t = b.s[i + 1] == 'x' ? 4 : b.s[i + 1] == 'u' ? 6 : 2;
+            else
+                t = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+            if (i + t > outlen - 1)
+                break;
+            i += t;
+            k = i;
+        }
     }
     if (k)
         memcpy(out, b.s, k);
