@@ -10,6 +10,7 @@ libncurses-dev libpcap-dev libpcre2-dev zlib1g-dev libcmocka-dev
 python3 tmux tshark sip-tester kamailio sngrep tcpdump
 groff-base
 dpkg-dev zsh man-db
+mandoc
 "
 missing=""
 for p in $PKGS; do
