@@ -11,6 +11,7 @@ python3 tmux tshark sip-tester kamailio sngrep tcpdump
 groff-base
 dpkg-dev zsh man-db
 mandoc
+gdb
 "
 missing=""
 for p in $PKGS; do

@@ -80,6 +80,13 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *t, struct cap_ctx 
                      uint8_t flags, const uint8_t *p, size_t n, int64_t file_off);
 void cap_tcp_flush(struct cap_decoder *dec, struct cap_tcp *t);
 
+/* sandbox.c: after the user switch (priv.c).  Empties the capability
+ * bounding set (needs CAP_SETPCAP); 0 or -1 with d set. */
+int cap_sandbox_bounding_clear(struct err *d);
+/* PR_SET_NO_NEW_PRIVS and the seccomp filter: from here on, a system call
+ * outside the list kills the process.  0 or -1 with d set. */
+int cap_sandbox_enter(struct err *d);
+
 /* hep.c: HEP v2/v3 by content.  True when p is a HEP packet it handled. */
 bool cap_hep_is(const uint8_t *p, size_t n);
 /* Length of the HEP3 packet at p (from its header), 0 if not HEP3. */

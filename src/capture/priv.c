@@ -8,6 +8,10 @@
  * capabilities (setcap cap_net_raw): clear every capability set, staying
  * the invoking user.
  *
+ * Then, either way, sandbox.c closes the door behind: the capability
+ * bounding set emptied (root empties it before the switch, while it still
+ * has CAP_SETPCAP), PR_SET_NO_NEW_PRIVS, and the seccomp filter.
+ *
  * Thread: the main thread, before the capture threads start (setuid in a
  * threaded glibc process applies to every thread anyway).
  */
@@ -22,6 +26,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "capture_int.h"
 #include "util.h"
 
 static int caps_clear(struct err *d)
@@ -51,8 +56,16 @@ int cap_priv_drop(const char *user, struct err *d)
     uid_t uid;
     gid_t gid;
 
-    if (geteuid() != 0)
-        return caps_clear(d); /* setcap'd binary run by a user: keep the user */
+    if (geteuid() != 0) { /* setcap'd binary run by a user: keep the user */
+        struct err ignored;
+
+        if (caps_clear(d) != 0)
+            return -1;
+        /* Without CAP_SETPCAP the bounding set stays; no capability is held
+         * and no_new_privs keeps any from coming back. */
+        (void)cap_sandbox_bounding_clear(&ignored);
+        return cap_sandbox_enter(d);
+    }
     errno = 0;
     pw = getpwnam(user);
     if (!pw) {
@@ -62,6 +75,8 @@ int cap_priv_drop(const char *user, struct err *d)
     }
     uid = pw->pw_uid;
     gid = pw->pw_gid;
+    if (cap_sandbox_bounding_clear(d) != 0)
+        return -1;
     if (setgroups(1, &gid) != 0) {
         err_set(d, "setgroups(%u): %s", (unsigned)gid, strerror(errno));
         return -1;
@@ -82,5 +97,7 @@ int cap_priv_drop(const char *user, struct err *d)
         err_set(d, "could get root back after switching to %s", user);
         return -1;
     }
-    return uid == 0 ? 0 : caps_clear(d);
+    if (uid != 0 && caps_clear(d) != 0)
+        return -1;
+    return cap_sandbox_enter(d);
 }
