@@ -28,6 +28,7 @@ enum cli_mode {
     CLI_MODE_REGISTRATIONS, /* --registrations */
     CLI_MODE_RTP_STREAMS,   /* --rtp-streams */
     CLI_MODE_SAVE,          /* --save FILE */
+    CLI_MODE_COMPARE,       /* --compare CALL-ID [CALL-ID] */
     CLI_MODE_VERSION,       /* --version (printed by the binary: it knows curses) */
 };
 
@@ -59,6 +60,8 @@ struct config {
     unsigned duration;            /* --duration SECONDS (live batch runs), 0 = none */
     uint64_t count;               /* --count N SIP messages, 0 = none */
     const char *save_path;        /* --save FILE */
+    const char *compare_failed;   /* --compare CALL-ID: the failed call */
+    const char *compare_good;     /* the good call to hold it against; NULL: pick one */
     const char *config_path;      /* --config FILE; NULL = $XDG_CONFIG_HOME/sipdx/config */
     const char *save_format;      /* --save-format pcap|pcapng|text; NULL = from the name */
     FILE *out;                    /* where batch output goes (stdout) */
@@ -90,6 +93,7 @@ int cli_report(const struct config *cfg);
 int cli_registrations(const struct config *cfg);
 int cli_rtp_streams(const struct config *cfg);
 int cli_save(const struct config *cfg);
+int cli_compare(const struct config *cfg);
 
 struct filter;
 struct kb;

@@ -55,6 +55,9 @@ int main(int argc, char **argv)
     case CLI_MODE_SAVE:
         rc = cli_save(&cfg);
         break;
+    case CLI_MODE_COMPARE:
+        rc = cli_compare(&cfg);
+        break;
     case CLI_MODE_CONSOLE:
         rc = ui_run(&cfg);
         break;

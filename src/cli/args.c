@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* "200M", "1G", "65536" -> bytes; -1 on error. */
 static int parse_size(const char *s, uint64_t *out)
@@ -61,7 +62,7 @@ static int set_mode(struct config *cfg, enum cli_mode m)
 {
     if (cfg->mode != CLI_MODE_CONSOLE && cfg->mode != m) {
         fputs("sipdx: choose one of --dump, --list, --flow, --stats, --report,\n"
-              "       --registrations, --rtp-streams, --save\n",
+              "       --registrations, --rtp-streams, --save, --compare\n",
               cfg->err);
         return -1;
     }
@@ -168,6 +169,19 @@ static int opt_mode(struct args *st, const struct cli_option *o, const char *arg
         return 2;
     if (o->arg)
         *CFG_FIELD(o, st, const char *) = arg;
+    return 0;
+}
+
+/* --compare FAILED [GOOD]: a second --compare (or a word after the
+ * options that is not a file) names the good call. */
+static int opt_compare(struct args *st, const struct cli_option *o, const char *arg)
+{
+    if (set_mode(st->cfg, o->mode))
+        return 2;
+    if (!st->cfg->compare_failed)
+        st->cfg->compare_failed = arg;
+    else
+        st->cfg->compare_good = arg;
     return 0;
 }
 
@@ -400,6 +414,11 @@ static const struct cli_option options[] = {
      "write the calls to FILE: pcap, pcapng (rebuilt\n"
      "frames) or text (ladder + messages), by its name",
      .fn = opt_mode, CFG(save_path), .mode = CLI_MODE_SAVE},
+    {"compare", 0, NULL, "CALL-ID [CALL-ID]", S_BATCH,
+     "hold a failed call against a good one (the answered\n"
+     "call most like it on its route when only one is given):\n"
+     "where the flows part and what differs",
+     .fn = opt_compare, .mode = CLI_MODE_COMPARE},
     {"save-format", 0, NULL, "FMT", S_BATCH, "pcap, pcapng or text, whatever FILE is called",
      .choices = "pcap pcapng text", .fn = opt_save_format},
 
@@ -608,8 +627,15 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
         cfg->explain_reason = b.s;
         return 0;
     }
-    for (; optind < argc; optind++)
+    for (; optind < argc; optind++) {
+        /* --compare A B: B is a Call-ID, not a file to read. */
+        if (cfg->mode == CLI_MODE_COMPARE && !cfg->compare_good &&
+            access(argv[optind], F_OK) != 0) {
+            cfg->compare_good = argv[optind];
+            continue;
+        }
         add_input(cfg, argv[optind]);
+    }
     /* Nothing to read at all: capture live on every interface. */
     if (cfg->ninputs == 0 && cfg->nifaces == 0 && !cfg->live.hep_listen) {
         cfg->default_iface[0] = "any";

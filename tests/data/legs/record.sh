@@ -9,6 +9,7 @@
 #
 #   tests/data/legs/record.sh [NAME ...]   (default: all)
 #   tests/data/legs/record.sh --truth-only (tshark truth of every capture)
+#   tests/data/legs/record.sh --truth-file FILE (of one, for other dirs)
 #     b2bua_answer      one call answered by the trunk, BYE from the caller
 #     b2bua_fail        the trunk answers 503, the caller gets 480
 #     b2bua_serial      trunk 1 answers 503, the B2BUA tries trunk 2: answered
@@ -30,14 +31,13 @@ trap 'rm -rf "$tmp"' EXIT
 [ $# -eq 0 ] && set -- b2bua_answer b2bua_fail b2bua_serial b2bua_cancel b2bua_concurrent b2bua_burst kamailio_topoh
 
 truth() {
-    # The columns of tests/corpus's truth files (transport: UDP, the only
-    # one these captures use).
+    # The columns of tests/corpus's truth files.
     tshark -r "$1" -Y sip -T fields -E header=n -e frame.number -e frame.time_epoch \
-        -e ip.src -e udp.srcport -e ip.dst -e udp.dstport -e sip.Call-ID \
-        -e sip.CSeq -e sip.Method -e sip.Status-Code -e sip.Reason-Phrase \
+        -e ip.src -e udp.srcport -e tcp.srcport -e ip.dst -e udp.dstport -e tcp.dstport \
+        -e sip.Call-ID -e sip.CSeq -e sip.Method -e sip.Status-Code -e sip.Reason-Phrase \
         -e sip.from.user -e sip.to.user 2>/dev/null |
         awk -F'\t' 'BEGIN { OFS = "\t"; print "frame", "time_epoch", "src", "sport", "dst", "dport", "transport", "call_id", "cseq", "method", "status", "reason", "from_user", "to_user" }
-            { print $1, $2, $3, $4, $5, $6, "UDP", $7, $8, $9, $10, $11, $12, $13 }' >"$1.truth.tsv"
+            { tcp = $4 == ""; print $1, $2, $3, tcp ? $5 : $4, $6, tcp ? $8 : $7, tcp ? "TCP" : "UDP", $9, $10, $11, $12, $13, $14, $15 }' >"$1.truth.tsv"
     tshark -r "$1" -q -z sip,stat >"$1.sipstat.txt" 2>/dev/null
 }
 
@@ -115,6 +115,10 @@ run() {
     echo "$name: $(tcpdump -r "$name.pcap" 2>/dev/null | wc -l) packets, $(wc -l <"$name.legs.tsv") legs"
 }
 
+if [ "${1:-}" = --truth-file ]; then
+    truth "$2"
+    exit 0
+fi
 if [ "${1:-}" = --truth-only ]; then
     for f in *.pcap; do truth "$f"; done
     exit 0
