@@ -109,23 +109,52 @@ void draw_vline_ch(const struct ui *ui, WINDOW *win, int y, int x, attr_t a)
     mvwaddch(win, y, x, (ui->ascii ? '|' : ACS_VLINE) | a);
 }
 
+/* Cells the hints take with nkeys keys each. */
+static int hints_width(const struct ui *ui, const struct key_hint *hints, int nkeys)
+{
+    char key[32];
+    int w = 0;
+
+    for (; hints && hints->label; hints++) {
+        keymap_keys(ui, hints->act, nkeys, key, sizeof(key));
+        w += (int)strlen(key) + (int)strlen(hints->label) + 2;
+    }
+    return w;
+}
+
+/* The key bar: every hint with two keys when they fit, else with one;
+ * when even that is too long (80 columns), as many as fit and "F1 more"
+ * at the end, so a narrow screen still says where the rest is. */
 void draw_hints(const struct ui *ui, WINDOW *win, const struct key_hint *hints)
 {
-    int y = getmaxy(win) - 1, x = 0, cols = getmaxx(win);
-    char key[32];
+    int y = getmaxy(win) - 1, x = 0, cols = getmaxx(win), nkeys = 2, room = cols;
+    char key[32], more[48];
 
     draw_fill(win, y, 0, cols, ui_attr(ui, ROLE_KEYBAR));
+    more[0] = '\0';
+    if (hints_width(ui, hints, 2) > cols) {
+        nkeys = 1;
+        if (hints_width(ui, hints, 1) > cols) {
+            keymap_keys(ui, ACT_HELP, 1, key, sizeof(key));
+            snprintf(more, sizeof(more), "%s more", key);
+            room = cols - (int)strlen(more);
+        }
+    }
     for (; hints && hints->label; hints++) {
         int need;
 
-        keymap_keys(ui, hints->act, 2, key, sizeof(key)); /* two keys: the bar is short */
+        keymap_keys(ui, hints->act, nkeys, key, sizeof(key));
         need = (int)strlen(key) + (int)strlen(hints->label) + 2;
-        if (x + need > cols)
+        if (x + need > room)
             break;
         x += draw_str(ui, win, y, x, cols - x, key, ui_attr(ui, ROLE_KEYBAR_KEY));
         x += draw_str(ui, win, y, x, cols - x, " ", ui_attr(ui, ROLE_KEYBAR));
         x += draw_str(ui, win, y, x, cols - x, hints->label, ui_attr(ui, ROLE_KEYBAR));
         x += draw_str(ui, win, y, x, cols - x, " ", ui_attr(ui, ROLE_KEYBAR));
+    }
+    if (more[0]) {
+        x = cols - (int)strlen(more);
+        x += draw_str(ui, win, y, x, cols - x, more, ui_attr(ui, ROLE_KEYBAR_KEY));
     }
 }
 

@@ -13,6 +13,7 @@
 #include "rtp.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -208,6 +209,7 @@ static void clear_calls(struct ui *ui)
     ui->filter = NULL;
     ui->search[0] = '\0';
     ui->list_gen++;
+    ui->clears++;
     while (ui->depth > 1)
         view_pop(ui);
     ui_notice(ui, "cleared");
@@ -259,6 +261,15 @@ static unsigned dispatch(struct ui *ui, int is_key, wint_t ch)
             return r;
     }
     a = keymap_lookup(ui, is_key, ch);
+    if (ui->confirm_clear) { /* F5 asked: F5 again or y discards, any other key keeps */
+        ui->confirm_clear = false;
+        if (a == ACT_CLEAR || (!is_key && (ch == L'y' || ch == L'Y'))) {
+            clear_calls(ui);
+            return UI_REDRAW | UI_REBUILD;
+        }
+        ui_notice(ui, "kept the calls");
+        return UI_REDRAW;
+    }
     if (a == ACT_NONE)
         return 0;
     ui->notice[0] = '\0';
@@ -290,9 +301,20 @@ static unsigned dispatch(struct ui *ui, int is_key, wint_t ch)
         loader_pause(ui->loader, ui->paused);
         ui_notice(ui, "%s", ui->paused ? "paused: loading stopped" : "resumed");
         return UI_REDRAW;
-    case ACT_CLEAR:
-        clear_calls(ui);
-        return UI_REDRAW | UI_REBUILD;
+    case ACT_CLEAR: {
+        /* Throwing loaded calls away is not undone: ask first (a file
+         * would have to be read again, live calls are gone). */
+        struct store_counts sc;
+
+        store_counts(ui->store, &sc);
+        if (sc.calls == 0) {
+            clear_calls(ui);
+            return UI_REDRAW | UI_REBUILD;
+        }
+        ui->confirm_clear = true;
+        ui_notice(ui, "discard all %" PRIu64 " calls? F5 or y: yes, any other key: no", sc.calls);
+        return UI_REDRAW;
+    }
     default:
         return 0;
     }

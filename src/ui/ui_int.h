@@ -191,12 +191,16 @@ struct ui {
     bool stale;                /* a view shows older data than the store (it rebuilds at
                                   most so often): redraw on the next tick */
     struct prompt_hist *fhist; /* owned: filter history (view_prompt.c) */
+    struct prompt_hist *shist; /* owned: search history, this session only */
+    bool confirm_clear;        /* F5 asked "discard all calls?": the next key answers */
+    uint64_t clears;           /* times the calls were discarded (F5): views drop
+                                  what they keep about the old store */
     struct settings settings;  /* owned: the config file (settings.h) */
     struct ui_binding *binds;  /* owned: the key bindings, the last of a key wins (keymap.c) */
     size_t nbinds;
 };
 
-/* view_prompt.c: frees ui->fhist. */
+/* view_prompt.c: frees ui->fhist and ui->shist. */
 void prompt_history_free(struct ui *ui);
 
 /* View pushes, done after the current handler returns.  Each one takes a

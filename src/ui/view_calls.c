@@ -101,6 +101,7 @@ struct calls_state {
     int nhdr;
     struct hdr_cache *hc; /* owned: header values by call id */
     size_t nhc, hccap;
+    uint64_t clears; /* ui->clears this state belongs to */
 };
 
 /* ---------------------------------------------------------------- cells */
@@ -565,6 +566,16 @@ static void calls_update(struct view *v)
 {
     struct calls_state *st = v->state;
 
+    if (st->clears != v->ui->clears) { /* F5: a new store numbers calls from the start */
+        findings_cache_reset(st->fcache);
+        hc_clear(st);
+        st->nmarked = 0;
+        st->nrows = st->cur = st->top = 0;
+        st->nfc = 0;
+        st->clears = v->ui->clears;
+        st->built_gen = ~0ull;
+    }
+
     size_t list_h = v->ui->rows > 4 ? (size_t)v->ui->rows - 4 : 1;
 
     if (st->built_gen != store_gen(v->ui->store) || st->built_list != v->ui->list_gen)
@@ -822,6 +833,31 @@ static void mark_toggle(struct calls_state *st, uint64_t id)
     st->marked[st->nmarked++] = id;
 }
 
+/* n / N: the next (previous) failed call in the list's order, wrapping
+ * around: call.failed, as the filter and the statistics count it. */
+static unsigned next_failed(struct view *v, bool down)
+{
+    struct calls_state *st = v->state;
+    size_t k, i;
+
+    for (k = 1; k <= st->nrows; k++) {
+        const struct store_call *c;
+
+        i = down ? (st->cur + k) % st->nrows : (st->cur + st->nrows - k) % st->nrows;
+        c = store_call_get(v->ui->store, st->rows[i].id);
+        if (c && filter_call_failed(c)) {
+            if (down ? i <= st->cur : i >= st->cur)
+                ui_notice(v->ui, "%s",
+                          down ? "wrapped to the first failed call"
+                               : "wrapped to the last failed call");
+            st->cur = i;
+            return UI_HANDLED | UI_REDRAW;
+        }
+    }
+    ui_notice(v->ui, "no failed call in the list");
+    return UI_HANDLED | UI_REDRAW;
+}
+
 static unsigned calls_action(struct view *v, enum action a)
 {
     struct calls_state *st = v->state;
@@ -873,22 +909,21 @@ static unsigned calls_action(struct view *v, enum action a)
         free(vis);
         return UI_HANDLED | UI_REDRAW;
     }
-    case ACT_CLEAR:
-        findings_cache_reset(st->fcache);
-        hc_clear(st); /* the new store numbers its calls from the start */
-        st->nmarked = 0;
-        st->nrows = st->cur = st->top = 0;
-        st->nfc = 0;
-        return 0; /* ui.c clears the store */
+    case ACT_NEXT:
+    case ACT_PREV:
+        return next_failed(v, a == ACT_NEXT);
     default:
         return 0;
     }
 }
 
+/* What matters first: a narrow key bar keeps the front (draw_hints). */
 static const struct key_hint calls_hints[] = {
-    {ACT_BACK, "Quit"},         {ACT_HELP, "Help"},     {ACT_ENTER, "Flow"}, {ACT_SELECT, "Mark"},
-    {ACT_SEARCH, "Search"},     {ACT_FILTER, "Filter"}, {ACT_SORT, "Sort"},  {ACT_CLEAR, "Clear"},
-    {ACT_FINDINGS, "Findings"}, {ACT_PAUSE, "Pause"},   {ACT_SAVE, "Save"},  {ACT_NONE, NULL},
+    {ACT_BACK, "Quit"},      {ACT_ENTER, "Flow"},    {ACT_FINDINGS, "Findings"},
+    {ACT_FILTER, "Filter"},  {ACT_SEARCH, "Search"}, {ACT_SAVE, "Save"},
+    {ACT_NEXT, "Next fail"}, {ACT_SELECT, "Mark"},   {ACT_SORT, "Sort"},
+    {ACT_CLEAR, "Clear"},    {ACT_PAUSE, "Pause"},   {ACT_HELP, "Help"},
+    {ACT_NONE, NULL},
 };
 
 const struct view_ops view_calls_ops = {

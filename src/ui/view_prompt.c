@@ -2,6 +2,8 @@
  * view_prompt: the one-line text entry at the bottom, for the filter bar
  * (F7/f) and the call-list search (F3 or /: incremental).
  *
+ * Both edit like readline (Ctrl-A/E/B/F/U/K/W/D, arrows, Home/End; see
+ * edit_key) and keep a history (Up/Down).
  * Filter bar: the text is compiled after every key (live syntax check); a
  * bad filter shows its message and a ^ under the column where it went
  * wrong, and Enter then keeps the filter that was active.  Up/Down walk
@@ -80,6 +82,17 @@ static void hist_push(struct prompt_hist *h, const char *text)
     h->items[h->n++] = xstrdup(text);
 }
 
+/* The search history lives for the session only (it holds what was
+ * looked for, which may be a customer's number). */
+static struct prompt_hist *search_hist(struct ui *ui)
+{
+    if (!ui->shist) {
+        ui->shist = xcalloc(1, sizeof(*ui->shist));
+        ui->shist->loaded = true;
+    }
+    return ui->shist;
+}
+
 static struct prompt_hist *hist_get(struct ui *ui)
 {
     struct prompt_hist *h = ui->fhist;
@@ -134,9 +147,8 @@ static void hist_save(const struct prompt_hist *h)
     sb_fini(&tmp);
 }
 
-void prompt_history_free(struct ui *ui)
+static void hist_free(struct prompt_hist *h)
 {
-    struct prompt_hist *h = ui->fhist;
     size_t i;
 
     if (!h)
@@ -145,13 +157,20 @@ void prompt_history_free(struct ui *ui)
         free(h->items[i]);
     free(h->items);
     free(h);
-    ui->fhist = NULL;
+}
+
+void prompt_history_free(struct ui *ui)
+{
+    hist_free(ui->fhist);
+    hist_free(ui->shist);
+    ui->fhist = ui->shist = NULL;
 }
 
 struct prompt_state {
     enum prompt_kind kind;
     char text[256]; /* UTF-8 as typed */
     size_t len;
+    size_t cur; /* the cursor: a byte offset on a character boundary */
     char saved_search[128];
     char err[300];
     int err_col;     /* 1-based, 0 = none */
@@ -193,10 +212,9 @@ static int prompt_open(struct view *v, const void *arg)
     init = st->kind == PROMPT_FILTER ? (v->ui->filter ? filter_source(v->ui->filter) : "")
                                      : v->ui->search;
     snprintf(st->text, sizeof(st->text), "%s", init);
-    st->len = strlen(st->text);
+    st->len = st->cur = strlen(st->text);
     snprintf(st->saved_search, sizeof(st->saved_search), "%s", v->ui->search);
-    if (st->kind == PROMPT_FILTER)
-        st->hist_pos = hist_get(v->ui)->n;
+    st->hist_pos = (st->kind == PROMPT_FILTER ? hist_get(v->ui) : search_hist(v->ui))->n;
     v->state = st;
     return 0;
 }
@@ -217,9 +235,23 @@ static void prompt_draw(struct view *v, WINDOW *win)
     sb_init(&b);
     draw_fill(win, y, 0, width, ui_attr(ui, ROLE_PROMPT));
     x = draw_str(ui, win, y, 0, width, label, ui_attr(ui, ROLE_PROMPT));
-    draw_escape(&b, st->text, st->len);
-    draw_str(ui, win, y, x, width - x - 1, b.s ? b.s : "", ui_attr(ui, ROLE_PROMPT));
-    draw_str(ui, win, y, x + draw_width(ui, b.s ? b.s : ""), 1, "_", ui_attr(ui, ROLE_SEL));
+    {
+        /* the text before the cursor, the character under it highlighted
+         * (a blank at the end), then the rest */
+        size_t n = st->cur < st->len ? 1 : 0;
+        int cx;
+
+        while (st->cur + n < st->len && ((unsigned char)st->text[st->cur + n] & 0xc0) == 0x80)
+            n++;
+        draw_escape(&b, st->text, st->cur);
+        cx = x + draw_str(ui, win, y, x, width - x - 1, b.s ? b.s : "", ui_attr(ui, ROLE_PROMPT));
+        sb_reset(&b);
+        draw_escape(&b, st->text + st->cur, n);
+        cx += draw_str(ui, win, y, cx, width - cx, n ? b.s : "_", ui_attr(ui, ROLE_SEL));
+        sb_reset(&b);
+        draw_escape(&b, st->text + st->cur + n, st->len - st->cur - n);
+        draw_str(ui, win, y, cx, width - cx, b.s ? b.s : "", ui_attr(ui, ROLE_PROMPT));
+    }
     if (st->err[0]) {
         draw_fill(win, y - 1, 0, width, ui_attr(ui, ROLE_ERROR));
         if (st->err_col > 0 && x + st->err_col - 1 < width)
@@ -239,8 +271,13 @@ static unsigned apply(struct view *v)
     struct filter *f;
     struct err d;
 
-    if (st->kind == PROMPT_SEARCH)
+    if (st->kind == PROMPT_SEARCH) {
+        if (st->len)
+            hist_push(search_hist(ui), st->text);
+        if (!st->len && st->saved_search[0])
+            ui_notice(ui, "search cleared");
         return UI_HANDLED | UI_POP | UI_REBUILD;
+    }
     if (st->len == 0) {
         filter_free(ui->filter);
         ui->filter = NULL;
@@ -266,11 +303,12 @@ static unsigned apply(struct view *v)
     return UI_HANDLED | UI_POP | UI_REBUILD;
 }
 
-/* Up (older) / Down (newer) through the filter history. */
+/* Up (older) / Down (newer) through the history of filters (or of
+ * searches). */
 static unsigned hist_move(struct view *v, bool up)
 {
     struct prompt_state *st = v->state;
-    struct prompt_hist *h = hist_get(v->ui);
+    struct prompt_hist *h = st->kind == PROMPT_FILTER ? hist_get(v->ui) : search_hist(v->ui);
 
     if (up ? st->hist_pos == 0 : st->hist_pos >= h->n)
         return UI_HANDLED;
@@ -282,15 +320,116 @@ static unsigned hist_move(struct view *v, bool up)
         st->hist_pos--;
     snprintf(st->text, sizeof(st->text), "%s",
              st->hist_pos < h->n ? h->items[st->hist_pos] : st->draft);
-    st->len = strlen(st->text);
-    check_syntax(st);
-    return UI_HANDLED | UI_REDRAW;
+    st->len = st->cur = strlen(st->text);
+    return UI_HANDLED | UI_REDRAW | UI_REBUILD; /* the search is incremental */
+}
+
+/* Start of the character before byte offset i / end of the one at i. */
+static size_t char_prev(const struct prompt_state *st, size_t i)
+{
+    while (i > 0 && ((unsigned char)st->text[--i] & 0xc0) == 0x80)
+        ;
+    return i;
+}
+
+static size_t char_next(const struct prompt_state *st, size_t i)
+{
+    if (i < st->len)
+        i++;
+    while (i < st->len && ((unsigned char)st->text[i] & 0xc0) == 0x80)
+        i++;
+    return i;
+}
+
+/* Removes bytes [from, to) of the text; the cursor goes to from. */
+static void cut(struct prompt_state *st, size_t from, size_t to)
+{
+    memmove(st->text + from, st->text + to, st->len - to + 1);
+    st->len -= to - from;
+    st->cur = from;
+}
+
+/* Editing as readline does it: Left/Right (Ctrl-B/F), Home/End
+ * (Ctrl-A/E), Backspace and Delete (Ctrl-D), Ctrl-U (to the start),
+ * Ctrl-K (to the end), Ctrl-W (the word before the cursor), Up/Down the
+ * history, Enter applies, Esc cancels.  Returns 0 when the key is not an
+ * editing key, else what changed (1: the cursor only, 2: the text). */
+static int edit_key(struct view *v, int is_key, wint_t ch)
+{
+    struct prompt_state *st = v->state;
+    size_t i;
+
+    if (is_key) {
+        switch (ch) {
+        case KEY_LEFT:
+            st->cur = char_prev(st, st->cur);
+            return 1;
+        case KEY_RIGHT:
+            st->cur = char_next(st, st->cur);
+            return 1;
+        case KEY_HOME:
+            st->cur = 0;
+            return 1;
+        case KEY_END:
+            st->cur = st->len;
+            return 1;
+        case KEY_BACKSPACE:
+            if (st->cur)
+                cut(st, char_prev(st, st->cur), st->cur);
+            return 2;
+        case KEY_DC:
+            cut(st, st->cur, char_next(st, st->cur));
+            return 2;
+        default:
+            return 0;
+        }
+    }
+    switch (ch) {
+    case 1: /* Ctrl-A */
+        st->cur = 0;
+        return 1;
+    case 5: /* Ctrl-E */
+        st->cur = st->len;
+        return 1;
+    case 2: /* Ctrl-B */
+        st->cur = char_prev(st, st->cur);
+        return 1;
+    case 6: /* Ctrl-F */
+        st->cur = char_next(st, st->cur);
+        return 1;
+    case 4: /* Ctrl-D */
+        cut(st, st->cur, char_next(st, st->cur));
+        return 2;
+    case 21: /* Ctrl-U */
+        cut(st, 0, st->cur);
+        return 2;
+    case 11: /* Ctrl-K */
+        st->text[st->cur] = '\0';
+        st->len = st->cur;
+        return 2;
+    case 23: /* Ctrl-W: spaces, then the word */
+        i = st->cur;
+        while (i > 0 && st->text[i - 1] == ' ')
+            i--;
+        while (i > 0 && st->text[i - 1] != ' ')
+            i--;
+        cut(st, i, st->cur);
+        return 2;
+    case 127:
+    case 8:
+        if (st->cur)
+            cut(st, char_prev(st, st->cur), st->cur);
+        return 2;
+    default:
+        return 0;
+    }
 }
 
 static unsigned prompt_char(struct view *v, int is_key, wint_t ch)
 {
     struct prompt_state *st = v->state;
     struct ui *ui = v->ui;
+    int e;
 
     if ((!is_key && (ch == L'\n' || ch == L'\r')) || (is_key && ch == KEY_ENTER))
         return apply(v);
@@ -301,16 +440,18 @@ static unsigned prompt_char(struct view *v, int is_key, wint_t ch)
         }
         return UI_HANDLED | UI_POP | UI_REDRAW;
     }
-    if (is_key && (ch == KEY_UP || ch == KEY_DOWN) && st->kind == PROMPT_FILTER)
-        return hist_move(v, ch == KEY_UP);
-    if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
-        while (st->len > 0) { /* drop one UTF-8 character */
-            unsigned char c = (unsigned char)st->text[--st->len];
-            if ((c & 0xc0) != 0x80)
-                break;
-        }
-        st->text[st->len] = '\0';
-    } else if (!is_key && ch >= 0x20 && ch != 0x7f) {
+    if (is_key && (ch == KEY_UP || ch == KEY_DOWN)) {
+        unsigned r = hist_move(v, ch == KEY_UP);
+
+        check_syntax(st);
+        if (st->kind == PROMPT_SEARCH)
+            memcpy(ui->search, st->text, st->len + 1 < sizeof(ui->search) ? st->len + 1 : 1);
+        return r;
+    }
+    e = edit_key(v, is_key, ch);
+    if (e == 1)
+        return UI_HANDLED | UI_REDRAW;
+    if (e == 0 && !is_key && ch >= 0x20 && ch != 0x7f) {
         char mb[8];
         mbstate_t ms;
         size_t n;
@@ -320,10 +461,11 @@ static unsigned prompt_char(struct view *v, int is_key, wint_t ch)
         if (n == (size_t)-1 || st->len + n + 1 > sizeof(st->text) ||
             (st->kind == PROMPT_SEARCH && st->len + n + 1 > sizeof(ui->search)))
             return UI_HANDLED;
-        memcpy(st->text + st->len, mb, n);
+        memmove(st->text + st->cur + n, st->text + st->cur, st->len - st->cur + 1);
+        memcpy(st->text + st->cur, mb, n);
         st->len += n;
-        st->text[st->len] = '\0';
-    } else {
+        st->cur += n;
+    } else if (e == 0) {
         return UI_HANDLED; /* other keys are swallowed while typing */
     }
     check_syntax(st);
