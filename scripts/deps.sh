@@ -7,6 +7,7 @@ set -e
 PKGS="
 build-essential cmake pkg-config clang-format
 libncurses-dev libpcap-dev libpcre2-dev zlib1g-dev libcmocka-dev
+libssl-dev
 python3 tmux tshark sip-tester kamailio sngrep tcpdump
 groff-base
 dpkg-dev zsh man-db
