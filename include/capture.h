@@ -88,7 +88,8 @@ enum cap_transport {
     CAP_TRANSPORT_TCP,
     CAP_TRANSPORT_SCTP,
     CAP_TRANSPORT_WS,  /* SIP over WebSocket (RFC 7118) */
-    CAP_TRANSPORT_TLS, /* reserved: plaintext SIP that arrived over TLS (HEP) */
+    CAP_TRANSPORT_TLS, /* SIP decrypted from TLS (or HEP of SIP over TLS) */
+    CAP_TRANSPORT_WSS, /* SIP over WebSocket over TLS, decrypted */
 };
 const char *cap_transport_name(enum cap_transport t); /* "UDP", "TCP", ... */
 
@@ -119,6 +120,7 @@ enum cap_layer {
     CAP_L_HEP3,
     CAP_L_HEP_GZIP,
     CAP_L_LLC, /* IEEE 802.3 frame: LLC/SNAP header before the EtherType */
+    CAP_L_TLS, /* decrypted TLS application data */
 };
 const char *cap_layer_name(enum cap_layer l); /* "eth", "vlan", "ipv4", ... */
 
@@ -181,7 +183,10 @@ struct cap_stats {
     uint64_t tcp_gap_bytes; /* sequence space given up in holes */
     uint64_t tcp_ooo_limit; /* holes given up because a queue limit was hit */
     uint64_t hep_packets, hep_errors;
-    uint64_t too_deep; /* tunnels nested past the limit: the inner packet is dropped */
+    uint64_t too_deep;        /* tunnels nested past the limit: the inner packet is dropped */
+    uint64_t tls_records;     /* protected TLS records seen */
+    uint64_t tls_decrypted;   /* of them, decrypted and authenticated */
+    uint64_t tls_auth_failed; /* failed authentication: counted, never parsed */
 };
 
 struct cap_decoder;
@@ -193,6 +198,49 @@ void cap_decoder_feed(struct cap_decoder *dec, const struct cap_record *rec);
 void cap_decoder_flush(struct cap_decoder *dec);
 const struct cap_stats *cap_decoder_stats(const struct cap_decoder *dec);
 void cap_decoder_free(struct cap_decoder *dec);
+
+/* ---------------------------------------------------------------- TLS keys */
+
+/* The TLS key store (NSS key log format, RFC 9850): CLIENT_RANDOM and the
+ * TLS 1.3 handshake and application traffic secrets, by client random.
+ * Thread-safe: files, pcapng Decryption Secrets Blocks and a live UDP
+ * receiver add while a decoder reads. */
+struct cap_tls_keys;
+struct strbuf;
+#define CAP_TLS_KEYS_MAX 262144 /* connections whose keys are kept */
+struct cap_tls_keylog_stats {
+    uint64_t lines;          /* key lines (not blank, not comments) */
+    uint64_t accepted;       /* secrets stored */
+    uint64_t ignored;        /* known labels not needed (EXPORTER_SECRET ...) */
+    uint64_t bad;            /* malformed lines */
+    uint64_t over_limit;     /* secrets not stored: the store was full */
+    uint64_t first_bad_line; /* 1-based among key lines, 0: none */
+    uint64_t stored;         /* connections with keys */
+};
+struct cap_tls_keys *cap_tls_keys_new(size_t max_entries); /* 0: CAP_TLS_KEYS_MAX */
+void cap_tls_keys_free(struct cap_tls_keys *k);            /* accepts NULL */
+/* Parses key lines; a cut last line is kept for the next call unless
+ * final.  Returns the secrets stored. */
+size_t cap_tls_keys_add(struct cap_tls_keys *k, const char *text, size_t n, bool final);
+/* Reads a whole key log file; -1 with d filled when it cannot be read. */
+int cap_tls_keys_load(struct cap_tls_keys *k, const char *path, struct err *d);
+/* Changes whenever a secret is added (records waiting for keys retry). */
+uint64_t cap_tls_keys_gen(const struct cap_tls_keys *k);
+void cap_tls_keys_stats(struct cap_tls_keys *k, struct cap_tls_keylog_stats *st);
+/* Appends the stored secrets as key log lines (only those of the ncr
+ * client randoms in crs, unless crs is NULL); returns the lines. */
+size_t cap_tls_keys_format(struct cap_tls_keys *k, const uint8_t (*crs)[32], size_t ncr,
+                           struct strbuf *out);
+
+/* The decoder decrypts TLS with these keys (borrowed; NULL: none). */
+void cap_decoder_set_tls_keys(struct cap_decoder *dec, struct cap_tls_keys *k);
+/* After cap_decoder_flush: one line per TLS connection that could not be
+ * read in full (addresses, frames, records, what to do), or NULL. */
+const char *cap_decoder_tls_report(struct cap_decoder *dec);
+/* A reader hands the secrets of pcapng Decryption Secrets Blocks (TLS key
+ * log type) to k as it meets them (borrowed; NULL: ignored). */
+void cap_reader_set_tls_keys(struct cap_reader *r, struct cap_tls_keys *k);
+void cap_merge_set_tls_keys(struct cap_merge *m, struct cap_tls_keys *k);
 
 /* True when the bytes start like a SIP request or status line (tolerates
  * leading CR/LF).  Used to recognise SIP on any port. */

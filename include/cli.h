@@ -55,6 +55,8 @@ struct config {
     bool rtp_store;                       /* --rtp-store: keep RTP packet positions */
     const char **ifaces;                  /* -i/-d, borrowed from argv (owned array) */
     size_t nifaces;
+    const char **tls_keylogs; /* --tls-keylog, borrowed from argv (owned array) */
+    size_t ntls_keylogs;
     struct live_opts live;        /* live capture, HEP, -w (ifaces point at the above) */
     const char *default_iface[1]; /* "any" when nothing else was asked for */
     unsigned duration;            /* --duration SECONDS (live batch runs), 0 = none */

@@ -52,6 +52,8 @@ struct live_opts {
     cap_payload_fn payload_fn; /* optional: every decoded payload, called on the
                                   live thread (--dump packets); NULL: none */
     void *payload_ctx;
+    const char *const *tls_keylogs; /* borrowed: --tls-keylog FILE or udp:[ADDR:]PORT */
+    size_t ntls_keylogs;
 };
 /* Live sources are asked for (interfaces or a HEP listener). */
 bool live_opts_active(const struct live_opts *o);
@@ -194,6 +196,9 @@ size_t loader_drain_fn(struct loader *l, struct store *store, size_t max, engine
 /* Every input error so far, one per line, once the thread is done (NULL
  * before, or when there was none). */
 const char *loader_errors(struct loader *l);
+/* Once done: what the run could not see that is not an input error (TLS
+ * connections without keys ...), one line each, or NULL. */
+const char *loader_notes(struct loader *l);
 bool loader_done(struct loader *l);                 /* finished and queue empty */
 bool loader_wait(struct loader *l, int timeout_ms); /* a record is queued */
 void loader_progress(struct loader *l, struct loader_progress *p);

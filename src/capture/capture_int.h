@@ -74,7 +74,7 @@ void cap_frags_expire(struct cap_decoder *dec, struct cap_frags *f, int64_t now,
 /* tcp.c: stream reassembly, SIP framing, WebSocket and HEP-over-TCP. */
 struct cap_tcp;
 struct cap_tcp *cap_tcp_new(void);
-void cap_tcp_free(struct cap_tcp *t);
+void cap_tcp_free(struct cap_decoder *dec, struct cap_tcp *t);
 void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *t, struct cap_ctx *c,
                      const struct cap_addr *src, const struct cap_addr *dst, uint32_t seq,
                      uint8_t flags, const uint8_t *p, size_t n, int64_t file_off);

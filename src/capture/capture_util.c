@@ -22,6 +22,8 @@ const char *cap_transport_name(enum cap_transport t)
         return "WS";
     case CAP_TRANSPORT_TLS:
         return "TLS";
+    case CAP_TRANSPORT_WSS:
+        return "WSS";
     }
     return "?";
 }
@@ -54,6 +56,7 @@ const char *cap_layer_name(enum cap_layer l)
         [CAP_L_HEP3] = "hep3",
         [CAP_L_HEP_GZIP] = "hepz",
         [CAP_L_LLC] = "llc",
+        [CAP_L_TLS] = "tls",
     };
 
     if ((unsigned)l < sizeof(names) / sizeof(names[0]) && names[l])

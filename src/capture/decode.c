@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "capture_int.h"
+#include "tls_int.h"
 #include "util.h"
 
 #define MAX_DEPTH 8 /* nested tunnels */
@@ -43,9 +44,11 @@ struct cap_decoder {
     cap_payload_fn fn;
     void *ctx;
     struct cap_stats st;
-    struct cap_frags *frags; /* owned */
-    struct cap_tcp *tcp;     /* owned */
-    uint64_t emitted_frame;  /* payloads emitted for the current frame */
+    struct cap_frags *frags;   /* owned */
+    struct cap_tcp *tcp;       /* owned */
+    struct tls_ctx *tls;       /* owned */
+    struct cap_tls_keys *keys; /* borrowed or NULL */
+    uint64_t emitted_frame;    /* payloads emitted for the current frame */
 };
 
 static void decode_ethertype(struct cap_decoder *dec, struct cap_ctx *c, uint16_t type,
@@ -63,6 +66,7 @@ struct cap_decoder *cap_decoder_new(const struct cap_limits *lim, cap_payload_fn
     dec->ctx = ctx;
     dec->frags = cap_frags_new();
     dec->tcp = cap_tcp_new();
+    dec->tls = tls_ctx_new();
     return dec;
 }
 
@@ -73,7 +77,8 @@ void cap_decoder_free(struct cap_decoder *dec)
     unsigned i;
 
     cap_frags_free(dec->frags);
-    cap_tcp_free(dec->tcp);
+    cap_tcp_free(dec, dec->tcp);
+    tls_ctx_free(dec->tls);
     for (i = 0; i < SCTP_SLOTS; i++)
         free(dec->sctp[i].buf);
     free(dec);
@@ -87,6 +92,21 @@ const struct cap_stats *cap_decoder_stats(const struct cap_decoder *dec)
 struct cap_stats *cap_decoder_stats_mut(struct cap_decoder *dec)
 {
     return &dec->st;
+}
+
+void cap_decoder_set_tls_keys(struct cap_decoder *dec, struct cap_tls_keys *k)
+{
+    dec->keys = k;
+}
+
+struct cap_tls_keys *cap_decoder_tls_keys(struct cap_decoder *dec)
+{
+    return dec->keys;
+}
+
+struct tls_ctx *cap_decoder_tls(struct cap_decoder *dec)
+{
+    return dec->tls;
 }
 
 const struct cap_limits *cap_decoder_limits(const struct cap_decoder *dec)

@@ -50,7 +50,8 @@ struct rd_iface {
 struct cap_reader {
     char *path; /* owned */
     unsigned source;
-    gzFile gz; /* owned; NULL for a pipe */
+    struct cap_tls_keys *keys; /* borrowed: DSB secrets go there, or NULL */
+    gzFile gz;                 /* owned; NULL for a pipe */
     /* A pipe: what has arrived is handed on at once. */
     int pfd;                    /* owned */
     bool pgzip;                 /* gzip: through zs */
@@ -738,7 +739,15 @@ static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct e
             rec->win = r->mapped ? r->win : NULL;
             return 1;
         }
-        /* NRB, ISB, DSB, custom and unknown blocks: skipped. */
+        if (type == 10 && r->keys && blen >= 20) {
+            /* Decryption Secrets Block: a TLS key log goes to the key
+             * store before the packets it opens. */
+            uint32_t stype = rd_u32(r, b + 8), slen = rd_u32(r, b + 12);
+
+            if (stype == 0x544c534b && slen <= blen - 20)
+                cap_tls_keys_add(r->keys, (const char *)b + 16, slen, true);
+        }
+        /* NRB, ISB, custom and unknown blocks: skipped. */
     }
 }
 
@@ -758,6 +767,20 @@ struct cap_merge {
     unsigned n;
     uint64_t closed_bytes; /* bytes read by readers already closed */
 };
+
+void cap_reader_set_tls_keys(struct cap_reader *r, struct cap_tls_keys *k)
+{
+    r->keys = k;
+}
+
+void cap_merge_set_tls_keys(struct cap_merge *m, struct cap_tls_keys *k)
+{
+    unsigned i;
+
+    for (i = 0; i < m->n; i++)
+        if (m->rd[i])
+            cap_reader_set_tls_keys(m->rd[i], k);
+}
 
 struct cap_merge *cap_merge_new(struct cap_reader **readers, unsigned n)
 {

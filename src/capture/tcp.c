@@ -1,7 +1,9 @@
 /*
  * tcp: TCP stream reassembly per direction, and what rides on a stream:
  * SIP framed by Content-Length (sip_frame), SIP over WebSocket (RFC 6455
- * frames, RFC 7118) and HEP packets split by their length field.
+ * frames, RFC 7118), HEP packets split by their length field, and TLS
+ * records (tls.c), whose decrypted bytes are framed the same way in an
+ * inner stream: SIP over TLS and WebSocket over TLS (WSS).
  *
  * A direction is recognised by its first payload: a SIP start line, an HTTP
  * WebSocket handshake, a WebSocket frame carrying SIP, or a HEP header.
@@ -34,6 +36,7 @@
 
 #include "capture_int.h"
 #include "sip.h"
+#include "tls_int.h"
 #include "util.h"
 
 #define TCP_BUCKETS (1u << 14)
@@ -45,7 +48,9 @@ enum tcp_mode {
     M_PASS,
     M_HTTP,
     M_WS,
-    M_HEP
+    M_HEP,
+    M_TLS,     /* TLS records: plaintext goes to the inner stream */
+    M_TLS_LOST /* record framing lost (a gap): the rest is not read */
 };
 
 #define OOO_LEVELS 16 /* skip list levels (p = 1/4): O(log n) up to 4^16 segments */
@@ -75,6 +80,8 @@ struct tcp_dir {
     uint8_t *ws;  /* owned: fragmented WebSocket message */
     size_t wslen, wscap;
     bool ws_open;                   /* a fragmented message is in progress */
+    struct tls_half *tls;           /* owned: M_TLS state, or NULL */
+    struct tcp_dir *inner;          /* owned: decrypted stream (not in the table) */
     struct cap_record last;         /* frame of the last segment (data unused) */
     uint8_t layers[CAP_MAX_LAYERS]; /* its layers, up to tcp */
     uint8_t nlayers;
@@ -86,8 +93,10 @@ struct cap_tcp {
     size_t count;
     uint8_t *scratch; /* owned: unmasked WebSocket payload */
     size_t scratch_cap;
-    size_t ooo_total; /* what every direction's queued segments cost (bytes) */
-    uint64_t rnd;     /* skip list levels */
+    size_t ooo_total;   /* what every direction's queued segments cost (bytes) */
+    uint64_t rnd;       /* skip list levels */
+    uint64_t keys_gen;  /* key store generation waiting records last saw */
+    size_t tls_waiting; /* directions with records waiting for keys */
 };
 
 struct cap_tcp *cap_tcp_new(void)
@@ -190,7 +199,16 @@ static void dir_reset(struct cap_tcp *tb, struct tcp_dir *t)
     t->ws_open = false;
 }
 
-static void dir_free(struct cap_tcp *tb, struct tcp_dir *t)
+static void inner_free(struct tcp_dir *t) /* no out-of-order queue: fed in order */
+{
+    if (!t)
+        return;
+    free(t->buf);
+    free(t->ws);
+    free(t);
+}
+
+static void dir_free(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir *t)
 {
     struct tcp_dir **pp = &tb->bucket[dir_hash(&t->src, &t->dst)];
 
@@ -208,19 +226,36 @@ static void dir_free(struct cap_tcp *tb, struct tcp_dir *t)
         tb->lru_tail = t->lprev;
     tb->count--;
     dir_reset(tb, t);
+    if (t->tls) {
+        if (tls_half_waiting(t->tls))
+            tb->tls_waiting--;
+        tls_half_free(dec, t->tls);
+    }
+    inner_free(t->inner);
     free(t->buf);
     free(t->ws);
     free(t);
 }
 
-void cap_tcp_free(struct cap_tcp *t)
+void cap_tcp_free(struct cap_decoder *dec, struct cap_tcp *t)
 {
     if (!t)
         return;
     while (t->lru_head)
-        dir_free(t, t->lru_head);
+        dir_free(dec, t, t->lru_head);
     free(t->scratch);
     free(t);
+}
+
+static struct tcp_dir *dir_find(struct cap_tcp *tb, const struct cap_addr *s,
+                                const struct cap_addr *d)
+{
+    struct tcp_dir *t;
+
+    for (t = tb->bucket[dir_hash(s, d)]; t; t = t->hnext)
+        if (cap_addr_eq(&t->src, s) && cap_addr_eq(&t->dst, d))
+            return t;
+    return NULL;
 }
 
 static struct tcp_dir *dir_get(struct cap_decoder *dec, struct cap_tcp *tb,
@@ -248,7 +283,7 @@ static struct tcp_dir *dir_get(struct cap_decoder *dec, struct cap_tcp *tb,
         return t;
     }
     while (tb->count > 0 && tb->count >= cap_decoder_limits(dec)->tcp_max_streams)
-        dir_free(tb, tb->lru_head);
+        dir_free(dec, tb, tb->lru_head);
     t = xcalloc(1, sizeof(*t));
     t->src = *s;
     t->dst = *d;
@@ -375,7 +410,16 @@ struct seg_ctx {
     struct cap_ctx *c;
     int64_t file_off; /* of p[0] when p is the segment itself, else -1 */
     size_t old;       /* bytes at the start of p that came from earlier segments */
+    bool tls;         /* t is a decrypted stream: SIP over TLS, WSS */
 };
+
+/* What a payload of this stream is called (decrypted: TLS and WSS). */
+static enum cap_transport tr_of(const struct seg_ctx *s, enum cap_transport tr)
+{
+    if (!s->tls)
+        return tr;
+    return tr == CAP_TRANSPORT_WS ? CAP_TRANSPORT_WSS : CAP_TRANSPORT_TLS;
+}
 
 static void emit_msg(struct seg_ctx *s, enum cap_transport tr, const uint8_t *p, size_t n,
                      size_t start, bool trunc)
@@ -384,7 +428,7 @@ static void emit_msg(struct seg_ctx *s, enum cap_transport tr, const uint8_t *p,
 
     if (start < s->old)
         cap_ctx_push(&c, CAP_L_TCP_REASM);
-    cap_emit(s->dec, &c, tr, &s->t->src, &s->t->dst, p, n,
+    cap_emit(s->dec, &c, tr_of(s, tr), &s->t->src, &s->t->dst, p, n,
              s->file_off >= 0 ? s->file_off + (int64_t)start : -1, trunc || c.truncated);
 }
 
@@ -445,7 +489,7 @@ static size_t consume_ws(struct seg_ctx *s, const uint8_t *p, size_t n)
                 cap_ctx_push(&c, CAP_L_WS);
                 if (o < s->old)
                     cap_ctx_push(&c, CAP_L_TCP_REASM);
-                cap_emit(s->dec, &c, CAP_TRANSPORT_WS, &t->src, &t->dst, pl, (size_t)plen,
+                cap_emit(s->dec, &c, tr_of(s, CAP_TRANSPORT_WS), &t->src, &t->dst, pl, (size_t)plen,
                          (!masked && s->file_off >= 0) ? s->file_off + (int64_t)(o + hl) : -1,
                          c.truncated);
             } else {
@@ -466,8 +510,8 @@ static size_t consume_ws(struct seg_ctx *s, const uint8_t *p, size_t n)
 
                     cap_ctx_push(&c, CAP_L_WS);
                     cap_ctx_push(&c, CAP_L_TCP_REASM);
-                    cap_emit(s->dec, &c, CAP_TRANSPORT_WS, &t->src, &t->dst, t->ws, t->wslen, -1,
-                             c.truncated);
+                    cap_emit(s->dec, &c, tr_of(s, CAP_TRANSPORT_WS), &t->src, &t->dst, t->ws,
+                             t->wslen, -1, c.truncated);
                     t->wslen = 0;
                     t->ws_open = false;
                 }
@@ -505,6 +549,52 @@ static size_t consume_hep(struct seg_ctx *s, const uint8_t *p, size_t n)
     return o;
 }
 
+static void deliver(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir *t,
+                    struct cap_ctx *c, const uint8_t *p, size_t n, int64_t file_off, bool tls);
+
+/* Decrypted application data of a TLS direction: framed in its inner
+ * stream like plain TCP. */
+static void tls_plain(void *ctx, struct cap_ctx *c, const uint8_t *p, size_t n)
+{
+    struct seg_ctx *s = ctx;
+    struct tcp_dir *t = s->t;
+
+    if (!t->inner) {
+        t->inner = xcalloc(1, sizeof(*t->inner));
+        t->inner->src = t->src;
+        t->inner->dst = t->dst;
+    }
+    deliver(s->dec, s->tb, t->inner, c, p, n, -1, true);
+}
+
+/* Runs the TLS layer of s->t (records of p, or only the waiting ones when
+ * p is NULL) and keeps the count of directions that wait for keys. */
+static size_t tls_run(struct seg_ctx *s, const uint8_t *p, size_t n)
+{
+    struct tcp_dir *t = s->t;
+    bool was, now;
+    size_t u = 0;
+
+    if (!t->tls) {
+        struct tcp_dir *peer = dir_find(s->tb, &t->dst, &t->src);
+
+        t->tls = tls_half_new(cap_decoder_tls(s->dec), &t->src, &t->dst, peer ? peer->tls : NULL);
+    }
+    was = tls_half_waiting(t->tls);
+    if (p)
+        u = tls_consume(s->dec, t->tls, s->c, p, n, tls_plain, s);
+    else
+        tls_retry(s->dec, t->tls, tls_plain, s);
+    now = tls_half_waiting(t->tls);
+    if (was != now) {
+        if (now)
+            s->tb->tls_waiting++;
+        else
+            s->tb->tls_waiting--;
+    }
+    return u;
+}
+
 /* Consumes as much of p as forms complete units; returns the bytes used.
  * The rest stays buffered by the caller. */
 static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
@@ -531,6 +621,8 @@ static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
                 t->mode = M_HTTP;
             } else if (ws_carries_sip(p + o, n - o)) {
                 t->mode = M_WS;
+            } else if (!s->tls && tls_looks_like_record(p + o, n - o)) {
+                t->mode = M_TLS;
             } else {
                 t->mode = M_PASS;
             }
@@ -556,6 +648,18 @@ static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
             return o + consume_ws(s, p + o, n - o);
         case M_HEP:
             return o + consume_hep(s, p + o, n - o);
+        case M_TLS: {
+            size_t u = tls_run(s, p + o, n - o);
+
+            if (u == SIZE_MAX) {
+                cap_decoder_stats_mut(s->dec)->tcp_resyncs++;
+                t->mode = M_TLS_LOST;
+                return n;
+            }
+            return o + u;
+        }
+        case M_TLS_LOST:
+            return n;
         case M_RESYNC: {
             size_t i = find_sip_start(p, n, o);
 
@@ -605,9 +709,9 @@ static size_t consume(struct seg_ctx *s, const uint8_t *p, size_t n)
 
 /* Feeds in-order bytes of one segment. */
 static void deliver(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir *t,
-                    struct cap_ctx *c, const uint8_t *p, size_t n, int64_t file_off)
+                    struct cap_ctx *c, const uint8_t *p, size_t n, int64_t file_off, bool tls)
 {
-    struct seg_ctx s = {dec, tb, t, c, file_off, 0};
+    struct seg_ctx s = {dec, tb, t, c, file_off, 0, tls};
     size_t used, max = cap_decoder_limits(dec)->tcp_max_bytes;
 
     if (t->len == 0) {
@@ -628,7 +732,7 @@ static void deliver(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir 
     }
     if (t->len > max) {
         /* A message bigger than we buffer: emit what we have, resync. */
-        struct seg_ctx s2 = {dec, tb, t, c, -1, t->len};
+        struct seg_ctx s2 = {dec, tb, t, c, -1, t->len, tls};
 
         if (t->mode == M_SIP)
             emit_msg(&s2, CAP_TRANSPORT_TCP, t->buf, t->len, 0, true);
@@ -650,7 +754,7 @@ static void drain_ooo(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_di
 
         if (skip < o->len) {
             t->next_seq = o->seq + (uint32_t)o->len;
-            deliver(dec, tb, t, c, o->data + skip, o->len - skip, -1);
+            deliver(dec, tb, t, c, o->data + skip, o->len - skip, -1, false);
         }
         free(o);
     }
@@ -658,13 +762,13 @@ static void drain_ooo(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_di
 
 /* Gives up on the hole before the first queued segment. */
 static void declare_gap(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_dir *t,
-                        struct cap_ctx *c)
+                        struct cap_ctx *c, bool tls)
 {
     struct cap_stats *st = cap_decoder_stats_mut(dec);
 
     st->tcp_gaps++;
     if (t->mode == M_SIP && t->len > 0) {
-        struct seg_ctx s = {dec, tb, t, c, -1, t->len};
+        struct seg_ctx s = {dec, tb, t, c, -1, t->len, tls};
         size_t k = 0;
 
         while (k < t->len && (t->buf[k] == '\r' || t->buf[k] == '\n'))
@@ -677,6 +781,8 @@ static void declare_gap(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_
     t->wslen = 0;
     if (t->mode == M_SIP || t->mode == M_RESYNC)
         t->mode = M_RESYNC;
+    else if (t->mode == M_TLS || t->mode == M_TLS_LOST)
+        t->mode = M_TLS_LOST; /* a record was lost: its sequence number too */
     else if (t->mode != M_PASS)
         t->mode = M_UNKNOWN;
     if (ooo_first(t)) {
@@ -684,6 +790,36 @@ static void declare_gap(struct cap_decoder *dec, struct cap_tcp *tb, struct tcp_
         t->next_seq = ooo_first(t)->seq;
     }
     drain_ooo(dec, tb, t, c);
+}
+
+/* The ctx of a direction's last frame (for work not caused by a frame). */
+static void last_ctx(const struct tcp_dir *t, struct cap_ctx *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->rec = &t->last;
+    memcpy(c->layers, t->layers, t->nlayers);
+    c->nlayers = t->nlayers;
+}
+
+/* New keys came: records waiting for them are tried again. */
+static void tls_retry_all(struct cap_decoder *dec, struct cap_tcp *tb)
+{
+    struct cap_tls_keys *k = cap_decoder_tls_keys(dec);
+    struct tcp_dir *t, *nx;
+
+    if (!tb->tls_waiting || !k || cap_tls_keys_gen(k) == tb->keys_gen)
+        return;
+    tb->keys_gen = cap_tls_keys_gen(k);
+    for (t = tb->lru_head; t; t = nx) {
+        nx = t->lnext;
+        if (t->tls && tls_half_waiting(t->tls)) {
+            struct cap_ctx c;
+            struct seg_ctx s = {dec, tb, t, &c, -1, 0, false};
+
+            last_ctx(t, &c);
+            tls_run(&s, NULL, 0);
+        }
+    }
 }
 
 void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx *c,
@@ -696,6 +832,7 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx
 
     if (n == 0 && !(flags & 0x07))
         return; /* pure ACK */
+    tls_retry_all(dec, tb);
     t = dir_get(dec, tb, src, dst);
     t->last = *c->rec;
     t->last.data = NULL;
@@ -720,7 +857,7 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx
             if (seq_lt(seq + (uint32_t)n - 1, t->next_seq)) {
                 st->tcp_retrans++;
             } else {
-                struct seg_ctx s = {dec, tb, t, c, file_off, 0};
+                struct seg_ctx s = {dec, tb, t, c, file_off, 0, false};
 
                 emit_msg(&s, CAP_TRANSPORT_TCP, p, n, 0, false);
                 if (seq_lt(t->next_seq, seq + (uint32_t)n))
@@ -729,7 +866,7 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx
         } else if (t->mode == M_PASS) {
             t->mode = M_SIP;
             t->next_seq = seq;
-            deliver(dec, tb, t, c, p, n, file_off);
+            deliver(dec, tb, t, c, p, n, file_off, false);
             t->next_seq = seq + (uint32_t)n;
         } else if (!seq_lt(t->next_seq, seq + (uint32_t)n)) {
             st->tcp_retrans++; /* every byte already seen */
@@ -742,18 +879,18 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx
             } else if (t->ooo_bytes + t->len > max || t->ooo_segs > lim->tcp_max_ooo_segs ||
                        tb->ooo_total > lim->tcp_max_ooo_total) {
                 st->tcp_ooo_limit++; /* the hole is given up: counted there */
-                declare_gap(dec, tb, t, c);
+                declare_gap(dec, tb, t, c, false);
             }
         } else {
             uint32_t skip = t->next_seq - seq; /* overlap with bytes seen */
 
             t->next_seq = seq + (uint32_t)n;
-            deliver(dec, tb, t, c, p + skip, n - skip, file_off >= 0 ? file_off + skip : -1);
+            deliver(dec, tb, t, c, p + skip, n - skip, file_off >= 0 ? file_off + skip : -1, false);
             drain_ooo(dec, tb, t, c);
         }
     }
     if ((flags & 0x05) && t->len == 0 && !ooo_first(t))
-        dir_free(tb, t); /* FIN/RST with nothing pending */
+        dir_free(dec, tb, t); /* FIN/RST with nothing pending */
 }
 
 void cap_tcp_flush(struct cap_decoder *dec, struct cap_tcp *tb)
@@ -761,21 +898,26 @@ void cap_tcp_flush(struct cap_decoder *dec, struct cap_tcp *tb)
     struct tcp_dir *t;
     struct cap_ctx c;
 
+    tb->keys_gen = 0; /* keys may have come with the last frame */
+    tls_retry_all(dec, tb);
     for (t = tb->lru_head; t; t = t->lnext) {
         int guard = 0;
 
-        memset(&c, 0, sizeof(c));
-        c.rec = &t->last;
-        memcpy(c.layers, t->layers, t->nlayers);
-        c.nlayers = t->nlayers;
-
+        last_ctx(t, &c);
         while ((ooo_first(t) || t->len) && guard++ < 1000000) {
             if (ooo_first(t)) {
-                declare_gap(dec, tb, t, &c);
+                declare_gap(dec, tb, t, &c, false);
             } else {
-                declare_gap(dec, tb, t, &c);
+                declare_gap(dec, tb, t, &c, false);
                 cap_decoder_stats_mut(dec)->tcp_gaps--;
             }
         }
+        if (t->inner && t->inner->len) {
+            declare_gap(dec, tb, t->inner, &c, true);
+            cap_decoder_stats_mut(dec)->tcp_gaps--;
+        }
     }
+    for (t = tb->lru_head; t; t = t->lnext)
+        if (t->tls)
+            tls_half_finish(t->tls);
 }

@@ -248,6 +248,19 @@ static int opt_seconds(struct args *st, const struct cli_option *o, const char *
     return 0;
 }
 
+static int opt_tls_keylog(struct args *st, const struct cli_option *o, const char *arg)
+{
+    struct config *cfg = st->cfg;
+
+    (void)o;
+    cfg->tls_keylogs =
+        xrealloc(cfg->tls_keylogs, (cfg->ntls_keylogs + 1) * sizeof(*cfg->tls_keylogs));
+    cfg->tls_keylogs[cfg->ntls_keylogs++] = arg;
+    cfg->live.tls_keylogs = cfg->tls_keylogs;
+    cfg->live.ntls_keylogs = cfg->ntls_keylogs;
+    return 0;
+}
+
 static int opt_hep_agent_id(struct args *st, const struct cli_option *o, const char *arg)
 {
     uint64_t v;
@@ -366,6 +379,11 @@ static const struct cli_option options[] = {
      "each packet whole, within SECS (default 10); idle\n"
      "connections close after 30 times SECS",
      .fn = opt_seconds, CFG(live.hep_timeout_s)},
+    {"tls-keylog", 0, NULL, "FILE", S_INPUT,
+     "TLS key log (NSS format, RFC 9850) to decrypt SIP over\n"
+     "TLS and WSS (repeatable); keys in pcapng Decryption\n"
+     "Secrets Blocks are used without it",
+     .fn = opt_tls_keylog},
     {"duration", 0, NULL, "SECONDS", S_INPUT, "stop a live batch run after SECONDS",
      .fn = opt_seconds, CFG(duration)},
     {"count", 0, NULL, "N", S_INPUT, "stop a live batch run after N SIP messages", .fn = opt_count},
@@ -665,6 +683,9 @@ void cli_config_fini(struct config *cfg)
     free(cfg->inputs);
     free((void *)cfg->ifaces);
     cfg->ifaces = NULL;
+    free((void *)cfg->tls_keylogs);
+    cfg->tls_keylogs = NULL;
+    cfg->ntls_keylogs = 0;
     free(cfg->explain_reason_buf);
     cfg->explain_reason_buf = NULL;
     filter_free(cfg->filter);

@@ -88,7 +88,8 @@ int cli_save(const struct config *cfg)
                     "were left out\n",
                     (unsigned long long)res.rtp_unreadable);
         if (res.retyped)
-            fprintf(cfg->err, "sipdx: %llu TLS messages written as plain TCP (decrypted text)\n",
+            fprintf(cfg->err,
+                    "sipdx: %llu TLS and WSS messages written decrypted (plain TCP, WebSocket)\n",
                     (unsigned long long)res.retyped);
     }
     free(ids);

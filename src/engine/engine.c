@@ -129,6 +129,14 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
         loader_live_counts(l, &c);
         engine_print_live_counts(&c, err);
     }
+    errors = loader_notes(l);
+    for (line = errors; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+        fprintf(err, "sipdx: %.*s\n", (int)len, line);
+        line += len + (nl ? 1 : 0);
+    }
     errors = loader_errors(l);
     for (line = errors; line && *line;) {
         const char *nl = strchr(line, '\n');

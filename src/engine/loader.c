@@ -47,11 +47,13 @@ struct loader {
     struct msgq *q;              /* owned */
     struct cap_reader **readers; /* opened inputs, handed to merge */
     size_t nreaders;
-    struct cap_merge *merge; /* owned; thread-owned while running */
-    struct cap_decoder *dec; /* owned; thread-owned while running */
-    struct prod prod;        /* the file thread's producer (owns its RTP tracker) */
-    struct ppool *pool;      /* owned or NULL: parse workers (files, no RTP) */
-    struct live *live;       /* owned or NULL: live sources */
+    struct cap_merge *merge;   /* owned; thread-owned while running */
+    struct cap_decoder *dec;   /* owned; thread-owned while running */
+    struct cap_tls_keys *keys; /* owned: TLS key store (files, DSBs, live) */
+    struct strbuf notes;       /* written by the thread before done */
+    struct prod prod;          /* the file thread's producer (owns its RTP tracker) */
+    struct ppool *pool;        /* owned or NULL: parse workers (files, no RTP) */
+    struct live *live;         /* owned or NULL: live sources */
     pthread_t th;
     bool started;
     _Atomic bool stop;
@@ -377,8 +379,14 @@ static void *loader_main(void *arg)
         if ((n & 63) == 0)
             publish_progress(l, n);
     }
-    if (!atomic_load(&l->stop))
+    if (!atomic_load(&l->stop)) {
+        const char *rep;
+
         cap_decoder_flush(l->dec);
+        rep = cap_decoder_tls_report(l->dec);
+        if (rep)
+            sb_puts(&l->notes, rep);
+    }
     if (l->pool)
         ppool_flush(l->pool, l->q);
     prod_push(&l->prod);
@@ -388,6 +396,35 @@ static void *loader_main(void *arg)
 }
 
 /* ---------------------------------------------------------------- UI thread */
+
+/* Loads the --tls-keylog files (udp: ones are live sources); a file that
+ * cannot be read stops the start, a line that cannot be parsed is noted. */
+static int loader_keylogs(struct loader *l, const struct live_opts *live, struct err *d)
+{
+    size_t i;
+
+    for (i = 0; i < live->ntls_keylogs; i++) {
+        const char *p = live->tls_keylogs[i];
+        struct cap_tls_keylog_stats a, b;
+
+        if (strncmp(p, "udp:", 4) == 0)
+            continue;
+        cap_tls_keys_stats(l->keys, &a);
+        if (cap_tls_keys_load(l->keys, p, d) != 0)
+            return -1;
+        cap_tls_keys_stats(l->keys, &b);
+        if (b.bad > a.bad && a.bad == 0)
+            sb_printf(&l->notes,
+                      "--tls-keylog %s: %llu lines not understood (first: key line %llu)\n", p,
+                      (unsigned long long)b.bad, (unsigned long long)(b.first_bad_line - a.lines));
+        else if (b.bad > a.bad)
+            sb_printf(&l->notes, "--tls-keylog %s: %llu lines not understood\n", p,
+                      (unsigned long long)(b.bad - a.bad));
+        if (b.accepted == a.accepted)
+            sb_printf(&l->notes, "--tls-keylog %s: no TLS secrets in it\n", p);
+    }
+    return 0;
+}
 
 static struct loader *loader_start_all(const char *const *paths, size_t n,
                                        const struct live_opts *live, const struct rtp_opts *ro,
@@ -412,6 +449,13 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
     l->q = msgq_new(qcap, loader_chunk_free);
     prod_init(&l->prod, l->q, false, &l->stop, track_rtp ? rtp_tracker_new(ro) : NULL);
     sb_init(&l->errors);
+    sb_init(&l->notes);
+    l->keys = cap_tls_keys_new(0);
+    if (live && loader_keylogs(l, live, d) != 0) {
+        atomic_store(&l->done, true);
+        loader_free(l);
+        return NULL;
+    }
     l->readers = xcalloc(n ? n : 1, sizeof(*l->readers));
     l->paths = paths;
     l->npaths = n;
@@ -441,7 +485,9 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
     l->rtp_table = rtp_table_new();
     cap_limits_default(&lim);
     l->dec = cap_decoder_new(&lim, on_payload, l);
+    cap_decoder_set_tls_keys(l->dec, l->keys);
     l->merge = cap_merge_new(l->readers, (unsigned)l->nreaders); /* owns the readers now */
+    cap_merge_set_tls_keys(l->merge, l->keys);
     if (live_opts_active(live)) {
         /* Open everything that needs privileges, give them up, and only
          * then start the threads that parse packets.  RTP is tracked live
@@ -670,6 +716,13 @@ void loader_progress(struct loader *l, struct loader_progress *p)
         p->error = l->open_error;
 }
 
+const char *loader_notes(struct loader *l)
+{
+    if (!atomic_load(&l->done))
+        return NULL;
+    return l->notes.len ? l->notes.s : NULL;
+}
+
 const char *loader_errors(struct loader *l)
 {
     if (!atomic_load(&l->done))
@@ -695,6 +748,8 @@ void loader_free(struct loader *l)
     free(l->readers);
     free(l->seekable);
     sb_fini(&l->errors);
+    sb_fini(&l->notes);
+    cap_tls_keys_free(l->keys); /* after the decoder and readers that borrow it */
     msgq_free(l->q);
     free(l);
 }

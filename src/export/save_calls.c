@@ -423,6 +423,10 @@ static int emit_msg(struct save_ctx *c, const struct store_msg *m, const uint8_t
         return sctp_send(c, m->ts_ns, src, dst, bytes, len, d);
     if (m->transport == CAP_TRANSPORT_WS)
         return ws_send(c, m->ts_ns, src, dst, bytes, len, d);
+    if (m->transport == CAP_TRANSPORT_WSS) {
+        c->res->retyped++; /* decrypted: plain WebSocket over TCP */
+        return ws_send(c, m->ts_ns, src, dst, bytes, len, d);
+    }
     if (m->transport == CAP_TRANSPORT_TLS)
         c->res->retyped++;
     t = conn_get(c, 6, src, dst, &dir);
