@@ -258,9 +258,14 @@ size_t cap_hep_packet_len(const uint8_t *p, size_t n);
  * auth key (chunk 0x000e).  HEP v2 has no key: false when one is set. */
 bool cap_hep_auth_ok(const uint8_t *p, size_t n, const char *password);
 /* Encodes a payload as one HEP3 packet (protocol type SIP) into out;
- * returns its length, 0 when it does not fit in cap or in 65535 bytes. */
+ * returns its length, 0 when it does not fit in cap or in 65535 bytes.
+ * A message with an X-Call-ID / X-CID header gets its value as the
+ * correlation id (chunk 0x0011), as HOMER groups the legs of a call. */
 size_t cap_hep3_encode(const struct cap_payload *p, uint32_t agent, const char *password,
                        uint8_t *out, size_t cap);
+/* The value of the X-Call-ID / X-CID header of the SIP message in data
+ * (trimmed; *out points into data), 0 when it has none. */
+size_t cap_sip_correlation_id(const uint8_t *data, size_t len, const uint8_t **out);
 
 /* ---------------------------------------------------------------- live capture */
 

@@ -331,9 +331,65 @@ static void be32(uint8_t *b, uint32_t v)
     b[3] = (uint8_t)v;
 }
 
+/* Is the header name [p, p+n) one of X-Call-ID / X-CID (any case)? */
+static bool is_xcid_name(const uint8_t *p, size_t n)
+{
+    static const char *const names[] = {"x-call-id", "x-cid"};
+    size_t k, i;
+
+    for (k = 0; k < 2; k++) {
+        if (strlen(names[k]) != n)
+            continue;
+        for (i = 0; i < n; i++)
+            if ((p[i] | 0x20) != (uint8_t)names[k][i] && p[i] != (uint8_t)names[k][i])
+                break;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+size_t cap_sip_correlation_id(const uint8_t *data, size_t len, const uint8_t **out)
+{
+    size_t i = 0;
+
+    /* Header lines only: from after the start line to the blank line. */
+    while (i < len && data[i] != '\n')
+        i++;
+    while (++i < len) {
+        size_t ls = i, colon, e, vs;
+
+        while (i < len && data[i] != '\n')
+            i++;
+        e = i;
+        if (e > ls && data[e - 1] == '\r')
+            e--;
+        if (e == ls)
+            return 0; /* end of the headers */
+        for (colon = ls; colon < e && data[colon] != ':'; colon++)
+            ;
+        if (colon == e)
+            continue;
+        vs = colon;
+        while (vs > ls && (data[vs - 1] == ' ' || data[vs - 1] == '\t'))
+            vs--;
+        if (!is_xcid_name(data + ls, vs - ls))
+            continue;
+        for (vs = colon + 1; vs < e && (data[vs] == ' ' || data[vs] == '\t'); vs++)
+            ;
+        while (e > vs && (data[e - 1] == ' ' || data[e - 1] == '\t'))
+            e--;
+        *out = data + vs;
+        return e - vs;
+    }
+    return 0;
+}
+
 size_t cap_hep3_encode(const struct cap_payload *p, uint32_t agent, const char *password,
                        uint8_t *out, size_t cap)
 {
+    const uint8_t *cid = NULL;
+    size_t cidlen;
     uint8_t b[4], one;
     size_t o = 6;
     int64_t ts = p->ts_ns < 0 ? 0 : p->ts_ns;
@@ -371,6 +427,11 @@ size_t cap_hep3_encode(const struct cap_payload *p, uint32_t agent, const char *
         o = put_chunk(out, o, cap, 0x0c, b, 4);
     if (o && password && *password)
         o = put_chunk(out, o, cap, 0x0e, password, strlen(password));
+    /* A B-leg that names its A-leg: the correlation id, so HOMER shows
+     * the legs as one call (the A-leg's own Call-ID is what it matches). */
+    cidlen = cap_sip_correlation_id(p->data, p->len, &cid);
+    if (o && cidlen)
+        o = put_chunk(out, o, cap, 0x11, cid, cidlen);
     if (o)
         o = put_chunk(out, o, cap, 0x0f, p->data, p->len);
     if (!o || o > 0xffff)

@@ -101,6 +101,66 @@ static void hep3_encoding_round_trips_through_the_listener_path(void **state)
     assert_int_equal(cap_hep3_encode(&p, 1, NULL, buf, 40), 0);
 }
 
+/* The value of chunk type t in a HEP3 packet, or NULL. */
+static const uint8_t *hep_chunk(const uint8_t *b, size_t n, unsigned t, size_t *len)
+{
+    size_t o = 6;
+
+    while (o + 6 <= n) {
+        size_t cl = (size_t)(b[o + 4] << 8 | b[o + 5]);
+
+        if (cl < 6 || o + cl > n)
+            return NULL;
+        if ((unsigned)(b[o + 2] << 8 | b[o + 3]) == t) {
+            *len = cl - 6;
+            return b + o + 6;
+        }
+        o += cl;
+    }
+    return NULL;
+}
+
+/* A B-leg naming its A-leg carries the A-leg's Call-ID as the HEP
+ * correlation id (chunk 0x0011); a message without one carries none. */
+static void hep_out_carries_the_correlation_id(void **state)
+{
+    static const char *bleg = "INVITE sip:+49301234567@10.0.0.9 SIP/2.0\r\n"
+                              "Via: SIP/2.0/UDP 10.0.0.5;branch=z9hG4bK1\r\n"
+                              "Call-ID: b-leg-77@10.0.0.5\r\n"
+                              "x-cid :  a-leg-1@10.0.0.1 \r\n"
+                              "Content-Length: 0\r\n\r\n";
+    static const char *aleg = "INVITE sip:0301234567@10.0.0.5 SIP/2.0\r\n"
+                              "Call-ID: a-leg-1@10.0.0.1\r\n"
+                              "Content-Length: 9\r\n\r\n"
+                              "X-CID: no";
+    struct cap_payload p;
+    uint8_t buf[2048];
+    const uint8_t *v;
+    size_t n, len = 0;
+
+    (void)state;
+    memset(&p, 0, sizeof(p));
+    p.src.family = p.dst.family = 4;
+    p.transport = CAP_TRANSPORT_UDP;
+    p.data = (const uint8_t *)bleg;
+    p.len = strlen(bleg);
+    n = cap_hep3_encode(&p, 1, NULL, buf, sizeof(buf));
+    v = hep_chunk(buf, n, 0x11, &len);
+    assert_non_null(v);
+    assert_int_equal(len, strlen("a-leg-1@10.0.0.1"));
+    assert_memory_equal(v, "a-leg-1@10.0.0.1", len);
+    /* the payload is still whole after it */
+    v = hep_chunk(buf, n, 0x0f, &len);
+    assert_non_null(v);
+    assert_int_equal(len, strlen(bleg));
+    /* the body is not a header */
+    p.data = (const uint8_t *)aleg;
+    p.len = strlen(aleg);
+    n = cap_hep3_encode(&p, 1, NULL, buf, sizeof(buf));
+    assert_true(n > 0);
+    assert_null(hep_chunk(buf, n, 0x11, &len));
+}
+
 /* The example packet of the HEP3 specification (domain.md 5.1). */
 static void decodes_the_spec_example(void **state)
 {
@@ -160,6 +220,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hep3_encoding_round_trips_through_the_listener_path),
+        cmocka_unit_test(hep_out_carries_the_correlation_id),
         cmocka_unit_test(decodes_the_spec_example),
         cmocka_unit_test(not_hep_is_counted_not_emitted),
         cmocka_unit_test(default_filter_keeps_fragments),
