@@ -22,6 +22,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,9 @@ struct live {
     _Atomic uint64_t packets, kernel_drops, if_drops, duplicates, hep_sent, hep_send_errors,
         written, rotations, paused_skipped;
     _Atomic uint64_t too_deep, tcp_gaps, undecodable; /* the decoder's, published */
-    char error[256]; /* last runtime error (thread), shown in summaries */
+    char error[256];  /* last runtime error (thread), shown in summaries */
+    char w_hint[640]; /* -w opened as root (writer_open_early): why a later
+                         reopen fails and what would fix it */
 };
 
 static int64_t mono_ns(void)
@@ -217,6 +220,68 @@ static void add_name(struct live *lv, const char *name)
     lv->names[lv->nnames++] = xstrdup(name);
 }
 
+static int writer_check(struct live *lv, struct err *d);
+
+/* Can uid/gid (with no other groups: cap_priv_drop keeps the primary one
+ * only) create files in a directory of this mode?  ACLs are not read. */
+static bool dir_writable(const struct stat *st, uid_t uid, gid_t gid)
+{
+    mode_t need = S_IWOTH | S_IXOTH;
+
+    if (uid == 0)
+        return true;
+    if (st->st_uid == uid)
+        need = S_IWUSR | S_IXUSR;
+    else if (st->st_gid == gid)
+        need = S_IWGRP | S_IXGRP;
+    return (st->st_mode & need) == need;
+}
+
+/* -w as root into a directory the capture user cannot write (root's home,
+ * as the README shows it): the file is opened now, before the privilege
+ * drop, and given to that user.  Rotation must create new files there
+ * later, which that user cannot: --rotate-* is refused now, and a reopen
+ * on SIGUSR1 fails saying who needs which permission.  In a directory the
+ * user can write, nothing happens here (live_start opens it as the user). */
+static int writer_open_early(struct live *lv, struct err *d)
+{
+    const char *path = lv->o.write_path, *user = lv->o.user ? lv->o.user : "nobody";
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    struct passwd *pw;
+    struct stat st;
+
+    if (geteuid() != 0 || strcmp(path, "-") == 0 || (pw = getpwnam(user)) == NULL)
+        return 0; /* not root, stdout, or an unknown user (the drop says so) */
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == path)
+        snprintf(dir, sizeof(dir), "/");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    if (stat(dir, &st) != 0 || dir_writable(&st, pw->pw_uid, pw->pw_gid))
+        return 0;
+    snprintf(lv->w_hint, sizeof(lv->w_hint),
+             "user %.32s (uid %u) cannot create files in %.100s (mode %03o, uid %u gid %u); "
+             "chown %.32s %.100s, write elsewhere or pick --user",
+             user, (unsigned)pw->pw_uid, dir, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+             (unsigned)st.st_gid, user, dir);
+    if (lv->o.rotate_size || lv->o.rotate_time) {
+        err_set(d, "-w %s: rotation opens new files as the capture user, and %s", path, lv->w_hint);
+        return -1;
+    }
+    if (writer_check(lv, d) != 0)
+        return -1;
+    lv->w = export_writer_open(path, EXPORT_FMT_AUTO, d); /* as root, on purpose */
+    if (!lv->w)
+        return -1;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && chown(path, pw->pw_uid, pw->pw_gid) != 0) {
+        err_set(d, "-w %s: cannot give the file to %s: %s", path, user, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 struct live *live_open(const struct live_opts *o, struct store *store, struct err *d)
 {
     struct live *lv = xcalloc(1, sizeof(*lv));
@@ -254,6 +319,8 @@ struct live *live_open(const struct live_opts *o, struct store *store, struct er
         err_set(d, "-w %s: needs an interface to capture on (-i)", o->write_path);
         goto fail;
     }
+    if (o->write_path && writer_open_early(lv, d) != 0)
+        goto fail;
     lv->window = (int64_t)(o->dedupe_ms ? o->dedupe_ms : 200) * 1000000;
     lv->dedup = xcalloc(DEDUP_SLOTS, sizeof(*lv->dedup));
     lv->joined = true; /* nothing to join until live_start */
@@ -341,8 +408,14 @@ static void writer_rotate(struct live *lv)
     } else
         atomic_fetch_add(&lv->rotations, 1);
     err_clear(&d);
-    if (export_writer_reopen(lv->w, &d) != 0) /* writes fail until a reopen works */
+    if (export_writer_reopen(lv->w, &d) != 0) { /* writes fail until a reopen works */
         err_format(&d, lv->error, sizeof(lv->error));
+        if (lv->w_hint[0]) {
+            size_t n = strlen(lv->error);
+
+            snprintf(lv->error + n, sizeof(lv->error) - n, " (%s)", lv->w_hint);
+        }
+    }
     lv->w_bytes = 0;
     lv->w_opened = lv->now;
 }
@@ -555,9 +628,10 @@ int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct 
     if (lv->o.write_path) {
         struct sigaction sa;
 
-        if (writer_check(lv, d) != 0)
+        if (!lv->w && writer_check(lv, d) != 0)
             return -1;
-        lv->w = export_writer_open(lv->o.write_path, EXPORT_FMT_AUTO, d); /* unprivileged */
+        if (!lv->w) /* unprivileged, unless writer_open_early had to open it */
+            lv->w = export_writer_open(lv->o.write_path, EXPORT_FMT_AUTO, d);
         if (!lv->w)
             return -1;
         lv->w_opened = mono_ns();
