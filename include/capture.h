@@ -57,8 +57,11 @@ struct cap_reader;
  * Returns NULL and fills d on error. */
 struct cap_reader *cap_reader_open(const char *path, unsigned source, struct err *d);
 /* 1: a record was read; 0: clean end of file; -1: damaged or truncated input,
- * d names the file, frame number and byte offset.  After -1 the reader is at
- * its end: every record before the damage has already been returned. */
+ * d names the file, frame number and byte offset.  Every record before the
+ * damage has already been returned.  In a pcapng file the reader then
+ * steps over the damaged block to the next valid one when it finds one (d
+ * says how many bytes it skipped) and the next call goes on from there;
+ * otherwise (and for pcap) the reader is at its end. */
 int cap_reader_next(struct cap_reader *r, struct cap_record *rec, struct err *d);
 const char *cap_reader_path(const struct cap_reader *r);
 bool cap_reader_seekable(const struct cap_reader *r);        /* file offsets are valid */
@@ -74,8 +77,8 @@ void cap_reader_close(struct cap_reader *r); /* accepts NULL */
  * Takes ownership of the readers. */
 struct cap_merge;
 struct cap_merge *cap_merge_new(struct cap_reader **readers, unsigned n);
-/* As cap_reader_next; on -1 the damaged input is reported in d and dropped,
- * and the next call continues with the others. */
+/* As cap_reader_next; on -1 the damage is reported in d, the input is
+ * dropped unless it resynchronised, and the next call continues. */
 int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct err *d);
 /* Compressed bytes consumed so far by all its readers (for progress). */
 uint64_t cap_merge_bytes_read(const struct cap_merge *m);

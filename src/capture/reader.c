@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -86,6 +87,7 @@ struct cap_reader {
     struct rd_iface ifaces[RD_MAX_IFACE];
     unsigned nifaces;
     uint64_t frame;
+    uint64_t skipped_blocks, skipped_bytes; /* pcapng: damage stepped over */
 };
 
 /* ------------------------------------------------------------ buffering */
@@ -652,6 +654,79 @@ static void rd_idb(struct cap_reader *r, const uint8_t *b, uint32_t blen)
     }
 }
 
+/* True when a whole pcapng block that looks right starts at buf+pos: a
+ * known type, a plausible length, and the same length again at its end
+ * (a check that random bytes pass about once in 2^32). */
+static bool rd_block_ok(struct cap_reader *r)
+{
+    const uint8_t *b;
+    uint32_t type, blen;
+
+    if (rd_fill(r, 12) < 12)
+        return false;
+    b = r->buf + r->pos;
+    type = r->be ? rd32be(b) : rd32le(b);
+    if (rd32le(b) == 0x0A0D0D0A) {
+        uint32_t bom = rd32le(b + 8);
+
+        if (bom != 0x1A2B3C4D && bom != 0x4D3C2B1A)
+            return false;
+        blen = bom == 0x1A2B3C4D ? rd32le(b + 4) : rd32be(b + 4);
+        if (blen < 28 || blen % 4 || blen > RD_MAX_BLOCK || rd_fill(r, blen) < blen)
+            return false;
+        b = r->buf + r->pos;
+        return (bom == 0x1A2B3C4D ? rd32le(b + blen - 4) : rd32be(b + blen - 4)) == blen;
+    }
+    if (type < 1 || type > 10 || type == 7 || type == 8 || type == 9)
+        return false; /* IDB, PB, SPB, NRB, ISB, EPB, DSB */
+    blen = rd_u32(r, b + 4);
+    if (blen < 12 || blen % 4 || blen > RD_MAX_BLOCK || rd_fill(r, blen) < blen)
+        return false;
+    b = r->buf + r->pos;
+    if (rd_u32(r, b + blen - 4) != blen)
+        return false;
+    return type != 6 || (blen >= 32 && rd_u32(r, b + 8) < r->nifaces);
+}
+
+/* After damage in the block at off: scans on from skip bytes past the
+ * current position (4-byte steps: blocks are 32-bit aligned) for a block
+ * that passes rd_block_ok, at most RD_RESYNC_MAX bytes.  When one is
+ * found, d says what was wrong and how much was skipped, and the reader
+ * goes on there; when none is, d says what was wrong and the input ends.
+ * -1 either way. */
+#define RD_RESYNC_MAX (64u << 20)
+static int rd_resync(struct cap_reader *r, struct err *d, int64_t off, size_t skip,
+                     const char *what)
+{
+    uint64_t frame = r->frame + 1;
+    char msg[200];
+
+    if (rd_fill(r, skip) < skip)
+        return rd_damage(r, d, frame, off, what);
+    r->pos += skip;
+    while (rd_off(r) - off < (int64_t)RD_RESYNC_MAX) {
+        if (rd_block_ok(r)) {
+            int64_t to = rd_off(r);
+
+            r->skipped_blocks++;
+            r->skipped_bytes += (uint64_t)(to - off);
+            snprintf(msg, sizeof(msg),
+                     "%s; skipped %" PRId64 " bytes to the next valid block at offset %" PRId64,
+                     what, to - off, to);
+            rd_damage(r, d, frame, off, msg);
+            r->done = false; /* go on from the block found */
+            return -1;
+        }
+        if (rd_fill(r, 16) < 16)
+            break;
+        r->pos += 4;
+        if (r->mapped)
+            rd_prefetch(r);
+    }
+    r->skipped_blocks++;
+    return rd_damage(r, d, frame, off, what);
+}
+
 static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct err *d)
 {
     for (;;) {
@@ -684,10 +759,15 @@ static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct e
         }
         blen = rd_u32(r, b + 4);
         if (blen < 12 || blen > RD_MAX_BLOCK)
-            return rd_damage(r, d, r->frame + 1, off, "bad block length");
-        if (rd_fill(r, blen) < blen)
-            return rd_damage(r, d, r->frame + 1, off, "truncated block");
+            return rd_resync(r, d, off, 4, "bad block length");
+        if (rd_fill(r, blen) < blen) {
+            /* Cut short, or a damaged length: a valid block after it
+             * tells them apart. */
+            return rd_resync(r, d, off, 4, "truncated block");
+        }
         b = r->buf + r->pos;
+        if ((type == 6 || type == 3 || type == 2) && rd_u32(r, b + blen - 4) != blen)
+            return rd_resync(r, d, off, 4, "block lengths disagree"); /* one is wrong */
         r->pos += blen;
         if (r->mapped)
             rd_prefetch(r);
@@ -700,7 +780,7 @@ static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct e
 
             if (type == 6) {
                 if (blen < 32)
-                    return rd_damage(r, d, r->frame + 1, off, "enhanced packet block too short");
+                    return rd_resync(r, d, off, 0, "enhanced packet block too short");
                 ifid = rd_u32(r, b + 8);
                 ts = (uint64_t)rd_u32(r, b + 12) << 32 | rd_u32(r, b + 16);
                 caplen = rd_u32(r, b + 20);
@@ -708,7 +788,7 @@ static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct e
                 hdr = 28;
             } else if (type == 2) {
                 if (blen < 32)
-                    return rd_damage(r, d, r->frame + 1, off, "packet block too short");
+                    return rd_resync(r, d, off, 0, "packet block too short");
                 ifid = rd_u16(r, b + 8);
                 ts = (uint64_t)rd_u32(r, b + 12) << 32 | rd_u32(r, b + 16);
                 caplen = rd_u32(r, b + 20);
@@ -716,15 +796,15 @@ static int rd_pcapng_next(struct cap_reader *r, struct cap_record *rec, struct e
                 hdr = 28;
             } else {
                 if (blen < 16)
-                    return rd_damage(r, d, r->frame + 1, off, "simple packet block too short");
+                    return rd_resync(r, d, off, 0, "simple packet block too short");
                 origlen = rd_u32(r, b + 8);
                 hdr = 12;
                 caplen = blen - 16 < origlen ? blen - 16 : origlen;
             }
             if ((uint64_t)hdr + caplen + 4 > blen)
-                return rd_damage(r, d, r->frame + 1, off, "packet length exceeds its block");
+                return rd_resync(r, d, off, 0, "packet length exceeds its block");
             if (ifid >= r->nifaces)
-                return rd_damage(r, d, r->frame + 1, off, "packet names an undefined interface");
+                return rd_resync(r, d, off, 0, "packet names an undefined interface");
             ifc = &r->ifaces[ifid];
             memset(rec, 0, sizeof(*rec));
             rec->source = r->source;
@@ -811,6 +891,8 @@ int cap_merge_next(struct cap_merge *m, struct cap_record *rec, struct err *d)
             m->rd[i] = NULL;
             break;
         default:
+            if (!m->rd[i]->done)
+                return -1; /* stepped over a damaged block: it goes on */
             m->closed_bytes += cap_reader_bytes_read(m->rd[i]);
             cap_reader_close(m->rd[i]);
             m->rd[i] = NULL;
