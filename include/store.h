@@ -310,6 +310,14 @@ const struct cap_addr *store_endpoint(const struct store *s, uint32_t ep);
 
 /* Reads a message's bytes into out (reset first).  0 ok, -1 on I/O error. */
 int store_msg_bytes(const struct store *s, const struct store_msg *m, struct strbuf *out);
+/* Reads a message's bytes into bytes (reset first) and parses them into
+ * *out, which points into bytes: keep bytes unchanged while out is used.
+ * 0 when read and parsed as SIP; -1 when the bytes could not be read or
+ * are not SIP.  Whatever the result, *out is a defined message (empty on a
+ * failed read) and sip_msg_fini(out) must follow: a caller that reuses one
+ * scratch buffer over many rows never frees what it did not parse. */
+int store_msg_parse(const struct store *s, const struct store_msg *m, struct strbuf *bytes,
+                    struct sip_msg *out);
 
 void store_counts(const struct store *s, struct store_counts *out);
 /* Increases on every change; views compare it to know when to redraw. */

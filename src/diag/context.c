@@ -45,12 +45,9 @@ static bool msg_has_credentials(const struct store *s, const struct store_msg *m
     if (m->flags & STORE_MSG_HDRS_KNOWN) /* seen at ingest: no re-read */
         return (m->flags & STORE_MSG_CREDENTIALS) != 0;
     sb_init(&b);
-    if (store_msg_bytes(s, m, &b) == 0 && b.s) {
-        if (sip_parse(b.s, b.len, &pm) == 0)
-            yes =
-                pm.nfound[SIP_HDR_AUTHORIZATION] > 0 || pm.nfound[SIP_HDR_PROXY_AUTHORIZATION] > 0;
-        sip_msg_fini(&pm);
-    }
+    if (store_msg_parse(s, m, &b, &pm) == 0)
+        yes = pm.nfound[SIP_HDR_AUTHORIZATION] > 0 || pm.nfound[SIP_HDR_PROXY_AUTHORIZATION] > 0;
+    sip_msg_fini(&pm);
     sb_fini(&b);
     return yes;
 }

@@ -303,9 +303,7 @@ struct dmsg *dmsg_load(const struct store *s, const struct store_call *c, uint32
         d->cseq_method = d->m->cseq_method;
         cap_addr_format(store_endpoint(s, d->m->src_ep), false, d->src_ip, sizeof(d->src_ip));
         cap_addr_format(store_endpoint(s, d->m->dst_ep), false, d->dst_ip, sizeof(d->dst_ip));
-        if (store_msg_bytes(s, d->m, &b) != 0 || !b.s)
-            continue;
-        if (sip_parse(b.s, b.len, &m) == 0)
+        if (store_msg_parse(s, d->m, &b, &m) == 0)
             parse_facts(&m, d);
         sip_msg_fini(&m);
     }

@@ -99,12 +99,15 @@ static bool ensure_parsed(struct store_subj *ss)
     ss->parsed = -1;
     fill_meta(ss);
     if (!ss->bytes) {
-        if (store_msg_bytes(ss->st, ss->m, ss->scratch) != 0 || !ss->scratch->s)
-            return false;
+        int rc = store_msg_parse(ss->st, ss->m, ss->scratch, &ss->msg);
+
         ss->bytes = ss->scratch->s;
         ss->len = ss->scratch->len;
-    }
-    if (sip_parse(ss->bytes, ss->len, &ss->msg) != 0) {
+        if (rc != 0) {
+            sip_msg_fini(&ss->msg);
+            return false;
+        }
+    } else if (sip_parse(ss->bytes, ss->len, &ss->msg) != 0) { /* bytes handed in */
         sip_msg_fini(&ss->msg);
         return false;
     }

@@ -122,9 +122,7 @@ size_t rtp_call_announces(const struct store *s, const struct store_call *c,
 
         if (!(sm->flags & STORE_MSG_SDP) || (sm->flags & STORE_MSG_RESENT) || !src)
             continue;
-        if (store_msg_bytes(s, sm, &b) != 0 || !b.s)
-            continue;
-        if (sip_parse(b.s, b.len, &m) == 0)
+        if (store_msg_parse(s, sm, &b, &m) == 0)
             n += rtp_announces_from_msg(&m, sm->ts_ns, sm->frame, src, out + n, max - n);
         sip_msg_fini(&m);
     }

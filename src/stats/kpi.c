@@ -110,15 +110,14 @@ static bool dest_of(const struct store *s, const struct store_call *c, struct st
 
         if (!(m->flags & STORE_MSG_REQUEST) || m->method != SIP_METHOD_INVITE)
             continue;
-        if (stats_read_msg(s, m, tmp, &sm) == 0) {
-            if (SIP_STR_PRESENT(sm.ruri) && sip_parse_uri(&sm, sm.ruri, &u) == 0) {
-                for (k = 0; k < u.host.len; k++) {
-                    char ch = sip_str_ptr(&sm, u.host)[k];
-                    sb_putc(out, ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch);
-                }
+        if (store_msg_parse(s, m, tmp, &sm) == 0 && SIP_STR_PRESENT(sm.ruri) &&
+            sip_parse_uri(&sm, sm.ruri, &u) == 0) {
+            for (k = 0; k < u.host.len; k++) {
+                char ch = sip_str_ptr(&sm, u.host)[k];
+                sb_putc(out, ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch);
             }
-            sip_msg_fini(&sm);
         }
+        sip_msg_fini(&sm);
         if (out->len)
             return false;
         {
@@ -229,12 +228,11 @@ int stats_kpi(const struct store *s, stats_call_pred keep, void *ctx, struct kpi
         out->codes[j].code = (uint16_t)i;
         out->codes[j].count = counts[i];
         c = store_call_at(s, first[i].call);
-        if (stats_read_msg(s, &c->msgs[first[i].msg], &tmp, &sm) == 0) {
+        if (store_msg_parse(s, &c->msgs[first[i].msg], &tmp, &sm) == 0)
             out->codes[j].reason = xstrndup(sip_str_ptr(&sm, sm.reason), sm.reason.len);
-            sip_msg_fini(&sm);
-        } else {
+        else
             rc = -1;
-        }
+        sip_msg_fini(&sm);
         if (!out->codes[j].reason)
             out->codes[j].reason = xstrdup("");
         j++;

@@ -326,17 +326,17 @@ static void replay(struct builder *b, const struct ev *ev)
             rs = m;
     }
     if (rq) {
-        have_req = stats_read_msg(b->s, rq, &b->req_bytes, &req) == 0;
+        have_req = store_msg_parse(b->s, rq, &b->req_bytes, &req) == 0;
         if (!have_req)
             b->rc = -1;
     }
     if (rs) {
-        have_resp = stats_read_msg(b->s, rs, &b->resp_bytes, &resp) == 0;
+        have_resp = store_msg_parse(b->s, rs, &b->resp_bytes, &resp) == 0;
         if (!have_resp)
             b->rc = -1;
     }
     if (!have_req && !have_resp)
-        return;
+        goto done;
     sb_init(&name);
     aor_of(have_req ? &req : &resp, &name);
     a = aor_get(b, name.s);
@@ -432,9 +432,10 @@ static void replay(struct builder *b, const struct ev *ev)
         e->state = REG_STATE_FAILED;
     }
 done:
-    if (have_req)
+    /* store_msg_parse leaves a message defined whether or not it read */
+    if (rq)
         sip_msg_fini(&req);
-    if (have_resp)
+    if (rs)
         sip_msg_fini(&resp);
 }
 
@@ -541,16 +542,4 @@ void stats_reg_fini(struct reg_report *r)
     }
     free(r->v);
     memset(r, 0, sizeof(*r));
-}
-
-int stats_read_msg(const struct store *s, const struct store_msg *m, struct strbuf *buf,
-                   struct sip_msg *sm)
-{
-    if (store_msg_bytes(s, m, buf) != 0 || !buf->s)
-        return -1;
-    if (sip_parse(buf->s, buf->len, sm) != 0) {
-        sip_msg_fini(sm);
-        return -1;
-    }
-    return 0;
 }

@@ -229,14 +229,16 @@ int stats_sipstat_from_store(const struct store *s, struct sipstat *out)
             const char *name = sip_method_name((enum sip_method)m->method);
 
             stats_sipstat_add(out, true, 0, name, strlen(name), resent);
-        } else if (stats_read_msg(s, m, &tmp, &sm) == 0) {
-            /* an extension or odd-case method: its exact text from the bytes */
-            stats_sipstat_add(out, true, 0, sip_str_ptr(&sm, sm.method_str), sm.method_str.len,
-                              resent);
-            sip_msg_fini(&sm);
         } else {
-            stats_sipstat_add(out, true, 0, "?", 1, resent);
-            rc = -1;
+            /* an extension or odd-case method: its exact text from the bytes */
+            if (store_msg_parse(s, m, &tmp, &sm) == 0) {
+                stats_sipstat_add(out, true, 0, sip_str_ptr(&sm, sm.method_str), sm.method_str.len,
+                                  resent);
+            } else {
+                stats_sipstat_add(out, true, 0, "?", 1, resent);
+                rc = -1;
+            }
+            sip_msg_fini(&sm);
         }
     }
     sb_fini(&tmp);

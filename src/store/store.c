@@ -597,6 +597,17 @@ int store_msg_bytes(const struct store *s, const struct store_msg *m, struct str
     return 0;
 }
 
+int store_msg_parse(const struct store *s, const struct store_msg *m, struct strbuf *bytes,
+                    struct sip_msg *out)
+{
+    if (store_msg_bytes(s, m, bytes) != 0 || !bytes->s) {
+        sb_reset(bytes);
+        sip_parse(NULL, 0, out); /* an empty message: fini-able, -1 */
+        return -1;
+    }
+    return sip_parse(bytes->s, bytes->len, out);
+}
+
 void store_counts(const struct store *s, struct store_counts *out)
 {
     out->messages = s->nmsgs;

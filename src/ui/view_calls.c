@@ -159,8 +159,10 @@ static void hc_fill(const struct ui *ui, struct calls_state *st, const struct st
         return;
     memset(&e, 0, sizeof(e));
     e.id = c->id;
-    if (c->nmsgs && store_msg_bytes(ui->store, &c->msgs[0], tmp) == 0 && tmp->s &&
-        sip_parse(tmp->s, tmp->len, &m) == 0) {
+    if (!c->nmsgs) {
+        for (h = 0; h < st->nhdr; h++)
+            e.val[h] = xstrdup("");
+    } else if (store_msg_parse(ui->store, &c->msgs[0], tmp, &m) == 0) {
         for (h = 0; h < st->nhdr; h++) {
             const char *name = st->hdr_names[h];
             enum sip_hdr_id id = sip_hdr_lookup(name, strlen(name));
@@ -180,8 +182,7 @@ static void hc_fill(const struct ui *ui, struct calls_state *st, const struct st
         }
         sip_msg_fini(&m);
     } else {
-        if (tmp->s && c->nmsgs)
-            sip_msg_fini(&m);
+        sip_msg_fini(&m); /* defined even when the read failed */
         for (h = 0; h < st->nhdr; h++)
             e.val[h] = xstrdup("");
     }
