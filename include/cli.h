@@ -97,15 +97,4 @@ int cli_rtp_streams(const struct config *cfg);
 int cli_save(const struct config *cfg);
 int cli_compare(const struct config *cfg);
 
-struct filter;
-struct kb;
-struct store;
-struct store_call;
-struct strbuf;
-/* The --flow ladder of these calls merged in time order (a call and its
- * B-legs), appended to out; with f, only the messages it matches.  Used by
- * --flow, --save and the console's text save. */
-void cli_flow_render(const struct store *s, const struct kb *kb, const struct filter *f,
-                     const struct store_call *const *legs, size_t nlegs, struct strbuf *out);
-
 #endif

@@ -79,23 +79,18 @@ const char *export_writer_path(const struct export_writer *w);
 struct strbuf;
 struct store_call;
 struct rtp_table;
+struct kb;
 
 enum export_link {
     EXPORT_LINK_ETHERNET = 0, /* Ethernet II, locally administered MACs */
     EXPORT_LINK_RAW,          /* LINKTYPE_RAW (101): the IP header first */
 };
 
-/* Appends the ladder text of one call to out (for EXPORT_FMT_TEXT); the
- * caller supplies it (the --flow renderer) so export does not depend on
- * the command-line module. */
-typedef void (*export_ladder_fn)(void *ctx, const struct store *s, const struct store_call *c,
-                                 struct strbuf *out);
-
 struct export_opts {
     enum export_format fmt; /* AUTO: from the path */
     enum export_link link;
-    export_ladder_fn ladder; /* text: ladder per call; NULL = messages only */
-    void *ladder_ctx;
+    bool ladder;                 /* text: the ladder (ladder.h) of each call first */
+    const struct kb *kb;         /* its notes (NULL: none) */
     const struct rtp_table *rtp; /* pcap/pcapng: also the calls' RTP packets kept
                                     with --rtp-store (NULL: SIP only) */
 };

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "kb.h"
+#include "ladder.h"
 #include "store.h"
 #include "util.h"
 
@@ -54,17 +55,9 @@ int cli_run_streaming(const struct config *cfg, struct store *s, engine_msg_fn f
 /* The knowledge base in cfg's language (embedded + data path + --kb-dir).
  * Errors in override files go to cfg->err; the embedded entries stay. */
 struct kb *cli_kb(const struct config *cfg);
-/* The entry explaining a response (code + reason phrase), or NULL. */
-const struct kb_entry *cli_explain_response(const struct kb *kb, int code, const char *reason,
-                                            size_t len);
 /* Appends ,"explain":{"title":..,"short":..,"severity":..} for an entry. */
 void cli_json_explain(struct strbuf *b, const struct kb_entry *e);
 
-/* In-context note of response i of c (diag.h): the kb short text of e (may
- * be NULL), "[normal here]" / "[failed here]", then the Reason (Q.850) and
- * Warning headers explained; escaped, appended to out. */
-void cli_response_note(const struct store *s, const struct kb *kb, const struct store_call *c,
-                       uint32_t i, const struct kb_entry *e, struct strbuf *out);
 /* Appends ,"context":"normal|failure|plain" and the "q850"/"warning" members
  * of response i of c. */
 void cli_json_response_context(const struct store *s, const struct kb *kb,

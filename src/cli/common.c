@@ -1,7 +1,7 @@
 /*
  * common: helpers shared by the batch outputs (loading, JSON fields,
- * formatting).  Main thread; the formatting helpers (cli_explain_response,
- * cli_json_*, cli_ep, cli_fmt_secs, cli_response_note) also run on
+ * formatting).  Main thread; the formatting helpers (cli_json_*, cli_ep,
+ * cli_fmt_secs) also run on
  * --list's helper threads: they write only to the caller's strbuf and read
  * a store that is no longer loading.
  */
@@ -13,6 +13,7 @@
 #include "cli_int.h"
 #include "engine.h"
 #include "filter.h"
+#include "ladder.h"
 #include "rtp.h"
 
 static volatile sig_atomic_t got_stop; /* SIGINT/SIGTERM during a live batch run */
@@ -121,17 +122,6 @@ struct kb *cli_kb(const struct config *cfg)
     for (i = 0; i < kb_error_count(kb); i++)
         fprintf(cfg->err, "sipdx: %s\n", kb_error(kb, i));
     return kb;
-}
-
-const struct kb_entry *cli_explain_response(const struct kb *kb, int code, const char *reason,
-                                            size_t len)
-{
-    const struct kb_entry *e;
-
-    if (!kb || code < 100)
-        return NULL;
-    e = kb_lookup_response(kb, code, reason, len);
-    return e ? e : kb_lookup_class(kb, code / 100);
 }
 
 void cli_json_explain(struct strbuf *b, const struct kb_entry *e)
@@ -252,60 +242,6 @@ void cli_flush(const struct config *cfg, struct strbuf *b)
     sb_reset(b);
 }
 
-/* Reads message i of c and hands its bytes to the diag helpers. */
-static void with_bytes(const struct store *s, const struct store_call *c, uint32_t i,
-                       const struct kb *kb, struct strbuf *out, bool json)
-{
-    struct strbuf bytes;
-
-    if (!c || i >= c->nmsgs)
-        return;
-    /* Nothing to add when ingest saw neither a Reason nor a Warning, and
-     * nothing to read when all they add is one Q.850 cause (kept at ingest:
-     * re-reading every such final response was a third of a listing). */
-    if ((c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) && !(c->msgs[i].flags & STORE_MSG_REASON_WARNING))
-        return;
-    if (!json && (c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) &&
-        c->msgs[i].q850 != STORE_Q850_UNKNOWN) {
-        if (c->msgs[i].q850 != STORE_Q850_NONE)
-            diag_q850_note(kb, c->msgs[i].q850, out);
-        return;
-    }
-    sb_init(&bytes);
-    if (store_msg_bytes(s, &c->msgs[i], &bytes) == 0 && bytes.s) {
-        if (json)
-            diag_response_extras_json(kb, bytes.s, bytes.len, out);
-        else
-            diag_response_extras(kb, bytes.s, bytes.len, out);
-    }
-    sb_fini(&bytes);
-}
-
-void cli_response_note(const struct store *s, const struct kb *kb, const struct store_call *c,
-                       uint32_t i, const struct kb_entry *e, struct strbuf *out)
-{
-    enum diag_ctx ctx = diag_response_context(s, c, i);
-    size_t start = out->len;
-
-    if (e)
-        sb_append_escaped(out, e->short_text, strlen(e->short_text));
-    if (ctx != DIAG_CTX_PLAIN)
-        sb_printf(out, "%s[%s]", out->len > start ? " " : "",
-                  diag_ctx_label(ctx, kb ? kb_lang(kb) : "en"));
-    {
-        struct strbuf x;
-
-        sb_init(&x);
-        with_bytes(s, c, i, kb, &x, false);
-        if (x.len) {
-            if (out->len > start)
-                sb_puts(out, "; ");
-            sb_append(out, x.s, x.len);
-        }
-        sb_fini(&x);
-    }
-}
-
 void cli_json_response_context(const struct store *s, const struct kb *kb,
                                const struct store_call *c, uint32_t i, struct strbuf *b)
 {
@@ -315,5 +251,5 @@ void cli_json_response_context(const struct store *s, const struct kb *kb,
                                                  : "plain";
 
     cli_json_str(b, "context", name, strlen(name), false);
-    with_bytes(s, c, i, kb, b, true);
+    ladder_response_extras(s, kb, c, i, true, b);
 }

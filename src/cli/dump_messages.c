@@ -83,8 +83,7 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
         } else {
             cli_json_int(b, "status", in->status, false);
             json_str(b, "reason", in->reason);
-            cli_json_explain(b,
-                             cli_explain_response(d->kb, in->status, in->reason.p, in->reason.len));
+            cli_json_explain(b, ladder_explain(d->kb, in->status, in->reason.p, in->reason.len));
             /* Reason (Q.850) and Warning explained (diag.h).  The flow
              * context needs later messages, so --list/--flow/--report show
              * it, not this streaming dump. */
@@ -119,7 +118,7 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
             sb_puts(b, " | resent");
         if (!in->is_request && in->status >= 300) {
             const struct kb_entry *e =
-                cli_explain_response(d->kb, in->status, in->reason.p, in->reason.len);
+                ladder_explain(d->kb, in->status, in->reason.p, in->reason.len);
 
             if (e) {
                 sb_puts(b, " | ");

@@ -170,11 +170,11 @@ static const struct kb_entry *memo_explain(struct list_memo *m, const struct kb 
     size_t len = c->final_reason ? strlen(c->final_reason) : 0, k;
 
     if (len >= sizeof(m->explain[0].reason)) /* rare: not worth a bigger slot */
-        return cli_explain_response(kb, c->final_status, c->final_reason, len);
+        return ladder_explain(kb, c->final_status, c->final_reason, len);
     k = (hash_bytes(c->final_reason ? c->final_reason : "", len) ^ c->final_status) % LIST_CACHE;
     if (m->explain[k].code != c->final_status || m->explain[k].len != len ||
         memcmp(m->explain[k].reason, c->final_reason ? c->final_reason : "", len) != 0) {
-        m->explain[k].e = cli_explain_response(kb, c->final_status, c->final_reason, len);
+        m->explain[k].e = ladder_explain(kb, c->final_status, c->final_reason, len);
         m->explain[k].code = c->final_status;
         m->explain[k].len = (uint8_t)len;
         if (len)
@@ -337,7 +337,7 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
     if (c->final_status) {
         /* the final response read in its flow (diag.h) */
         sb_puts(b, "  ");
-        cli_response_note(s, kb, c, diag_call_final_msg(c), e, b);
+        ladder_response_note(s, kb, c, diag_call_final_msg(c), e, b);
         while (b->len && b->s[b->len - 1] == ' ')
             b->len--;
     } else if (c->state == CALL_STATE_UNANSWERED) {

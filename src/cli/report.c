@@ -54,8 +54,8 @@ static bool call_listed(const struct store *s, const struct kb *kb, const struct
     uint32_t fm = diag_call_final_msg(c);
 
     *ctx = fm != UINT32_MAX ? diag_response_context(s, c, fm) : DIAG_CTX_PLAIN;
-    *e = c->final_status ? cli_explain_response(kb, c->final_status, c->final_reason,
-                                                c->final_reason ? strlen(c->final_reason) : 0)
+    *e = c->final_status ? ladder_explain(kb, c->final_status, c->final_reason,
+                                          c->final_reason ? strlen(c->final_reason) : 0)
                          : NULL;
     if (max >= DIAG_SEV_WARNING)
         return true;

@@ -12,15 +12,6 @@
 #include "filter.h"
 #include "rtp.h"
 
-/* export_ladder_fn over cli_flow_render: the ladder of one call. */
-static void save_ladder(void *ctx, const struct store *s, const struct store_call *c,
-                        struct strbuf *out)
-{
-    const struct kb *kb = ctx;
-
-    cli_flow_render(s, kb, NULL, &c, 1, out);
-}
-
 int cli_save(const struct config *cfg)
 {
     struct export_opts o;
@@ -52,8 +43,8 @@ int cli_save(const struct config *cfg)
     }
     o.rtp = rtp;
     kb = cli_kb(cfg);
-    o.ladder = save_ladder;
-    o.ladder_ctx = kb;
+    o.ladder = true;
+    o.kb = kb;
     n = store_ncalls(s);
     ids = xmalloc((n ? n : 1) * sizeof *ids);
     sb_init(&tmp);

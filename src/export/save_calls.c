@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ladder.h"
 #include "rtp.h"
 #include "store.h"
 #include "util.h"
@@ -514,9 +515,16 @@ static int save_text(const struct store *s, const struct store_call *const *call
 
         if (i)
             sb_puts(&b, "\n");
-        if (o->ladder)
-            o->ladder(o->ladder_ctx, s, c, &b);
-        else {
+        if (o->ladder) {
+            struct ladder_opts lo;
+            struct ladder l;
+
+            memset(&lo, 0, sizeof(lo));
+            lo.kb = o->kb;
+            ladder_build(&l, s, &c, 1, &lo);
+            ladder_render_text(&l, &b);
+            ladder_fini(&l);
+        } else {
             sb_puts(&b, "Call-ID: ");
             sb_append_escaped(&b, c->call_id, c->call_id_len);
             sb_putc(&b, '\n');

@@ -8,6 +8,8 @@
  */
 #include "ui_int.h"
 
+#include "ladder.h"
+
 #include <time.h>
 
 #include <inttypes.h>
@@ -319,9 +321,9 @@ int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w, 
         if (lineno == 0) {
             bool resp = ll > 8 && memcmp(l, "SIP/2.0 ", 8) == 0;
             unsigned code = resp ? atoi_safe(l + 8, ll - 8) : 0;
-            a = resp
-                    ? ui_attr(ui, call_is_failure_status(code) ? ROLE_SIP_FAILURE : ROLE_SIP_STATUS)
-                    : ui_attr(ui, ROLE_SIP_METHOD);
+            a = resp ? ui_attr(ui, ladder_is_failure(code, DIAG_CTX_PLAIN) ? ROLE_SIP_FAILURE
+                                                                           : ROLE_SIP_STATUS)
+                     : ui_attr(ui, ROLE_SIP_METHOD);
             sb_reset(&e);
             draw_escape(&e, l, ll);
             put_wrapped(ui, win, y, x, h, w, e.s ? e.s : "", a, skip, &row, &col);
@@ -355,13 +357,6 @@ int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w, 
 }
 
 /* ---------------------------------------------------------------- calls */
-
-bool call_is_failure_status(unsigned status)
-{
-    /* 401/407 are challenges, answered in the same call; 487 is kept: it is
-     * the INVITE's final answer and the place to look in a cancelled call. */
-    return status >= 400 && status != 401 && status != 407;
-}
 
 attr_t call_state_attr(const struct ui *ui, const struct store_call *c)
 {

@@ -266,7 +266,6 @@ int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w, 
 attr_t call_state_attr(const struct ui *ui, const struct store_call *c);
 /* "487 Request Terminated" or kb short text; escaped into out. */
 void call_status_text(const struct ui *ui, const struct store_call *c, struct strbuf *out);
-bool call_is_failure_status(unsigned status);
 
 /* view_findings.c: findings (diag.h) for the other views.  A cache of each
  * call's diagnosis, recomputed when its message count changes; owned by
@@ -281,12 +280,6 @@ char findings_call_mark(struct findings_cache *fc, const struct ui *ui, const st
  * Q.850 / Warning; escaped into out (reset first). */
 void findings_call_status(struct findings_cache *fc, const struct ui *ui,
                           const struct store_call *c, struct strbuf *out);
-/* The ladder note of message idx of c: rule ids of the findings in fl that
- * point at it ("!NAT-01 "), then for a response the kb short text, its
- * context and Reason/Warning.  Returns an owned escaped string or NULL;
- * *normal is set when the response is normal in its flow. */
-char *findings_msg_note(const struct ui *ui, const struct store_call *c, uint32_t idx,
-                        const struct diag_list *fl, bool *normal);
 /* Lines for the message view: the response explained in context and every
  * finding pointing at the message (title: facts), escaped, '\n'-separated. */
 void findings_msg_text(const struct ui *ui, const struct store_call *c, uint32_t idx,

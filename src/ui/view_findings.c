@@ -4,13 +4,15 @@
  * ladder of its call with the cursor on the message it points at.  Also
  * the helpers other views use to show findings and responses in context:
  * the call list's marker and Final column (through a per-call cache the
- * call list owns), the ladder's notes, the message view's header.
+ * call list owns) and the message view's header.
  *
  * UI thread only.  Keeps call ids, never store pointers, across ticks.
  * While a capture loads, the list is recomputed at most once a second and
  * at most a fifth of the time.
  */
 #include "ui_int.h"
+
+#include "ladder.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -146,73 +148,11 @@ void findings_call_status(struct findings_cache *fc, const struct ui *ui,
 
 /* ---------------------------------------------------------------- notes */
 
-char *findings_msg_note(const struct ui *ui, const struct store_call *c, uint32_t idx,
-                        const struct diag_list *fl, bool *normal)
-{
-    struct strbuf n;
-    size_t i;
-    uint8_t k;
-
-    *normal = false;
-    sb_init(&n);
-    for (i = 0; fl && i < fl->n; i++) {
-        if (fl->v[i].call != c->id)
-            continue;
-        for (k = 0; k < fl->v[i].nmsgs; k++) {
-            if (fl->v[i].msgs[k] == idx) {
-                sb_printf(&n, "!%s ", diag_rule_text(fl->v[i].rule, "en")->id);
-                break;
-            }
-        }
-    }
-    if (idx < c->nmsgs && !(c->msgs[idx].flags & STORE_MSG_REQUEST) && c->msgs[idx].status >= 300) {
-        enum diag_ctx ctx = diag_response_context(ui->store, c, idx);
-        struct strbuf bytes;
-        struct sip_msg m;
-
-        *normal = ctx == DIAG_CTX_NORMAL;
-        sb_init(&bytes);
-        if (store_msg_bytes(ui->store, &c->msgs[idx], &bytes) == 0 && bytes.s) {
-            if (sip_parse(bytes.s, bytes.len, &m) == 0) {
-                const struct kb_entry *e =
-                    ui->kb
-                        ? kb_lookup_response(ui->kb, m.status, m.buf + m.reason.off, m.reason.len)
-                        : NULL;
-
-                if (e && e->short_text[0])
-                    draw_escape(&n, e->short_text, strlen(e->short_text));
-            }
-            sip_msg_fini(&m);
-            if (ctx != DIAG_CTX_PLAIN)
-                sb_printf(&n, " [%s]", diag_ctx_label(ctx, ui->kb ? kb_lang(ui->kb) : "en"));
-            {
-                size_t at = n.len;
-
-                sb_puts(&n, "; ");
-                if (diag_response_extras(ui->kb, bytes.s, bytes.len, &n) == 0) {
-                    n.len = at;
-                    n.s[at] = '\0';
-                }
-            }
-        }
-        sb_fini(&bytes);
-    }
-    while (n.len && n.s[n.len - 1] == ' ')
-        n.s[--n.len] = '\0';
-    if (!n.len) {
-        sb_fini(&n);
-        return NULL;
-    }
-    return n.s;
-}
-
 void findings_msg_text(const struct ui *ui, const struct store_call *c, uint32_t idx,
                        struct strbuf *out)
 {
     const char *lang = ui->kb ? kb_lang(ui->kb) : "en";
     struct diag_list fl;
-    bool normal;
-    char *note;
     size_t i;
     uint8_t k;
 
@@ -221,11 +161,21 @@ void findings_msg_text(const struct ui *ui, const struct store_call *c, uint32_t
     diag_list_init(&fl);
     diag_call(ui->store, c, &fl);
     if (!(c->msgs[idx].flags & STORE_MSG_REQUEST) && c->msgs[idx].status >= 300) {
-        note = findings_msg_note(ui, c, idx, NULL, &normal);
-        if (note) {
-            sb_printf(out, "%u: %s\n", c->msgs[idx].status, note);
-            free(note);
-        }
+        /* the note the ladder shows on this arrow (ladder.h) */
+        struct strbuf bytes, note;
+        struct sip_msg m;
+
+        sb_init(&bytes);
+        sb_init(&note);
+        if (store_msg_parse(ui->store, &c->msgs[idx], &bytes, &m) == 0)
+            ladder_response_note(
+                ui->store, ui->kb, c, idx,
+                ladder_explain(ui->kb, m.status, m.buf + m.reason.off, m.reason.len), &note);
+        sip_msg_fini(&m);
+        if (note.len)
+            sb_printf(out, "%u: %s\n", c->msgs[idx].status, note.s);
+        sb_fini(&note);
+        sb_fini(&bytes);
     }
     for (i = 0; i < fl.n; i++) {
         for (k = 0; k < fl.v[i].nmsgs; k++) {

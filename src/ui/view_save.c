@@ -223,14 +223,6 @@ static void save_draw(struct view *v, WINDOW *win)
 
 /* ------------------------------------------------------------ actions */
 
-static void ladder_text(void *ctx, const struct store *s, const struct store_call *c,
-                        struct strbuf *out)
-{
-    const struct ui *ui = ctx;
-
-    cli_flow_render(s, ui->kb, NULL, &c, 1, out);
-}
-
 static unsigned do_save(struct view *v)
 {
     struct save_state *st = v->state;
@@ -268,8 +260,8 @@ static unsigned do_save(struct view *v)
     memset(&o, 0, sizeof(o));
     o.fmt = formats[st->fmt];
     o.link = EXPORT_LINK_ETHERNET;
-    o.ladder = ladder_text;
-    o.ladder_ctx = ui;
+    o.ladder = true;
+    o.kb = ui->kb;
     o.rtp = ui->cfg->rtp_store ? loader_rtp(ui->loader) : NULL; /* with --rtp-store */
     err_clear(&d);
     rc = export_calls(ui->store, ids, n, st->name, &o, &res, &d);
