@@ -762,35 +762,6 @@ static void agrees_with_tshark_on_the_corpus(void **state)
     assert_int_equal(diffs, 0);
 }
 
-/* ---- speed ---- */
-
-static void parses_fast_enough(void **state)
-{
-    struct sip_msg m;
-    char *buf;
-    size_t len, i, iters = 200000;
-    struct timespec t0, t1;
-    double ns;
-    volatile size_t sink = 0;
-
-    (void)state;
-    buf = load("multi_val_invite.sip", &len); /* 928 bytes, 14 headers, SDP */
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-    for (i = 0; i < iters; i++) {
-        sip_parse(buf, len, &m);
-        sink += m.nhdrs;
-        sip_msg_fini(&m);
-    }
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-    ns =
-        ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / (double)iters;
-    /* A figure for the report, not an assertion: sanitizer builds are slow.
-     * Thread CPU time, so other processes on the box do not inflate it. */
-    print_message("sip_parse: %.0f ns per %zu-byte message\n", ns, len);
-    assert_int_equal(sink, iters * 14);
-    free(buf);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -813,7 +784,6 @@ int main(void)
         cmocka_unit_test(parses_numbers_at_their_limits),
         cmocka_unit_test(copies_slices_with_truncation),
         cmocka_unit_test(agrees_with_tshark_on_the_corpus),
-        cmocka_unit_test(parses_fast_enough),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
