@@ -1,6 +1,8 @@
 /*
  * view_diff: two SIP messages picked with Space in the ladder, their start
- * lines and headers compared line by line (longest common subsequence).
+ * lines, headers and bodies (the SDP offer against the answer) compared
+ * line by line (longest common subsequence); a "-- body --" line stands
+ * for the blank line between headers and body.
  * Side by side on wide terminals (a '|' between changed lines, '<' / '>'
  * for a line only on one side), unified ('-' / '+') below 100 columns or
  * with t.  Up/Down/PgUp/PgDn scroll, q goes back.
@@ -41,11 +43,12 @@ struct diff_state {
     int changed;
 };
 
-/* Splits the start line and headers (up to the blank line) into escaped
- * lines. */
+/* Splits the message into escaped lines: start line, headers, then a
+ * "-- body --" marker and the body's lines when there is a body. */
 static void split_headers(const char *p, size_t n, char ***out, int *nout)
 {
     size_t i = 0;
+    bool body = false;
 
     *out = NULL;
     *nout = 0;
@@ -58,10 +61,15 @@ static void split_headers(const char *p, size_t n, char ***out, int *nout)
         e = j;
         if (e > i && p[e - 1] == '\r')
             e--;
-        if (e == i)
-            break; /* end of headers */
         sb_init(&b);
-        draw_escape(&b, p + i, e - i);
+        if (e == i && !body) { /* end of headers */
+            body = true;
+            if (j + 1 >= n)
+                break; /* no body */
+            sb_puts(&b, "-- body --");
+        } else {
+            draw_escape(&b, p + i, e - i);
+        }
         *out = xrealloc(*out, (size_t)(*nout + 1) * sizeof(**out));
         (*out)[(*nout)++] = b.s ? b.s : xstrdup("");
         i = j + 1;
