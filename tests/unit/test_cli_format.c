@@ -30,7 +30,7 @@ static void check_secs(int64_t ns)
 
 /* Durations and setup times: every rounding case near a millisecond, the
  * exact halves, and pseudo-random values up to and beyond the fast range. */
-static void secs_match_printf(void **state)
+static void seconds_format_as_printf_does(void **state)
 {
     static const int64_t fixed[] = {0,
                                     1,
@@ -73,7 +73,7 @@ static void secs_match_printf(void **state)
     }
 }
 
-static void ints_match_printf(void **state)
+static void integers_format_as_printf_does(void **state)
 {
     static const long long vals[] = {0,
                                      1,
@@ -103,8 +103,8 @@ static void ints_match_printf(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(secs_match_printf),
-        cmocka_unit_test(ints_match_printf),
+        cmocka_unit_test(seconds_format_as_printf_does),
+        cmocka_unit_test(integers_format_as_printf_does),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -167,7 +167,7 @@ static void asterisk_usage_example_compiles_and_evaluates(void **state)
     fx_free(&f);
 }
 
-static void asterisk_method_and_call_id(void **state)
+static void asterisk_method_and_call_id_fields_match(void **state)
 {
     struct fx inv, ok;
 
@@ -211,7 +211,7 @@ static void asterisk_timestamp_compares_whole_seconds(void **state)
     fx_free(&f);
 }
 
-static void asterisk_addr_with_and_without_port(void **state)
+static void asterisk_addr_matches_with_and_without_port(void **state)
 {
     struct fx f;
 
@@ -244,7 +244,7 @@ static void asterisk_like_is_a_case_sensitive_unanchored_regex(void **state)
     fx_free(&f);
 }
 
-static void not_and_or_and_parentheses(void **state)
+static void not_and_or_combine_with_parentheses(void **state)
 {
     struct fx inv, ok;
 
@@ -289,7 +289,7 @@ static void precedence_is_not_then_and_then_or(void **state)
 
 /* ---- operators ---- */
 
-static void each_operator_on_numbers_and_text(void **state)
+static void every_operator_works_on_numbers_and_text(void **state)
 {
     struct fx r;
 
@@ -321,7 +321,7 @@ static void each_operator_on_numbers_and_text(void **state)
     fx_free(&r);
 }
 
-static void in_sets_with_ranges(void **state)
+static void in_matches_sets_with_ranges(void **state)
 {
     struct fx r, inv;
 
@@ -346,7 +346,7 @@ static void in_sets_with_ranges(void **state)
     fx_free(&inv);
 }
 
-static void cidr_v4_and_v6(void **state)
+static void cidr_matches_ipv4_and_ipv6_networks(void **state)
 {
     struct fx v4, v6;
 
@@ -373,7 +373,7 @@ static void cidr_v4_and_v6(void **state)
     fx_free(&v6);
 }
 
-static void time_literals(void **state)
+static void time_literals_compare_as_times(void **state)
 {
     struct fx f;
 
@@ -392,7 +392,7 @@ static void time_literals(void **state)
     fx_free(&f);
 }
 
-static void wireshark_aliases(void **state)
+static void wireshark_field_names_are_aliases(void **state)
 {
     struct fx inv, r, reg;
 
@@ -433,7 +433,7 @@ static void wireshark_aliases(void **state)
     fx_free(&reg);
 }
 
-static void extended_fields(void **state)
+static void extended_fields_read_the_message(void **state)
 {
     struct fx inv, big, v6;
 
@@ -467,7 +467,7 @@ static void extended_fields(void **state)
     fx_free(&v6);
 }
 
-static void header_by_name(void **state)
+static void any_header_matches_by_its_name(void **state)
 {
     struct fx big, v6, mv;
 
@@ -516,7 +516,7 @@ static void multi_valued_fields_match_any_and_ne_is_none_equal(void **state)
     fx_free(&inv);
 }
 
-static void presence_tests(void **state)
+static void a_bare_field_tests_presence(void **state)
 {
     struct fx inv, r;
 
@@ -539,7 +539,7 @@ static void presence_tests(void **state)
     fx_free(&r);
 }
 
-static void sdp_fields(void **state)
+static void sdp_fields_read_the_body(void **state)
 {
     struct fx inv, v6, big;
 
@@ -564,7 +564,7 @@ static void sdp_fields(void **state)
     fx_free(&big);
 }
 
-static void call_level_fields(void **state)
+static void call_level_fields_come_from_the_call(void **state)
 {
     struct fx f;
 
@@ -811,23 +811,23 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(asterisk_usage_example_compiles_and_evaluates),
-        cmocka_unit_test(asterisk_method_and_call_id),
+        cmocka_unit_test(asterisk_method_and_call_id_fields_match),
         cmocka_unit_test(asterisk_timestamp_compares_whole_seconds),
-        cmocka_unit_test(asterisk_addr_with_and_without_port),
+        cmocka_unit_test(asterisk_addr_matches_with_and_without_port),
         cmocka_unit_test(asterisk_like_is_a_case_sensitive_unanchored_regex),
-        cmocka_unit_test(not_and_or_and_parentheses),
+        cmocka_unit_test(not_and_or_combine_with_parentheses),
         cmocka_unit_test(precedence_is_not_then_and_then_or),
-        cmocka_unit_test(each_operator_on_numbers_and_text),
-        cmocka_unit_test(in_sets_with_ranges),
-        cmocka_unit_test(cidr_v4_and_v6),
-        cmocka_unit_test(time_literals),
-        cmocka_unit_test(wireshark_aliases),
-        cmocka_unit_test(extended_fields),
-        cmocka_unit_test(header_by_name),
+        cmocka_unit_test(every_operator_works_on_numbers_and_text),
+        cmocka_unit_test(in_matches_sets_with_ranges),
+        cmocka_unit_test(cidr_matches_ipv4_and_ipv6_networks),
+        cmocka_unit_test(time_literals_compare_as_times),
+        cmocka_unit_test(wireshark_field_names_are_aliases),
+        cmocka_unit_test(extended_fields_read_the_message),
+        cmocka_unit_test(any_header_matches_by_its_name),
         cmocka_unit_test(multi_valued_fields_match_any_and_ne_is_none_equal),
-        cmocka_unit_test(presence_tests),
-        cmocka_unit_test(sdp_fields),
-        cmocka_unit_test(call_level_fields),
+        cmocka_unit_test(a_bare_field_tests_presence),
+        cmocka_unit_test(sdp_fields_read_the_body),
+        cmocka_unit_test(call_level_fields_come_from_the_call),
         cmocka_unit_test(bad_expressions_name_the_column),
         cmocka_unit_test(failed_compile_leaves_the_old_filter_usable),
         cmocka_unit_test(hostile_input_is_refused_not_crashed),

@@ -312,7 +312,7 @@ static void dtmf_digits_come_from_telephone_events(void **state)
     assert_int_equal(s->event_packets, 4);
 }
 
-static void findings_one_way_and_dtmf_the_receiver_did_not_offer(void **state)
+static void finds_one_way_audio_and_dtmf_the_receiver_did_not_offer(void **state)
 {
     struct fix *f = *state;
     struct rtp_finding out[8];
@@ -342,7 +342,7 @@ static void findings_one_way_and_dtmf_the_receiver_did_not_offer(void **state)
     assert_int_equal(n, 0);
 }
 
-static void no_rtp_after_the_answer(void **state)
+static void no_rtp_after_the_answer_is_found_once_the_call_goes_on(void **state)
 {
     struct fix *f = *state;
     struct rtp_finding out[4];
@@ -470,9 +470,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(not_rtp_bytes_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(stream_count_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(dtmf_digits_come_from_telephone_events, setup, teardown),
-        cmocka_unit_test_setup_teardown(findings_one_way_and_dtmf_the_receiver_did_not_offer, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(no_rtp_after_the_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(finds_one_way_audio_and_dtmf_the_receiver_did_not_offer,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(no_rtp_after_the_answer_is_found_once_the_call_goes_on,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(rtcp_receiver_report_lands_on_its_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(port_moved_to_t38_is_not_rtp_any_more, setup, teardown),
         cmocka_unit_test(payload_names_follow_tshark),

@@ -190,7 +190,7 @@ static void walk(const char *dir, struct counts *c)
     closedir(dh);
 }
 
-static void corpus_fast_equals_full(void **state)
+static void fast_path_equals_full_parse_on_the_corpus(void **state)
 {
     const char *dir = test_corpus_dir();
     struct counts c;
@@ -434,7 +434,7 @@ static void mutate(const char *tpl, bool is_via, struct counts *c)
     free(v);
 }
 
-static void mutations_fast_equals_full(void **state)
+static void fast_path_equals_full_parse_on_mutations(void **state)
 {
     struct counts c;
     size_t k;
@@ -638,8 +638,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(odd_values_have_the_expected_fields),
         cmocka_unit_test(odd_vias_have_the_expected_branch),
-        cmocka_unit_test(mutations_fast_equals_full),
-        cmocka_unit_test(corpus_fast_equals_full),
+        cmocka_unit_test(fast_path_equals_full_parse_on_mutations),
+        cmocka_unit_test(fast_path_equals_full_parse_on_the_corpus),
         cmocka_unit_test(header_lookup_matches_reference),
         cmocka_unit_test(line_scan_steps_over_utf8_tabs_and_flags_del),
     };

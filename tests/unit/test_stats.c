@@ -100,7 +100,7 @@ static const struct reg_entry *find(const struct reg_report *r, const char *aor)
     return NULL;
 }
 
-static void registrations_edge_cases(void **state)
+static void registrations_handle_star_unanswered_challenges_and_proxies(void **state)
 {
     struct store_opts o = {0};
     struct store *s = store_new(&o);
@@ -194,7 +194,7 @@ static const char *invite(const char *ruri, const char *cid, int cseq)
     return msgbuf;
 }
 
-static void kpis_edge_cases(void **state)
+static void kpis_count_auth_retries_tel_uris_and_ringing_unanswered(void **state)
 {
     struct store_opts o = {0};
     struct store *s = store_new(&o);
@@ -287,8 +287,8 @@ static void sipstat_from_store_equals_streaming_counts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(registrations_edge_cases),
-        cmocka_unit_test(kpis_edge_cases),
+        cmocka_unit_test(registrations_handle_star_unanswered_challenges_and_proxies),
+        cmocka_unit_test(kpis_count_auth_retries_tel_uris_and_ringing_unanswered),
         cmocka_unit_test(sipstat_from_store_equals_streaming_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

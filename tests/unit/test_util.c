@@ -326,7 +326,7 @@ static void json_escapes_as_before(void **state)
     sb_fini(&want);
 }
 
-static void hash_spreads(void **state)
+static void hash_spreads_keys_over_the_buckets(void **state)
 {
     char key[32];
     unsigned buckets[256] = {0};
@@ -433,7 +433,7 @@ int main(void)
         cmocka_unit_test(pads_like_printf),
         cmocka_unit_test(epoch_matches_printf),
         cmocka_unit_test(json_escapes_as_before),
-        cmocka_unit_test(hash_spreads),
+        cmocka_unit_test(hash_spreads_keys_over_the_buckets),
         cmocka_unit_test(invisible_characters_are_escaped),
         cmocka_unit_test(errors_escape_what_they_quote),
     };
