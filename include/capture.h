@@ -240,6 +240,32 @@ void cap_decoder_set_tls_keys(struct cap_decoder *dec, struct cap_tls_keys *k);
 /* After cap_decoder_flush: one line per TLS connection that could not be
  * read in full (addresses, frames, records, what to do), or NULL. */
 const char *cap_decoder_tls_report(struct cap_decoder *dec);
+/* What a TLS handshake showed that explains a failure, keys or not: an
+ * alert, the versions and suites offered and chosen, the server's
+ * certificate (seen in clear in TLS 1.2, decrypted in 1.3).  Texts for
+ * these are the diag module's (diag_tls_fact_text). */
+struct cap_tls_fact {
+    struct cap_addr cli, srv;
+    uint64_t frame;           /* of the alert, or of the certificate */
+    int64_t ts_ns;            /* its capture time */
+    uint16_t offered_max;     /* highest version the ClientHello offers (0x0304...) */
+    uint16_t version;         /* chosen by the ServerHello, 0: none came */
+    uint16_t nsuites;         /* cipher suites offered */
+    uint16_t suite;           /* chosen, 0: none */
+    uint16_t first_suites[4]; /* the first ones offered */
+    uint8_t alert;            /* description (RFC 8446 6), 0: none */
+    uint8_t alert_from;       /* 0 none, 1 the client, 2 the server */
+    bool alert_fatal;
+    bool cert_seen;
+    int64_t not_before, not_after; /* epoch seconds */
+    bool name_checked, name_ok;    /* against the SNI */
+    char sni[64];                  /* from the ClientHello (printable ASCII) */
+    char cert_name[64];            /* the certificate's subject CN */
+};
+/* After cap_decoder_flush: the facts of connections whose handshake or
+ * certificate went wrong (at most 256; *n is set). */
+const struct cap_tls_fact *cap_decoder_tls_facts(struct cap_decoder *dec, size_t *n);
+
 /* A reader hands the secrets of pcapng Decryption Secrets Blocks (TLS key
  * log type) to k as it meets them (borrowed; NULL: ignored). */
 void cap_reader_set_tls_keys(struct cap_reader *r, struct cap_tls_keys *k);

@@ -148,6 +148,13 @@ struct rtp_table;
 enum diag_sev diag_call_media(const struct rtp_table *t, const struct store *s,
                               const struct store_call *c, struct diag_list *out);
 
+/* ---- TLS handshakes (src/diag/tls_handshake.c) ---- */
+struct cap_tls_fact;
+/* One line (no newline) saying what went wrong in a TLS handshake: the
+ * alert, who sent it and what it means, versions and suites, the
+ * certificate's dates and name; in lang ("ru" or English, as kb_new). */
+void diag_tls_fact_text(const struct cap_tls_fact *f, const char *lang, struct strbuf *out);
+
 /* ---- responses in context ---- */
 
 enum diag_ctx {

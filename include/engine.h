@@ -54,6 +54,7 @@ struct live_opts {
     void *payload_ctx;
     const char *const *tls_keylogs; /* borrowed: --tls-keylog FILE or udp:[ADDR:]PORT */
     size_t ntls_keylogs;
+    const char *lang; /* of the notes on TLS handshakes (--lang), NULL: environment */
 };
 /* Live sources are asked for (interfaces or a HEP listener). */
 bool live_opts_active(const struct live_opts *o);

@@ -17,9 +17,13 @@
  * Thread: the decoder's.  Ownership: a connection is shared by its two
  * directions (reference counted); each direction owns its buffers.
  */
+#include <openssl/asn1.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "capture_int.h"
 #include "tls_int.h"
@@ -30,6 +34,7 @@
 #define PEND_ALL_MAX (64u << 20)
 #define CACHE_SLOTS  1024 /* TLS 1.2 sessions by ID and ticket */
 #define REPORT_MAX   64   /* connections named in the report */
+#define FACTS_MAX    256  /* handshakes that went wrong, kept for diagnosis */
 #define REC_MAX      (16384 + 2048)
 #define HRR_RANDOM                                                                                 \
     "\xcf\x21\xad\x74\xe5\x9a\x61\x11\xbe\x1d\x8c\x02\x1e\x65\xb8\x91"                             \
@@ -46,6 +51,8 @@ struct tls_ctx {
     size_t pend_all;      /* bytes waiting for keys, all directions */
     struct strbuf report; /* one line per connection not (fully) decrypted */
     unsigned reported;
+    struct cap_tls_fact facts[FACTS_MAX];
+    size_t nfacts;
 };
 
 struct tls_conn {
@@ -67,6 +74,9 @@ struct tls_conn {
     struct tls_cipher c12[2]; /* TLS 1.2 client, server: in use after CCS */
     uint64_t records, protected_recs, decrypted, undecrypted, auth_failed;
     uint64_t first_frame, last_frame;
+    struct cap_tls_fact fact; /* what the handshake showed */
+    bool cert_done, fact_done;
+    bool app_seen; /* application data went over it (alerts after: not why it failed) */
 };
 
 struct pend_hdr {
@@ -208,6 +218,34 @@ static void conn_report(struct tls_ctx *x, struct tls_conn *k)
     sb_putc(r, '\n');
 }
 
+/* Keeps the handshake facts of a connection that went wrong. */
+static void conn_fact(struct tls_ctx *x, struct tls_conn *k)
+{
+    struct cap_tls_fact *f = &k->fact;
+    /* close_notify (0) and user_canceled (90) end a connection normally */
+    bool bad_alert = f->alert_from && f->alert != 0 && f->alert != 90;
+    int64_t now = f->ts_ns / 1000000000;
+    bool bad_cert = f->cert_seen &&
+                    (now > f->not_after || now < f->not_before || (f->name_checked && !f->name_ok));
+
+    k->fact_done = true;
+    if ((!bad_alert && !bad_cert) || x->nfacts >= FACTS_MAX)
+        return;
+    f->cli = k->cli;
+    f->srv = k->srv;
+    f->version = k->have_sh ? k->version : 0;
+    f->suite = k->have_sh ? k->suite_id : 0;
+    x->facts[x->nfacts++] = *f;
+}
+
+const struct cap_tls_fact *cap_decoder_tls_facts(struct cap_decoder *dec, size_t *n)
+{
+    struct tls_ctx *x = cap_decoder_tls(dec);
+
+    *n = x->nfacts;
+    return x->facts;
+}
+
 void tls_half_free(struct cap_decoder *dec, struct tls_half *h)
 {
     struct pend_hdr ph;
@@ -225,6 +263,8 @@ void tls_half_free(struct cap_decoder *dec, struct tls_half *h)
         h->peer->peer = NULL;
     if (--h->conn->refs == 0) {
         conn_report(h->x, h->conn);
+        if (!h->conn->fact_done)
+            conn_fact(h->x, h->conn);
         tls_cipher_clear(&h->conn->c12[0]);
         tls_cipher_clear(&h->conn->c12[1]);
         free(h->conn);
@@ -422,8 +462,18 @@ static void client_hello(struct tls_half *h, struct rd *r)
         memcpy(k->ch_sid, q, l);
         k->ch_sidlen = (uint8_t)l;
     }
-    take(r, u16(r)); /* cipher suites */
-    take(r, u8(r));  /* compression */
+    l = u16(r);
+    q = take(r, l);
+    if (q) {
+        unsigned i;
+
+        k->fact.nsuites = (uint16_t)(l / 2);
+        for (i = 0; i < 4 && 2 * i + 1 < l; i++)
+            k->fact.first_suites[i] = rd16be(q + 2 * i);
+    }
+    if (rd16be(r->p) > k->fact.offered_max)
+        k->fact.offered_max = rd16be(r->p);
+    take(r, u8(r)); /* compression */
     el = u16(r);
     if (r->bad)
         return;
@@ -433,10 +483,27 @@ static void client_hello(struct tls_half *h, struct rd *r)
         q = take(r, elen);
         if (!q)
             return;
-        if (et == 22)
+        if (et == 22) {
             k->etm_offered = true;
-        else if (et == 35 && elen > 0)
+        } else if (et == 35 && elen > 0) {
             k->ticket = key_of(q, elen, 2);
+        } else if (et == 43 && elen >= 1) { /* supported_versions */
+            unsigned i;
+
+            for (i = 1; i + 1 < elen && i + 1 <= q[0]; i += 2) {
+                uint16_t v = rd16be(q + i);
+
+                if ((v >> 8) == 3 && v > k->fact.offered_max)
+                    k->fact.offered_max = v;
+            }
+        } else if (et == 0 && elen > 5 && q[2] == 0) { /* server_name: host_name */
+            size_t nl = rd16be(q + 3), i, o = 0;
+
+            for (i = 0; i < nl && 5 + i < elen && o + 1 < sizeof(k->fact.sni); i++)
+                if (q[5 + i] > 0x20 && q[5 + i] < 0x7f)
+                    k->fact.sni[o++] = (char)q[5 + i];
+            k->fact.sni[o] = '\0';
+        }
     }
 }
 
@@ -509,8 +576,59 @@ static void new_ticket(struct cap_decoder *dec, struct tls_half *h, struct rd *r
         cache_put(h->x, key_of(q, l, 2), k->ms);
 }
 
-static void handshake_msg(struct cap_decoder *dec, struct tls_half *h, uint8_t type,
-                          const uint8_t *p, size_t n)
+static int64_t asn1_epoch(const ASN1_TIME *t)
+{
+    struct tm tm;
+
+    memset(&tm, 0, sizeof(tm));
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+        return 0;
+    return (int64_t)timegm(&tm);
+}
+
+/* The server's certificate (the first of its chain): validity at capture
+ * time and the name against the SNI.  Parsed by OpenSSL's d2i_X509. */
+static void certificate(struct tls_half *h, const struct cap_ctx *c, struct rd *r)
+{
+    struct tls_conn *k = h->conn;
+    struct cap_tls_fact *f = &k->fact;
+    const uint8_t *q, *der;
+    uint32_t l;
+    X509 *x;
+
+    if (h->is_client || k->cert_done)
+        return;
+    k->cert_done = true;
+    if (k->tls13)
+        take(r, u8(r)); /* certificate_request_context */
+    take(r, 3);         /* list length */
+    q = take(r, 3);
+    if (!q)
+        return;
+    l = (uint32_t)q[0] << 16 | rd16be(q + 1);
+    der = take(r, l);
+    if (!der)
+        return;
+    x = d2i_X509(NULL, &der, l);
+    if (!x)
+        return;
+    f->cert_seen = true;
+    f->frame = c->rec->frame;
+    f->ts_ns = c->rec->ts_ns;
+    f->not_before = asn1_epoch(X509_get0_notBefore(x));
+    f->not_after = asn1_epoch(X509_get0_notAfter(x));
+    if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, f->cert_name,
+                                  sizeof(f->cert_name)) < 0)
+        f->cert_name[0] = '\0';
+    if (f->sni[0]) {
+        f->name_checked = true;
+        f->name_ok = X509_check_host(x, f->sni, strlen(f->sni), 0, NULL) == 1;
+    }
+    X509_free(x);
+}
+
+static void handshake_msg(struct cap_decoder *dec, struct tls_half *h, const struct cap_ctx *c,
+                          uint8_t type, const uint8_t *p, size_t n)
 {
     struct rd r = {p, n, 0, false};
     struct tls_conn *k = h->conn;
@@ -524,6 +642,9 @@ static void handshake_msg(struct cap_decoder *dec, struct tls_half *h, uint8_t t
         break;
     case 4:
         new_ticket(dec, h, &r);
+        break;
+    case 11:
+        certificate(h, c, &r);
         break;
     case 20: /* Finished: TLS 1.3 moves to the application secrets */
         if (k->tls13 && h->epoch == 1)
@@ -543,7 +664,8 @@ static void handshake_msg(struct cap_decoder *dec, struct tls_half *h, uint8_t t
     }
 }
 
-static void handshake_data(struct cap_decoder *dec, struct tls_half *h, const uint8_t *p, size_t n)
+static void handshake_data(struct cap_decoder *dec, struct tls_half *h, const struct cap_ctx *c,
+                           const uint8_t *p, size_t n)
 {
     size_t o = 0;
 
@@ -565,7 +687,7 @@ static void handshake_data(struct cap_decoder *dec, struct tls_half *h, const ui
 
         if (h->hslen - o - 4 < ml)
             break;
-        handshake_msg(dec, h, h->hs[o], h->hs + o + 4, ml);
+        handshake_msg(dec, h, c, h->hs[o], h->hs + o + 4, ml);
         o += 4 + ml;
     }
     memmove(h->hs, h->hs + o, h->hslen - o);
@@ -602,11 +724,21 @@ static void pend_add(struct tls_half *h, const struct cap_ctx *c, uint8_t type, 
     h->x->pend_all += sizeof(ph) + n;
 }
 
-static void alert(struct tls_half *h, const uint8_t *p, size_t n)
+/* The first alert that is not close_notify is kept (the one that says why). */
+static void alert(struct tls_half *h, const struct cap_ctx *c, const uint8_t *p, size_t n)
 {
-    (void)h;
-    (void)p;
-    (void)n;
+    struct cap_tls_fact *f = &h->conn->fact;
+
+    if (n < 2 || p[1] == 0 || f->alert_from || h->conn->app_seen)
+        return;
+    f->alert = p[1];
+    f->alert_fatal = p[0] == 2;
+    if (h->role_known)
+        f->alert_from = h->is_client ? 1 : 2;
+    else /* no hello seen: by port, the server's is the lower */
+        f->alert_from = h->src.port < h->dst.port ? 2 : 1;
+    f->frame = c->rec->frame;
+    f->ts_ns = c->rec->ts_ns;
 }
 
 static bool is_protected(const struct tls_half *h, uint8_t type)
@@ -631,14 +763,16 @@ static bool record(struct cap_decoder *dec, struct tls_half *h, struct cap_ctx *
             h->ccs = true;
             half_activate(h);
         } else if (type == 22) {
-            handshake_data(dec, h, p, n);
+            handshake_data(dec, h, c, p, n);
         } else if (type == 21) {
-            alert(h, p, n);
+            alert(h, c, p, n);
         }
         return true;
     }
     k->protected_recs++;
     st->tls_records++;
+    if (type == 23 && !k->tls13)
+        k->app_seen = true;
     if (!h->rx_on) {
         conn_keys(dec, k);
         half_activate(h);
@@ -673,15 +807,17 @@ static bool record(struct cap_decoder *dec, struct tls_half *h, struct cap_ctx *
     }
     k->decrypted++;
     st->tls_decrypted++;
+    if (itype == 23)
+        k->app_seen = true;
     if (itype == 23 && ptl) {
         struct cap_ctx cc = *c;
 
         cap_ctx_push(&cc, CAP_L_TLS);
         fn(fn_ctx, &cc, pt, ptl);
     } else if (itype == 22) {
-        handshake_data(dec, h, pt, ptl);
+        handshake_data(dec, h, c, pt, ptl);
     } else if (itype == 21) {
-        alert(h, pt, ptl);
+        alert(h, c, pt, ptl);
     }
     return true;
 }
@@ -758,6 +894,9 @@ void tls_half_finish(struct tls_half *h)
         h->plen -= sizeof(ph) + ph.len;
         h->x->pend_all -= sizeof(ph) + ph.len;
     }
-    if (!h->peer || !h->peer->plen)
+    if (!h->peer || !h->peer->plen) {
         conn_report(h->x, h->conn);
+        if (!h->conn->fact_done)
+            conn_fact(h->x, h->conn);
+    }
 }

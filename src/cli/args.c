@@ -655,6 +655,7 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
         add_input(cfg, argv[optind]);
     }
     /* Nothing to read at all: capture live on every interface. */
+    cfg->live.lang = cfg->lang;
     if (cfg->ninputs == 0 && cfg->nifaces == 0 && !cfg->live.hep_listen) {
         cfg->default_iface[0] = "any";
         cfg->live.ifaces = cfg->default_iface;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "engine_int.h"
 #include "msgq.h"
 #include "rtp.h"
@@ -51,6 +52,7 @@ struct loader {
     struct cap_decoder *dec;   /* owned; thread-owned while running */
     struct cap_tls_keys *keys; /* owned: TLS key store (files, DSBs, live) */
     struct strbuf notes;       /* written by the thread before done */
+    const char *lang;          /* borrowed: of the notes */
     struct prod prod;          /* the file thread's producer (owns its RTP tracker) */
     struct ppool *pool;        /* owned or NULL: parse workers (files, no RTP) */
     struct live *live;         /* owned or NULL: live sources */
@@ -382,10 +384,18 @@ static void *loader_main(void *arg)
     if (!atomic_load(&l->stop)) {
         const char *rep;
 
+        const struct cap_tls_fact *tf;
+        size_t ntf, i;
+
         cap_decoder_flush(l->dec);
         rep = cap_decoder_tls_report(l->dec);
         if (rep)
             sb_puts(&l->notes, rep);
+        tf = cap_decoder_tls_facts(l->dec, &ntf);
+        for (i = 0; i < ntf; i++) {
+            diag_tls_fact_text(&tf[i], l->lang, &l->notes);
+            sb_putc(&l->notes, '\n');
+        }
     }
     if (l->pool)
         ppool_flush(l->pool, l->q);
@@ -451,6 +461,7 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
     sb_init(&l->errors);
     sb_init(&l->notes);
     l->keys = cap_tls_keys_new(0);
+    l->lang = live ? live->lang : NULL;
     if (live && loader_keylogs(l, live, d) != 0) {
         atomic_store(&l->done, true);
         loader_free(l);

@@ -210,7 +210,8 @@ def listen(port):
     return l
 
 
-def client_run(cctx, port, msgs, mode="plain", mss=None, session=None, ws=False):
+def client_run(cctx, port, msgs, mode="plain", mss=None, session=None, ws=False,
+               sni="sip.example.com"):
     """Sends msgs (a list of bytes) and reads one answer per message.
     mode: plain (one write each), split (each message in 3 writes, so 3
     records), coalesced (all messages in one write: one record)."""
@@ -218,7 +219,7 @@ def client_run(cctx, port, msgs, mode="plain", mss=None, session=None, ws=False)
     if mss:
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, mss)
     s.connect(("127.0.0.1", port))
-    t = cctx.wrap_socket(s, server_hostname="sip.example.com", session=session)
+    t = cctx.wrap_socket(s, server_hostname=sni, session=session)
     buf = b""
     if ws:
         t.sendall(b"GET / HTTP/1.1\r\nHost: sip.example.com\r\nUpgrade: websocket\r\n"
@@ -249,7 +250,7 @@ def client_run(cctx, port, msgs, mode="plain", mss=None, session=None, ws=False)
 
 
 def py_case(name, port, sopts, copts, msgs_fn, conns=1, mode="plain", mss=None, resume=False,
-            ws=False):
+            ws=False, sni="sip.example.com"):
     if copts.get("ciphers") and not sopts.get("ciphers"):
         # Python's default server list has no RSA key exchange and no SHA1.
         sopts = dict(sopts, ciphers=copts["ciphers"] + ":@SECLEVEL=0")
@@ -262,7 +263,7 @@ def py_case(name, port, sopts, copts, msgs_fn, conns=1, mode="plain", mss=None, 
         sess = None
         for i in range(conns):
             sess = client_run(cctx, port, msgs_fn(i), mode=mode, mss=mss,
-                              session=sess if resume else None, ws=ws)
+                              session=sess if resume else None, ws=ws, sni=sni)
             time.sleep(0.2)
         th.join(timeout=20)
         l.close()
@@ -393,6 +394,11 @@ CASES = {
                                             "TLS_AES_128_CCM_SHA256"),
     "tls12_openssl_ecdhe_aes128_sha": lambda: openssl_case(
         "tls12_openssl_ecdhe_aes128_sha", 15078, 12, "ECDHE-RSA-AES128-SHA"),
+    # a certificate for another name than the one asked for (no check at the
+    # client, so the call goes on: only sipdx says so)
+    "tls12_name_mismatch": lambda: py_case("tls12_name_mismatch", 15079, {"version": V12},
+                                           {"ciphers": "ECDHE-RSA-AES128-GCM-SHA256"}, std_msgs,
+                                           sni="pbx.example.net"),
     # failed handshakes (each alert that is diagnosed)
     "fail_unknown_ca": lambda: fail_case("fail_unknown_ca", 15080, {"version": V12},
                                          {"verify": True}),
