@@ -25,7 +25,7 @@ struct store_call;
 #define COMPARE_TEXT 160
 
 struct compare_diff {
-    char what[64];             /* "header Privacy", "SDP codecs", "transport", ... */
+    char what[96];             /* "header Privacy", "SDP codecs", "transport", ... */
     char failed[COMPARE_TEXT]; /* the failed call's value ("(absent)" when none) */
     char good[COMPARE_TEXT];   /* the good call's */
     int txn;                   /* aligned transaction (1-based) it was seen in, 0: call */

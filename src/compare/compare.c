@@ -283,7 +283,7 @@ static void diff_feats(struct compare_result *r, size_t *cap, const struct compa
                        const struct compare_feats *fb, int txn, const char *method)
 {
     size_t i;
-    char what[64];
+    char what[96];
 
     for (i = 0; i < fa->n; i++) {
         const struct compare_feat *y = compare_feat_find(fb, fa->v[i].key);
@@ -322,7 +322,7 @@ static void diff_times(struct compare_result *r, size_t *cap, const struct txn_v
 
     for (k = 0; k < 2; k++) {
         int64_t x = t[k].x, y = t[k].y;
-        char what[64], fx[32], fy[32];
+        char what[96], fx[32], fy[32];
 
         if (x < 0 || y < 0)
             continue; /* a missing response is the divergence, said there */

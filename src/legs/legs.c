@@ -574,7 +574,8 @@ struct legs *legs_build(const struct store *s, const struct legs_rules *rules)
     }
 
     /* One link per pair, the strongest; then per-call rows. */
-    qsort(e.v, e.n, sizeof(*e.v), edge_cmp);
+    if (e.n)
+        qsort(e.v, e.n, sizeof(*e.v), edge_cmp);
     for (i = 0; i < e.n; i++)
         if (ne == 0 || e.v[ne - 1].a != e.v[i].a || e.v[ne - 1].b != e.v[i].b)
             e.v[ne++] = e.v[i];
