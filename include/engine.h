@@ -59,6 +59,14 @@ struct live_opts {
 /* Live sources are asked for (interfaces or a HEP listener). */
 bool live_opts_active(const struct live_opts *o);
 
+/* The store's memory limit: `asked` when --max-memory was given
+ * (ENGINE_MEMORY_UNLIMITED: none), else, when capturing live or listening
+ * for HEP, ENGINE_LIVE_MEMORY_DEFAULT (at most a quarter of the machine's
+ * memory: a PBX's RAM is for the PBX), else 0 (files: no limit). */
+#define ENGINE_MEMORY_UNLIMITED    UINT64_MAX
+#define ENGINE_LIVE_MEMORY_DEFAULT (512ull << 20)
+uint64_t engine_max_memory(uint64_t asked, const struct live_opts *live);
+
 /* The HEP listener's counters: X(id, name for people).  Refusals and losses
  * each have their reason (see docs/security.md for the limits). */
 #define HEP_COUNTS(X)                                                                              \

@@ -267,8 +267,10 @@ struct store_counts {
     uint64_t total_messages; /* ever added */
     uint64_t total_calls;
     uint64_t rotated_calls, rotated_messages;
-    uint64_t no_call_id; /* messages without a Call-ID (kept in call "") */
-    uint64_t mem;        /* bytes charged */
+    int64_t rotated_from_ns, rotated_to_ns; /* first and last capture time of them */
+    uint64_t max_memory;                    /* the limit in force, 0: none */
+    uint64_t no_call_id;                    /* messages without a Call-ID (kept in call "") */
+    uint64_t mem;                           /* bytes charged */
     /* --match */
     uint64_t pending_calls, pending_messages;    /* held, not matched yet */
     uint64_t unmatched_ended, unmatched_evicted; /* calls dropped: ended / over the limit */

@@ -232,6 +232,8 @@ static int opt_max_memory(struct args *st, const struct cli_option *o, const cha
         fprintf(st->cfg->err, "sipdx: --max-memory: bad size '%s' (try 200M)\n", esc(st, arg));
         return 2;
     }
+    if (st->cfg->max_memory == 0) /* 0: no limit, even live */
+        st->cfg->max_memory = ENGINE_MEMORY_UNLIMITED;
     return 0;
 }
 
@@ -483,7 +485,8 @@ static const struct cli_option options[] = {
 
     {"max-memory", 0, NULL, "SIZE", S_LIMITS,
      "bound the call store (e.g. 200M); the oldest calls\n"
-     "are rotated out and counted",
+     "are rotated out and counted; live capture and HEP\n"
+     "default to 512M (a quarter of RAM when less); 0: none",
      .fn = opt_max_memory},
 
     {"help", 'h', NULL, NULL, S_OTHER, "show this help", .fn = opt_help},

@@ -86,5 +86,11 @@ void cli_json_secs(struct strbuf *b, const char *key, int64_t ns, bool first);
 void cli_fmt_secs(int64_t ns, char *out, size_t outlen);
 /* Writes b to cfg->out and resets it. */
 void cli_flush(const struct config *cfg, struct strbuf *b);
+/* What --max-memory (or the live default) rotated out, for every output
+ * that summarises: one text line ("" when nothing was), or a JSON member
+ * ,"rotated_out":{"calls":N,"messages":M,"from":T,"to":T} ("" likewise). */
+struct store_counts;
+void cli_rotated_text(struct strbuf *b, const struct store_counts *cnt);
+void cli_rotated_json(struct strbuf *b, const struct store_counts *cnt);
 
 #endif

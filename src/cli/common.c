@@ -29,7 +29,7 @@ struct store *cli_store_new(const struct config *cfg)
     struct store_opts opts;
 
     memset(&opts, 0, sizeof(opts));
-    opts.max_memory = cfg->max_memory;
+    opts.max_memory = engine_max_memory(cfg->max_memory, &cfg->live);
     if (cfg->matcher) {
         opts.match = filter_store_match;
         opts.match_ctx = cfg->matcher;
@@ -252,4 +252,32 @@ void cli_json_response_context(const struct store *s, const struct kb *kb,
 
     cli_json_str(b, "context", name, strlen(name), false);
     ladder_response_extras(s, kb, c, i, true, b);
+}
+
+void cli_rotated_text(struct strbuf *b, const struct store_counts *cnt)
+{
+    char from[40], to[40];
+
+    if (!cnt->rotated_calls)
+        return;
+    fmt_time_utc(cnt->rotated_from_ns, from, sizeof(from));
+    fmt_time_utc(cnt->rotated_to_ns, to, sizeof(to));
+    sb_printf(b,
+              "rotated out by the memory limit: %" PRIu64 " older calls with %" PRIu64
+              " messages, from %s to %s UTC (left out of the calls and figures above)\n",
+              cnt->rotated_calls, cnt->rotated_messages, from, to);
+}
+
+void cli_rotated_json(struct strbuf *b, const struct store_counts *cnt)
+{
+    char from[40], to[40];
+
+    if (!cnt->rotated_calls)
+        return;
+    fmt_time_epoch(cnt->rotated_from_ns, from, sizeof(from));
+    fmt_time_epoch(cnt->rotated_to_ns, to, sizeof(to));
+    sb_printf(b,
+              ",\"rotated_out\":{\"calls\":%" PRIu64 ",\"messages\":%" PRIu64
+              ",\"from\":%s,\"to\":%s}",
+              cnt->rotated_calls, cnt->rotated_messages, from, to);
 }

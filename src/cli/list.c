@@ -647,6 +647,12 @@ int cli_list(const struct config *cfg)
                       " messages rotated out by --max-memory)",
                       cnt.rotated_calls, cnt.rotated_messages);
         sb_putc(&b, '\n');
+        cli_rotated_text(&b, &cnt);
+    } else if (cnt.rotated_calls) {
+        /* JSON lines are calls; what is missing gets a line of its own. */
+        sb_puts(&b, "{\"summary\":true");
+        cli_rotated_json(&b, &cnt);
+        sb_puts(&b, "}\n");
     }
     cli_flush(cfg, &b);
     if (cfg->exit_when_done) {

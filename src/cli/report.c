@@ -231,6 +231,7 @@ int cli_report(const struct config *cfg)
     struct diag_list all;
     struct rtp_table *rtp = NULL;
     struct strbuf b, tmp;
+    struct store_counts cnt;
     size_t n, ci, fi = 0, listed = 0, healthy = 0, nfind = 0;
     int rc;
 
@@ -286,15 +287,19 @@ int cli_report(const struct config *cfg)
         if (b.len > 65536)
             cli_flush(cfg, &b);
     }
+    store_counts(s, &cnt);
     if (cfg->json) {
         sb_printf(&b,
                   "\n],\"summary\":{\"calls\":%zu,\"listed\":%zu,\"healthy\":%zu,"
-                  "\"findings\":%zu}}\n",
+                  "\"findings\":%zu",
                   cfg->filter ? listed + healthy : n, listed, healthy, nfind);
+        cli_rotated_json(&b, &cnt);
+        sb_puts(&b, "}}\n");
     } else {
         sb_printf(&b,
                   "%zu calls: %zu failed or suspicious (%zu findings), %zu healthy not listed\n",
                   cfg->filter ? listed + healthy : n, listed, nfind, healthy);
+        cli_rotated_text(&b, &cnt);
     }
     cli_flush(cfg, &b);
     sb_fini(&b);

@@ -103,6 +103,7 @@ int cli_stats(const struct config *cfg)
 {
     struct stats_ctx st;
     struct kpi_report kr;
+    struct store_counts cnt;
     struct kb *kb;
     struct store *s;
     struct strbuf b;
@@ -127,6 +128,7 @@ int cli_stats(const struct config *cfg)
         rc = 1;
     }
     sb_init(&b);
+    store_counts(s, &cnt);
     stats_setup_times(s, st.filter ? keep_call : NULL, &st, &st.counts);
     if (cfg->json) {
         const struct sipstat *c = &st.counts;
@@ -147,11 +149,13 @@ int cli_stats(const struct config *cfg)
                   "},\"setup_ms\":{\"avg\":%" PRId64 ",\"min\":%" PRId64 ",\"max\":%" PRId64 "}",
                   c->setup_avg, c->setup_min, c->setup_max);
         json_kpi_report(&b, &kr, kb);
+        cli_rotated_json(&b, &cnt);
         sb_puts(&b, "}\n");
     } else {
         stats_sipstat_text(&st.counts, &b);
         sb_putc(&b, '\n');
         stats_kpi_text(&kr, kb, &b);
+        cli_rotated_text(&b, &cnt);
     }
     cli_flush(cfg, &b);
     sb_fini(&b);

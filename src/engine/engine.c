@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -70,6 +71,42 @@ void engine_print_live_counts(const struct live_counts *c, FILE *err)
                 c->rotations);
 }
 
+uint64_t engine_max_memory(uint64_t asked, const struct live_opts *live)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    uint64_t lim = ENGINE_LIVE_MEMORY_DEFAULT;
+
+    if (asked == ENGINE_MEMORY_UNLIMITED)
+        return 0;
+    if (asked || !live || !live_opts_active(live))
+        return asked;
+    if (pages > 0 && psz > 0 && (uint64_t)pages * (uint64_t)psz / 4 < lim)
+        lim = (uint64_t)pages * (uint64_t)psz / 4;
+    return lim;
+}
+
+/* With no limit (files), the machine's memory is the limit: say so once,
+ * when the store has taken three quarters of it, before the system starts
+ * swapping or the allocator fails.  True once said. */
+static bool warn_machine_memory(const struct store *store, FILE *err)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    struct store_counts sc;
+    uint64_t phys;
+
+    if (pages <= 0 || psz <= 0)
+        return true;
+    phys = (uint64_t)pages * (uint64_t)psz;
+    store_counts(store, &sc);
+    if (sc.mem < phys / 4 * 3)
+        return false;
+    fprintf(err,
+            "sipdx: the calls read so far take %" PRIu64 " MB of this machine's %" PRIu64
+            " MB; --max-memory SIZE keeps the newest calls within SIZE\n",
+            sc.mem >> 20, phys >> 20);
+    return true;
+}
+
 int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *live,
                    const struct engine_limits *lim, struct store *store, engine_msg_fn fn,
                    void *ctx, FILE *err, const struct rtp_opts *ro, struct rtp_table **rtp)
@@ -80,6 +117,7 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
     bool is_live = live_opts_active(live);
     int64_t deadline = 0;
     uint64_t added = 0, flushed = 0;
+    bool warned_mem = false;
     int rc = 0;
 
     err_clear(&d);
@@ -104,6 +142,8 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
             break;
         got = loader_drain_fn(l, store, max, fn, ctx);
         added += got;
+        if (got && !warned_mem && (added & 0x3fff) < got)
+            warned_mem = warn_machine_memory(store, err);
         if (got)
             continue;
         if (loader_done(l))
@@ -116,6 +156,7 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
     }
     if (is_live) {
         struct live_counts c;
+        struct store_counts sc;
         size_t max;
 
         loader_live_stop(l); /* its last records are queued now */
@@ -128,6 +169,12 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
         }
         loader_live_counts(l, &c);
         engine_print_live_counts(&c, err);
+        store_counts(store, &sc);
+        if (sc.max_memory)
+            fprintf(err,
+                    "sipdx: calls held: %" PRIu64 " MB of a %" PRIu64
+                    " MB limit (--max-memory; 0 for none), %" PRIu64 " older calls rotated out\n",
+                    sc.mem >> 20, sc.max_memory >> 20, sc.rotated_calls);
     }
     errors = loader_notes(l);
     for (line = errors; line && *line;) {

@@ -411,6 +411,10 @@ static void store_rotate(struct store *s, const struct store_call *keep)
         call_unlink(s, c);
         s->mem -= c->mem;
         s->nmsgs -= c->nmsgs;
+        if (s->rotated_calls == 0 || c->first_ts < s->rotated_from)
+            s->rotated_from = c->first_ts;
+        if (s->rotated_calls == 0 || c->last_ts > s->rotated_to)
+            s->rotated_to = c->last_ts;
         s->rotated_calls++;
         s->rotated_msgs += c->nmsgs;
         s->first_id = c->id + 1;
@@ -616,6 +620,9 @@ void store_counts(const struct store *s, struct store_counts *out)
     out->total_calls = s->total_calls;
     out->rotated_calls = s->rotated_calls;
     out->rotated_messages = s->rotated_msgs;
+    out->rotated_from_ns = s->rotated_from;
+    out->max_memory = s->opts.max_memory;
+    out->rotated_to_ns = s->rotated_to;
     out->no_call_id = s->no_call_id;
     out->mem = s->mem;
     out->pending_calls = s->npending;

@@ -41,6 +41,7 @@ struct store {
     struct store_source *sources;
     size_t nsources;
     uint64_t nmsgs, total_msgs, total_calls, rotated_calls, rotated_msgs, no_call_id;
+    int64_t rotated_from, rotated_to; /* capture times the rotated calls covered */
     uint64_t mem, gen;
     /* --match: pending calls, least recently active first; list 0 holds
      * calls still in progress, list 1 calls that reached a final state. */

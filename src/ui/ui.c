@@ -197,7 +197,7 @@ static void clear_calls(struct ui *ui)
     struct store_opts so;
 
     memset(&so, 0, sizeof(so));
-    so.max_memory = ui->cfg->max_memory;
+    so.max_memory = engine_max_memory(ui->cfg->max_memory, &ui->cfg->live);
     if (ui->cfg->matcher) { /* --match holds for the whole session */
         so.match = filter_store_match;
         so.match_ctx = ui->cfg->matcher;
@@ -436,7 +436,7 @@ int ui_run(const struct config *cfg)
     err_clear(&d);
     ui.kb = kb_new(cfg->lang ? cfg->lang : ui.settings.lang, cfg->kb_dir, &d);
     memset(&so, 0, sizeof(so));
-    so.max_memory = cfg->max_memory;
+    so.max_memory = engine_max_memory(cfg->max_memory, &cfg->live);
     if (cfg->matcher) {
         so.match = filter_store_match;
         so.match_ctx = cfg->matcher;

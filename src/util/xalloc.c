@@ -35,7 +35,9 @@ void *xmalloc(size_t n)
     void *p = malloc(n ? n : 1);
 
     if (!p)
-        fatal("out of memory allocating %zu bytes", n);
+        fatal("out of memory allocating %zu bytes (--max-memory SIZE keeps the newest calls "
+              "within SIZE)",
+              n);
     return p;
 }
 
@@ -44,7 +46,9 @@ void *xcalloc(size_t n, size_t size)
     void *p = calloc(n ? n : 1, size ? size : 1);
 
     if (!p)
-        fatal("out of memory allocating %zu x %zu bytes", n, size);
+        fatal("out of memory allocating %zu x %zu bytes (--max-memory SIZE keeps the newest calls "
+              "within SIZE)",
+              n, size);
     return p;
 }
 
