@@ -641,13 +641,17 @@ int cli_list(const struct config *cfg)
             sb_printf(&b, "%zu of %" PRIu64 " calls, %" PRIu64 " messages match the filter; ",
                       shown, cnt.calls, shown_msgs);
         sb_printf(&b, "%" PRIu64 " calls, %" PRIu64 " messages", cnt.calls, cnt.messages);
-        if (cnt.rotated_calls)
+        if (cnt.rotated_calls) {
+            char from[40], to[40];
+
+            fmt_time_utc(cnt.rotated_from_ns, from, sizeof(from));
+            fmt_time_utc(cnt.rotated_to_ns, to, sizeof(to));
             sb_printf(&b,
                       " (%" PRIu64 " older calls with %" PRIu64
-                      " messages rotated out by --max-memory)",
-                      cnt.rotated_calls, cnt.rotated_messages);
+                      " messages, from %s to %s UTC, rotated out by --max-memory)",
+                      cnt.rotated_calls, cnt.rotated_messages, from, to);
+        }
         sb_putc(&b, '\n');
-        cli_rotated_text(&b, &cnt);
     } else if (cnt.rotated_calls) {
         /* JSON lines are calls; what is missing gets a line of its own. */
         sb_puts(&b, "{\"summary\":true");
