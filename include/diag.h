@@ -88,6 +88,8 @@ enum diag_rule {
     DIAG_SCAN,        /* one source sweeping extensions (scanner, brute force) */
     DIAG_DEAD_DEST,   /* every request to one address unanswered */
     DIAG_TRUNK_ONSET, /* a destination answering, then failing every call from a moment */
+    /* across the legs of a call (src/diag/legs_cause.c) */
+    DIAG_LEG_CAUSE, /* the failure came from another leg, maybe under another code */
     DIAG_RULE__COUNT
 };
 
@@ -140,6 +142,11 @@ enum diag_sev diag_call(const struct store *s, const struct store_call *c, struc
 /* Every call's findings plus the capture-wide ones (auth bursts), sorted by
  * severity (highest first), then call, then message. */
 void diag_capture(const struct store *s, struct diag_list *out);
+/* Across the legs of each call (legs.h): a failed call whose failure came
+ * from an outgoing leg says so, with that leg's code ("the trunk answered
+ * 503 on leg B; the B2BUA turned it into 480 here"). */
+struct legs;
+void diag_legs(const struct store *s, const struct legs *l, struct diag_list *out);
 /* The media findings of c (src/rtp: rtp_call_findings over the RTP table
  * the loader filled) appended to out as DIAG_RTP_* findings (no message
  * references); none when the capture holds no RTP at all.  Returns the

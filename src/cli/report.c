@@ -12,6 +12,7 @@
 #include "cli_int.h"
 #include "diag.h"
 #include "filter.h"
+#include "legs.h"
 #include "rtp.h"
 
 /* Findings of one call: a slice of the capture-wide list. */
@@ -245,6 +246,13 @@ int cli_report(const struct config *cfg)
     kb = cli_kb(cfg);
     diag_list_init(&all);
     diag_capture(s, &all);
+    /* across the legs of each call: where a B2BUA's failure began */
+    {
+        struct legs *l = cli_legs_build(cfg, s);
+
+        diag_legs(s, l, &all);
+        legs_free(l);
+    }
     /* media findings (RTP-01 .. RTP-07) beside the signalling ones */
     for (ci = 0; ci < store_ncalls(s); ci++)
         diag_call_media(rtp, s, store_call_at(s, ci), &all);

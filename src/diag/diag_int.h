@@ -115,6 +115,8 @@ bool diag_has_rule(const struct ctx *x, enum diag_rule r);
 /* The texts of the rules of causes.c and sweep.c (text_causes.c); NULL
  * for the others (text.c). */
 const struct diag_text *diag_text_causes(enum diag_rule r, bool russian);
+/* The texts of legs_cause.c's rule; NULL for the others. */
+const struct diag_text *diag_text_legs(enum diag_rule r, bool russian);
 
 /* Re-reads and parses the first n messages of c into an array (caller
  * frees with free()).  Messages that cannot be read keep parsed = false. */

@@ -420,6 +420,8 @@ const struct diag_text *diag_rule_text(enum diag_rule r, const char *lang)
     if ((unsigned)r >= DIAG_RULE__COUNT)
         r = DIAG_NAT_PRIVATE;
     t = diag_text_causes(r, russian);
+    if (!t)
+        t = diag_text_legs(r, russian);
     if (t)
         return t;
     return russian ? &ru[r] : &en[r];
