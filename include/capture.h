@@ -237,6 +237,9 @@ size_t cap_tls_keys_format(struct cap_tls_keys *k, const uint8_t (*crs)[32], siz
 
 /* The decoder decrypts TLS with these keys (borrowed; NULL: none). */
 void cap_decoder_set_tls_keys(struct cap_decoder *dec, struct cap_tls_keys *k);
+/* Records waiting for keys are tried now if the key store grew (a live
+ * source calls it when keys came and no packet may follow soon). */
+void cap_decoder_tls_retry(struct cap_decoder *dec);
 /* After cap_decoder_flush: one line per TLS connection that could not be
  * read in full (addresses, frames, records, what to do), or NULL. */
 const char *cap_decoder_tls_report(struct cap_decoder *dec);

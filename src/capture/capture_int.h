@@ -79,6 +79,7 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *t, struct cap_ctx 
                      const struct cap_addr *src, const struct cap_addr *dst, uint32_t seq,
                      uint8_t flags, const uint8_t *p, size_t n, int64_t file_off);
 void cap_tcp_flush(struct cap_decoder *dec, struct cap_tcp *t);
+void cap_tcp_tls_retry(struct cap_decoder *dec, struct cap_tcp *t); /* new keys came */
 
 /* sandbox.c: after the user switch (priv.c).  Empties the capability
  * bounding set (needs CAP_SETPCAP); 0 or -1 with d set. */

@@ -99,6 +99,11 @@ void cap_decoder_set_tls_keys(struct cap_decoder *dec, struct cap_tls_keys *k)
     dec->keys = k;
 }
 
+void cap_decoder_tls_retry(struct cap_decoder *dec)
+{
+    cap_tcp_tls_retry(dec, dec->tcp);
+}
+
 struct cap_tls_keys *cap_decoder_tls_keys(struct cap_decoder *dec)
 {
     return dec->keys;

@@ -889,8 +889,15 @@ void cap_tcp_segment(struct cap_decoder *dec, struct cap_tcp *tb, struct cap_ctx
             drain_ooo(dec, tb, t, c);
         }
     }
-    if ((flags & 0x05) && t->len == 0 && !ooo_first(t))
-        dir_free(dec, tb, t); /* FIN/RST with nothing pending */
+    /* FIN/RST with nothing pending (TLS records waiting for their keys
+     * keep the direction until the keys come, the end, or eviction). */
+    if ((flags & 0x05) && t->len == 0 && !ooo_first(t) && !(t->tls && tls_half_waiting(t->tls)))
+        dir_free(dec, tb, t);
+}
+
+void cap_tcp_tls_retry(struct cap_decoder *dec, struct cap_tcp *tb)
+{
+    tls_retry_all(dec, tb);
 }
 
 void cap_tcp_flush(struct cap_decoder *dec, struct cap_tcp *tb)

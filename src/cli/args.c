@@ -381,10 +381,12 @@ static const struct cli_option options[] = {
      "each packet whole, within SECS (default 10); idle\n"
      "connections close after 30 times SECS",
      .fn = opt_seconds, CFG(live.hep_timeout_s)},
-    {"tls-keylog", 0, NULL, "FILE", S_INPUT,
+    {"tls-keylog", 0, NULL, "FILE|udp:[ADDR:]PORT", S_INPUT,
      "TLS key log (NSS format, RFC 9850) to decrypt SIP over\n"
-     "TLS and WSS (repeatable); keys in pcapng Decryption\n"
-     "Secrets Blocks are used without it",
+     "TLS and WSS (repeatable); followed while it grows during\n"
+     "live capture; udp:[ADDR:]PORT receives key lines (Kamailio\n"
+     "keylog_peer); keys in pcapng Decryption Secrets Blocks\n"
+     "are used without it",
      .fn = opt_tls_keylog},
     {"duration", 0, NULL, "SECONDS", S_INPUT, "stop a live batch run after SECONDS",
      .fn = opt_seconds, CFG(duration)},

@@ -132,7 +132,18 @@ unsigned ppool_default_threads(void);
 struct live;
 /* Opens the interfaces and the HEP sockets (needs the privileges), and
  * registers them as sources in store.  NULL with d filled on error. */
-struct live *live_open(const struct live_opts *o, struct store *store, struct err *d);
+struct live *live_open(const struct live_opts *o, struct store *store, struct cap_tls_keys *keys,
+                       struct err *d);
+
+/* keylog_live.c: TLS keys received or appended while capturing (udp:
+ * sockets, followed files) go into keys; serviced by the live thread. */
+struct pollfd;
+struct keylog_live;
+struct keylog_live *keylog_live_open(const struct live_opts *o, struct cap_tls_keys *keys,
+                                     struct err *d);
+unsigned keylog_live_pollfds(struct keylog_live *kl, struct pollfd *pf); /* the UDP sockets */
+void keylog_live_service(struct keylog_live *kl, const struct pollfd *pf);
+void keylog_live_free(struct keylog_live *kl); /* accepts NULL */
 void live_sources_register(struct live *lv, struct store *store);
 /* After the privilege drop: opens the -w file and starts the thread.
  * Takes ownership of rtp (NULL: RTP is not tracked live). */

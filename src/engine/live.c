@@ -64,12 +64,14 @@ struct live {
     struct hep_listener *hep; /* owned, or NULL: not listening */
     unsigned hep_source;
     uint64_t hep_frame;
-    int send_fd;             /* connected UDP socket for --hep-send, -1 */
-    uint8_t *send_buf;       /* owned */
-    struct export_writer *w; /* owned, live thread (the export module's writer) */
-    uint64_t w_bytes;        /* record bytes in the current file (headers aside) */
-    int64_t w_opened;        /* monotonic ns */
-    struct cap_decoder *dec; /* owned, live thread */
+    int send_fd;                /* connected UDP socket for --hep-send, -1 */
+    uint8_t *send_buf;          /* owned */
+    struct export_writer *w;    /* owned, live thread (the export module's writer) */
+    uint64_t w_bytes;           /* record bytes in the current file (headers aside) */
+    int64_t w_opened;           /* monotonic ns */
+    struct cap_decoder *dec;    /* owned, live thread */
+    struct cap_tls_keys *keys;  /* borrowed: the loader's TLS key store */
+    struct keylog_live *keylog; /* owned: keys arriving while capturing */
     struct prod prod;
     struct dedup_slot *dedup; /* owned */
     int64_t now;              /* monotonic ns of this poll round */
@@ -282,12 +284,14 @@ static int writer_open_early(struct live *lv, struct err *d)
     return 0;
 }
 
-struct live *live_open(const struct live_opts *o, struct store *store, struct err *d)
+struct live *live_open(const struct live_opts *o, struct store *store, struct cap_tls_keys *keys,
+                       struct err *d)
 {
     struct live *lv = xcalloc(1, sizeof(*lv));
     unsigned i;
 
     lv->o = *o;
+    lv->keys = keys;
     lv->send_fd = -1;
     atomic_init(&lv->stop, false);
     atomic_init(&lv->paused, false);
@@ -314,6 +318,8 @@ struct live *live_open(const struct live_opts *o, struct store *store, struct er
             goto fail;
     }
     if (o->hep_send && hep_connect(lv, d) != 0)
+        goto fail;
+    if (keys && o->ntls_keylogs && !(lv->keylog = keylog_live_open(o, keys, d)))
         goto fail;
     if (o->write_path && lv->nh == 0) {
         err_set(d, "-w %s: needs an interface to capture on (-i)", o->write_path);
@@ -563,12 +569,12 @@ static void publish_stats(struct live *lv)
 static void *live_main(void *arg)
 {
     struct live *lv = arg;
-    struct pollfd pf[64 + 2 + HEP_MAX_CONNS];
+    struct pollfd pf[64 + 2 + HEP_MAX_CONNS + 16];
     int64_t last_push = mono_ns(), last_stats = last_push;
     unsigned i;
 
     while (!atomic_load(&lv->stop)) {
-        unsigned n = 0, nh = lv->nh < 64 ? lv->nh : 64, h0;
+        unsigned n = 0, nh = lv->nh < 64 ? lv->nh : 64, h0, k0;
         struct err d;
 
         for (i = 0; i < nh; i++) {
@@ -578,8 +584,12 @@ static void *live_main(void *arg)
         h0 = n;
         if (lv->hep)
             n += hep_listener_pollfds(lv->hep, pf + n);
+        k0 = n;
+        n += keylog_live_pollfds(lv->keylog, pf + n);
         if (poll(pf, n, LIVE_POLL_MS) < 0 && errno != EINTR)
             break;
+        keylog_live_service(lv->keylog, pf + k0); /* keys before the packets */
+        cap_decoder_tls_retry(lv->dec);           /* cheap when nothing waits */
         lv->now = mono_ns();
         for (i = 0; i < nh; i++) {
             /* TPACKET_V3 may hold frames without waking poll until its
@@ -641,6 +651,7 @@ int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct 
     }
     cap_limits_default(&lim);
     lv->dec = cap_decoder_new(&lim, on_payload, lv);
+    cap_decoder_set_tls_keys(lv->dec, lv->keys);
     if (pthread_create(&lv->th, NULL, live_main, lv) != 0) {
         err_set(d, "cannot start the capture thread");
         return -1;
@@ -668,6 +679,7 @@ void live_free(struct live *lv)
     for (i = 0; i < lv->nh; i++)
         cap_live_close(lv->h[i]);
     hep_listener_free(lv->hep);
+    keylog_live_free(lv->keylog);
     if (lv->send_fd >= 0)
         close(lv->send_fd);
     if (lv->w) {

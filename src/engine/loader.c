@@ -417,8 +417,12 @@ static int loader_keylogs(struct loader *l, const struct live_opts *live, struct
         const char *p = live->tls_keylogs[i];
         struct cap_tls_keylog_stats a, b;
 
-        if (strncmp(p, "udp:", 4) == 0)
-            continue;
+        if (strncmp(p, "udp:", 4) == 0) {
+            if (live_opts_active(live))
+                continue; /* a live source: src/engine/keylog_live.c */
+            err_set(d, "--tls-keylog %s: keys over UDP come while capturing live (-i)", p);
+            return -1;
+        }
         cap_tls_keys_stats(l->keys, &a);
         if (cap_tls_keys_load(l->keys, p, d) != 0)
             return -1;
@@ -503,7 +507,7 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
         /* Open everything that needs privileges, give them up, and only
          * then start the threads that parse packets.  RTP is tracked live
          * only when there are no files (one tracker per table). */
-        l->live = live_open(live, store, d);
+        l->live = live_open(live, store, l->keys, d);
         if (!l->live || cap_priv_drop(live->user ? live->user : "nobody", d) != 0 ||
             live_start(l->live, l->q, n == 0 && track_rtp ? rtp_tracker_new(ro) : NULL, d) != 0) {
             atomic_store(&l->done, true);
