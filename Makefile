@@ -3,7 +3,9 @@
 # the top of README.md work on a fresh machine.
 #
 #   make run     build and open sipdx on the bundled demo capture
-#   make test    build (plain and ASan+UBSan) and run every test
+#   make test    build (plain and ASan+UBSan) and run every test, then the
+#                sanitizer stage: each fuzz harness for FUZZ_SECONDS and a
+#                short ThreadSanitizer run of the live console
 #   make fuzz    build the libFuzzer harnesses (clang)
 #   make bench   run the benchmark against sngrep and tshark (long; not in CI)
 #   make install install under PREFIX (default /usr/local), honouring DESTDIR
@@ -12,12 +14,14 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+TSAN_BUILD ?= build-tsan
+FUZZ_SECONDS ?= 10
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 DEMO       ?= data/demo.pcap
 PREFIX     ?= /usr/local
 
-.PHONY: all deps build run test test-plain test-asan fuzz bench clean install deb
+.PHONY: all deps build run test test-plain test-asan test-fuzz test-tsan fuzz bench clean install deb
 
 all: build
 
@@ -43,6 +47,17 @@ test: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-fuzz
+
+# Sanitizer stage, short: every harness for FUZZ_SECONDS on its seed corpus.
+test-fuzz: fuzz
+	sh tests/fuzz/run_short.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# ThreadSanitizer: the live console with HEP, -w rotation and SIGUSR1.
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DENABLE_TSAN=ON -DBUILD_TESTS=OFF -DWERROR=ON $(CMAKE_ARGS)
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target sipdx
+	python3 tests/tsan/test_live_console_tsan $(TSAN_BUILD)/sipdx
 
 fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DFUZZ=ON -DBUILD_TESTS=OFF \
@@ -61,4 +76,4 @@ deb: build
 	cd $(BUILD) && cpack -G DEB
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSAN_BUILD)

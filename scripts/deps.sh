@@ -13,6 +13,7 @@ groff-base
 dpkg-dev zsh man-db
 mandoc
 gdb
+clang
 "
 missing=""
 for p in $PKGS; do
