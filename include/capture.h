@@ -311,6 +311,9 @@ struct cap_live_opts {
 };
 /* The filter used when none is given (keeps IP fragments: see live.c). */
 const char *cap_live_default_bpf(void);
+/* 0 when expr compiles as a capture filter (for Ethernet; no device
+ * needed), else -1 with libpcap's message in err. */
+int cap_bpf_check(const char *expr, char *err, size_t n);
 
 /* A live libpcap handle.  Open needs root or CAP_NET_RAW; the handle is
  * non-blocking; frames come with file_off -1 and borrowed data. */

@@ -66,6 +66,10 @@ struct config {
     const char *compare_good;     /* the good call to hold it against; NULL: pick one */
     const char *config_path;      /* --config FILE; NULL = $XDG_CONFIG_HOME/sipdx/config */
     const char *save_format;      /* --save-format pcap|pcapng|text; NULL = from the name */
+    bool no_console;              /* sngrep's -N */
+    FILE *quiet_out;              /* owned: /dev/null for -N -q */
+    char *bpf_buf;                /* owned: a capture filter given as trailing words */
+    char *calls_filter_buf;       /* owned: -Y with sngrep's -c clause */
     FILE *out;                    /* where batch output goes (stdout) */
     FILE *err;                    /* where errors go (stderr) */
 };

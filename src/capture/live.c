@@ -30,6 +30,26 @@ static const char default_bpf[] =
     " or (ip[6:2] & 0x1fff != 0)"
     " or (ip6 and ip6[6] == 44)";
 
+int cap_bpf_check(const char *expr, char *err, size_t n)
+{
+    pcap_t *p = pcap_open_dead(DLT_EN10MB, CAP_SNAPLEN);
+    struct bpf_program prog;
+    int rc = -1;
+
+    if (!p) {
+        snprintf(err, n, "libpcap cannot compile filters here");
+        return -1;
+    }
+    if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+        pcap_freecode(&prog);
+        rc = 0;
+    } else {
+        snprintf(err, n, "%s", pcap_geterr(p));
+    }
+    pcap_close(p);
+    return rc;
+}
+
 const char *cap_live_default_bpf(void)
 {
     return default_bpf;

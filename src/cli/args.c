@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* "200M", "1G", "65536" -> bytes; -1 on error. */
@@ -87,10 +88,35 @@ struct filter *cli_filter_compile(const char *what, const char *text, FILE *err)
 
 /* -Y and --ext into cfg->filter: -Y is checked alone first, so an error
  * column points into the text the user typed.  0 or 2. */
-static int build_filter(struct config *cfg, const char *expr, const char *ext)
+static int build_filter(struct config *cfg, const char *expr, const char *ext, bool calls_only)
 {
     struct strbuf b;
     const char *p;
+
+    if (calls_only) {
+        /* sngrep's -c: INVITE dialogs only, i.e. not the states other
+         * exchanges (REGISTER, OPTIONS ...) end in */
+        static const char invite_only[] = "not (call.state in {\"PENDING\", \"OK\", \"ERROR\"})";
+        struct strbuf c;
+        int rc;
+
+        sb_init(&c);
+        if (expr)
+            sb_printf(&c, "(%s) and ", expr);
+        sb_puts(&c, invite_only);
+        if (expr) { /* -Y alone first, so its error column points into what was typed */
+            struct filter *f = cli_filter_compile("filter", expr, cfg->err);
+
+            if (!f) {
+                sb_fini(&c);
+                return 2;
+            }
+            filter_free(f);
+        }
+        cfg->calls_filter_buf = c.s;
+        rc = build_filter(cfg, c.s, ext, false);
+        return rc;
+    }
 
     if (expr) {
         cfg->filter = cli_filter_compile("filter", expr, cfg->err);
@@ -136,7 +162,8 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 struct args {
     struct config *cfg;
     const char *expr, *ext, *match;
-    char eb[256]; /* an argument echoed in an error, escaped (esc) */
+    bool calls_only, quiet; /* sngrep's -c and -q */
+    char eb[256];           /* an argument echoed in an error, escaped (esc) */
 };
 
 /* arg escaped for an error message (valid until the next call). */
@@ -337,6 +364,90 @@ static int opt_completion(struct args *st, const struct cli_option *o, const cha
     return 1;
 }
 
+/* ---------------------------------------------------------------- sngrep
+ * sngrep's flags do the nearest sipdx thing, so its users' fingers work. */
+
+static int opt_sngrep_calls(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o, (void)arg;
+    st->calls_only = true;
+    return 0;
+}
+
+/* -l N: sngrep keeps at most N dialogs; sipdx bounds memory and drops the
+ * oldest calls past it (sngrep's -R), at about 8 KiB a call. */
+static int opt_sngrep_limit(struct args *st, const struct cli_option *o, const char *arg)
+{
+    uint64_t v;
+
+    (void)o;
+    if (parse_uint(arg, UINT32_MAX, &v) || v == 0) {
+        fprintf(st->cfg->err, "sipdx: -l: bad number of calls '%s'\n", esc(st, arg));
+        return 2;
+    }
+    if (!st->cfg->max_memory)
+        st->cfg->max_memory = v * 8192;
+    fprintf(st->cfg->err,
+            "sipdx: -l %s: sipdx bounds memory, not calls: --max-memory %lluK (about %s calls, "
+            "the oldest dropped first)\n",
+            esc(st, arg), (unsigned long long)(st->cfg->max_memory >> 10), esc(st, arg));
+    return 0;
+}
+
+/* -N: no console; the messages are printed (--dump messages) unless -q. */
+static int opt_sngrep_no_console(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o, (void)arg;
+    st->cfg->no_console = true;
+    return 0;
+}
+
+static int opt_sngrep_quiet(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o, (void)arg;
+    st->quiet = true;
+    return 0;
+}
+
+/* -H / -L udp:IP:PORT (sngrep's HEP URLs): sipdx sends HEP over UDP and
+ * listens on UDP and TCP at once. */
+static int opt_sngrep_hep(struct args *st, const struct cli_option *o, const char *arg)
+{
+    const char *a = arg;
+    bool send = o->letter == 'H';
+
+    if (strncmp(a, "udp:", 4) == 0 || (!send && strncmp(a, "tcp:", 4) == 0))
+        a += 4;
+    else if (strchr(a, ':') && strchr(a, ':') - a == 3) {
+        fprintf(st->cfg->err, "sipdx: -%c %s: sipdx %s (--hep-%s [ADDR:]PORT)\n", o->letter,
+                esc(st, arg), send ? "sends HEP over UDP only" : "listens for HEP on UDP and TCP",
+                send ? "send" : "listen");
+        return 2;
+    }
+    if (send)
+        st->cfg->live.hep_send = a;
+    else
+        st->cfg->live.hep_listen = a;
+    return 0;
+}
+
+/* -T FILE: sngrep writes the messages as text; sipdx's --save does. */
+static int opt_sngrep_text(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (set_mode(st->cfg, CLI_MODE_SAVE))
+        return 2;
+    st->cfg->save_path = arg;
+    st->cfg->save_format = "text";
+    return 0;
+}
+
+static int opt_sngrep_rotate(struct args *st, const struct cli_option *o, const char *arg)
+{
+    (void)st, (void)o, (void)arg; /* sipdx always drops the oldest calls at its limit */
+    return 0;
+}
+
 #define CFG(f) .field = offsetof(struct config, f)
 
 /* Section headings of --help, in the order they are printed; an option's
@@ -345,7 +456,8 @@ static const char S_INPUT[] = "Input", S_WRITE[] = "Writing",
                   S_BATCH[] = "Batch output (no console)",
                   S_FILTER[] = "Filters (the filter language: see sipdx(1), FILTERS)",
                   S_KB[] = "Knowledge base", S_CONSOLE[] = "Console", S_MEDIA[] = "Media",
-                  S_LIMITS[] = "Limits", S_OTHER[] = "";
+                  S_LIMITS[] = "Limits", S_SNGREP[] = "sngrep's flags (the nearest sipdx thing)",
+                  S_OTHER[] = "";
 
 /* Every option, in --help order.  help: lines separated by '\n'. */
 static const struct cli_option options[] = {
@@ -491,6 +603,20 @@ static const struct cli_option options[] = {
      "default to 512M (a quarter of RAM when less); 0: none",
      .fn = opt_max_memory},
 
+    {"calls", 'c', NULL, NULL, S_SNGREP, "INVITE dialogs only (an -Y clause on call.state)",
+     .fn = opt_sngrep_calls},
+    {"limit", 'l', NULL, "N", S_SNGREP, "about N calls: --max-memory N*8K, oldest dropped",
+     .fn = opt_sngrep_limit},
+    {"rotate", 'R', NULL, NULL, S_SNGREP, "accepted: sipdx always drops the oldest calls",
+     .fn = opt_sngrep_rotate},
+    {"no-interface", 'N', NULL, NULL, S_SNGREP, "no console: print the messages (--dump messages)",
+     .fn = opt_sngrep_no_console},
+    {"quiet", 'q', NULL, NULL, S_SNGREP, "with -N: print nothing (capture with -w)",
+     .fn = opt_sngrep_quiet},
+    {"eep-send", 'H', NULL, "udp:IP:PORT", S_SNGREP, "--hep-send IP:PORT", .fn = opt_sngrep_hep},
+    {"eep-listen", 'L', NULL, "udp:IP:PORT", S_SNGREP, "--hep-listen IP:PORT",
+     .fn = opt_sngrep_hep},
+    {"text", 'T', NULL, "FILE", S_SNGREP, "--save FILE --save-format text", .fn = opt_sngrep_text},
     {"help", 'h', NULL, NULL, S_OTHER, "show this help", .fn = opt_help},
     {"version", 'V', NULL, NULL, S_OTHER,
      "show the version, the git revision and the versions\n"
@@ -600,6 +726,101 @@ static const struct cli_option *option_for(int c)
     return NULL;
 }
 
+/* What sipdx calls a flag other tools' users type (sngrep, tshark,
+ * tcpdump), for the unknown-option message; NULL when none. */
+static const char *other_tool_hint(int letter, const char *word)
+{
+    static const struct {
+        int letter;
+        const char *word; /* a long spelling, or NULL */
+        const char *hint;
+    } hints[] = {
+        {'k', "--keyfile", "sipdx decrypts TLS from a key log: --tls-keylog FILE (SSLKEYLOGFILE)"},
+        {'v', NULL, "the version is -V / --version"},
+        {'E', "--eep", "HEP: --hep-listen [ADDR:]PORT, --hep-send HOST:PORT"},
+        {'D', "--dump-config", "settings live in ~/.config/sipdx/config (sipdx(1), FILES)"},
+        {'n', NULL, "sipdx never resolves names"},
+        {'s', NULL, "sipdx captures whole frames (no snap length to set)"},
+        {'x', NULL, "the bytes of a message: Enter on it in the ladder, or --dump messages"},
+        {'M', NULL, "sipdx has one console; batch outputs: --list, --flow, --report"},
+        {0, "--device", "the interface is -i IFACE (or -d IFACE)"},
+        {0, "--input", "a capture file is -r FILE (or -I FILE, or just FILE)"},
+        {0, "--output", "writing packets is -w FILE (or -O FILE)"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+        if (letter && hints[i].letter == letter && word[0] == '-' && word[1] != '-')
+            return hints[i].hint;
+        if (hints[i].word && strncmp(word, hints[i].word, strlen(hints[i].word)) == 0)
+            return hints[i].hint;
+    }
+    return NULL;
+}
+
+/* A word that names a capture file even when it is missing (a path, or a
+ * capture's suffix): reported as a file that cannot be opened, never read
+ * as a filter. */
+static bool names_a_capture(const char *w)
+{
+    static const char *const sfx[] = {".pcap", ".pcapng", ".cap", ".gz", ".pcap.gz"};
+    size_t n = strlen(w), i;
+
+    if (strchr(w, '/'))
+        return true;
+    for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
+        if (n > strlen(sfx[i]) && strcasecmp(w + n - strlen(sfx[i]), sfx[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Words after the options that are not files, as sngrep reads them:
+ * "[match expression] [bpf filter]".  All of them a capture filter (sipdx
+ * -d lo port 5060): that is -f.  The first one not, the rest a filter:
+ * sngrep's match expression, which sipdx spells in its filter language. */
+static int trailing_bpf(struct args *st, int argc, char **argv, int from)
+{
+    struct config *cfg = st->cfg;
+    struct strbuf b;
+    char perr[256];
+    int i;
+
+    sb_init(&b);
+    for (i = from; i < argc; i++) {
+        if (b.len)
+            sb_putc(&b, ' ');
+        sb_puts(&b, argv[i]);
+    }
+    if (cap_bpf_check(b.s, perr, sizeof(perr)) == 0) {
+        if (cfg->live.cap.bpf) {
+            fprintf(cfg->err, "sipdx: '%s': a capture filter after -f already gave one\n",
+                    esc(st, b.s));
+            sb_fini(&b);
+            return -1;
+        }
+        cfg->bpf_buf = b.s;
+        cfg->live.cap.bpf = b.s;
+        return 0;
+    }
+    sb_reset(&b);
+    for (i = from + 1; i < argc; i++) {
+        if (b.len)
+            sb_putc(&b, ' ');
+        sb_puts(&b, argv[i]);
+    }
+    if (from + 1 == argc || cap_bpf_check(b.s, perr, sizeof(perr)) == 0)
+        fprintf(cfg->err,
+                "sipdx: '%s': no such file; as sngrep's match expression: sipdx matches with\n"
+                "       --match or -Y in its filter language, e.g. -Y 'sip.msg.body contains "
+                "\"...\"' (sipdx(1), FILTERS)\n",
+                esc(st, argv[from]));
+    else
+        fprintf(cfg->err, "sipdx: '%s': no such file, and not a capture filter either\n",
+                esc(st, argv[from]));
+    sb_fini(&b);
+    return -1;
+}
+
 int cli_parse_args(int argc, char **argv, struct config *cfg)
 {
     struct args st = {.cfg = cfg};
@@ -618,8 +839,12 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
 
         if (!o) {
             /* getopt's own message would echo the argument raw (opterr = 0) */
-            fprintf(cfg->err, "sipdx: %s: unknown option or missing argument\n",
-                    esc(&st, argv[optind > 1 ? optind - 1 : 0]));
+            const char *w = argv[optind > 1 ? optind - 1 : 0];
+            const char *hint = other_tool_hint(optopt, w);
+
+            fprintf(cfg->err, "sipdx: %s: unknown option or missing argument\n", esc(&st, w));
+            if (hint)
+                fprintf(cfg->err, "sipdx: %s\n", hint);
             fputs("sipdx: try --help\n", cfg->err);
             rc = 2;
         } else {
@@ -629,7 +854,7 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
     free(long_opts);
     if (rc)
         return rc;
-    if (build_filter(cfg, st.expr, st.ext))
+    if (build_filter(cfg, st.expr, st.ext, st.calls_only))
         return 2;
     if (st.match) {
         if (!(cfg->match = cli_filter_compile("match", st.match, cfg->err)))
@@ -657,7 +882,20 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
             cfg->compare_good = argv[optind];
             continue;
         }
+        if (strcmp(argv[optind], "-") != 0 && access(argv[optind], F_OK) != 0 &&
+            cfg->mode != CLI_MODE_COMPARE && !names_a_capture(argv[optind])) {
+            if (trailing_bpf(&st, argc, argv, optind) != 0)
+                return 2;
+            break;
+        }
         add_input(cfg, argv[optind]);
+    }
+    if (cfg->no_console && cfg->mode == CLI_MODE_CONSOLE)
+        cfg->mode = CLI_MODE_DUMP_MESSAGES;
+    if (st.quiet && cfg->mode == CLI_MODE_DUMP_MESSAGES && cfg->no_console) {
+        cfg->quiet_out = fopen("/dev/null", "w");
+        if (cfg->quiet_out)
+            cfg->out = cfg->quiet_out;
     }
     /* Nothing to read at all: capture live on every interface. */
     cfg->live.lang = cfg->lang;
@@ -694,6 +932,14 @@ void cli_config_fini(struct config *cfg)
     cfg->ntls_keylogs = 0;
     free(cfg->explain_reason_buf);
     cfg->explain_reason_buf = NULL;
+    free(cfg->bpf_buf);
+    free(cfg->calls_filter_buf);
+    cfg->bpf_buf = cfg->calls_filter_buf = NULL;
+    if (cfg->quiet_out) {
+        fclose(cfg->quiet_out);
+        cfg->out = stdout;
+        cfg->quiet_out = NULL;
+    }
     filter_free(cfg->filter);
     filter_store_matcher_free(cfg->matcher);
     filter_free(cfg->match);
