@@ -126,9 +126,10 @@ struct diag_text {
     const char *advice;
 };
 const struct diag_text *diag_rule_text(enum diag_rule r, const char *lang);
-/* 0 for a rule that names a root cause, 1 for one that describes what
- * followed from a cause (a timer expiring, a 200 retransmitted): within a
- * severity, causes are listed first. */
+/* 0 for a cause seen across the capture (a lapsed registration, a scan, a
+ * destination that never answers, a ban), 1 for a cause seen in the call,
+ * 2 for what followed from a cause (a timer expiring, a 200 retransmitted,
+ * media gone): within a severity, lower ranks are listed first. */
 int diag_rule_rank(enum diag_rule r);
 /* qsort order of findings: call, severity (highest first), rank, first
  * message, rule. */

@@ -233,7 +233,7 @@ int cli_report(const struct config *cfg)
     struct rtp_table *rtp = NULL;
     struct strbuf b, tmp;
     struct store_counts cnt;
-    size_t n, ci, fi = 0, listed = 0, healthy = 0, nfind = 0;
+    size_t n, ci, fi = 0, listed = 0, healthy = 0, nfind = 0, scanned = 0;
     int rc;
 
     s = cli_store_new(cfg);
@@ -278,6 +278,13 @@ int cli_report(const struct config *cfg)
                 max = all.v[fi].sev;
             fi++;
         }
+        /* a scanner's calls are one SCAN-01 finding on its first call; the
+         * others only say they are part of it */
+        if (fi - first == 1 && all.v[first].rule == DIAG_SCAN &&
+            all.v[first].sev == DIAG_SEV_INFO) {
+            scanned++;
+            continue;
+        }
         /* -Y: only calls with a matching message (as --list) */
         if (cfg->filter && !filter_match_call(cfg->filter, s, c, &tmp))
             continue;
@@ -299,14 +306,16 @@ int cli_report(const struct config *cfg)
     if (cfg->json) {
         sb_printf(&b,
                   "\n],\"summary\":{\"calls\":%zu,\"listed\":%zu,\"healthy\":%zu,"
-                  "\"findings\":%zu",
-                  cfg->filter ? listed + healthy : n, listed, healthy, nfind);
+                  "\"findings\":%zu,\"in_scans\":%zu",
+                  cfg->filter ? listed + healthy + scanned : n, listed, healthy, nfind, scanned);
         cli_rotated_json(&b, &cnt);
         sb_puts(&b, "}}\n");
     } else {
-        sb_printf(&b,
-                  "%zu calls: %zu failed or suspicious (%zu findings), %zu healthy not listed\n",
-                  cfg->filter ? listed + healthy : n, listed, nfind, healthy);
+        sb_printf(&b, "%zu calls: %zu failed or suspicious (%zu findings), %zu healthy not listed",
+                  cfg->filter ? listed + healthy + scanned : n, listed, nfind, healthy);
+        if (scanned)
+            sb_printf(&b, ", %zu more in the scans above", scanned);
+        sb_putc(&b, '\n');
         cli_rotated_text(&b, &cnt);
     }
     cli_flush(cfg, &b);

@@ -89,8 +89,9 @@ static enum diag_rule by_q850(int cause)
     case 20: /* subscriber absent */
     case 27: /* destination out of order */
         return DIAG_CAUSE_UNAVAILABLE;
-    case 34: /* no circuit available */
     case 38: /* network out of order */
+        return DIAG_CAUSE_SERVER;
+    case 34: /* no circuit available */
     case 41: /* temporary failure */
     case 42: /* switching equipment congestion */
     case 44: /* requested circuit not available */
@@ -138,11 +139,11 @@ static enum diag_rule by_code(int status, int method)
     case 481:
         return DIAG_DIALOG_481;
     case 478:
-    case 502:
         return DIAG_CAUSE_ROUTE;
     case 503:
         return DIAG_CAUSE_OVERLOAD;
     case 500:
+    case 502:
     case 504:
         return DIAG_CAUSE_SERVER;
     default:
@@ -320,7 +321,7 @@ static void final_response(struct ctx *x)
 
         if (g->sev < DIAG_SEV_PROBLEM || g->call != c->id)
             continue;
-        if (diag_rule_rank(g->rule) == 0)
+        if (diag_rule_rank(g->rule) <= 1)
             return;
         for (k = 0; k < g->nmsgs; k++)
             if (x->d[g->msgs[k]].status == r->status && !x->d[g->msgs[k]].req)
@@ -547,12 +548,14 @@ static void contact_unreachable(struct ctx *x)
         /* the ACK left for the 200's Contact, which is not where the 200
          * came from, and the 200 kept coming: the ACK never arrived */
         if (ack && strcmp(ack->dst_ip, ok->contact_host) == 0 &&
-            strcmp(ok->contact_host, ok->src_ip) != 0 && ok_copies >= 3 &&
-            copies_after(x, ok, ack->idx) >= 2) {
+            (strcmp(ok->contact_host, ok->src_ip) != 0 ||
+             (ok->contact_port && ok->contact_port != ok->src_port)) &&
+            ok_copies >= 3 && copies_after(x, ok, ack->idx) >= 2) {
             f = diag_add(x, DIAG_CONTACT_UNREACHABLE, DIAG_SEV_PROBLEM,
-                         "200 OK from %s has Contact %s; the ACK went to %s and the 200 was "
-                         "sent %" PRIu32 " times",
-                         ok->src_ip, ok->contact_host, ack->dst_ip, ok_copies);
+                         "200 OK from %s port %u has Contact %s port %u; the ACK went there and "
+                         "the 200 was sent %" PRIu32 " times",
+                         ok->src_ip, ok->src_port, ok->contact_host,
+                         ok->contact_port ? ok->contact_port : 5060, ok_copies);
             diag_ref(f, i);
             diag_ref(f, ack->idx);
             return;

@@ -31,15 +31,17 @@ struct dmsg {
     char via_host[DMSG_HOST];
     bool via_rport, via_rport_value, via_received;
     char contact_host[DMSG_HOST];
-    bool has_credentials; /* Authorization or Proxy-Authorization */
-    bool challenge;       /* WWW-/Proxy-Authenticate present */
-    bool stale;           /* stale=true in the challenge */
-    int max_forwards;     /* -1 absent */
-    int expires;          /* Expires header or the first Contact's expires=; -1 */
-    int min_expires;      /* -1 */
-    int session_expires;  /* -1 */
-    int min_se;           /* -1 */
-    bool body_short;      /* fewer body bytes than Content-Length */
+    uint16_t contact_port;       /* 0 when the Contact has none */
+    uint16_t src_port, dst_port; /* of the packet */
+    bool has_credentials;        /* Authorization or Proxy-Authorization */
+    bool challenge;              /* WWW-/Proxy-Authenticate present */
+    bool stale;                  /* stale=true in the challenge */
+    int max_forwards;            /* -1 absent */
+    int expires;                 /* Expires header or the first Contact's expires=; -1 */
+    int min_expires;             /* -1 */
+    int session_expires;         /* -1 */
+    int min_se;                  /* -1 */
+    bool body_short;             /* fewer body bytes than Content-Length */
     /* SDP */
     bool sdp;
     char sdp_c[DMSG_HOST], sdp_o[DMSG_HOST];
@@ -117,6 +119,16 @@ bool diag_has_rule(const struct ctx *x, enum diag_rule r);
 const struct diag_text *diag_text_causes(enum diag_rule r, bool russian);
 /* The texts of legs_cause.c's rule; NULL for the others. */
 const struct diag_text *diag_text_legs(enum diag_rule r, bool russian);
+
+/* Capture-wide findings (sweep.c): fed every call with its messages'
+ * facts, then adds SCAN-01, REG-02, DEST-01 and TRUNK-01 to out (and
+ * drops the per-call findings of a scanner's calls). */
+struct sweep;
+struct sweep *sweep_new(void);
+void sweep_call(struct sweep *w, const struct store *s, const struct store_call *c,
+                const struct dmsg *d, uint32_t n);
+void sweep_finish(struct sweep *w, struct diag_list *out);
+void sweep_free(struct sweep *w);
 
 /* Re-reads and parses the first n messages of c into an array (caller
  * frees with free()).  Messages that cannot be read keep parsed = false. */

@@ -255,6 +255,7 @@ static void parse_facts(const struct sip_msg *m, struct dmsg *d)
         struct sip_str e;
 
         copy_host(m, na.uri.host, d->contact_host);
+        d->contact_port = na.uri.port;
         if (sip_param(m, na.params, "expires", &e))
             d->expires = str_int(m, e);
     }
@@ -303,6 +304,8 @@ struct dmsg *dmsg_load(const struct store *s, const struct store_call *c, uint32
         d->cseq_method = d->m->cseq_method;
         cap_addr_format(store_endpoint(s, d->m->src_ep), false, d->src_ip, sizeof(d->src_ip));
         cap_addr_format(store_endpoint(s, d->m->dst_ep), false, d->dst_ip, sizeof(d->dst_ip));
+        d->src_port = store_endpoint(s, d->m->src_ep)->port;
+        d->dst_port = store_endpoint(s, d->m->dst_ep)->port;
         if (store_msg_parse(s, d->m, &b, &m) == 0)
             parse_facts(&m, d);
         sip_msg_fini(&m);

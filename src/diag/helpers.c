@@ -127,9 +127,16 @@ int diag_rule_rank(enum diag_rule r)
     case DIAG_RTP_ONE_WAY:
     case DIAG_RTP_LOSS:
     case DIAG_RTP_JITTER:
-        return 1;
-    default:
+        return 2;
+    /* what the whole capture shows comes before the answer of one call
+     * (a lapsed registration explains the 480) */
+    case DIAG_REG_LAPSED:
+    case DIAG_SCAN:
+    case DIAG_DEAD_DEST:
+    case DIAG_AUTH_BAN:
         return 0;
+    default:
+        return 1;
     }
 }
 

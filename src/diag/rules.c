@@ -310,7 +310,8 @@ static bool later_success(const struct ctx *x, uint32_t i, int method)
 static void rule_auth(struct ctx *x)
 {
     struct diag_finding *rej = NULL, *noretry = NULL, *stale = NULL;
-    uint32_t i, nrej = 0, nnoretry = 0;
+    uint32_t i, nrej = 0, nnoretry = 0, nstale = 0;
+    const struct dmsg *last_stale = NULL;
 
     for (i = 0; i < x->n; i++) {
         const struct dmsg *d = &x->d[i];
@@ -324,6 +325,8 @@ static void rule_auth(struct ctx *x)
             /* A challenge or refusal of a request that carried credentials. */
             if (q && q->has_credentials) {
                 if ((d->status == 401 || d->status == 407) && d->stale) {
+                    nstale++;
+                    last_stale = d;
                     if (!stale) {
                         stale = diag_add(x, DIAG_AUTH_STALE, DIAG_SEV_INFO,
                                          "%d with stale=true to %s CSeq %" PRIu32, d->status,
@@ -356,8 +359,8 @@ static void rule_auth(struct ctx *x)
             /* a refusal of credentials is already counted above */
             const struct dmsg *q = diag_request_of(x, d);
 
-            if (q && q->has_credentials && !d->stale)
-                continue;
+            if (q && q->has_credentials && (!d->stale || nstale >= 2))
+                continue; /* a stale loop is named below */
         }
         nnoretry++;
         if (!noretry) {
@@ -370,6 +373,17 @@ static void rule_auth(struct ctx *x)
                  "%d to %s CSeq %" PRIu32 ": %s (%" PRIu32 " times)", d->status,
                  sip_method_name(d->cseq_method), d->cseq,
                  retry ? "next request has no credentials" : "no retry with credentials", nnoretry);
+    }
+    /* stale=true again and again and never in: the nonce the client uses
+     * is always out of date (clock, nonce lifetime, a proxy in between) */
+    if (stale && nstale >= 2 && !later_success(x, last_stale->idx, last_stale->cseq_method)) {
+        stale->sev = DIAG_SEV_PROBLEM;
+        if (x->max < DIAG_SEV_PROBLEM)
+            x->max = DIAG_SEV_PROBLEM;
+        snprintf(stale->facts, sizeof(stale->facts),
+                 "%d with stale=true to %s %" PRIu32 " times in a row, never accepted",
+                 last_stale->status, sip_method_name(last_stale->cseq_method), nstale);
+        diag_ref(stale, last_stale->idx);
     }
 }
 
@@ -937,6 +951,7 @@ void diag_capture(const struct store *s, struct diag_list *out)
 {
     struct src_fail *src = NULL;
     size_t nsrc = 0, ci, n = store_ncalls(s), i;
+    struct sweep *sw = sweep_new();
 
     for (ci = 0; ci < n; ci++) {
         const struct store_call *c = store_call_at(s, ci);
@@ -944,6 +959,7 @@ void diag_capture(const struct store *s, struct diag_list *out)
         uint32_t k;
 
         run_call(s, c, out, &d);
+        sweep_call(sw, s, c, d, c->nmsgs < DIAG_MAX_CALL_MSGS ? c->nmsgs : DIAG_MAX_CALL_MSGS);
         for (k = 0; k < c->nmsgs && k < DIAG_MAX_CALL_MSGS; k++) {
             const struct dmsg *r = &d[k];
 
@@ -971,7 +987,7 @@ void diag_capture(const struct store *s, struct diag_list *out)
                         q = &d[j];
                         break;
                     }
-                if (!q || (!q->has_credentials && r->status != 403))
+                if (!q || (!q->has_credentials && r->status != 403) || r->stale)
                     continue;
                 sf = src_get(&src, &nsrc, q->src_ip);
                 if (!sf)
@@ -1015,6 +1031,8 @@ void diag_capture(const struct store *s, struct diag_list *out)
         }
     }
     free(src);
+    sweep_finish(sw, out);
+    sweep_free(sw);
     if (out->n > 1)
         qsort(out->v, out->n, sizeof(*out->v), finding_sev_cmp);
 }

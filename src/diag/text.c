@@ -90,9 +90,11 @@ static const struct diag_text en[DIAG_RULE__COUNT] = {
     [DIAG_AUTH_STALE] =
         {"AUTH-03", "Stale nonce",
          "The server re-challenged with stale=true: the nonce had expired, the credentials "
-         "themselves were right. Benign when the next attempt succeeds.",
-         "Nothing to do unless it repeats; then check the clocks and the nonce lifetime on "
-         "the server."},
+         "themselves were right. Benign when the next attempt succeeds; a problem when it "
+         "repeats and the client never gets in (a stale-nonce loop).",
+         "Nothing to do unless it repeats; then check the clocks of client and server (NTP), "
+         "the nonce lifetime on the server, and a proxy or SBC that changes the nonce or the "
+         "digest URI in between."},
     [DIAG_AUTH_BAN] =
         {"AUTH-04", "Authentication failures from one source (ban risk)",
          "One address failed authentication several times. fail2ban (FreePBX Intrusion "
@@ -289,9 +291,11 @@ static const struct diag_text ru[DIAG_RULE__COUNT] = {
     [DIAG_AUTH_STALE] =
         {"AUTH-03", "Устаревший nonce",
          "Сервер повторно запросил аутентификацию со stale=true: истёк nonce, сами учётные "
-         "данные верны. Безвредно, если следующая попытка успешна.",
-         "Ничего делать не нужно, если не повторяется; иначе проверьте часы и срок жизни "
-         "nonce на сервере."},
+         "данные верны. Безвредно, если следующая попытка успешна; проблема, если это "
+         "повторяется и клиент так и не проходит (петля устаревшего nonce).",
+         "Ничего делать не нужно, если не повторяется; иначе проверьте часы клиента и "
+         "сервера (NTP), срок жизни nonce на сервере и прокси или SBC, меняющий nonce или URI "
+         "в digest по пути."},
     [DIAG_AUTH_BAN] =
         {"AUTH-04", "Неудачные аутентификации с одного адреса (риск блокировки)",
          "С одного адреса несколько раз не прошла аутентификация. fail2ban (Intrusion "

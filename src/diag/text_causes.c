@@ -34,7 +34,7 @@ static const struct diag_text en[DIAG_RULE__COUNT] = {
     [DIAG_CAUSE_ROUTE] =
         {"ROUTE-01", "No route to the destination",
          "The server that answered has no route or gateway for this destination (Empty Route "
-         "Set, No Route, Out of Look-Ahead Retries, destination not in the tariff plan, 502, "
+         "Set, No Route, Out of Look-Ahead Retries, destination not in the tariff plan, 478, "
          "Q.850 2/3): the number exists, the routing to it does not.",
          "Check the outbound routes and trunk groups for this prefix on the server that "
          "answered; for a carrier, ask whether the destination is enabled on your account "
@@ -57,7 +57,7 @@ static const struct diag_text en[DIAG_RULE__COUNT] = {
         {"OVL-01", "Server overloaded or at a limit",
          "The far end refused the call for capacity: 503 Service Unavailable (with "
          "Retry-After, overload or maintenance), or a phrase about a call-rate, quota, "
-         "licence or channel limit, or Q.850 34/38/41/42/44/47 (no circuit, congestion). "
+         "licence or channel limit, or Q.850 34/41/42/44/47 (no circuit, congestion). "
          "Calls fail in bursts while the limit holds.",
          "Check the load and the limits of the server that answered (CPS, concurrent calls, "
          "licences, channels); respect Retry-After; spread calls over trunks; ask the "
@@ -65,8 +65,9 @@ static const struct diag_text en[DIAG_RULE__COUNT] = {
     [DIAG_CAUSE_SERVER] =
         {"SRV-01", "Fault on the far end",
          "The far end failed internally: 500 Server Internal Error (often with a vendor "
-         "phrase: database error, DB timeout), 504 Server Time-out (its next hop did not "
-         "answer it). The problem is not in this call's signalling.",
+         "phrase: database error, DB timeout), 502 Bad Gateway or 504 Server Time-out (its "
+         "next hop answered it badly or not at all; Q.850 38, network out of order). The "
+         "problem is not in this call's signalling.",
          "Read the server's own log at the time of the call; for a carrier, open a ticket "
          "with the time, Call-ID and the response quoted here. Repeated 500/504 lower ASR "
          "and raise PDD for the whole route."},
@@ -239,7 +240,7 @@ static const struct diag_text ru[DIAG_RULE__COUNT] = {
     [DIAG_CAUSE_ROUTE] =
         {"ROUTE-01", "Нет маршрута до адресата",
          "У ответившего сервера нет маршрута или шлюза для этого направления (Empty Route "
-         "Set, No Route, Out of Look-Ahead Retries, направления нет в тарифном плане, 502, "
+         "Set, No Route, Out of Look-Ahead Retries, направления нет в тарифном плане, 478, "
          "Q.850 2/3): номер существует, маршрута к нему нет.",
          "Проверьте исходящие маршруты и группы транков для этого префикса на ответившем "
          "сервере; у оператора уточните, открыто ли направление для вашего счёта и тарифа."},
@@ -262,7 +263,7 @@ static const struct diag_text ru[DIAG_RULE__COUNT] = {
         {"OVL-01", "Сервер перегружен или упёрся в лимит",
          "Другая сторона отказала из-за ёмкости: 503 Service Unavailable (с Retry-After — "
          "перегрузка или обслуживание), фраза о лимите вызовов в секунду, квоте, лицензиях "
-         "или каналах, либо Q.850 34/38/41/42/44/47 (нет каналов, перегрузка). Пока лимит "
+         "или каналах, либо Q.850 34/41/42/44/47 (нет каналов, перегрузка). Пока лимит "
          "действует, вызовы отбиваются пачками.",
          "Проверьте нагрузку и лимиты ответившего сервера (CPS, одновременные вызовы, "
          "лицензии, каналы); соблюдайте Retry-After; распределите вызовы по транкам; "
@@ -270,8 +271,9 @@ static const struct diag_text ru[DIAG_RULE__COUNT] = {
     [DIAG_CAUSE_SERVER] =
         {"SRV-01", "Сбой на другой стороне",
          "Другая сторона сломалась внутри: 500 Server Internal Error (часто с фразой "
-         "производителя: ошибка базы данных, DB timeout) или 504 Server Time-out (её "
-         "следующий узел ей не ответил). Проблема не в сигнализации этого вызова.",
+         "производителя: ошибка базы данных, DB timeout), 502 Bad Gateway или 504 Server "
+         "Time-out (её следующий узел ответил ей неверно или не ответил; Q.850 38 — сеть не "
+         "работает). Проблема не в сигнализации этого вызова.",
          "Смотрите журнал ответившего сервера на момент вызова; оператору откройте заявку с "
          "временем, Call-ID и приведённым здесь ответом. Повторяющиеся 500/504 снижают ASR "
          "и увеличивают PDD всего направления."},
