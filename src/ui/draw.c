@@ -14,6 +14,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -353,6 +354,30 @@ int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w, 
         lineno++;
     }
     sb_fini(&e);
+    return row;
+}
+
+int draw_wrapped(const struct ui *ui, WINDOW *win, int y, int x, int h, int w, const char *text,
+                 attr_t a, int skip)
+{
+    int row = 0, col;
+    const char *p = text;
+
+    if (w <= 0)
+        return 0;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = xmalloc(n + 1);
+
+        memcpy(line, p, n);
+        line[n] = '\0';
+        col = 0;
+        put_wrapped(ui, win, y, x, h, w, line, a, skip, &row, &col);
+        free(line);
+        row++;
+        p += n + (nl ? 1 : 0);
+    }
     return row;
 }
 

@@ -259,6 +259,10 @@ void draw_escape(struct strbuf *b, const char *s, size_t n);
 /* Syntax-coloured lines of a SIP message (view_msg.c, used by the ladder's
  * pane too): draws msg text wrapped into the box, first line `skip`.
  * Returns the total number of wrapped lines. */
+/* Escaped text ('\n'-separated lines) wrapped into the box, first row
+ * skip; returns the total number of wrapped rows. */
+int draw_wrapped(const struct ui *ui, WINDOW *win, int y, int x, int h, int w, const char *text,
+                 attr_t a, int skip);
 int draw_sip_text(const struct ui *ui, WINDOW *win, int y, int x, int h, int w, const char *text,
                   size_t len, int skip);
 

@@ -877,8 +877,17 @@ static unsigned calls_action(struct view *v, enum action a)
         return UI_HANDLED | UI_REDRAW;
     case ACT_ENTER: {
         size_t n = st->nmarked ? st->nmarked : (st->cur < st->nrows ? 1 : 0);
+        const struct store_call *c =
+            n == 1 && !st->nmarked ? store_call_get(ui->store, st->rows[st->cur].id) : NULL;
+
         if (!n)
             return UI_HANDLED;
+        /* A failed call opens on its failure: Enter again explains it
+         * (the fix two keys from the list). */
+        if (c && filter_call_failed(c) && diag_call_final_msg(c) != UINT32_MAX) {
+            ui_push_flow_at(ui, c->id, diag_call_final_msg(c));
+            return UI_HANDLED | UI_REDRAW;
+        }
         ui_push_flow(ui, st->nmarked ? st->marked : &st->rows[st->cur].id, n);
         return UI_HANDLED | UI_REDRAW;
     }

@@ -148,47 +148,101 @@ void findings_call_status(struct findings_cache *fc, const struct ui *ui,
 
 /* ---------------------------------------------------------------- notes */
 
+/* Section labels of the message view's explanation, per language. */
+static const char *label(const char *lang, int k)
+{
+    static const char *const en[] = {
+        "Meaning", "Likely causes", "What to check", "Findings of this call", "advice", "evidence"};
+    static const char *const ru[] = {
+        "Значение", "Вероятные причины", "Что проверить", "Находки по вызову", "совет", "факты"};
+
+    return strncmp(lang, "ru", 2) == 0 ? ru[k] : en[k];
+}
+
+static void put_finding(const struct diag_finding *f, const char *lang, struct strbuf *out)
+{
+    const struct diag_text *t = diag_rule_text(f->rule, lang);
+
+    sb_printf(out, "[%s] %s %s\n", diag_sev_name(f->sev), t->id, t->title);
+    if (t->explain && t->explain[0])
+        sb_printf(out, "    %s\n", t->explain);
+    if (t->advice && t->advice[0])
+        sb_printf(out, "    %s: %s\n", label(lang, 4), t->advice);
+    sb_printf(out, "    %s: ", label(lang, 5));
+    draw_escape(out, f->facts, strlen(f->facts));
+    sb_putc(out, '\n');
+}
+
+static bool finding_at(const struct diag_finding *f, uint32_t idx)
+{
+    uint8_t k;
+
+    for (k = 0; k < f->nmsgs; k++)
+        if (f->msgs[k] == idx)
+            return true;
+    return false;
+}
+
 void findings_msg_text(const struct ui *ui, const struct store_call *c, uint32_t idx,
                        struct strbuf *out)
 {
     const char *lang = ui->kb ? kb_lang(ui->kb) : "en";
     struct diag_list fl;
-    size_t i;
-    uint8_t k;
+    size_t i, k;
+    int pass;
+    bool any = false;
 
     if (!c || idx >= c->nmsgs)
         return;
     diag_list_init(&fl);
     diag_call(ui->store, c, &fl);
     if (!(c->msgs[idx].flags & STORE_MSG_REQUEST) && c->msgs[idx].status >= 300) {
-        /* the note the ladder shows on this arrow (ladder.h) */
+        /* the note the ladder shows on this arrow (ladder.h), then the
+         * whole kb entry: what it means, why it happens, what to check */
         struct strbuf bytes, note;
         struct sip_msg m;
+        const struct kb_entry *e = NULL;
 
         sb_init(&bytes);
         sb_init(&note);
-        if (store_msg_parse(ui->store, &c->msgs[idx], &bytes, &m) == 0)
-            ladder_response_note(
-                ui->store, ui->kb, c, idx,
-                ladder_explain(ui->kb, m.status, m.buf + m.reason.off, m.reason.len), &note);
-        sip_msg_fini(&m);
+        if (store_msg_parse(ui->store, &c->msgs[idx], &bytes, &m) == 0) {
+            e = ladder_explain(ui->kb, m.status, m.buf + m.reason.off, m.reason.len);
+            ladder_response_note(ui->store, ui->kb, c, idx, e, &note);
+            sip_msg_fini(&m);
+        }
         if (note.len)
             sb_printf(out, "%u: %s\n", c->msgs[idx].status, note.s);
+        if (e && e->meaning && e->meaning[0]) {
+            sb_printf(out, "%s: ", label(lang, 0));
+            draw_escape(out, e->meaning, strlen(e->meaning));
+            sb_putc(out, '\n');
+        }
+        for (k = 0; e && k < e->ncauses; k++) {
+            if (k == 0)
+                sb_printf(out, "%s:\n", label(lang, 1));
+            sb_puts(out, "  - ");
+            draw_escape(out, e->causes[k], strlen(e->causes[k]));
+            sb_putc(out, '\n');
+        }
+        for (k = 0; e && k < e->nchecks; k++) {
+            if (k == 0)
+                sb_printf(out, "%s:\n", label(lang, 2));
+            sb_puts(out, "  - ");
+            draw_escape(out, e->checks[k], strlen(e->checks[k]));
+            sb_putc(out, '\n');
+        }
         sb_fini(&note);
         sb_fini(&bytes);
     }
-    for (i = 0; i < fl.n; i++) {
-        for (k = 0; k < fl.v[i].nmsgs; k++) {
-            if (fl.v[i].msgs[k] != idx)
+    /* the findings pointing at this message first, then the call's others */
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < fl.n; i++) {
+            if (finding_at(&fl.v[i], idx) != (pass == 0))
                 continue;
-            {
-                const struct diag_text *t = diag_rule_text(fl.v[i].rule, lang);
-
-                sb_printf(out, "[%s] %s %s: ", diag_sev_name(fl.v[i].sev), t->id, t->title);
-                draw_escape(out, fl.v[i].facts, strlen(fl.v[i].facts));
-                sb_putc(out, '\n');
-            }
-            break;
+            if (!any)
+                sb_printf(out, "%s:\n", label(lang, 3));
+            any = true;
+            put_finding(&fl.v[i], lang, out);
         }
     }
     diag_list_fini(&fl);

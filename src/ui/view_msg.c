@@ -47,22 +47,25 @@ static void msg_draw(struct view *v, WINDOW *win)
     struct msg_state *st = v->state;
     const struct ui *ui = v->ui;
     int rows = getmaxy(win), width = getmaxx(win), y = 1;
-    size_t at = 0;
 
     draw_fill(win, 0, 0, width, ui_attr(ui, ROLE_TITLE));
     draw_str(ui, win, 0, 0, width, " SIP message", ui_attr(ui, ROLE_TITLE));
-    while (at < st->info.len && y < rows / 3) { /* one line per explanation */
-        const char *nl = memchr(st->info.s + at, '\n', st->info.len - at);
-        size_t n = nl ? (size_t)(nl - st->info.s) - at : st->info.len - at;
-        char line[512];
+    /* The explanation (wrapped, all of it) and the message scroll as one
+     * page: the fix is on screen with the message, never cut. */
+    {
+        int h = rows - 2 - y, info;
 
-        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1),
-                 st->info.s + at);
-        draw_str(ui, win, y++, 1, width - 2, line, ui_attr(ui, ROLE_KB_HINT));
-        at += n + 1;
+        info = draw_wrapped(ui, win, y, 1, h, width - 2, st->info.s ? st->info.s : "",
+                            ui_attr(ui, ROLE_KB_HINT), st->scroll);
+        if (info > st->scroll && st->info.len)
+            draw_hline(ui, win, y + info - st->scroll, 1, width - 2, ui_attr(ui, ROLE_DEFAULT));
+        info += st->info.len ? 1 : 0; /* the rule under it */
+        if (info - st->scroll < h)
+            draw_sip_text(ui, win, y + (info > st->scroll ? info - st->scroll : 0), 1,
+                          h - (info > st->scroll ? info - st->scroll : 0), width - 2,
+                          st->bytes.s ? st->bytes.s : "", st->bytes.len,
+                          info > st->scroll ? 0 : st->scroll - info);
     }
-    draw_sip_text(ui, win, y, 1, rows - 2 - y, width - 2, st->bytes.s ? st->bytes.s : "",
-                  st->bytes.len, st->scroll);
     draw_status(ui, win, rows - 2, "Message");
     draw_hints(ui, win, v->ops->hints);
 }
