@@ -171,6 +171,34 @@ static void human_bytes(uint64_t v, char *out, size_t n)
         snprintf(out, n, "%" PRIu64 "B", v);
 }
 
+/* Whatever live capture did not take, beside the drop counters, only
+ * when there is some (the summary at exit gives each reason in words). */
+static void live_losses(struct strbuf *b, const struct live_counts *lc)
+{
+    const struct {
+        const char *name;
+        uint64_t n;
+    } l[] = {
+        {"hep-rejected", lc->hep[HEP_C_AUTH] + lc->hep[HEP_C_MALFORMED] + lc->hep[HEP_C_NOT_HEP]},
+        {"hep-refused", lc->hep[HEP_C_REFUSED_ADDR] + lc->hep[HEP_C_REFUSED_FULL] +
+                            lc->hep[HEP_C_EVICTED] + lc->hep[HEP_C_TIMEOUT_FIRST] +
+                            lc->hep[HEP_C_TIMEOUT_SLOW]},
+        {"rcvbuf", lc->hep[HEP_C_RCVBUF_DROPS]},
+        {"paused", lc->paused_skipped},
+        {"deep-tunnels", lc->too_deep},
+        {"tcp-holes", lc->tcp_gaps},
+    };
+    size_t i;
+    bool any = false;
+
+    for (i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+        if (!l[i].n)
+            continue;
+        sb_printf(b, "%s %s %" PRIu64, any ? "" : " | lost:", l[i].name, l[i].n);
+        any = true;
+    }
+}
+
 void draw_status(const struct ui *ui, WINDOW *win, int y, const char *view_title)
 {
     draw_status_n(ui, win, y, view_title, 0, 0, NULL);
@@ -225,6 +253,7 @@ void draw_status_n(const struct ui *ui, WINDOW *win, int y, const char *view_tit
                   lc.kernel_drops, lc.if_drops, lc.queue_drops);
         if (lc.duplicates)
             sb_printf(&b, " dup %" PRIu64, lc.duplicates);
+        live_losses(&b, &lc);
     }
     sb_printf(&b, " | msgs %" PRIu64 " calls %" PRIu64, sc.messages, sc.calls);
     if (sc.rotated_calls)
