@@ -187,7 +187,7 @@ struct cap_stats {
     uint64_t tcp_ooo_limit; /* holes given up because a queue limit was hit */
     uint64_t hep_packets, hep_errors;
     uint64_t too_deep;        /* tunnels nested past the limit: the inner packet is dropped */
-    uint64_t tls_records;     /* protected TLS records seen */
+    uint64_t tls_records;     /* TLS application data records (type 23) seen */
     uint64_t tls_decrypted;   /* of them, decrypted and authenticated */
     uint64_t tls_auth_failed; /* failed authentication: counted, never parsed */
 };

@@ -110,6 +110,9 @@ struct live_counts {
     uint64_t too_deep;         /* frames with tunnels nested past the limit */
     uint64_t tcp_gaps;         /* TCP holes given up (bytes never seen) */
     uint64_t undecodable;      /* frames with no IP or transport found */
+    uint64_t tls_records;      /* protected TLS records seen (live decoder) */
+    uint64_t tls_decrypted;    /* of them, decrypted and authenticated */
+    uint64_t tls_auth_failed;  /* failed authentication, never read */
     uint64_t hep_sent, hep_send_errors;
     uint64_t written;   /* frames written with -w */
     uint64_t rotations; /* -w files closed and renamed */
@@ -161,6 +164,7 @@ struct loader_progress {
     uint64_t producer_waits;          /* times reading blocked on a full queue */
     bool done;                        /* the thread finished reading */
     const char *error;                /* last input error or NULL (borrowed) */
+    uint64_t tls_records, tls_decrypted, tls_auth_failed; /* files: as live_counts */
 };
 struct loader *loader_start(const char *const *paths, size_t n, struct store *store,
                             size_t queue_cap);

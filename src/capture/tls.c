@@ -770,7 +770,6 @@ static bool record(struct cap_decoder *dec, struct tls_half *h, struct cap_ctx *
         return true;
     }
     k->protected_recs++;
-    st->tls_records++;
     if (type == 23 && !k->tls13)
         k->app_seen = true;
     if (!h->rx_on) {
@@ -806,7 +805,8 @@ static bool record(struct cap_decoder *dec, struct tls_half *h, struct cap_ctx *
         return true;
     }
     k->decrypted++;
-    st->tls_decrypted++;
+    if (type == 23) /* as counted on arrival (tls_consume) */
+        st->tls_decrypted++;
     if (itype == 23)
         k->app_seen = true;
     if (itype == 23 && ptl) {
@@ -872,6 +872,8 @@ size_t tls_consume(struct cap_decoder *dec, struct tls_half *h, struct cap_ctx *
         if (n - o - 5 < len)
             break;
         k->records++;
+        if (type == 23) /* application data (TLS 1.3: every protected record) */
+            cap_decoder_stats_mut(dec)->tls_records++;
         if (!k->first_frame)
             k->first_frame = c->rec->frame;
         k->last_frame = c->rec->frame;

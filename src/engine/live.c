@@ -82,6 +82,7 @@ struct live {
     _Atomic uint64_t packets, kernel_drops, if_drops, duplicates, hep_sent, hep_send_errors,
         written, rotations, paused_skipped;
     _Atomic uint64_t too_deep, tcp_gaps, undecodable; /* the decoder's, published */
+    _Atomic uint64_t tls_records, tls_decrypted, tls_auth_failed;
     char error[256];  /* last runtime error (thread), shown in summaries */
     char w_hint[640]; /* -w opened as root (writer_open_early): why a later
                          reopen fails and what would fix it */
@@ -563,6 +564,9 @@ static void publish_stats(struct live *lv)
         atomic_store(&lv->too_deep, st->too_deep);
         atomic_store(&lv->tcp_gaps, st->tcp_gaps);
         atomic_store(&lv->undecodable, st->undecodable);
+        atomic_store(&lv->tls_records, st->tls_records);
+        atomic_store(&lv->tls_decrypted, st->tls_decrypted);
+        atomic_store(&lv->tls_auth_failed, st->tls_auth_failed);
     }
 }
 
@@ -723,6 +727,9 @@ void live_counts(struct live *lv, struct live_counts *c)
     c->paused_skipped = atomic_load(&lv->paused_skipped);
     c->too_deep = atomic_load(&lv->too_deep);
     c->tcp_gaps = atomic_load(&lv->tcp_gaps);
+    c->tls_records = atomic_load(&lv->tls_records);
+    c->tls_decrypted = atomic_load(&lv->tls_decrypted);
+    c->tls_auth_failed = atomic_load(&lv->tls_auth_failed);
     c->undecodable = atomic_load(&lv->undecodable);
     c->hep_sent = atomic_load(&lv->hep_sent);
     c->hep_send_errors = atomic_load(&lv->hep_send_errors);

@@ -61,6 +61,7 @@ struct loader {
     _Atomic bool stop;
     _Atomic bool done;
     _Atomic uint64_t bytes_read, bytes_total, frames;
+    _Atomic uint64_t tls_records, tls_decrypted, tls_auth_failed; /* the decoder's */
     /* The UI thread writes these two for every record: a cache line of
      * their own, away from what the capture thread writes. */
     _Alignas(64) struct loader_chunk *draining; /* being emptied (UI-owned) */
@@ -344,8 +345,13 @@ static void rtp_maybe_push(struct loader *l, const struct cap_record *rec, uint6
  * thread also touches was 2.5 % of a large load. */
 static void publish_progress(struct loader *l, uint64_t frames)
 {
+    const struct cap_stats *st = cap_decoder_stats(l->dec);
+
     atomic_store(&l->frames, frames);
     atomic_store(&l->bytes_read, cap_merge_bytes_read(l->merge));
+    atomic_store(&l->tls_records, st->tls_records);
+    atomic_store(&l->tls_decrypted, st->tls_decrypted);
+    atomic_store(&l->tls_auth_failed, st->tls_auth_failed);
 }
 
 static void *loader_main(void *arg)
@@ -397,10 +403,10 @@ static void *loader_main(void *arg)
             sb_putc(&l->notes, '\n');
         }
     }
+    publish_progress(l, n); /* before the last records: drawn with them */
     if (l->pool)
         ppool_flush(l->pool, l->q);
     prod_push(&l->prod);
-    publish_progress(l, n);
     atomic_store(&l->done, true);
     return NULL;
 }
@@ -454,6 +460,9 @@ static struct loader *loader_start_all(const char *const *paths, size_t n,
     atomic_init(&l->bytes_read, 0);
     atomic_init(&l->bytes_total, 0);
     atomic_init(&l->frames, 0);
+    atomic_init(&l->tls_records, 0);
+    atomic_init(&l->tls_decrypted, 0);
+    atomic_init(&l->tls_auth_failed, 0);
     /* queue_cap counts records; the queue holds chunks of up to CHUNK_RECS.
      * The live thread pushes a partly filled chunk every 50 ms, so it gets
      * room for a few seconds of those. */
@@ -724,6 +733,9 @@ void loader_progress(struct loader *l, struct loader_progress *p)
     p->queued = msgq_len(l->q);
     p->producer_waits = msgq_waits(l->q);
     p->done = atomic_load(&l->done) && !l->live;
+    p->tls_records = atomic_load(&l->tls_records);
+    p->tls_decrypted = atomic_load(&l->tls_decrypted);
+    p->tls_auth_failed = atomic_load(&l->tls_auth_failed);
     p->error = NULL;
     if (p->done && l->error[0])
         p->error = l->error;

@@ -255,6 +255,16 @@ void draw_status_n(const struct ui *ui, WINDOW *win, int y, const char *view_tit
             sb_printf(&b, " dup %" PRIu64, lc.duplicates);
         live_losses(&b, &lc);
     }
+    {
+        /* TLS that could not be read: said where the counts are. */
+        uint64_t tr = p.tls_records + lc.tls_records;
+        uint64_t td = p.tls_decrypted + lc.tls_decrypted;
+        uint64_t tf = p.tls_auth_failed + lc.tls_auth_failed;
+
+        if (tr > td)
+            sb_printf(&b, " | TLS %" PRIu64 "/%" PRIu64 " records unread%s%s", tr - td, tr,
+                      tf ? " (bad MAC)" : "", td == 0 ? ": no keys, --tls-keylog or HEP" : "");
+    }
     sb_printf(&b, " | msgs %" PRIu64 " calls %" PRIu64, sc.messages, sc.calls);
     if (sc.rotated_calls)
         sb_printf(&b, " (rotated %" PRIu64 ")", sc.rotated_calls);

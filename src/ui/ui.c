@@ -388,7 +388,7 @@ int ui_run(const struct config *cfg)
     struct sigaction sa;
     uint64_t seen_gen = ~0ull, seen_list = ~0ull;
     struct timespec last_draw = {0, 0};
-    bool dirty = true, running = true, force = true, defer = false;
+    bool dirty = true, running = true, force = true, defer = false, seen_done = false;
     SCREEN *scr = NULL;
     const char *cs, *theme_name;
     FILE *keys_in = NULL; /* owned: /dev/tty when the capture is on stdin */
@@ -529,6 +529,10 @@ int ui_run(const struct config *cfg)
         if (store_gen(ui.store) != seen_gen || ui.list_gen != seen_list || ui.stale)
             dirty = true;
         loader_progress(ui.loader, &p);
+        if (p.done && !seen_done) { /* the last progress and counts, once */
+            seen_done = true;
+            dirty = true;
+        }
         clock_gettime(CLOCK_MONOTONIC, &now);
         /* While loading, redraw at most every 100 ms (progress moves). */
         if (!p.done || p.queued) {
