@@ -51,5 +51,10 @@ const struct store_call *compare_pick_good(const struct store *s, const struct s
 int compare_calls(const struct store *s, const struct store_call *failed,
                   const struct store_call *good, struct compare_result *out);
 void compare_fini(struct compare_result *r);
+/* The result as text lines (--compare, the console's compare view),
+ * appended to out; every value in it is escaped already. */
+struct strbuf;
+void compare_format_text(const struct store_call *failed, const struct store_call *good,
+                         const struct compare_result *r, struct strbuf *out);
 
 #endif

@@ -48,7 +48,9 @@
     X(ACT_MATCHING, "matching", "F", "ladder: only the messages matching the filter, or all")      \
     X(ACT_FINDINGS, "findings", "D", "findings: every problem found in the capture, by severity")  \
     X(ACT_COLLAPSE, "collapse", "c",                                                               \
-      "ladder: one column per IP address (ports merged) or per IP:port")
+      "ladder: one column per IP address (ports merged) or per IP:port")                           \
+    X(ACT_COMPARE, "compare", "C",                                                                 \
+      "compare the call with the answered call most like it, or the two marked calls")
 
 enum action {
     ACT_NONE = 0,

@@ -10,6 +10,8 @@
  */
 #include "ui_int.h"
 
+#include "legs.h"
+
 #include "rtp.h"
 
 #include <errno.h>
@@ -129,6 +131,49 @@ void ui_push_save(struct ui *ui, const uint64_t *sel, size_t nsel, const uint64_
 void ui_push_diff(struct ui *ui, const struct diff_arg *d)
 {
     *(struct diff_arg *)push_new(ui, &view_diff_ops) = *d;
+}
+
+void ui_push_compare(struct ui *ui, const struct compare_arg *c)
+{
+    *(struct compare_arg *)push_new(ui, &view_compare_ops) = *c;
+}
+
+static int id_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+    return a < b ? -1 : a > b;
+}
+
+void ui_push_call_legs(struct ui *ui, uint64_t id, bool focus, uint32_t idx)
+{
+    struct legs_rules *r = legs_rules_new();
+    struct legs_member m[63];
+    uint64_t ids[64];
+    struct legs *l;
+    size_t n, i;
+
+    /* Built when asked: the store grows while the console runs, and one
+     * pass over it is cheap next to a keypress (legs.h). */
+    for (i = 0; i < ui->settings.nlegs; i++)
+        legs_rules_add(r, ui->settings.legs[i].text, ui->settings.file, ui->settings.legs[i].line,
+                       NULL);
+    l = legs_build(ui->store, r);
+    n = legs_members(l, id, m, 63);
+    if (n > 63)
+        n = 63;
+    ids[0] = id;
+    for (i = 0; i < n; i++)
+        ids[i + 1] = m[i].link.peer;
+    legs_free(l);
+    legs_rules_free(r);
+    qsort(ids, n + 1, sizeof(*ids), id_cmp);
+    ui_push_flow(ui, ids, n + 1);
+    if (focus) {
+        ui->push.arg.flow.focus = true;
+        ui->push.arg.flow.focus_call = id;
+        ui->push.arg.flow.focus_idx = idx;
+    }
 }
 
 void ui_notice(struct ui *ui, const char *fmt, ...)

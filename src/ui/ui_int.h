@@ -157,6 +157,14 @@ struct diff_arg {
 };
 extern const struct view_ops view_diff_ops;
 
+/* Argument of view_compare_ops: a failed call, and the good call to hold
+ * it against (has_good false: the answered call most like it). */
+struct compare_arg {
+    uint64_t failed, good;
+    bool has_good;
+};
+extern const struct view_ops view_compare_ops;
+
 #define UI_MAX_VIEWS 8
 
 struct ui {
@@ -180,6 +188,7 @@ struct ui {
             struct text_arg text;
             struct save_arg save;
             struct diff_arg diff;
+            struct compare_arg compare;
         } arg;
         uint64_t *ids; /* owned: the copies behind arg.flow.ids, arg.save */
     } push;
@@ -222,6 +231,11 @@ void ui_push_help(struct ui *ui);
 void ui_push_save(struct ui *ui, const uint64_t *sel, size_t nsel, const uint64_t *vis,
                   size_t nvis);
 void ui_push_diff(struct ui *ui, const struct diff_arg *d);
+void ui_push_compare(struct ui *ui, const struct compare_arg *c);
+/* The ladder of every leg of call id's end-to-end call (legs.h, with the
+ * config file's legs rules); the call alone when it has no other leg.
+ * With focus, the cursor starts on message idx of call id. */
+void ui_push_call_legs(struct ui *ui, uint64_t id, bool focus, uint32_t idx);
 /* Sets the status-line notice (printf-style). */
 void ui_notice(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

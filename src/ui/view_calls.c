@@ -882,13 +882,35 @@ static unsigned calls_action(struct view *v, enum action a)
 
         if (!n)
             return UI_HANDLED;
-        /* A failed call opens on its failure: Enter again explains it
-         * (the fix two keys from the list). */
-        if (c && filter_call_failed(c) && diag_call_final_msg(c) != UINT32_MAX) {
-            ui_push_flow_at(ui, c->id, diag_call_final_msg(c));
-            return UI_HANDLED | UI_REDRAW;
+        /* One call: every leg of it (legs.h), the B2BUA in the middle; a
+         * failed call opens on its failure: Enter again explains it (the
+         * fix two keys from the list). */
+        if (st->nmarked)
+            ui_push_flow(ui, st->marked, n);
+        else if (c && filter_call_failed(c) && diag_call_final_msg(c) != UINT32_MAX)
+            ui_push_call_legs(ui, c->id, true, diag_call_final_msg(c));
+        else
+            ui_push_call_legs(ui, st->rows[st->cur].id, false, 0);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    case ACT_COMPARE: {
+        struct compare_arg ca;
+
+        memset(&ca, 0, sizeof(ca));
+        if (st->nmarked == 2) {
+            /* the failed one against the other */
+            const struct store_call *c0 = store_call_get(ui->store, st->marked[0]);
+            bool first_failed = c0 && c0->answer_ts == 0;
+
+            ca.failed = st->marked[first_failed ? 0 : 1];
+            ca.good = st->marked[first_failed ? 1 : 0];
+            ca.has_good = true;
+        } else if (st->cur < st->nrows) {
+            ca.failed = st->rows[st->cur].id;
+        } else {
+            return UI_HANDLED;
         }
-        ui_push_flow(ui, st->nmarked ? st->marked : &st->rows[st->cur].id, n);
+        ui_push_compare(ui, &ca);
         return UI_HANDLED | UI_REDRAW;
     }
     case ACT_SEARCH:
