@@ -10,6 +10,7 @@
  *   bind x save
  *   alias 10.0.0.5:5060 = PBX
  *   alias 10.0.0.9 = SBC
+ *   tls_keylog = /var/log/kamailio/tls-keys.log   (repeatable, as --tls-keylog)
  *   legs header X-Orig-Call-ID
  *   legs call-id ^(.+)-b2b$
  *
@@ -89,6 +90,8 @@ struct settings {
     size_t naliases;
     struct settings_legs_rule *legs; /* owned */
     size_t nlegs;
+    char **tls_keylogs; /* owned: `tls_keylog = FILE` lines (repeatable), as --tls-keylog */
+    size_t ntls_keylogs;
 };
 
 void settings_init(struct settings *s);

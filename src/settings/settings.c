@@ -53,6 +53,9 @@ void settings_fini(struct settings *s)
     free(s->file);
     free(s->theme);
     free(s->lang);
+    while (s->ntls_keylogs)
+        free(s->tls_keylogs[--s->ntls_keylogs]);
+    free(s->tls_keylogs);
     free(s->binds);
     free(s->aliases);
     for (size_t i = 0; i < s->nlegs; i++)
@@ -396,6 +399,15 @@ static void parse_line(struct settings *s, const char *p, const char *e, const c
         set_string(&s->theme, v, ve, "theme", file, line, errs);
     } else if (ieq(key, "lang")) {
         set_string(&s->lang, v, ve, "lang", file, line, errs);
+    } else if (ieq(key, "tls_keylog")) { /* repeatable: every line adds one */
+        char *path = NULL;
+
+        set_string(&path, v, ve, "tls_keylog", file, line, errs);
+        if (path) {
+            s->tls_keylogs =
+                xrealloc(s->tls_keylogs, (s->ntls_keylogs + 1) * sizeof(*s->tls_keylogs));
+            s->tls_keylogs[s->ntls_keylogs++] = path;
+        }
     } else if (ieq(key, "ascii")) {
         char w[16];
         const char *q = v;

@@ -437,6 +437,9 @@ int ui_run(const struct config *cfg)
     SCREEN *scr = NULL;
     const char *cs, *theme_name;
     FILE *keys_in = NULL; /* owned: /dev/tty when the capture is on stdin */
+    struct live_opts lo;
+    const char **keylogs = NULL; /* owned: --tls-keylog and the config's, for the loader */
+    size_t kl;
     int rc = 0;
 
     /* Without a terminal get_wch never waits and the loop would spin (a
@@ -492,8 +495,16 @@ int ui_run(const struct config *cfg)
     err_clear(&d);
     rtp_opts_default(&ro);
     ro.store_packets = cfg->rtp_store; /* --rtp-store: saves can include RTP */
+    /* Key logs of the config file (tls_keylog = FILE) join --tls-keylog. */
+    lo = cfg->live;
+    keylogs = xcalloc(cfg->live.ntls_keylogs + ui.settings.ntls_keylogs + 1, sizeof(*keylogs));
+    for (kl = 0; kl < cfg->live.ntls_keylogs; kl++)
+        keylogs[kl] = cfg->live.tls_keylogs[kl];
+    for (kl = 0; kl < ui.settings.ntls_keylogs; kl++)
+        keylogs[lo.ntls_keylogs++] = ui.settings.tls_keylogs[kl];
+    lo.tls_keylogs = keylogs;
     ui.loader =
-        loader_start_ex_rtp(cfg->inputs, cfg->ninputs, &cfg->live, &ro, ui.store, UI_QUEUE_CAP, &d);
+        loader_start_ex_rtp(cfg->inputs, cfg->ninputs, &lo, &ro, ui.store, UI_QUEUE_CAP, &d);
     if (!ui.loader) {
         char msg[600];
 
@@ -504,6 +515,7 @@ int ui_run(const struct config *cfg)
         kb_free(ui.kb);
         settings_fini(&ui.settings);
         free(ui.binds);
+        free((void *)keylogs);
         return 2;
     }
 
@@ -644,6 +656,7 @@ out:
         engine_print_live_counts(&lc, cfg->err);
     }
     loader_free(ui.loader); /* stops and joins the capture thread */
+    free((void *)keylogs);  /* the loader borrowed it */
     filter_free(ui.filter);
     prompt_history_free(&ui);
     store_free(ui.store);

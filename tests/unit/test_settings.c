@@ -163,10 +163,34 @@ static void loads_files_and_finds_the_xdg_path(void **state)
     assert_string_equal(settings_path("/etc/x", out, sizeof(out)), "/etc/x");
 }
 
+/* tls_keylog may be given on several lines: each adds a key log (as
+ * --tls-keylog does); an empty one is an error with its line. */
+static void tls_keylog_lines_add_up(void **state)
+{
+    const char *text = "tls_keylog = /var/log/kamailio/keys.log\n"
+                       "tls_keylog=udp:127.0.0.1:9999\n"
+                       "tls_keylog =\n";
+    struct settings s;
+    struct strbuf errs;
+
+    (void)state;
+    settings_init(&s);
+    sb_init(&errs);
+    assert_int_equal(settings_parse(&s, text, strlen(text), "cfg", &errs), 1);
+    assert_int_equal(s.ntls_keylogs, 2);
+    assert_string_equal(s.tls_keylogs[0], "/var/log/kamailio/keys.log");
+    assert_string_equal(s.tls_keylogs[1], "udp:127.0.0.1:9999");
+    assert_non_null(strstr(errs.s, "cfg:3: tls_keylog"));
+    sb_fini(&errs);
+    settings_fini(&s);
+    assert_int_equal(s.ntls_keylogs, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_every_setting),
+        cmocka_unit_test(tls_keylog_lines_add_up),
         cmocka_unit_test(bad_lines_name_file_and_line_and_the_rest_stays),
         cmocka_unit_test(control_bytes_are_escaped_in_messages),
         cmocka_unit_test(loads_files_and_finds_the_xdg_path),
