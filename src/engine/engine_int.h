@@ -65,6 +65,8 @@ int hep_listener_bind(struct hep_listener *hl, const char *host, const char *por
 unsigned hep_listener_pollfds(const struct hep_listener *hl, struct pollfd *pf);
 void hep_listener_service(struct hep_listener *hl, const struct pollfd *pf, int64_t now);
 void hep_listener_counts(struct hep_listener *hl, uint64_t out[HEP_COUNT_N]);
+/* Reads the UDP socket's drop counter (SO_MEMINFO); live thread. */
+void hep_listener_refresh(struct hep_listener *hl);
 /* One TCP agent's byte stream, split into HEP packets by their length. */
 struct hep_stream {
     uint8_t *buf; /* owned, 64 KB once bytes came */

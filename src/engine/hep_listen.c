@@ -29,6 +29,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sock_diag.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -385,7 +386,8 @@ static void udp_read(struct hep_listener *hl)
 
                 memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
                 /* the socket's running total since it was opened */
-                atomic_store(&hl->c[HEP_C_RCVBUF_DROPS], drops);
+                if (drops > atomic_load(&hl->c[HEP_C_RCVBUF_DROPS]))
+                    atomic_store(&hl->c[HEP_C_RCVBUF_DROPS], drops);
             }
         }
         if (r == 0 || r < 6) {
@@ -418,6 +420,20 @@ static void expire(struct hep_listener *hl, int64_t now)
             conn_close(c);
         }
     }
+}
+
+void hep_listener_refresh(struct hep_listener *hl)
+{
+    uint32_t mi[SK_MEMINFO_VARS];
+    socklen_t len = sizeof(mi);
+
+    /* The socket's own drop counter: datagrams already queued carry the
+     * count of their time (SO_RXQ_OVFL), so drops after the last one
+     * would never be seen without it. */
+    if (hl->udp >= 0 && getsockopt(hl->udp, SOL_SOCKET, SO_MEMINFO, mi, &len) == 0 &&
+        len > SK_MEMINFO_DROPS * sizeof(mi[0]) &&
+        mi[SK_MEMINFO_DROPS] > atomic_load(&hl->c[HEP_C_RCVBUF_DROPS]))
+        atomic_store(&hl->c[HEP_C_RCVBUF_DROPS], mi[SK_MEMINFO_DROPS]);
 }
 
 unsigned hep_listener_pollfds(const struct hep_listener *hl, struct pollfd *pf)

@@ -558,6 +558,8 @@ static void publish_stats(struct live *lv)
     }
     atomic_store(&lv->kernel_drops, kd);
     atomic_store(&lv->if_drops, id);
+    if (lv->hep)
+        hep_listener_refresh(lv->hep);
     if (lv->dec) { /* the decoder is this thread's: copies for the UI thread */
         const struct cap_stats *st = cap_decoder_stats(lv->dec);
 
