@@ -47,6 +47,7 @@
       "ladder: media table (RTP streams, SDP, media findings)")                                    \
     X(ACT_MATCHING, "matching", "F", "ladder: only the messages matching the filter, or all")      \
     X(ACT_FINDINGS, "findings", "D", "findings: every problem found in the capture, by severity")  \
+    X(ACT_TIME, "time", "a", "ladder: absolute capture time or deltas")                            \
     X(ACT_COLLAPSE, "collapse", "c",                                                               \
       "ladder: one column per IP address (ports merged) or per IP:port")                           \
     X(ACT_COMPARE, "compare", "C",                                                                 \

@@ -8,6 +8,8 @@
  * With media on (m), each RTP stream of the calls is one more arrow, at its
  * first packet, between the columns of the endpoints whose SDP announced
  * its addresses (packets, codec, loss); M opens the media table.
+ * a switches the time column between deltas and the capture time of day.
+ * Notes sit right after the last column and wrap onto the lines below.
  * c collapses the columns to one per IP address (ports merged, as sngrep
  * does); endpoint aliases from the config file name the columns.  Space
  * picks a message; with two picked, their headers are compared
@@ -45,6 +47,7 @@ struct flow_state {
     uint32_t focus_idx;
     const struct ui *ui; /* borrowed: outlives the view (endpoint addresses) */
     bool collapse;       /* c: one column per IP address */
+    bool abs_time;       /* a: capture time of day instead of deltas */
     int npicked;         /* Space: messages picked for the diff */
     uint64_t pick_call[2];
     uint32_t pick_idx[2];
@@ -118,6 +121,61 @@ static void flow_close(struct view *v)
     free(st);
 }
 
+/* Where the ladder and its notes go on a screen this wide: the time
+ * column, the distance between lanes, and the note column right after the
+ * last lane (the notes sit next to the arrows and take the rest). */
+struct flow_layout {
+    int left, lane_w, note_x, note_w;
+};
+
+#define NOTE_MAX_LINES 3 /* a note wraps onto at most this many lines */
+
+static void flow_layout(const struct flow_state *st, int width, struct flow_layout *L)
+{
+    int lanes = st->lad.nlanes > 1 ? (int)st->lad.nlanes - 1 : 1;
+    int reserve = width >= 100 ? 40 : (width >= 70 ? 24 : 0); /* for notes */
+
+    L->left = st->abs_time ? 17 : 10;
+    L->lane_w = (width - L->left - reserve - 2) / lanes;
+    if (L->lane_w < 8)
+        L->lane_w = 8;
+    if (L->lane_w > 40)
+        L->lane_w = 40;
+    L->note_x = L->left + lanes * L->lane_w + 2;
+    L->note_w = width - L->note_x;
+    if (L->note_w < 12)
+        L->note_w = 0;
+}
+
+/* The note of row r as shown ("<- !OVL-01 Server overloaded ..."), into b. */
+static void row_note(const struct flow_state *st, const struct ladder_row *r, struct strbuf *b)
+{
+    size_t k;
+
+    sb_reset(b);
+    if (!r->note && !r->nfindings)
+        return;
+    sb_puts(b, "<- ");
+    for (k = 0; k < r->nfindings; k++)
+        sb_printf(b, "!%s ", diag_rule_text(st->lad.findings.v[r->findings[k]].rule, "en")->id);
+    if (r->note)
+        sb_puts(b, r->note);
+}
+
+/* Screen lines row r takes: 1, or more when its note wraps. */
+static int row_lines(const struct ui *ui, const struct flow_state *st, const struct ladder_row *r,
+                     const struct flow_layout *L, struct strbuf *tmp)
+{
+    int w, n;
+
+    if (!L->note_w || (!r->note && !r->nfindings))
+        return 1;
+    row_note(st, r, tmp);
+    w = draw_width(ui, tmp->s ? tmp->s : "");
+    n = (w + L->note_w - 1) / L->note_w;
+    return n < 1 ? 1 : n > NOTE_MAX_LINES ? NOTE_MAX_LINES : n;
+}
+
 static int ladder_height(const struct ui *ui, bool pane)
 {
     int avail = ui->rows - 4; /* title, endpoints, status, hints */
@@ -141,6 +199,24 @@ static void flow_update(struct view *v)
         st->top = st->cur;
     if (st->cur >= st->top + h)
         st->top = st->cur - h + 1;
+    {
+        /* wrapped notes take lines: move top on until the cursor row fits */
+        struct flow_layout L;
+        struct strbuf tmp;
+
+        flow_layout(st, ui->cols, &L);
+        sb_init(&tmp);
+        for (;;) {
+            size_t i, used = 0;
+
+            for (i = st->top; i <= st->cur && i < st->lad.nrows; i++)
+                used += (size_t)row_lines(ui, st, &st->lad.rows[i], &L, &tmp);
+            if (used <= h || st->top >= st->cur)
+                break;
+            st->top++;
+        }
+        sb_fini(&tmp);
+    }
     if (st->lad.nrows && st->msg_for != st->cur + 1) {
         const struct ladder_row *r = &st->lad.rows[st->cur];
         const struct store_call *c = store_call_get(ui->store, r->call);
@@ -168,7 +244,8 @@ static void flow_draw(struct view *v, WINDOW *win)
     struct flow_state *st = v->state;
     const struct ui *ui = v->ui;
     int rows = getmaxy(win), width = getmaxx(win);
-    int left = 10, note_w, lane_w, h = ladder_height(ui, st->pane), y, x[LADDER_MAX_LANES];
+    int left, note_w, lane_w, h = ladder_height(ui, st->pane), y, x[LADDER_MAX_LANES];
+    struct flow_layout L;
     char buf[128];
     size_t i, e;
     struct strbuf b;
@@ -182,18 +259,26 @@ static void flow_draw(struct view *v, WINDOW *win)
             sb_printf(&b, " (%zu calls merged)", st->nids);
         if (st->only_match && ui->filter)
             sb_puts(&b, " [only matching messages]");
-        if (c) {
-            sb_puts(&b, " - Call-ID: ");
-            draw_escape(&b, c->call_id, c->call_id_len);
+        if (c) { /* every merged call is named, not just the first */
+            size_t k;
+
+            sb_puts(&b, st->nids > 1 ? " - Call-IDs: " : " - Call-ID: ");
+            for (k = 0; k < st->nids; k++) {
+                const struct store_call *m = store_call_get(ui->store, st->ids[k]);
+
+                if (!m)
+                    continue;
+                if (k)
+                    sb_puts(&b, ", ");
+                draw_escape(&b, m->call_id, m->call_id_len);
+            }
         }
         draw_str(ui, win, 0, 0, width, b.s, ui_attr(ui, ROLE_TITLE));
     }
-    note_w = width >= 100 ? 26 : (width >= 70 ? 18 : 0);
-    lane_w = st->lad.nlanes > 1 ? (width - left - note_w - 2) / (int)(st->lad.nlanes - 1) : 20;
-    if (lane_w < 8)
-        lane_w = 8;
-    if (lane_w > 40)
-        lane_w = 40;
+    flow_layout(st, width, &L);
+    left = L.left;
+    lane_w = L.lane_w;
+    note_w = L.note_w;
     for (e = 0; e < st->lad.nlanes; e++) {
         const char *name = st->lad.lanes[e].name;
         int w = lane_w > 22 ? 22 : lane_w - 1;
@@ -215,7 +300,14 @@ static void flow_draw(struct view *v, WINDOW *win)
         bool sel = i == st->cur;
         int lw, lx;
 
-        fmt_delta(r->delta_ns, buf, sizeof(buf));
+        if (st->abs_time) { /* "HH:MM:SS.uuuuuu" of "YYYY-MM-DD HH:MM:SS.uuuuuu" */
+            char t[64];
+
+            fmt_time_utc(r->ts_ns, t, sizeof(t));
+            snprintf(buf, sizeof(buf), "%s", strlen(t) > 11 ? t + 11 : t);
+        } else {
+            fmt_delta(r->delta_ns, buf, sizeof(buf));
+        }
         draw_str(ui, win, y, 0, left - 1, buf, ui_attr(ui, ROLE_FLOW_TIME));
         if (!r->media && st->npicked == 1 && st->pick_call[0] == r->call &&
             st->pick_idx[0] == r->idx)
@@ -247,20 +339,41 @@ static void flow_draw(struct view *v, WINDOW *win)
         lx = lo + (hi - lo - lw) / 2;
         if (hi - lo < 6) { /* same endpoint or too narrow: label to the right */
             lx = hi + 2;
-            lw = width - lx - note_w;
+            lw = L.note_x - lx - 1;
         }
         draw_str(ui, win, y, lx, lw, b.s, a);
         if ((r->note || r->nfindings) && note_w) {
-            size_t k;
+            /* next to the ladder, wrapped onto the lines below (the lanes
+             * go on through them) instead of cut */
+            int n = row_lines(ui, st, r, &L, &b), k, done = 0;
 
-            sb_reset(&b);
-            sb_puts(&b, "<- ");
-            for (k = 0; k < r->nfindings; k++)
-                sb_printf(&b, "!%s ",
-                          diag_rule_text(st->lad.findings.v[r->findings[k]].rule, "en")->id);
-            if (r->note)
-                sb_puts(&b, r->note);
-            draw_str(ui, win, y, width - note_w, note_w, b.s, ui_attr(ui, ROLE_KB_HINT));
+            row_note(st, r, &b);
+            for (k = 0; k < n && y + k < 2 + h; k++) {
+                const char *p = b.s + done;
+                int used;
+
+                if (k > 0)
+                    for (e = 0; e < st->lad.nlanes; e++)
+                        if (x[e] < width)
+                            draw_vline_ch(ui, win, y + k, x[e], ui_attr(ui, ROLE_FLOW_LINE));
+                used = draw_str(ui, win, y + k, L.note_x, note_w, p, ui_attr(ui, ROLE_KB_HINT));
+                /* advance by the bytes drawn: re-measure the prefix */
+                while (p[0] && used > 0) {
+                    char one[8];
+                    size_t cl = 1;
+
+                    while (p[cl] && ((unsigned char)p[cl] & 0xc0) == 0x80)
+                        cl++;
+                    memcpy(one, p, cl < sizeof(one) ? cl : sizeof(one) - 1);
+                    one[cl < sizeof(one) ? cl : sizeof(one) - 1] = '\0';
+                    used -= draw_width(ui, one);
+                    p += cl;
+                }
+                done = (int)(p - b.s);
+                if (!*p)
+                    break;
+            }
+            y += (k < n ? k : n - 1) > 0 ? (k < n ? k : n - 1) : 0;
         }
     }
     if (st->pane) {
@@ -347,6 +460,11 @@ static unsigned flow_action(struct view *v, enum action a)
     case ACT_MEDIA_TABLE:
         ui_push_media(ui, st->ids, st->nids);
         return UI_HANDLED | UI_REDRAW;
+    case ACT_TIME:
+        st->abs_time = !st->abs_time;
+        ui_notice(ui, "%s",
+                  st->abs_time ? "capture time of day (UTC)" : "time since the previous message");
+        return UI_HANDLED | UI_REDRAW;
     case ACT_COLLAPSE:
         st->collapse = !st->collapse;
         st->built_gen = ~0ull; /* columns are rebuilt */
@@ -399,8 +517,8 @@ static const struct key_hint flow_hints[] = {
     {ACT_BACK, "Back"},      {ACT_ENTER, "Message"},     {ACT_NEXT, "Next fail"},
     {ACT_PREV, "Prev fail"}, {ACT_PANE, "Pane"},         {ACT_MEDIA_TABLE, "Media"},
     {ACT_MEDIA, "RTP"},      {ACT_MATCHING, "Matching"}, {ACT_RIGHT, "Scroll msg"},
-    {ACT_SELECT, "Diff"},    {ACT_COLLAPSE, "IP cols"},  {ACT_SAVE, "Save"},
-    {ACT_HELP, "Help"},      {ACT_NONE, NULL},
+    {ACT_SELECT, "Diff"},    {ACT_TIME, "Time"},         {ACT_COLLAPSE, "IP cols"},
+    {ACT_SAVE, "Save"},      {ACT_HELP, "Help"},         {ACT_NONE, NULL},
 };
 
 const struct view_ops view_flow_ops = {
