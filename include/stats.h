@@ -117,6 +117,16 @@ struct kpi {
     int64_t pdd_sum;        /* ns: first INVITE -> first 18x (or 2xx when none) */
     uint32_t fpdd_n;        /* failed attempts with no 1xx besides 100 */
     int64_t fpdd_sum;       /* ns: first INVITE -> final failure */
+    /* RFC 6076 */
+    uint32_t seer_ok;      /* 200, 480, 486, 600, 603 (SEER, §4.7) */
+    uint32_t isa_fail;     /* 408, 500, 503, 504 or given up on, no response (ISA, §4.8) */
+    uint32_t scr_ok;       /* answered and its BYE answered 2xx (SCR, §4.9) */
+    uint32_t sdd_n;        /* BYEs answered 2xx */
+    int64_t sdd_sum;       /* ns: BYE -> its 2xx (SDD, §4.4) */
+    uint32_t reg_attempts; /* REGISTER attempts (a challenge and its retry are one) */
+    uint32_t reg_failed;   /* of those, not ended by a 2xx (IRA, §4.2) */
+    uint32_t rrd_n;        /* accepted REGISTER attempts */
+    int64_t rrd_sum;       /* ns: first REGISTER of the attempt -> 2xx (RRD, §4.1) */
 };
 
 /* Ratios in percent (-1 when the denominator is 0) and averages in ms
@@ -127,6 +137,13 @@ double kpi_ser(const struct kpi *k);   /* answered / (attempts - redirected), RF
 double kpi_acd_s(const struct kpi *k); /* seconds */
 double kpi_pdd_ms(const struct kpi *k);
 double kpi_fpdd_ms(const struct kpi *k);
+/* RFC 6076 (and E.411 naming), -1 when there is nothing to measure: */
+double kpi_seer(const struct kpi *k);   /* seer_ok / (attempts - redirected) */
+double kpi_isa(const struct kpi *k);    /* isa_fail / attempts */
+double kpi_scr(const struct kpi *k);    /* scr_ok / attempts */
+double kpi_sdd_ms(const struct kpi *k); /* mean BYE -> 2xx */
+double kpi_ira(const struct kpi *k);    /* reg_failed / reg_attempts */
+double kpi_rrd_ms(const struct kpi *k); /* mean REGISTER -> 2xx */
 
 struct kpi_dest {
     char *name; /* owned: R-URI host, or destination IP when it has none */

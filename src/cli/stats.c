@@ -45,8 +45,13 @@ static bool keep_call(void *vctx, const struct store_call *c)
 
 static void json_kpi(struct strbuf *b, const struct kpi *k)
 {
-    double v[6] = {kpi_asr(k), kpi_ner(k), kpi_ser(k), kpi_acd_s(k), kpi_pdd_ms(k), kpi_fpdd_ms(k)};
-    const char *names[6] = {"asr", "ner", "ser", "acd_s", "pdd_ms", "failed_pdd_ms"};
+    double v[12] = {kpi_asr(k),    kpi_ner(k),     kpi_ser(k),    kpi_acd_s(k),
+                    kpi_pdd_ms(k), kpi_fpdd_ms(k), kpi_seer(k),   kpi_isa(k),
+                    kpi_scr(k),    kpi_sdd_ms(k),  kpi_rrd_ms(k), kpi_ira(k)};
+    /* RFC 6076 names beside: srd_ms is pdd_ms, failed_srd_ms failed_pdd_ms,
+     * sdt_s acd_s (the same measures) */
+    const char *names[12] = {"asr",  "ner", "ser", "acd_s",  "pdd_ms", "failed_pdd_ms",
+                             "seer", "isa", "scr", "sdd_ms", "rrd_ms", "ira"};
     int i;
 
     sb_putc(b, '{');
@@ -60,7 +65,14 @@ static void json_kpi(struct strbuf *b, const struct kpi *k)
     cli_json_int(b, "answered_without_bye", k->answered_open, false);
     cli_json_int(b, "pdd_calls", k->pdd_n, false);
     cli_json_int(b, "failed_pdd_calls", k->fpdd_n, false);
-    for (i = 0; i < 6; i++) {
+    cli_json_int(b, "seer_ok", k->seer_ok, false);
+    cli_json_int(b, "isa_failed", k->isa_fail, false);
+    cli_json_int(b, "completed_sessions", k->scr_ok, false);
+    cli_json_int(b, "sdd_byes", k->sdd_n, false);
+    cli_json_int(b, "register_attempts", k->reg_attempts, false);
+    cli_json_int(b, "register_failed", k->reg_failed, false);
+    cli_json_int(b, "rrd_registrations", k->rrd_n, false);
+    for (i = 0; i < 12; i++) {
         if (v[i] < 0) {
             sb_printf(b, ",\"%s\":null", names[i]);
         } else {

@@ -167,14 +167,32 @@ void stats_kpi_text(const struct kpi_report *r, const struct kb *kb, struct strb
               k->redirected);
     sb_puts(out, "  ACD ");
     secs(out, kpi_acd_s(k), 8);
-    sb_printf(out, "  over %u answered calls with a BYE (%u answered without one)\n", k->acd_n,
-              k->answered_open);
+    sb_printf(out, "  (= mean SDT) over %u answered calls with a BYE (%u answered without one)\n",
+              k->acd_n, k->answered_open);
     sb_puts(out, "  PDD ");
     ms(out, kpi_pdd_ms(k), 8);
-    sb_printf(out, "  over %u attempts that rang or answered\n", k->pdd_n);
+    sb_printf(out, "  (= SRD) over %u attempts that rang or answered\n", k->pdd_n);
     sb_puts(out, "  PDD ");
     ms(out, kpi_fpdd_ms(k), 8);
     sb_printf(out, "  failed: over %u failures with no ringing\n", k->fpdd_n);
+    /* RFC 6076: two lines, so that the console's view still shows the
+     * codes below at 80x24 */
+    sb_puts(out, "  SEER ");
+    pct(out, kpi_seer(k));
+    sb_puts(out, "  ISA ");
+    pct(out, kpi_isa(k));
+    sb_puts(out, "  SCR ");
+    pct(out, kpi_scr(k));
+    sb_printf(out, "  (%u/%u, %u/%u, %u/%u)\n", k->seer_ok, k->attempts - k->redirected,
+              k->isa_fail, k->attempts, k->scr_ok, k->attempts);
+    sb_puts(out, "  SDD ");
+    ms(out, kpi_sdd_ms(k), 7);
+    sb_puts(out, "  RRD ");
+    ms(out, kpi_rrd_ms(k), 7);
+    sb_puts(out, "  IRA ");
+    pct(out, kpi_ira(k));
+    sb_printf(out, "  (%u BYEs; %u of %u REGISTER attempts failed)\n", k->sdd_n, k->reg_failed,
+              k->reg_attempts);
     if (k->no_final)
         sb_printf(out, "  %u attempts had no final response in the capture", k->no_final);
     if (k->no_final && k->unanswered)

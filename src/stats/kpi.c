@@ -14,6 +14,13 @@
  *  - PDD = first INVITE -> first non-100 1xx (or the 2xx when none), auth
  *    round trips included (RFC 6076 §4.3 SRD, successful case); failed PDD
  *    = first INVITE -> final failure when no 1xx besides 100 came.
+ *  - RFC 6076: SRD is PDD above (successful and failed); SEER = (200, 480,
+ *    486, 600, 603) / (attempts - 3xx) §4.7; ISA = (408, 500, 503, 504, or
+ *    no response at all past Timer B) / attempts §4.8; SCR = answered calls
+ *    whose BYE got a 2xx / attempts §4.9; SDD = BYE -> its 2xx §4.4; SDT =
+ *    2xx -> BYE, the durations ACD averages §4.5; RRD = first REGISTER of an
+ *    attempt (challenges included) -> its 2xx §4.1; IRA = REGISTER attempts
+ *    not ended by a 2xx / attempts §4.2.
  *  - destination: host of the first INVITE's Request-URI, or the IP the
  *    INVITE was sent to when the R-URI has no host.
  *
@@ -58,6 +65,80 @@ double kpi_fpdd_ms(const struct kpi *k)
     return k->fpdd_n ? (double)k->fpdd_sum / k->fpdd_n / 1e6 : -1;
 }
 
+double kpi_seer(const struct kpi *k)
+{
+    uint32_t den = k->attempts - k->redirected;
+
+    return den ? 100.0 * k->seer_ok / den : -1;
+}
+
+double kpi_isa(const struct kpi *k)
+{
+    return k->attempts ? 100.0 * k->isa_fail / k->attempts : -1;
+}
+
+double kpi_scr(const struct kpi *k)
+{
+    return k->attempts ? 100.0 * k->scr_ok / k->attempts : -1;
+}
+
+double kpi_sdd_ms(const struct kpi *k)
+{
+    return k->sdd_n ? (double)k->sdd_sum / k->sdd_n / 1e6 : -1;
+}
+
+double kpi_ira(const struct kpi *k)
+{
+    return k->reg_attempts ? 100.0 * k->reg_failed / k->reg_attempts : -1;
+}
+
+double kpi_rrd_ms(const struct kpi *k)
+{
+    return k->rrd_n ? (double)k->rrd_sum / k->rrd_n / 1e6 : -1;
+}
+
+/* The REGISTER attempts of a dialog: a transaction challenged (401/407)
+ * goes on in the next one; an attempt ends at a 2xx (RRD) or any other
+ * end (IRA). */
+static void count_registers(struct kpi *k, const struct store_call *c)
+{
+    const struct store_txn *start = NULL;
+    uint32_t t;
+
+    const struct store_txn *challenged = NULL;
+
+    for (t = 0; t < c->ntxns; t++) {
+        const struct store_txn *x = &c->txns[t];
+
+        if (x->method != SIP_METHOD_REGISTER)
+            continue;
+        /* a retry later than 64*T1 after the challenge is a new attempt:
+         * the challenged one was given up */
+        if (start && challenged && x->req_ts - challenged->final_ts > 32000000000LL) {
+            k->reg_attempts++;
+            k->reg_failed++;
+            start = NULL;
+        }
+        if (!start)
+            start = x;
+        challenged = x;
+        if (x->final_status == 401 || x->final_status == 407)
+            continue;
+        k->reg_attempts++;
+        if (x->final_status >= 200 && x->final_status < 300 && x->final_ts >= start->req_ts) {
+            k->rrd_n++;
+            k->rrd_sum += x->final_ts - start->req_ts;
+        } else {
+            k->reg_failed++;
+        }
+        start = NULL;
+    }
+    if (start) { /* challenged and never retried */
+        k->reg_attempts++;
+        k->reg_failed++;
+    }
+}
+
 /* What one attempt adds to a kpi. */
 static void count_attempt(struct kpi *k, const struct store_call *c)
 {
@@ -79,6 +160,27 @@ static void count_attempt(struct kpi *k, const struct store_call *c)
         k->no_final++;
         if (c->state == CALL_STATE_UNANSWERED)
             k->unanswered++;
+    }
+    if (c->answer_ts || st == 480 || st == 486 || st == 600 || st == 603)
+        k->seer_ok++;
+    if (st == 408 || st == 500 || st == 503 || st == 504 ||
+        (!st && c->state == CALL_STATE_UNANSWERED))
+        k->isa_fail++;
+    if (c->answer_ts) {
+        uint32_t t;
+
+        for (t = 0; t < c->ntxns; t++) {
+            const struct store_txn *x = &c->txns[t];
+
+            if (x->method != SIP_METHOD_BYE || x->final_status < 200 || x->final_status >= 300)
+                continue;
+            k->scr_ok++;
+            if (x->final_ts >= x->req_ts) {
+                k->sdd_n++;
+                k->sdd_sum += x->final_ts - x->req_ts;
+            }
+            break;
+        }
     }
     if (c->answer_ts || st == 486 || st == 600 || st == 603 ||
         (rang && (st == 480 || st == 408 || st == 487 || c->state == CALL_STATE_CANCELLED)))
@@ -188,6 +290,8 @@ int stats_kpi(const struct store *s, stats_call_pred keep, void *ctx, struct kpi
             }
             out->responses++;
         }
+        if (c->kind == CALL_KIND_REGISTER)
+            count_registers(&out->all, c);
         if (c->kind != CALL_KIND_INVITE || !c->invite_ts)
             continue;
         count_attempt(&out->all, c);
