@@ -97,6 +97,8 @@ enum filter_field {
     FILTER_F_EXT,           /* str: each user part of From/To/R-URI/Contact/PAI */
     FILTER_F_HEP_AGENT,     /* str: HEP capture agent id (decimal) or name */
     FILTER_F_RESENT,        /* int 0/1: a retransmission (Wireshark's sip.resend) */
+    FILTER_F_CALL_LEGS,     /* int: other legs of the end-to-end call (legs.h) */
+    FILTER_F_CALL_LEG_OF,   /* str: each Call-ID of the end-to-end call, its own too */
     FILTER_F__COUNT
 };
 
@@ -106,6 +108,7 @@ enum {
     FILTER_NEEDS_HEADERS = 1u << 1, /* other header fields: re-read message bytes */
     FILTER_NEEDS_BODY = 1u << 2,    /* body / SDP */
     FILTER_NEEDS_CALL = 1u << 3,    /* call-level fields (call.*) */
+    FILTER_NEEDS_LEGS = 1u << 4,    /* call.legs, call.leg_of: filter_set_legs() first */
 };
 
 enum filter_vtype {
@@ -152,6 +155,11 @@ struct filter *filter_compile(const char *src, struct err *d);
 void filter_free(struct filter *f);                /* accepts NULL */
 const char *filter_source(const struct filter *f); /* the text it was compiled from */
 unsigned filter_needs(const struct filter *f);     /* FILTER_NEEDS_* bits */
+/* The end-to-end calls call.legs and call.leg_of read (legs.h; borrowed,
+ * with the store it was built on, until the next call or filter_free).
+ * Without them those fields are absent: a comparison is false. */
+struct legs;
+void filter_set_legs(struct filter *f, const struct legs *l);
 bool filter_match(const struct filter *f, const struct filter_subject *s);
 
 /* Parses "10.0.0.1", "10.0.0.1:5060", "::1", "[::1]:5060" (n bytes, no NUL

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "filter.h"
 #include "legs.h"
 #include "settings.h"
 
@@ -38,6 +39,19 @@ struct legs *cli_legs_build(const struct config *cfg, const struct store *s)
     legs_rules_free(r);
     settings_fini(&st);
     sb_fini(&errs);
+    return l;
+}
+
+struct legs *cli_legs_for(const struct config *cfg, const struct store *s, bool want)
+{
+    bool filter_needs_legs = cfg->filter && (filter_needs(cfg->filter) & FILTER_NEEDS_LEGS);
+    struct legs *l;
+
+    if (!want && !filter_needs_legs)
+        return NULL;
+    l = cli_legs_build(cfg, s);
+    if (filter_needs_legs)
+        filter_set_legs(cfg->filter, l);
     return l;
 }
 

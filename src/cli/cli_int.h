@@ -67,6 +67,9 @@ void cli_json_response_context(const struct store *s, const struct kb *kb,
  * file (their errors on cfg->err).  Caller frees with legs_free. */
 struct legs;
 struct legs *cli_legs_build(const struct config *cfg, const struct store *s);
+/* The same when want, or when -Y reads call.legs / call.leg_of (then the
+ * filter is given them); NULL otherwise. */
+struct legs *cli_legs_for(const struct config *cfg, const struct store *s, bool want);
 /* Appends ,"legs":[{"call_id":..,"how":..,"confidence":..[,"via":..]}...]:
  * the other dialogs of c's end-to-end call. */
 void cli_json_legs(struct strbuf *b, const struct store *s, const struct legs *l,

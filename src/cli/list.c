@@ -631,7 +631,7 @@ int cli_list(const struct config *cfg)
     x.cfg = cfg;
     x.s = s;
     x.kb = kb;
-    legs = cfg->json ? cli_legs_build(cfg, s) : NULL;
+    legs = cli_legs_for(cfg, s, cfg->json);
     x.legs = legs;
     /* -Y: a call is listed when any of its messages matches. */
     list_calls(&x, cfg->filter, &tmp, &b, &shown, &shown_msgs);

@@ -230,6 +230,7 @@ int cli_report(const struct config *cfg)
     struct store *s;
     struct kb *kb;
     struct diag_list all;
+    struct legs *legs;
     struct rtp_table *rtp = NULL;
     struct strbuf b, tmp;
     struct store_counts cnt;
@@ -247,12 +248,8 @@ int cli_report(const struct config *cfg)
     diag_list_init(&all);
     diag_capture(s, &all);
     /* across the legs of each call: where a B2BUA's failure began */
-    {
-        struct legs *l = cli_legs_build(cfg, s);
-
-        diag_legs(s, l, &all);
-        legs_free(l);
-    }
+    legs = cli_legs_for(cfg, s, true);
+    diag_legs(s, legs, &all);
     /* media findings (RTP-01 .. RTP-07) beside the signalling ones */
     for (ci = 0; ci < store_ncalls(s); ci++)
         diag_call_media(rtp, s, store_call_at(s, ci), &all);
@@ -322,6 +319,7 @@ int cli_report(const struct config *cfg)
     sb_fini(&b);
     sb_fini(&tmp);
     diag_list_fini(&all);
+    legs_free(legs);
     rtp_table_free(rtp);
     kb_free(kb);
     store_free(s);

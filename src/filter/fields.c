@@ -69,6 +69,8 @@ static const struct field_def fields[] = {
     {"call.state", FILTER_F_CALL_STATE, FK_STR, NULL, CALL},
     {"call.duration", FILTER_F_CALL_DURATION, FK_DUR, NULL, CALL},
     {"call.failed", FILTER_F_CALL_FAILED, FK_BOOL, NULL, CALL},
+    {"call.legs", FILTER_F_CALL_LEGS, FK_INT, NULL, CALL | FILTER_NEEDS_LEGS},
+    {"call.leg_of", FILTER_F_CALL_LEG_OF, FK_STR, NULL, CALL | FILTER_NEEDS_LEGS},
     {"ext", FILTER_F_EXT, FK_STR, NULL, HDR},
     {"hep.agent", FILTER_F_HEP_AGENT, FK_STR, NULL, IDX},
     {"sip.msg.resent", FILTER_F_RESENT, FK_BOOL, NULL, IDX},

@@ -136,6 +136,7 @@ struct filter {
     char *src;          /* owned */
     struct fnode *root; /* owned */
     unsigned needs;
+    const struct legs *legs; /* borrowed: filter_set_legs */
 };
 
 void fnode_free(struct fnode *n);

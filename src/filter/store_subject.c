@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter_int.h"
+#include "legs.h"
 #include "sip.h"
 #include "store.h"
 #include "util.h"
@@ -38,6 +40,7 @@ struct store_subj {
     struct filter_msg_meta meta;
     struct filter_msg_subject ms;
     struct filter_subject inner;
+    const struct legs *legs; /* borrowed from the filter, or NULL */
 };
 
 static void addr_of(const struct cap_addr *a, struct filter_addr *f)
@@ -154,6 +157,30 @@ static int index_user(const struct store_subj *ss, bool from, filter_emit_fn emi
     return 1;
 }
 
+/* call.legs and call.leg_of, from the legs the filter was given. */
+static void legs_values(struct store_subj *ss, enum filter_field field, filter_emit_fn emit,
+                        void *ectx)
+{
+    struct legs_member mem[64];
+    size_t n, i;
+
+    if (!ss->c || !ss->legs)
+        return;
+    n = legs_members(ss->legs, ss->c->id, mem, 64);
+    if (field == FILTER_F_CALL_LEGS) {
+        emit_int(emit, ectx, (int64_t)n);
+        return;
+    }
+    if (emit_str(emit, ectx, ss->c->call_id, ss->c->call_id_len))
+        return; /* seen enough */
+    for (i = 0; i < n && i < 64; i++) {
+        const struct store_call *o = store_call_get(ss->st, mem[i].link.peer);
+
+        if (o && emit_str(emit, ectx, o->call_id, o->call_id_len))
+            return;
+    }
+}
+
 static void store_values(void *ctx, enum filter_field field, const char *key, filter_emit_fn emit,
                          void *ectx)
 {
@@ -161,6 +188,11 @@ static void store_values(void *ctx, enum filter_field field, const char *key, fi
     const struct store_msg *m = ss->m;
     bool req = (m->flags & STORE_MSG_REQUEST) != 0;
     const char *name;
+
+    if (field == FILTER_F_CALL_LEGS || field == FILTER_F_CALL_LEG_OF) {
+        legs_values(ss, field, emit, ectx);
+        return;
+    }
 
     if (ss->parsed > 0) {
         ss->inner.values(ss->inner.ctx, field, key, emit, ectx);
@@ -245,6 +277,7 @@ bool filter_match_stored(const struct filter *f, const struct store *st, const s
     ss.scratch = scratch;
     ss.parsed = 0;
     ss.has_meta = false;
+    ss.legs = f->legs;
     s.ctx = &ss;
     s.values = store_values;
     ok = filter_match(f, &s);
@@ -303,4 +336,10 @@ void filter_store_matcher_free(struct filter_store_matcher *fm)
     sb_fini(fm->scratch);
     free(fm->scratch);
     free(fm);
+}
+
+void filter_set_legs(struct filter *f, const struct legs *l)
+{
+    if (f)
+        f->legs = l;
 }
