@@ -28,13 +28,29 @@ enum export_format {
     EXPORT_FMT_PCAP,     /* classic libpcap, nanosecond magic, little-endian */
     EXPORT_FMT_PCAPNG,   /* one section, one interface per link type, ns tsresol */
     EXPORT_FMT_TEXT,     /* export_calls only: --flow ladder + messages */
+    /* export_calls only, drawn from the ladder model (ladder.h): */
+    EXPORT_FMT_HTML,     /* one offline page: ladders, messages, explanations */
+    EXPORT_FMT_SVG,      /* the ladder alone */
+    EXPORT_FMT_MERMAID,  /* Mermaid sequenceDiagram (.mmd) */
+    EXPORT_FMT_PLANTUML, /* PlantUML sequence diagram (.puml) */
+    EXPORT_FMT_CSV,      /* the call list, RFC 4180 */
+    EXPORT_FMT_UNKNOWN,  /* export_format_from_path: a name it does not know */
 };
 
-/* EXPORT_FMT_AUTO resolved from path (never returns AUTO). */
+/* The names and extensions export_calls knows, for error messages:
+ * ".pcap .pcapng .txt .html .svg .mmd .puml .csv". */
+#define EXPORT_EXTENSIONS ".pcap .pcapng .txt .html .svg .mmd .puml .csv"
+
+/* EXPORT_FMT_AUTO resolved from path (never returns AUTO): .pcap .cap
+ * .dmp and "-" -> pcap, .pcapng .ntar .scap -> pcapng, .txt .log .text ->
+ * text, .html .htm, .svg, .mmd .mermaid, .puml .plantuml, .csv; anything
+ * else -> UNKNOWN (export_calls refuses it, listing the formats). */
 enum export_format export_format_from_path(const char *path);
-/* "pcap", "pcapng", "text"; NULL for AUTO. */
+/* "pcap", "pcapng", "text", "html", "svg", "mermaid", "plantuml", "csv";
+ * NULL for AUTO and UNKNOWN. */
 const char *export_format_name(enum export_format f);
-/* Parses "pcap", "pcapng", "text" (case-insensitive); -1 if unknown. */
+/* Parses a name above (also "txt", "mmd", "puml"; case-insensitive); -1 if
+ * unknown. */
 int export_format_parse(const char *s, enum export_format *out);
 
 /* One frame to write.  data is borrowed for the call only. */
@@ -92,7 +108,9 @@ struct export_opts {
     bool ladder;                 /* text: the ladder (ladder.h) of each call first */
     const struct kb *kb;         /* its notes (NULL: none) */
     const struct rtp_table *rtp; /* pcap/pcapng: also the calls' RTP packets kept
-                                    with --rtp-store (NULL: SIP only) */
+                                    with --rtp-store (NULL: SIP only); html: the
+                                    media table */
+    bool charts;                 /* html: charts over the saved calls (a whole capture, --stats) */
 };
 
 struct export_result {

@@ -325,6 +325,24 @@ void store_counts(const struct store *s, struct store_counts *out);
 /* Increases on every change; views compare it to know when to redraw. */
 uint64_t store_gen(const struct store *s);
 
+/* Answered calls: answer to BYE (or to the last message), in ns; -1 for
+ * the others.  Inline: --list asks it of every call. */
+static inline int64_t store_call_duration(const struct store_call *c)
+{
+    if (!c->answer_ts)
+        return -1;
+    return (c->end_ts > c->answer_ts ? c->end_ts : c->last_ts) - c->answer_ts;
+}
+
+/* First INVITE to its final answer (2xx or failure), in ns; -1 if either
+ * is missing (the --list SETUP column, the post-dial delay of a call). */
+static inline int64_t store_call_setup(const struct store_call *c)
+{
+    if (!c->invite_ts || !c->final_ts)
+        return -1;
+    return c->final_ts - c->invite_ts;
+}
+
 /* Time from the transaction's request to this response, in ns (-1 if the
  * request was not seen). */
 int64_t store_msg_response_time(const struct store_call *c, const struct store_msg *m);

@@ -14,6 +14,8 @@ dpkg-dev zsh man-db
 mandoc
 gdb
 clang
+chromium
+plantuml
 "
 missing=""
 for p in $PKGS; do

@@ -6,6 +6,7 @@
  */
 #include "capture.h"
 #include "cli_int.h"
+#include "export.h"
 #include "filter.h"
 #include "util.h"
 
@@ -330,8 +331,12 @@ static int opt_dump(struct args *st, const struct cli_option *o, const char *arg
 static int opt_save_format(struct args *st, const struct cli_option *o, const char *arg)
 {
     (void)o;
-    if (strcmp(arg, "pcap") && strcmp(arg, "pcapng") && strcmp(arg, "text")) {
-        fprintf(st->cfg->err, "sipdx: --save-format takes pcap, pcapng or text, not '%s'\n",
+    enum export_format f;
+
+    if (export_format_parse(arg, &f) != 0) {
+        fprintf(st->cfg->err,
+                "sipdx: --save-format takes pcap, pcapng, text, html, svg, mermaid, "
+                "plantuml or csv, not '%s'\n",
                 esc(st, arg));
         return 2;
     }
@@ -545,16 +550,20 @@ static const struct cli_option options[] = {
      "a Q.850 cause (q850:34) or a Warning (warning:399)",
      .fn = opt_mode, CFG(explain), .mode = CLI_MODE_EXPLAIN},
     {"save", 0, NULL, "FILE", S_BATCH,
-     "write the calls to FILE: pcap, pcapng (rebuilt\n"
-     "frames) or text (ladder + messages), by its name",
+     "write the calls to FILE, the format by its name:\n"
+     ".pcap .pcapng (rebuilt frames), .txt (ladder +\n"
+     "messages), .html (a page to share), .svg (ladder),\n"
+     ".mmd (Mermaid), .puml (PlantUML), .csv (call list)",
      .fn = opt_mode, CFG(save_path), .mode = CLI_MODE_SAVE},
     {"compare", 0, NULL, "CALL-ID [CALL-ID]", S_BATCH,
      "hold a failed call against a good one (the answered\n"
      "call most like it on its route when only one is given):\n"
      "where the flows part and what differs",
      .fn = opt_compare, .mode = CLI_MODE_COMPARE},
-    {"save-format", 0, NULL, "FMT", S_BATCH, "pcap, pcapng or text, whatever FILE is called",
-     .choices = "pcap pcapng text", .fn = opt_save_format},
+    {"save-format", 0, NULL, "FMT", S_BATCH,
+     "pcap, pcapng, text, html, svg, mermaid, plantuml\n"
+     "or csv, whatever FILE is called",
+     .choices = "pcap pcapng text html svg mermaid plantuml csv", .fn = opt_save_format},
 
     {"filter", 'Y', NULL, "EXPR", S_FILTER,
      "show only what matches: calls with a matching\n"

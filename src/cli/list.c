@@ -24,22 +24,6 @@
 #include "filter.h"
 #include "legs.h"
 
-/* Answered calls: answer to BYE (or to the last message).  Others: 0. */
-static int64_t call_duration(const struct store_call *c)
-{
-    if (!c->answer_ts)
-        return -1;
-    return (c->end_ts > c->answer_ts ? c->end_ts : c->last_ts) - c->answer_ts;
-}
-
-/* First INVITE to its final answer (2xx or failure). */
-static int64_t call_setup(const struct store_call *c)
-{
-    if (!c->invite_ts || !c->final_ts)
-        return -1;
-    return c->final_ts - c->invite_ts;
-}
-
 static void pad_escaped(struct strbuf *b, const char *s, size_t width)
 {
     size_t start = b->len, n;
@@ -266,8 +250,8 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
 
     memo_ep(memo, s, c->src_ep, src);
     memo_ep(memo, s, c->dst_ep, dst);
-    cli_fmt_secs(call_duration(c), dur, sizeof(dur));
-    cli_fmt_secs(call_setup(c), setup, sizeof(setup));
+    cli_fmt_secs(store_call_duration(c), dur, sizeof(dur));
+    cli_fmt_secs(store_call_setup(c), setup, sizeof(setup));
     if (x->cfg->json) {
         const struct store_call *a = store_call_aleg(s, c);
 
@@ -295,12 +279,12 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
         } else {
             sb_puts(b, ",\"status\":null,\"reason\":null");
         }
-        if (call_duration(c) >= 0)
-            cli_json_secs(b, "duration", call_duration(c), false);
+        if (store_call_duration(c) >= 0)
+            cli_json_secs(b, "duration", store_call_duration(c), false);
         else
             sb_puts(b, ",\"duration\":null");
-        if (call_setup(c) >= 0)
-            cli_json_secs(b, "setup_time", call_setup(c), false);
+        if (store_call_setup(c) >= 0)
+            cli_json_secs(b, "setup_time", store_call_setup(c), false);
         else
             sb_puts(b, ",\"setup_time\":null");
         if (a)

@@ -23,6 +23,7 @@ int cli_save(const struct config *cfg)
     struct rtp_table *rtp = NULL;
     uint64_t *ids;
     size_t i, n, nids = 0;
+    bool page;
     int rc;
 
     memset(&o, 0, sizeof o);
@@ -33,18 +34,31 @@ int cli_save(const struct config *cfg)
                 str_escape(cfg->save_format, e, sizeof(e)));
         return 2;
     }
+    if (o.fmt == EXPORT_FMT_AUTO &&
+        export_format_from_path(cfg->save_path) == EXPORT_FMT_UNKNOWN) { /* before loading */
+        char e[256];
+
+        fprintf(cfg->err, "sipdx: --save: %s: unknown file type: name it %s (or --save-format)\n",
+                str_escape(cfg->save_path, e, sizeof(e)), EXPORT_EXTENSIONS);
+        return 2;
+    }
+    page = (o.fmt == EXPORT_FMT_AUTO ? export_format_from_path(cfg->save_path) : o.fmt) ==
+           EXPORT_FMT_HTML;
     s = cli_store_new(cfg);
-    /* --rtp-store: the calls' RTP packets go into the file too */
-    rc = cli_run_rtp(cfg, s, NULL, NULL, cfg->rtp_store ? &rtp : NULL);
+    /* --rtp-store: the calls' RTP packets go into the file too; a page
+     * shows the calls' media table */
+    rc = cli_run_rtp(cfg, s, NULL, NULL, cfg->rtp_store || page ? &rtp : NULL);
     if (rc == 2) { /* a live source could not be opened: nothing to save */
         rtp_table_free(rtp);
         store_free(s);
         return 2;
     }
-    o.rtp = rtp;
+    o.rtp = cfg->rtp_store || page ? rtp : NULL;
     kb = cli_kb(cfg);
     o.ladder = true;
     o.kb = kb;
+    /* a page of every call of the capture (no -Y/--ext): charts */
+    o.charts = !cfg->filter;
     n = store_ncalls(s);
     ids = xmalloc((n ? n : 1) * sizeof *ids);
     sb_init(&tmp);

@@ -355,7 +355,8 @@ static int writer_check(struct live *lv, struct err *d)
 
     if (export_format_from_path(lv->o.write_path) == EXPORT_FMT_PCAPNG)
         return 0;
-    if (export_format_from_path(lv->o.write_path) != EXPORT_FMT_PCAP) {
+    if (export_format_from_path(lv->o.write_path) != EXPORT_FMT_PCAP &&
+        export_format_from_path(lv->o.write_path) != EXPORT_FMT_UNKNOWN) {
         err_set(d, "-w %s: write a .pcap or .pcapng file", lv->o.write_path);
         return -1;
     }

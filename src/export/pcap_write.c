@@ -46,41 +46,58 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+/* Names, extensions and formats: one table for from_path, name, parse. */
+static const struct {
+    enum export_format fmt;
+    const char *name;
+    const char *alias; /* also accepted by export_format_parse */
+    const char *ext[4];
+} formats[] = {
+    {EXPORT_FMT_PCAP, "pcap", NULL, {".pcap", ".cap", ".dmp", NULL}},
+    {EXPORT_FMT_PCAPNG, "pcapng", NULL, {".pcapng", ".ntar", ".scap", NULL}},
+    {EXPORT_FMT_TEXT, "text", "txt", {".txt", ".log", ".text", NULL}},
+    {EXPORT_FMT_HTML, "html", "htm", {".html", ".htm", NULL, NULL}},
+    {EXPORT_FMT_SVG, "svg", NULL, {".svg", NULL, NULL, NULL}},
+    {EXPORT_FMT_MERMAID, "mermaid", "mmd", {".mmd", ".mermaid", NULL, NULL}},
+    {EXPORT_FMT_PLANTUML, "plantuml", "puml", {".puml", ".plantuml", ".pu", NULL}},
+    {EXPORT_FMT_CSV, "csv", NULL, {".csv", NULL, NULL, NULL}},
+};
+
 enum export_format export_format_from_path(const char *path)
 {
-    if (ends_with_ci(path, ".pcapng") || ends_with_ci(path, ".ntar") || ends_with_ci(path, ".scap"))
-        return EXPORT_FMT_PCAPNG;
-    if (ends_with_ci(path, ".txt") || ends_with_ci(path, ".log") || ends_with_ci(path, ".text"))
-        return EXPORT_FMT_TEXT;
-    return EXPORT_FMT_PCAP;
+    size_t i, k;
+
+    if (strcmp(path, "-") == 0)
+        return EXPORT_FMT_PCAP;
+    for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+        for (k = 0; k < 4 && formats[i].ext[k]; k++)
+            if (ends_with_ci(path, formats[i].ext[k]))
+                return formats[i].fmt;
+    return EXPORT_FMT_UNKNOWN;
 }
 
 const char *export_format_name(enum export_format f)
 {
-    switch (f) {
-    case EXPORT_FMT_PCAP:
-        return "pcap";
-    case EXPORT_FMT_PCAPNG:
-        return "pcapng";
-    case EXPORT_FMT_TEXT:
-        return "text";
-    case EXPORT_FMT_AUTO:
-    default:
-        return NULL;
-    }
+    size_t i;
+
+    for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+        if (formats[i].fmt == f)
+            return formats[i].name;
+    return NULL;
 }
 
 int export_format_parse(const char *s, enum export_format *out)
 {
-    if (strcasecmp(s, "pcap") == 0)
-        *out = EXPORT_FMT_PCAP;
-    else if (strcasecmp(s, "pcapng") == 0)
-        *out = EXPORT_FMT_PCAPNG;
-    else if (strcasecmp(s, "text") == 0 || strcasecmp(s, "txt") == 0)
-        *out = EXPORT_FMT_TEXT;
-    else
-        return -1;
-    return 0;
+    size_t i;
+
+    for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        if (strcasecmp(s, formats[i].name) == 0 ||
+            (formats[i].alias && strcasecmp(s, formats[i].alias) == 0)) {
+            *out = formats[i].fmt;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 /* ------------------------------------------------------------ bytes */
@@ -212,6 +229,8 @@ struct export_writer *export_writer_open(const char *path, enum export_format fm
 
     if (fmt == EXPORT_FMT_AUTO)
         fmt = export_format_from_path(path);
+    if (fmt == EXPORT_FMT_UNKNOWN) /* -w capture: a packet writer defaults to pcap */
+        fmt = EXPORT_FMT_PCAP;
     if (fmt != EXPORT_FMT_PCAP && fmt != EXPORT_FMT_PCAPNG) {
         err_clear(d);
         snprintf(d->file, sizeof d->file, "%s", path);

@@ -34,6 +34,7 @@
  * for --save).  Ownership: everything allocated here is freed here.
  */
 #include "export.h"
+#include "export_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -726,6 +727,13 @@ int export_calls(const struct store *s, const uint64_t *ids, size_t n, const cha
     memset(res, 0, sizeof *res);
     if (fmt == EXPORT_FMT_AUTO)
         fmt = export_format_from_path(path);
+    if (fmt == EXPORT_FMT_UNKNOWN) {
+        err_clear(d);
+        snprintf(d->file, sizeof d->file, "%s", path);
+        err_set(d, "unknown file type: name it " EXPORT_EXTENSIONS);
+        free(calls);
+        return -1;
+    }
     for (i = 0; i < n; i++) {
         const struct store_call *c = store_call_get(s, ids[i]);
 
@@ -744,6 +752,8 @@ int export_calls(const struct store *s, const uint64_t *ids, size_t n, const cha
     }
     if (fmt == EXPORT_FMT_TEXT)
         rc = save_text(s, calls, nc, target, opts, res, &created, d);
+    else if (fmt >= EXPORT_FMT_HTML)
+        rc = share_save(s, calls, nc, target, fmt, opts, res, &created, d);
     else
         rc = save_packets(s, calls, nc, target, fmt, opts, res, &created, d);
     if (via_tmp && created) {

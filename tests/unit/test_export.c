@@ -388,7 +388,7 @@ static void saves_calls_as_raw_ip_frames(void **state)
     const char *paths[1] = {src};
     struct store_opts so = {0};
     struct store *s = store_new(&so);
-    struct export_opts o = {EXPORT_FMT_AUTO, EXPORT_LINK_RAW, NULL, NULL, NULL};
+    struct export_opts o = {.fmt = EXPORT_FMT_AUTO, .link = EXPORT_LINK_RAW};
     struct export_result res;
     struct err d;
     struct recs back;
@@ -573,7 +573,7 @@ static void store_of(const char *path, struct store **s)
 static void saves_sctp_and_websocket_calls_over_their_own_transport(void **state)
 {
     char *in = tmp_name("own_in.pcap"), *out = tmp_name("own_out.pcapng");
-    struct export_opts o = {EXPORT_FMT_AUTO, EXPORT_LINK_ETHERNET, NULL, NULL, NULL};
+    struct export_opts o = {.fmt = EXPORT_FMT_AUTO, .link = EXPORT_LINK_ETHERNET};
     struct export_result res;
     struct export_writer *w;
     struct store *a, *b;
