@@ -30,7 +30,7 @@
     X(ACT_BACK, "back", "q Esc", "back; quit from the call list")                                  \
     X(ACT_QUIT, "quit", "Q", "quit")                                                               \
     X(ACT_HELP, "help", "F1 h ?", "help")                                                          \
-    X(ACT_SAVE, "save", "F2 s", "save calls: all, marked or visible; pcap, pcapng or text")        \
+    X(ACT_SAVE, "save", "F2 s", "save calls: all, marked or visible; any --save format")           \
     X(ACT_SEARCH, "search", "F3 /", "search the call list")                                        \
     X(ACT_FILTER, "filter", "F7 f", "filter (filter language, see sipdx(1))")                      \
     X(ACT_CLEAR, "clear", "F5", "clear calls (and filter/search)")                                 \
@@ -51,7 +51,11 @@
     X(ACT_COLLAPSE, "collapse", "c",                                                               \
       "ladder: one column per IP address (ports merged) or per IP:port")                           \
     X(ACT_COMPARE, "compare", "C",                                                                 \
-      "compare the call with the answered call most like it, or the two marked calls")
+      "compare the call with the answered call most like it, or the two marked calls")             \
+    X(ACT_EXPORT, "export", "e",                                                                   \
+      "export the current or marked calls to share: .html .svg .mmd .puml .csv")                   \
+    X(ACT_COPY, "copy", "y",                                                                       \
+      "copy the Call-ID (list, ladder) or the message to the clipboard (OSC 52)")
 
 enum action {
     ACT_NONE = 0,

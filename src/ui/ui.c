@@ -128,6 +128,63 @@ void ui_push_save(struct ui *ui, const uint64_t *sel, size_t nsel, const uint64_
     a->nvis = vis ? nvis : 0;
 }
 
+void ui_push_export(struct ui *ui, const uint64_t *ids, size_t n)
+{
+    struct save_arg *a = push_new(ui, &view_save_ops);
+
+    a->sel = push_ids(ui, ids, n, NULL, 0);
+    a->nsel = n;
+    a->share = true;
+}
+
+/* OSC 52 payloads larger than this are refused by common terminals. */
+#define OSC52_MAX 74994
+
+void ui_copy(struct ui *ui, const char *what, const char *data, size_t n)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    struct strbuf b;
+    size_t i;
+
+    if (n > OSC52_MAX) {
+        ui_notice(ui, "too large to copy through the terminal (%zu bytes)", n);
+        return;
+    }
+    sb_init(&b);
+    sb_puts(&b, "\033]52;c;");
+    for (i = 0; i < n; i += 3) {
+        unsigned v = (unsigned char)data[i] << 16;
+
+        if (i + 1 < n)
+            v |= (unsigned char)data[i + 1] << 8;
+        if (i + 2 < n)
+            v |= (unsigned char)data[i + 2];
+        sb_putc(&b, b64[v >> 18 & 63]);
+        sb_putc(&b, b64[v >> 12 & 63]);
+        sb_putc(&b, i + 1 < n ? b64[v >> 6 & 63] : '=');
+        sb_putc(&b, i + 2 < n ? b64[v & 63] : '=');
+    }
+    sb_puts(&b, "\a");
+    /* straight to the terminal, between two curses refreshes: invisible */
+    fflush(stdout);
+    if (fwrite(b.s, 1, b.len, stdout) != b.len || fflush(stdout) != 0)
+        ui_notice(ui, "could not write to the terminal");
+    else
+        ui_notice(ui, "copied %s (%zu bytes) to the clipboard", what, n);
+    sb_fini(&b);
+}
+
+void copy_call_id(struct ui *ui, const struct store_call *c)
+{
+    struct strbuf w;
+
+    sb_init(&w);
+    sb_puts(&w, "Call-ID ");
+    sb_append_escaped(&w, c->call_id, c->call_id_len);
+    ui_copy(ui, w.s, c->call_id, c->call_id_len);
+    sb_fini(&w);
+}
+
 void ui_push_diff(struct ui *ui, const struct diff_arg *d)
 {
     *(struct diff_arg *)push_new(ui, &view_diff_ops) = *d;

@@ -147,6 +147,7 @@ struct save_arg {
     const uint64_t *vis;
     size_t nvis;
     bool has_vis; /* opened from the call list */
+    bool share;   /* e: an export to share (.html by default) */
 };
 extern const struct view_ops view_save_ops;
 
@@ -236,6 +237,14 @@ void ui_push_compare(struct ui *ui, const struct compare_arg *c);
  * config file's legs rules); the call alone when it has no other leg.
  * With focus, the cursor starts on message idx of call id. */
 void ui_push_call_legs(struct ui *ui, uint64_t id, bool focus, uint32_t idx);
+/* e: the save dialog for these calls, set to a page to share (.html). */
+void ui_push_export(struct ui *ui, const uint64_t *ids, size_t n);
+/* y: puts data on the user's clipboard through the terminal (OSC 52, which
+ * works over SSH and through tmux with set-clipboard) and says what in
+ * the status line (what: "Call-ID 1-2@h"). */
+void ui_copy(struct ui *ui, const char *what, const char *data, size_t n);
+/* ui_copy of a call's Call-ID. */
+void copy_call_id(struct ui *ui, const struct store_call *c);
 /* Sets the status-line notice (printf-style). */
 void ui_notice(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -944,6 +944,20 @@ static unsigned calls_action(struct view *v, enum action a)
     case ACT_NEXT:
     case ACT_PREV:
         return next_failed(v, a == ACT_NEXT);
+    case ACT_EXPORT: /* the marked calls, else the one under the cursor */
+        if (st->nmarked)
+            ui_push_export(ui, st->marked, st->nmarked);
+        else if (st->nrows)
+            ui_push_export(ui, &st->rows[st->cur].id, 1);
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_COPY: {
+        const struct store_call *c =
+            st->nrows ? store_call_get(ui->store, st->rows[st->cur].id) : NULL;
+
+        if (c)
+            copy_call_id(ui, c);
+        return UI_HANDLED | UI_REDRAW;
+    }
     default:
         return 0;
     }

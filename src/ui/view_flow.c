@@ -502,6 +502,17 @@ static unsigned flow_action(struct view *v, enum action a)
     case ACT_SAVE: /* the save dialog offers this ladder's calls */
         ui_push_save(ui, st->ids, st->nids, NULL, 0);
         return UI_HANDLED | UI_REDRAW;
+    case ACT_EXPORT:
+        ui_push_export(ui, st->ids, st->nids);
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_COPY: { /* the Call-ID of the message under the cursor */
+        const struct store_call *c =
+            st->lad.nrows ? store_call_get(ui->store, st->lad.rows[st->cur].call) : NULL;
+
+        if (c)
+            copy_call_id(ui, c);
+        return UI_HANDLED | UI_REDRAW;
+    }
     case ACT_ENTER:
         if (st->lad.nrows && st->lad.rows[st->cur].media)
             return flow_action(v, ACT_MEDIA_TABLE);
@@ -518,7 +529,8 @@ static const struct key_hint flow_hints[] = {
     {ACT_PREV, "Prev fail"}, {ACT_PANE, "Pane"},         {ACT_MEDIA_TABLE, "Media"},
     {ACT_MEDIA, "RTP"},      {ACT_MATCHING, "Matching"}, {ACT_RIGHT, "Scroll msg"},
     {ACT_SELECT, "Diff"},    {ACT_TIME, "Time"},         {ACT_COLLAPSE, "IP cols"},
-    {ACT_SAVE, "Save"},      {ACT_HELP, "Help"},         {ACT_NONE, NULL},
+    {ACT_SAVE, "Save"},      {ACT_EXPORT, "Export"},     {ACT_COPY, "Copy ID"},
+    {ACT_HELP, "Help"},      {ACT_NONE, NULL},
 };
 
 const struct view_ops view_flow_ops = {

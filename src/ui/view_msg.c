@@ -15,6 +15,7 @@ struct msg_state {
     struct strbuf bytes; /* owned copy of the message */
     struct strbuf info;  /* owned: explanation lines, escaped */
     int scroll;
+    uint64_t call; /* the message's call (e exports it) */
 };
 
 static int msg_open(struct view *v, const void *arg)
@@ -25,6 +26,7 @@ static int msg_open(struct view *v, const void *arg)
 
     sb_init(&st->bytes);
     sb_init(&st->info);
+    st->call = ma->call_id;
     findings_msg_text(v->ui, c, ma->msg_index, &st->info);
     if (!c || ma->msg_index >= c->nmsgs ||
         store_msg_bytes(v->ui->store, &c->msgs[ma->msg_index], &st->bytes) != 0)
@@ -94,16 +96,20 @@ static unsigned msg_action(struct view *v, enum action a)
         return UI_HANDLED | UI_REDRAW;
     case ACT_ENTER:
         return UI_HANDLED | UI_POP | UI_REDRAW;
+    case ACT_COPY:
+        ui_copy(v->ui, "the message", st->bytes.s ? st->bytes.s : "", st->bytes.len);
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_EXPORT:
+        ui_push_export(v->ui, &st->call, 1);
+        return UI_HANDLED | UI_REDRAW;
     default:
         return 0;
     }
 }
 
 static const struct key_hint msg_hints[] = {
-    {ACT_BACK, "Back"},
-    {ACT_DOWN, "Scroll"},
-    {ACT_HELP, "Help"},
-    {ACT_NONE, NULL},
+    {ACT_BACK, "Back"},     {ACT_DOWN, "Scroll"}, {ACT_COPY, "Copy"},
+    {ACT_EXPORT, "Export"}, {ACT_HELP, "Help"},   {ACT_NONE, NULL},
 };
 
 const struct view_ops view_msg_ops = {

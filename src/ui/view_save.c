@@ -2,8 +2,11 @@
  * view_save: the save dialog (F2/s), a box over the current view:
  *
  *   What    all calls | marked (or the ladder's) calls | visible (filtered) calls
- *   Format  pcap | pcapng | text
+ *   Format  pcap | pcapng | text | html | svg | mmd | puml | csv
  *   File    a name with a default (sipdx-YYYYmmdd-HHMMSS.pcap), edited in place
+ *
+ * e opens it on the current or marked calls with .html chosen (an export to
+ * share); a name typed with a known extension decides the format.
  *
  * Tab/Up/Down move between the fields, Left/Right change the choice, typing
  * edits the name (Ctrl-U clears it), Enter saves with export_calls, Esc
@@ -36,8 +39,13 @@ enum save_field {
     F__COUNT
 };
 
-static const enum export_format formats[] = {EXPORT_FMT_PCAP, EXPORT_FMT_PCAPNG, EXPORT_FMT_TEXT};
-static const char *const exts[] = {".pcap", ".pcapng", ".txt"};
+static const enum export_format formats[] = {
+    EXPORT_FMT_PCAP, EXPORT_FMT_PCAPNG,  EXPORT_FMT_TEXT,     EXPORT_FMT_HTML,
+    EXPORT_FMT_SVG,  EXPORT_FMT_MERMAID, EXPORT_FMT_PLANTUML, EXPORT_FMT_CSV};
+static const char *const exts[] = {".pcap", ".pcapng", ".txt",  ".html",
+                                   ".svg",  ".mmd",    ".puml", ".csv"};
+#define FMT_HTML 3 /* index of .html: e opens the dialog on it */
+#define NFMT     ((int)(sizeof(formats) / sizeof(formats[0])))
 
 struct save_state {
     uint64_t *sel; /* owned: marked calls, or the ladder's */
@@ -104,7 +112,9 @@ static int save_open(struct view *v, const void *arg)
         st->what = SAVE_ALL;
     localtime_r(&now, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-    st->len = (size_t)snprintf(st->name, sizeof(st->name), "sipdx-%s.pcap", stamp);
+    if (a->share)
+        st->fmt = FMT_HTML;
+    st->len = (size_t)snprintf(st->name, sizeof(st->name), "sipdx-%s%s", stamp, exts[st->fmt]);
     st->field = F_FILE;
     v->state = st;
     return 0;
@@ -184,14 +194,15 @@ static void save_draw(struct view *v, WINDOW *win)
     y += 2;
     draw_str(ui, win, y, x0 + 2, 8,
              "Format:", st->field == F_FORMAT ? ui_attr(ui, ROLE_PROMPT) : box);
-    for (k = 0, x = x0 + 10; k < 3; k++) {
+    for (k = 0, x = x0 + 10; k < NFMT; k++) {
         int n;
 
-        snprintf(line, sizeof(line), "%s %s", st->fmt == k ? "(*)" : "( )",
-                 export_format_name(formats[k]));
+        /* [html]: the chosen one (eight names fit in the box this way) */
+        snprintf(line, sizeof(line), "%s%s%s", st->fmt == k ? "[" : " ", exts[k] + 1,
+                 st->fmt == k ? "]" : " ");
         n = draw_str(ui, win, y, x, x0 + w - 1 - x, line,
                      st->field == F_FORMAT && st->fmt == k ? hl : box);
-        x += n + 2;
+        x += n;
     }
     /* File: the tail of a long name stays visible. */
     y += 2;
@@ -258,11 +269,16 @@ static unsigned do_save(struct view *v)
         break;
     }
     memset(&o, 0, sizeof(o));
-    o.fmt = formats[st->fmt];
+    /* a name with a known extension decides, as --save does */
+    o.fmt = export_format_from_path(st->name) != EXPORT_FMT_UNKNOWN ? EXPORT_FMT_AUTO
+                                                                    : formats[st->fmt];
     o.link = EXPORT_LINK_ETHERNET;
     o.ladder = true;
     o.kb = ui->kb;
-    o.rtp = ui->cfg->rtp_store ? loader_rtp(ui->loader) : NULL; /* with --rtp-store */
+    /* pcap: RTP packets with --rtp-store; a page: the media table */
+    o.rtp = ui->cfg->rtp_store || export_format_from_path(st->name) == EXPORT_FMT_HTML
+                ? loader_rtp(ui->loader)
+                : NULL;
     err_clear(&d);
     rc = export_calls(ui->store, ids, n, st->name, &o, &res, &d);
     free(all);
@@ -305,7 +321,7 @@ static void choose(struct save_state *st, int dir)
         } while (!what_available(st, (enum save_what)k));
         st->what = (enum save_what)k;
     } else if (st->field == F_FORMAT) {
-        st->fmt = (st->fmt + dir + 3) % 3;
+        st->fmt = (st->fmt + dir + NFMT) % NFMT;
         set_ext(st, st->fmt);
     }
 }
