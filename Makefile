@@ -47,7 +47,7 @@ test: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --output-on-failure -j $(JOBS)
-	$(MAKE) test-fuzz
+	$(MAKE) test-fuzz test-tsan
 
 # Sanitizer stage, short: every harness for FUZZ_SECONDS on its seed corpus.
 test-fuzz: fuzz
@@ -57,7 +57,7 @@ test-fuzz: fuzz
 test-tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DENABLE_TSAN=ON -DBUILD_TESTS=OFF -DWERROR=ON $(CMAKE_ARGS)
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target sipdx
-	python3 tests/tsan/test_live_console_tsan $(TSAN_BUILD)/sipdx
+	bash tests/tsan/test_live_console_tsan $(TSAN_BUILD)/sipdx
 
 fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DFUZZ=ON -DBUILD_TESTS=OFF \
