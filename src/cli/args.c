@@ -614,7 +614,7 @@ static const struct cli_option options[] = {
 
     {"calls", 'c', NULL, NULL, S_SNGREP, "INVITE dialogs only (an -Y clause on call.state)",
      .fn = opt_sngrep_calls},
-    {"limit", 'l', NULL, "N", S_SNGREP, "about N calls: --max-memory N*8K, oldest dropped",
+    {"max-calls", 'l', NULL, "N", S_SNGREP, "about N calls: --max-memory N*8K, oldest dropped",
      .fn = opt_sngrep_limit},
     {"rotate", 'R', NULL, NULL, S_SNGREP, "accepted: sipdx always drops the oldest calls",
      .fn = opt_sngrep_rotate},
