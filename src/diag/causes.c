@@ -486,12 +486,15 @@ static void prack(struct ctx *x)
         if (pracked || copies < 2)
             continue;
         fin = diag_final_for(x, i, p->cseq_method, p->cseq);
-        f = diag_add(x, DIAG_PRACK_MISSING, DIAG_SEV_PROBLEM,
-                     "reliable %d (RSeq %" PRIu32 ") from %s sent %" PRIu32
-                     " times over %.1f s, no PRACK%s%s%s",
-                     p->status, p->rseq, p->src_ip, copies,
-                     diag_secs(x->d[last].m->ts_ns - p->m->ts_ns), fin ? "; then " : "",
-                     fin ? fin->reason : "", fin ? "" : "");
+        f = diag_add(
+            x, DIAG_PRACK_MISSING, DIAG_SEV_PROBLEM,
+            "reliable %d (RSeq %" PRIu32 ") from %s sent %" PRIu32 " times over %.1f s, no PRACK",
+            p->status, p->rseq, p->src_ip, copies, diag_secs(x->d[last].m->ts_ns - p->m->ts_ns));
+        if (fin) {
+            size_t w = strlen(f->facts);
+
+            snprintf(f->facts + w, sizeof(f->facts) - w, "; then %d %s", fin->status, fin->reason);
+        }
         diag_ref(f, i);
         diag_ref(f, last);
         if (fin)

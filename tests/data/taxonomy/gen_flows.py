@@ -196,3 +196,22 @@ FLOWS2["silent"] = (
 for name, (comment, uac, uas) in FLOWS2.items():
     open(name + "_uac.xml", "w").write(scenario(name + " UAC", comment, uac))
     open(name + "_uas.xml", "w").write(scenario(name + " UAS", comment, uas))
+
+FLOWS3 = {}
+# a redirect pointing back at the number that was called: the caller
+# follows it three times and gives up
+loop_302 = resp(302, "Moved Temporarily", contact="[service]@[local_ip]:[local_port]",
+                server="Asterisk PBX 18.20.0")
+FLOWS3["redirect_loop"] = (
+    "302 whose Contact is the called number itself, followed three times",
+    [req("INVITE", "[service]", 1, sdp=A, ua="Polycom/6.4.3 VVX411"), recv("302"),
+     req("ACK", "[service]", 1, retrans=False, dialog=True),
+     req("INVITE", "[service]", 2, sdp=A, ua="Polycom/6.4.3 VVX411"), recv("302"),
+     req("ACK", "[service]", 2, retrans=False, dialog=True),
+     req("INVITE", "[service]", 3, sdp=A, ua="Polycom/6.4.3 VVX411"), recv("302"),
+     req("ACK", "[service]", 3, retrans=False, dialog=True)],
+    [recv("INVITE"), loop_302, recv("ACK"), recv("INVITE"), loop_302, recv("ACK"),
+     recv("INVITE"), loop_302, recv("ACK")])
+for name, (comment, uac, uas) in FLOWS3.items():
+    open(name + "_uac.xml", "w").write(scenario(name + " UAC", comment, uac))
+    open(name + "_uas.xml", "w").write(scenario(name + " UAS", comment, uas))

@@ -125,6 +125,7 @@ rec_auth_stale_loop() { flow auth_stale_loop 44 45 5084 46 -au 2202 -ap stale; }
 rec_bye_481() { flow bye_481 48 49 5088 50; }
 rec_t38_refused() { flow t38_refused 52 53 5092 54; }
 rec_contact_dead() { flow contact_dead 56 57 5096 58; }
+rec_redirect_loop() { flow redirect_loop 78 79 5120 80; }
 
 # scan: a scanner (User-Agent and extensions from scan.csv) sweeps the PBX
 # at .60 with REGISTERs, each answered 401; a clean call beside it.
@@ -186,7 +187,8 @@ rec_trunk_onset() {
     capture_stop trunk_onset
 }
 
-[ $# -eq 0 ] && set -- scan reg_lapse dead_dest trunk_onset responder auth_wrongpw auth_stale_loop bye_481 t38_refused contact_dead
+[ $# -eq 0 ] && set -- scan reg_lapse dead_dest trunk_onset responder auth_wrongpw auth_stale_loop bye_481 t38_refused contact_dead \
+    redirect_loop
 for name in "$@"; do
     "rec_$name"
 done
