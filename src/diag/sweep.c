@@ -58,6 +58,7 @@ struct scall {
     char ua[48];
     uint16_t final;
     bool answered_any; /* any response from the destination */
+    bool scanner_ua;   /* User-Agent of a known scanner */
     bool ok;           /* 2xx final */
     uint32_t first_msg;
 };
@@ -188,6 +189,7 @@ void sweep_call(struct sweep *w, const struct store *s, const struct store_call 
     snprintf(sc->dst, sizeof(sc->dst), "%s", d[0].dst_ip);
     snprintf(sc->ext, sizeof(sc->ext), "%s", c->to_user);
     snprintf(sc->ua, sizeof(sc->ua), "%s", c->user_agent ? c->user_agent : "");
+    sc->scanner_ua = is_scanner_ua(sc->ua);
     for (i = 0; i < n; i++)
         if (!d[i].req && strcmp(d[i].src_ip, sc->dst) == 0)
             sc->answered_any = true;
@@ -210,15 +212,52 @@ static struct diag_finding *add_on(struct diag_list *out, uint64_t call, enum di
     return diag_add(&x, r, sev, "%s", facts);
 }
 
-/* Drops the findings of call id other than those of rule keep. */
-static void drop_findings(struct diag_list *out, uint64_t call, enum diag_rule keep)
-{
-    size_t i, k = 0;
+/* Calls ordered by a key (source or destination address), capture order
+ * within a key: every pass below walks one group at a time, so a capture
+ * with many sources or destinations costs n log n, not n times groups. */
+struct keyed {
+    const char *key;
+    size_t i;
+};
 
-    for (i = 0; i < out->n; i++)
-        if (out->v[i].call != call || out->v[i].rule == keep)
-            out->v[k++] = out->v[i];
-    out->n = k;
+static int keyed_cmp(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+
+    if (c)
+        return c;
+    return x->i < y->i ? -1 : (x->i > y->i);
+}
+
+static struct keyed *group_by(const struct sweep *w, bool by_src)
+{
+    struct keyed *v = xmalloc((w->n ? w->n : 1) * sizeof(*v));
+    size_t i;
+
+    for (i = 0; i < w->n; i++) {
+        v[i].key = by_src ? w->calls[i].src : w->calls[i].dst;
+        v[i].i = i;
+    }
+    qsort(v, w->n, sizeof(*v), keyed_cmp);
+    return v;
+}
+
+/* End of the group starting at g[a]. */
+static size_t group_end(const struct keyed *g, size_t n, size_t a)
+{
+    size_t b = a + 1;
+
+    while (b < n && strcmp(g[b].key, g[a].key) == 0)
+        b++;
+    return b;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : (x > y);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -234,45 +273,39 @@ static int cmp_str(const void *a, const void *b)
 
 static void scans(struct sweep *w, struct diag_list *out)
 {
-    size_t i, j;
-    bool *done = xcalloc(w->n ? w->n : 1, sizeof(bool));
+    struct keyed *g = group_by(w, true);
+    const char **exts = xmalloc((w->n ? w->n : 1) * sizeof(*exts));
+    uint64_t *drop = NULL;
+    size_t ndrop = 0, a, b, j, k;
 
-    for (i = 0; i < w->n; i++) {
-        const struct scall *a = &w->calls[i];
-        size_t ncalls = 0, nok = 0, nreg = 0, ninv = 0, nopt = 0, nother = 0, nexts = 0, k;
-        const char **exts;
+    for (a = 0; a < w->n; a = b) {
+        const struct scall *first;
+        size_t ncalls, nok = 0, nreg = 0, ninv = 0, nopt = 0, nother = 0, nexts = 0;
         bool ua_hit = false;
         char facts[256], list[96];
         size_t wr;
         uint32_t codes401 = 0, codes403 = 0, codes404 = 0, silent = 0;
 
-        if (done[i])
-            continue;
-        exts = xmalloc(w->n * sizeof(*exts));
-        for (j = i; j < w->n; j++) {
-            const struct scall *b = &w->calls[j];
+        b = group_end(g, w->n, a);
+        ncalls = b - a;
+        first = &w->calls[g[a].i];
+        for (j = a; j < b; j++) {
+            const struct scall *c = &w->calls[g[j].i];
 
-            if (done[j] || strcmp(a->src, b->src) != 0)
-                continue;
-            ncalls++;
-            if (b->ok && b->kind == CALL_KIND_INVITE)
+            if (c->ok && c->kind == CALL_KIND_INVITE)
                 nok++;
-            if (is_scanner_ua(b->ua))
+            if (c->scanner_ua)
                 ua_hit = true;
-            nreg += b->kind == CALL_KIND_REGISTER;
-            ninv += b->kind == CALL_KIND_INVITE;
-            nopt += b->kind == CALL_KIND_OPTIONS;
-            nother += b->kind != CALL_KIND_REGISTER && b->kind != CALL_KIND_INVITE &&
-                      b->kind != CALL_KIND_OPTIONS;
-            codes401 += b->final == 401 || b->final == 407;
-            codes403 += b->final == 403;
-            codes404 += b->final == 404;
-            silent += b->final == 0;
-            for (k = 0; k < nexts; k++)
-                if (strcmp(exts[k], b->ext) == 0)
-                    break;
-            if (k == nexts)
-                exts[nexts++] = b->ext;
+            nreg += c->kind == CALL_KIND_REGISTER;
+            ninv += c->kind == CALL_KIND_INVITE;
+            nopt += c->kind == CALL_KIND_OPTIONS;
+            nother += c->kind != CALL_KIND_REGISTER && c->kind != CALL_KIND_INVITE &&
+                      c->kind != CALL_KIND_OPTIONS;
+            codes401 += c->final == 401 || c->final == 407;
+            codes403 += c->final == 403;
+            codes404 += c->final == 404;
+            silent += c->final == 0;
+            exts[j - a] = c->ext;
         }
         /* without a scanner's User-Agent: REGISTER/OPTIONS probes of many
          * extensions, nothing got through, and the answers are those of a
@@ -280,20 +313,22 @@ static void scans(struct sweep *w, struct diag_list *out)
          * refusals a failing trunk collects.  A caller whose INVITEs all
          * fail (a PBX test, a trunk down) is not taken for a scanner. */
         if (!(ua_hit && ncalls >= 3) &&
-            !(ncalls >= SCAN_MIN_CALLS && nexts >= SCAN_MIN_EXTS && nok == 0 &&
-              (nreg + nopt) * 2 >= ncalls &&
-              (codes401 + codes403 + codes404 + silent) * 10 >= ncalls * 9)) {
-            free(exts);
+            !(ncalls >= SCAN_MIN_CALLS && nok == 0 && (nreg + nopt) * 2 >= ncalls &&
+              (codes401 + codes403 + codes404 + silent) * 10 >= ncalls * 9))
             continue;
-        }
-        qsort(exts, nexts, sizeof(*exts), cmp_str);
+        qsort(exts, ncalls, sizeof(*exts), cmp_str);
+        for (k = 0; k < ncalls; k++)
+            if (k == 0 || strcmp(exts[k], exts[k - 1]) != 0)
+                exts[nexts++] = exts[k];
+        if (!ua_hit && nexts < SCAN_MIN_EXTS)
+            continue;
         if (nexts > 1)
             snprintf(list, sizeof(list), "%s .. %s", exts[0], exts[nexts - 1]);
         else
             snprintf(list, sizeof(list), "%s", nexts ? exts[0] : "");
         wr = (size_t)snprintf(facts, sizeof(facts), "%s%s%s from %s: %zu request(s) (",
-                              ua_hit ? "User-Agent \"" : "", ua_hit ? a->ua : "",
-                              ua_hit ? "\"" : "", a->src, ncalls);
+                              ua_hit ? "User-Agent \"" : "", ua_hit ? first->ua : "",
+                              ua_hit ? "\"" : "", first->src, ncalls);
         if (nreg && wr < sizeof(facts))
             wr += (size_t)snprintf(facts + wr, sizeof(facts) - wr, "REGISTER %zu, ", nreg);
         if (ninv && wr < sizeof(facts))
@@ -309,26 +344,36 @@ static void scans(struct sweep *w, struct diag_list *out)
                      ") to %zu extension(s) %s; answered 401/407 %" PRIu32 ", 403 %" PRIu32
                      ", 404 %" PRIu32 ", nothing %" PRIu32 "; %zu call(s) got through",
                      nexts, list, codes401, codes403, codes404, silent, nok);
-        free(exts);
-        for (j = i; j < w->n; j++) {
-            const struct scall *b = &w->calls[j];
+        drop = xrealloc(drop, (ndrop + ncalls) * sizeof(*drop));
+        for (j = a; j < b; j++)
+            drop[ndrop++] = w->calls[g[j].i].id;
+        /* the scan's findings are added after the drop below */
+        for (j = a; j < b; j++) {
+            const struct scall *c = &w->calls[g[j].i];
 
-            if (done[j] || strcmp(a->src, b->src) != 0)
-                continue;
-            done[j] = true;
-            drop_findings(out, b->id, DIAG_RULE__COUNT);
-            if (j == i)
-                add_on(out, b->id, DIAG_SCAN, DIAG_SEV_PROBLEM, facts);
-            else {
+            if (j == a) {
+                add_on(out, c->id, DIAG_SCAN, DIAG_SEV_PROBLEM, facts);
+            } else {
                 char part[96];
 
-                snprintf(part, sizeof(part), "part of the scan from %s (call %" PRIu64 ")", a->src,
-                         a->id + 1);
-                add_on(out, b->id, DIAG_SCAN, DIAG_SEV_INFO, part);
+                snprintf(part, sizeof(part), "part of the scan from %s (call %" PRIu64 ")",
+                         first->src, first->id + 1);
+                add_on(out, c->id, DIAG_SCAN, DIAG_SEV_INFO, part);
             }
         }
     }
-    free(done);
+    if (ndrop) {
+        /* the per-call findings of the scanned calls give way to it */
+        qsort(drop, ndrop, sizeof(*drop), id_cmp);
+        for (a = 0, k = 0; a < out->n; a++)
+            if (out->v[a].rule == DIAG_SCAN ||
+                !bsearch(&out->v[a].call, drop, ndrop, sizeof(*drop), id_cmp))
+                out->v[k++] = out->v[a];
+        out->n = k;
+    }
+    free(drop);
+    free(exts);
+    free(g);
 }
 
 /* Callee unavailable (404/408/410/480, or no answer at all) after its
@@ -376,74 +421,65 @@ static void lapsed(struct sweep *w, struct diag_list *out)
 /* Destinations that never answered anything, over several calls. */
 static void dead_destinations(struct sweep *w, struct diag_list *out)
 {
-    size_t i, j;
-    bool *done = xcalloc(w->n ? w->n : 1, sizeof(bool));
+    struct keyed *g = group_by(w, false);
+    size_t a, b, j;
 
-    for (i = 0; i < w->n; i++) {
-        const struct scall *a = &w->calls[i];
+    for (a = 0; a < w->n; a = b) {
         size_t dead = 0, alive = 0;
         char facts[256];
 
-        if (done[i])
-            continue;
-        for (j = i; j < w->n; j++) {
-            const struct scall *b = &w->calls[j];
+        b = group_end(g, w->n, a);
+        for (j = a; j < b; j++) {
+            const struct scall *c = &w->calls[g[j].i];
 
-            if (strcmp(a->dst, b->dst) != 0)
-                continue;
-            done[j] = true;
-            if (b->answered_any)
+            if (c->answered_any)
                 alive++;
-            else if (b->final == 0)
+            else if (c->final == 0)
                 dead++;
         }
         if (dead < DEAD_MIN_CALLS || alive)
             continue;
         snprintf(facts, sizeof(facts),
-                 "%zu call(s) sent requests to %s and not one response came from it", dead, a->dst);
-        for (j = i; j < w->n; j++) {
-            const struct scall *b = &w->calls[j];
+                 "%zu call(s) sent requests to %s and not one response came from it", dead,
+                 g[a].key);
+        for (j = a; j < b; j++) {
+            const struct scall *c = &w->calls[g[j].i];
 
-            if (strcmp(a->dst, b->dst) == 0 && !b->answered_any && b->final == 0)
-                add_on(out, b->id, DIAG_DEAD_DEST, DIAG_SEV_PROBLEM, facts);
+            if (!c->answered_any && c->final == 0)
+                add_on(out, c->id, DIAG_DEAD_DEST, DIAG_SEV_PROBLEM, facts);
         }
     }
-    free(done);
+    free(g);
 }
 
 /* A destination that answered INVITEs, then failed every one from a
  * moment on. */
 static void onsets(struct sweep *w, struct diag_list *out)
 {
-    size_t i, j;
-    bool *done = xcalloc(w->n ? w->n : 1, sizeof(bool));
+    struct keyed *g = group_by(w, false);
+    size_t a, b, j;
 
-    for (i = 0; i < w->n; i++) {
-        const struct scall *a = &w->calls[i];
+    for (a = 0; a < w->n; a = b) {
         size_t ok_before = 0, fails = 0;
         const struct scall *last_ok = NULL, *first_fail = NULL;
         bool broken = false;
         char facts[256];
 
-        if (done[i] || a->kind != CALL_KIND_INVITE)
-            continue;
-        /* calls are in capture order of their first message */
-        for (j = i; j < w->n; j++) {
-            const struct scall *b = &w->calls[j];
+        b = group_end(g, w->n, a);
+        /* capture order within the destination */
+        for (j = a; j < b && !broken; j++) {
+            const struct scall *c = &w->calls[g[j].i];
 
-            if (b->kind != CALL_KIND_INVITE || strcmp(a->dst, b->dst) != 0)
+            if (c->kind != CALL_KIND_INVITE)
                 continue;
-            done[j] = true;
-            if (b->ok || b->final == 486 || b->final == 487 || b->final == 603 || b->final == 600) {
-                if (fails) { /* recovered: not an onset */
+            if (c->ok || c->final == 486 || c->final == 487 || c->final == 603 || c->final == 600) {
+                if (fails) /* recovered: not an onset */
                     broken = true;
-                    break;
-                }
                 ok_before++;
-                last_ok = b;
+                last_ok = c;
             } else {
                 if (!fails)
-                    first_fail = b;
+                    first_fail = c;
                 fails++;
             }
         }
@@ -452,11 +488,11 @@ static void onsets(struct sweep *w, struct diag_list *out)
         snprintf(facts, sizeof(facts),
                  "%s: %zu call(s) went through until call %" PRIu64 ", then all %zu call(s) "
                  "from call %" PRIu64 " on failed (first: %u)",
-                 a->dst, ok_before, last_ok->id + 1, fails, first_fail->id + 1,
+                 g[a].key, ok_before, last_ok->id + 1, fails, first_fail->id + 1,
                  (unsigned)first_fail->final);
         add_on(out, first_fail->id, DIAG_TRUNK_ONSET, DIAG_SEV_WARNING, facts);
     }
-    free(done);
+    free(g);
 }
 
 void sweep_finish(struct sweep *w, struct diag_list *out)
