@@ -169,6 +169,11 @@ static const long allowed[] = {
     SYS_time,
 #endif
 #ifdef SANDBOX_SANITIZER
+/* LeakSanitizer's tracer: a cloned process that lists /proc/self/task
+ * (getdents, not getdents64, on x86_64) and ptraces every thread */
+#ifdef SYS_getdents
+    SYS_getdents,
+#endif
     SYS_ptrace,
     SYS_wait4,
     SYS_prctl,
