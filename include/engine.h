@@ -190,7 +190,7 @@ struct loader *loader_start_ex_rtp(const char *const *paths, size_t n, const str
                                    const struct rtp_opts *ro, struct store *store, size_t queue_cap,
                                    struct err *d);
 /* The same without RTP tracking: for outputs that show no media, the
- * capture thread then skips SDP and RTP (about a tenth of a large load). */
+ * capture thread then skips SDP and RTP, work they would not use. */
 struct loader *loader_start_plain(const char *const *paths, size_t n, const struct live_opts *live,
                                   struct store *store, size_t queue_cap, struct err *d);
 /* Live capture: stop reading (p) or go on; frames are still written to -w. */

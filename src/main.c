@@ -17,7 +17,7 @@ int main(int argc, char **argv)
     /* The capture thread's record chunks and the store's growing arrays
      * are freed and allocated again all through a load; with glibc's
      * defaults the freed memory went back to the kernel and came back as
-     * fresh zeroed pages (clearing pages was a tenth of a large load).
+     * fresh zeroed pages (clearing them showed in the profile of a load).
      * Keep up to 64 MB of freed memory for reuse instead. */
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_TOP_PAD, 16 << 20);

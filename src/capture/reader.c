@@ -68,9 +68,10 @@ struct cap_reader {
     uint8_t *buf;   /* owned */
     size_t cap, pos, len;
     int64_t buf_off; /* file offset of buf[0] */
-    /* Plain files are read through a sliding read-only mapping: the
-     * kernel's copy into a buffer was a tenth of a large load.  buf then
-     * points into the mapping; heap keeps the buffer for a fallback. */
+    /* Plain files larger than the mapping window are read through a
+     * sliding read-only mapping, which saves the kernel's copy into a
+     * buffer.  buf then points into the mapping; heap keeps the buffer for
+     * a fallback. */
     bool mapped;
     struct cap_window *win; /* the current mapping (one reference is ours) */
     size_t pf;              /* mapped: buf offset prefetched up to */

@@ -645,7 +645,7 @@ int cli_list(const struct config *cfg)
     cli_flush(cfg, &b);
     if (cfg->exit_when_done) {
         /* The kernel takes a million-message store back at once; freeing
-         * it call by call was 0.1 s of a 1.3 s run.  Everything is still
+         * it call by call took a visible share of the run.  Everything is still
          * reachable from this frame, so leak checkers stay quiet. */
         fflush(cfg->out);
         fflush(cfg->err);

@@ -341,8 +341,8 @@ static void rtp_maybe_push(struct loader *l, const struct cap_record *rec, uint6
     prod_push(&l->prod);
 }
 
-/* Every 64 frames, not each: an atomic add per frame on a line the UI
- * thread also touches was 2.5 % of a large load. */
+/* Every 64 frames, not each: an atomic add per frame on a cache line the
+ * UI thread also touches showed in the profile of a large load. */
 static void publish_progress(struct loader *l, uint64_t frames)
 {
     const struct cap_stats *st = cap_decoder_stats(l->dec);

@@ -31,7 +31,7 @@
 
 /* A batch of payloads.  Bytes that lie in a mapped window of the file
  * stay there: the batch holds a reference to each window it points into
- * (copying them was 40 % of the capture thread).  Others (reassembled,
+ * (copying them was a large part of the capture thread's work).  Others (reassembled,
  * decompressed, read through a buffer) are copied into mem, because the
  * decoder and the reader reuse those buffers long before a worker gets to
  * them. */

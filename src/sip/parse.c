@@ -286,7 +286,7 @@ static void hdr_grow(struct sip_msg *m)
 }
 
 /* Appends a header, field by field (building a struct sip_hdr and copying
- * it cost a dozen instructions per header in packing). */
+ * it cost extra instructions per header in packing). */
 static inline void hdr_push(struct sip_msg *m, unsigned id, size_t nb, size_t nlen, size_t vb,
                             size_t vlen)
 {

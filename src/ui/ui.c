@@ -667,10 +667,9 @@ int ui_run(const struct config *cfg)
         }
         defer = false;
         /* Records waiting: only look for a key, do not wait (a 10 ms wait
-         * per 4096 records was most of the console's load time: 2.4 s of
-         * sleep on 1 M messages).  Loading with nothing queued yet: short
-         * waits while the reader catches up; idle (or live with nothing
-         * queued: it never finishes): 100 ms. */
+         * per 4096 records was most of the console's load time).  Loading
+         * with nothing queued yet: short waits while the reader catches up;
+         * idle (or live with nothing queued: it never finishes): 100 ms. */
         timeout(ui.paused                                  ? UI_TICK_MS
                 : p.queued                                 ? 0
                 : !p.done && !live_opts_active(&cfg->live) ? 2

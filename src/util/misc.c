@@ -41,8 +41,8 @@ const char *fmt_u64(uint64_t v, char buf[24])
 }
 
 /* Eight bytes per step with a multiply-xorshift mix, finished with
- * splitmix64's avalanche.  FNV-1a's byte loop was 4 % of a large load (it
- * hashes every Call-ID and branch).  Values depend on byte order; they are
+ * splitmix64's avalanche.  FNV-1a's byte loop showed in the profile of a
+ * large load (it hashes every Call-ID and branch).  Values depend on byte order; they are
  * only ever compared within one process. */
 uint64_t hash_bytes(const void *p, size_t n)
 {

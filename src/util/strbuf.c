@@ -94,8 +94,8 @@ void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
     int n;
 
     /* Print straight into the spare room; only when it does not fit, grow
-     * and print again (formatting twice every time cost a large --list
-     * 10 % of its instructions). */
+     * and print again (formatting twice every time was a large part of a
+     * big --list's work). */
     sb_grow(b, 128);
     room = b->cap - b->len;
     va_copy(ap2, ap);
