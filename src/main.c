@@ -1,6 +1,9 @@
 /*
- * main: argv -> struct config -> the console or a batch output.
- * The only place that calls exit() (by returning from main).
+ * main: argv -> struct config -> the console or a batch output; what the
+ * mode returns is the exit status.  The two other ways out are on purpose:
+ * fatal() aborts (src/util/xalloc.c: out of memory), and --list calls
+ * exit() once its output is flushed instead of freeing a large store call
+ * by call (src/cli/list.c).
  */
 #include "cli.h"
 #include "ui.h"
