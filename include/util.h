@@ -21,7 +21,8 @@ char *xstrndup(const char *s, size_t n);
 
 /* Runs the registered restore hook (endwin) then prints and aborts. */
 void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-/* Hook run by fatal() before printing; set once before threads start. */
+/* Hook run by fatal() before printing; set once, by the console before
+ * curses starts (its capture thread may already run: see xalloc.c). */
 void fatal_set_hook(void (*hook)(void));
 
 /* ---- the error record: what went wrong and where (STYLE §4) ---- */

@@ -1,7 +1,12 @@
 /*
  * xalloc: malloc wrappers that abort through fatal() instead of returning
- * NULL (STYLE §4), and the fatal() path itself.  Any thread may call these;
- * the restore hook is set once by main before threads exist.
+ * NULL (STYLE §4), and the fatal() path itself.  Any thread may call these.
+ * The restore hook is set once, by the console (ui_run, on the main thread,
+ * before curses starts), and never changed; the console has started its
+ * capture thread by then, so a fatal() on that thread at that moment may
+ * or may not see the hook (the terminal is not yet in curses mode, so
+ * nothing is lost).  The pointer is a plain one: make it _Atomic if the
+ * hook ever has to be set while threads may read it and matter.
  */
 #include "util.h"
 
@@ -9,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void (*fatal_hook)(void); /* set once at start-up (endwin restore) */
+static void (*fatal_hook)(void); /* set once by ui_run (endwin restore) */
 
 void fatal_set_hook(void (*hook)(void))
 {
