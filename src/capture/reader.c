@@ -2,14 +2,17 @@
  * reader: pcap and pcapng files (plain or gzip, "-" = stdin) -> cap_record,
  * and cap_merge (several readers ordered by timestamp).
  *
- * Written from the file format specs, no libpcap.  Files are read through
- * zlib's gz* layer, which is transparent for uncompressed input and reads
- * large requests straight into our buffer, so a plain file costs one read()
- * per megabyte and no per-record allocation: a record's bytes are borrowed
- * from the reader's buffer until the next call.  Pipes (stdin, a FIFO) are
- * read with read() and, when gzip, inflate(): gzread() waits until its
- * whole request or buffer is filled, so `tcpdump -w - | sipdx -r -` showed
- * nothing until megabytes had arrived.
+ * Written from the file format specs, no libpcap.  A regular file is
+ * opened through zlib's gz* layer, which reads gzip and uncompressed input
+ * alike (large requests go straight into our buffer).  A plain file larger
+ * than the mapping window (RD_MAP_WINDOW) then leaves gz for a sliding
+ * read-only mapping (cap_window, shared by reference with the parse
+ * workers), so its records are read from the page cache without a copy.
+ * Pipes (stdin, a FIFO) are read with read() and, when gzip, inflate():
+ * gzread() waits until its whole request or buffer is filled, so
+ * `tcpdump -w - | sipdx -r -` showed nothing until megabytes had arrived.
+ * In every mode a record's bytes are borrowed from the reader (its buffer
+ * or its mapping) until the next call; nothing is allocated per record.
  *
  * Thread: the capture thread that owns the reader.  Ownership: the reader
  * owns its buffer and gz handle; cap_merge owns its readers.
