@@ -3,9 +3,13 @@
  * readers -> merge -> decoder -> SIP parser -> store, with a callback per
  * message for streaming outputs (--dump messages, --stats).
  *
- * Thread: engine_run_files runs everything on the calling thread (batch
- * mode).  The console runs the same steps split across a capture thread
- * and the UI thread.
+ * Threads: batch mode (engine_run*) is the console's loader (loader_*) run
+ * to the end, so both split the work the same way.  A capture thread reads
+ * and decodes the files (loader.c); for outputs without RTP, parse workers
+ * (one per CPU, parse_pool.c) parse the SIP; a live thread polls the
+ * interfaces and the HEP listener (live.c).  Records reach the calling
+ * thread in capture order through a bounded queue (msgq.h); that thread
+ * owns the store, adds to it and runs the callbacks.
  */
 #ifndef SIPDX_ENGINE_H
 #define SIPDX_ENGINE_H
