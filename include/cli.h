@@ -2,7 +2,7 @@
  * cli: the command line (struct config) and the batch outputs, the same
  * engine as the console without curses, for scripts and tests.
  * Each batch function runs on the calling thread and returns the process
- * exit status (0 ok, 1 input damaged but output produced, 2 usage error).
+ * exit status (enum cli_exit).
  */
 #ifndef SIPDX_CLI_H
 #define SIPDX_CLI_H
@@ -15,6 +15,15 @@
 struct filter;
 struct filter_store_matcher;
 #include "engine.h"
+
+/* The exit status of every mode (man page: EXIT STATUS). */
+enum cli_exit {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_DAMAGED = 1, /* an input was damaged part-way; what came before was printed */
+    CLI_EXIT_USAGE = 2,   /* bad option or argument */
+    CLI_EXIT_INPUT = 3,   /* an input, interface or socket could not be opened: no output */
+    CLI_EXIT_NO_CALL = 4, /* --flow / --compare: no call with that Call-ID */
+};
 
 enum cli_mode {
     CLI_MODE_CONSOLE = 0,   /* the curses console (default) */
@@ -89,6 +98,11 @@ int cli_print_completion(FILE *f, const char *shell);
  * "sipdx: WHAT: col N: ..." to err and returns NULL. */
 struct filter *cli_filter_compile(const char *what, const char *text, FILE *err);
 
+/* Before any mode prints: every input file given with -r can be opened
+ * and starts as a capture ("-" and pipes are read only once, so they are
+ * checked only for access).  Prints why on cfg->err and returns
+ * CLI_EXIT_INPUT, or CLI_EXIT_OK. */
+int cli_inputs_check(const struct config *cfg);
 int cli_dump_packets(const struct config *cfg);
 int cli_dump_messages(const struct config *cfg);
 int cli_list(const struct config *cfg);

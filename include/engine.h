@@ -137,8 +137,8 @@ struct engine_limits {
 /* engine_run_files with live sources too: runs until the files are read
  * and (when live is active) until a limit or *stop.  Prints the capture
  * counters to err at the end of a live run.  Returns 0, 1 (an input was
- * damaged) or 2 (a live source could not be opened, or the privilege drop
- * failed: nothing was read). */
+ * damaged) or 3 (a live source could not be opened, or the privilege drop
+ * failed: nothing was read), the exit statuses of cli.h. */
 int engine_run(const char *const *paths, size_t n, const struct live_opts *live,
                const struct engine_limits *lim, struct store *store, engine_msg_fn fn, void *ctx,
                FILE *err);

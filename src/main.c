@@ -30,6 +30,15 @@ int main(int argc, char **argv)
         cli_config_fini(&cfg);
         return rc == 1 ? 0 : rc;
     }
+    /* Checked here, before any mode writes a header: a missing file
+     * leaves stdout empty. */
+    if (cfg.mode != CLI_MODE_VERSION && cfg.mode != CLI_MODE_EXPLAIN) {
+        rc = cli_inputs_check(&cfg);
+        if (rc != CLI_EXIT_OK) {
+            cli_config_fini(&cfg);
+            return rc;
+        }
+    }
     switch (cfg.mode) {
     case CLI_MODE_DUMP_PACKETS:
         rc = cli_dump_packets(&cfg);

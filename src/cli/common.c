@@ -5,11 +5,15 @@
  * --list's helper threads: they write only to the caller's strbuf and read
  * a store that is no longer loading.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "capture.h"
 #include "cli_int.h"
 #include "engine.h"
 #include "filter.h"
@@ -35,6 +39,41 @@ struct store *cli_store_new(const struct config *cfg)
         opts.match_ctx = cfg->matcher;
     }
     return store_new(&opts);
+}
+
+int cli_inputs_check(const struct config *cfg)
+{
+    size_t i;
+
+    for (i = 0; i < cfg->ninputs; i++) {
+        const char *path = cfg->inputs[i];
+        struct cap_reader *rd;
+        struct stat st;
+        struct err d;
+        char msg[600];
+        int e;
+
+        if (strcmp(path, "-") == 0)
+            continue;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            /* A pipe (<(zcat x.gz)) gives its bytes once: opening it here
+             * would take them from the real reader. */
+            if (access(path, R_OK) == 0)
+                continue;
+            e = errno;
+            fprintf(cfg->err, "sipdx: %s: %s\n", str_escape(path, msg, sizeof(msg)), strerror(e));
+            return CLI_EXIT_INPUT;
+        }
+        err_clear(&d);
+        rd = cap_reader_open(path, (unsigned)i, &d);
+        if (!rd) {
+            err_format(&d, msg, sizeof(msg));
+            fprintf(cfg->err, "sipdx: %s\n", msg);
+            return CLI_EXIT_INPUT;
+        }
+        cap_reader_close(rd);
+    }
+    return CLI_EXIT_OK;
 }
 
 int cli_run(const struct config *cfg, struct store *s, engine_msg_fn fn, void *ctx)
@@ -68,7 +107,7 @@ static int run(const struct config *cfg, struct store *s, engine_msg_fn fn, void
     ro.store_packets = cfg->rtp_store;
     rc =
         engine_run_rtp(cfg->inputs, cfg->ninputs, &cfg->live, &lim, s, fn, ctx, cfg->err, &ro, rtp);
-    if (cfg->matcher && rc != 2) {
+    if (cfg->matcher && rc != CLI_EXIT_INPUT) {
         /* What --match saved: calls it never had to keep. */
         store_counts(s, &n);
         fprintf(cfg->err,

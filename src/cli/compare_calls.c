@@ -69,9 +69,9 @@ int cli_compare(const struct config *cfg)
     int rc;
 
     s = cli_load(cfg, NULL, NULL, &rc);
-    if (rc == 2) {
+    if (rc == CLI_EXIT_INPUT) {
         store_free(s);
-        return 2;
+        return rc;
     }
     f = find(cfg, s, cfg->compare_failed);
     g = f && cfg->compare_good ? find(cfg, s, cfg->compare_good) : NULL;
@@ -83,7 +83,7 @@ int cli_compare(const struct config *cfg)
     }
     if (!f || !g) {
         store_free(s);
-        return 2;
+        return CLI_EXIT_NO_CALL;
     }
     if (compare_calls(s, f, g, &r) != 0 && rc == 0)
         rc = 1; /* a message could not be read back */

@@ -33,9 +33,9 @@ int cli_flow(const struct config *cfg)
     int rc;
 
     s = cli_load(cfg, NULL, NULL, &rc);
-    if (rc == 2) { /* a live source could not be opened: nothing to show */
+    if (rc == CLI_EXIT_INPUT) { /* a live source could not be opened: nothing to show */
         store_free(s);
-        return 2;
+        return rc;
     }
     c = store_call_find(s, cfg->flow_call_id, strlen(cfg->flow_call_id));
     if (!c) {
@@ -44,7 +44,7 @@ int cli_flow(const struct config *cfg)
         fprintf(cfg->err, "sipdx: no call with Call-ID '%s' (see --list)\n",
                 str_escape(cfg->flow_call_id, e, sizeof(e)));
         store_free(s);
-        return 2;
+        return CLI_EXIT_NO_CALL;
     }
     /* Any leg's Call-ID draws every dialog of its end-to-end call. */
     l = cli_legs_build(cfg, s);

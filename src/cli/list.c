@@ -601,9 +601,9 @@ int cli_list(const struct config *cfg)
     int rc;
 
     s = cli_load(cfg, NULL, NULL, &rc);
-    if (rc == 2) { /* a live source could not be opened: nothing to show */
+    if (rc == CLI_EXIT_INPUT) { /* a live source could not be opened: nothing to show */
         store_free(s);
-        return 2;
+        return rc;
     }
     kb = cli_kb(cfg);
     sb_init(&b);

@@ -98,9 +98,9 @@ int cli_registrations(const struct config *cfg)
 
     s = cli_store_new(cfg);
     rc = cli_run(cfg, s, NULL, NULL);
-    if (rc == 2) { /* a live source could not be opened: nothing to show */
+    if (rc == CLI_EXIT_INPUT) { /* a live source could not be opened: nothing to show */
         store_free(s);
-        return 2;
+        return rc;
     }
     kb = cli_kb(cfg);
     x.filter = cfg->filter;

@@ -239,10 +239,10 @@ int cli_report(const struct config *cfg)
 
     s = cli_store_new(cfg);
     rc = cli_run_rtp(cfg, s, NULL, NULL, &rtp);
-    if (rc == 2) { /* a live source could not be opened: nothing to show */
+    if (rc == CLI_EXIT_INPUT) { /* a live source could not be opened: nothing to show */
         rtp_table_free(rtp);
         store_free(s);
-        return 2;
+        return rc;
     }
     kb = cli_kb(cfg);
     diag_list_init(&all);

@@ -48,10 +48,10 @@ int cli_save(const struct config *cfg)
     /* --rtp-store: the calls' RTP packets go into the file too; a page
      * shows the calls' media table */
     rc = cli_run_rtp(cfg, s, NULL, NULL, cfg->rtp_store || page ? &rtp : NULL);
-    if (rc == 2) { /* a live source could not be opened: nothing to save */
+    if (rc == CLI_EXIT_INPUT) { /* a live source could not be opened: nothing to save */
         rtp_table_free(rtp);
         store_free(s);
-        return 2;
+        return rc;
     }
     o.rtp = cfg->rtp_store || page ? rtp : NULL;
     kb = cli_kb(cfg);

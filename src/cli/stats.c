@@ -128,11 +128,11 @@ int cli_stats(const struct config *cfg)
     sb_init(&st.scratch);
     s = st.store = cli_store_new(cfg);
     rc = cli_run(cfg, s, on_msg, &st);
-    if (rc == 2) { /* a live source could not be opened: nothing to show */
+    if (rc == CLI_EXIT_INPUT) { /* a live source could not be opened: nothing to show */
         stats_sipstat_fini(&st.counts);
         sb_fini(&st.scratch);
         store_free(s);
-        return 2;
+        return rc;
     }
     kb = cli_kb(cfg);
     if (stats_kpi(s, st.filter ? keep_call : NULL, &st, &kr) != 0) {

@@ -129,7 +129,7 @@ int engine_run_rtp(const char *const *paths, size_t n, const struct live_opts *l
 
         err_format(&d, msg, sizeof(msg));
         fprintf(err, "sipdx: %s\n", msg);
-        return 2;
+        return 3;
     }
     if (is_live && lim && lim->duration_s)
         deadline = mono_ms() + (int64_t)lim->duration_s * 1000;
