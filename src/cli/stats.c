@@ -166,6 +166,9 @@ int cli_stats(const struct config *cfg)
     } else {
         stats_sipstat_text(&st.counts, &b);
         sb_putc(&b, '\n');
+        /* Above is tshark's block, line for line; below is not tshark's. */
+        sb_puts(&b, "sipdx's own measures (not in tshark -z sip,stat; PDD is not tshark's "
+                    "setup time):\n\n");
         stats_kpi_text(&kr, kb, &b);
         cli_rotated_text(&b, &cnt);
     }

@@ -145,6 +145,39 @@ void stats_sipstat_add(struct sipstat *st, bool is_request, uint16_t status, con
     st->methods[st->nmethods++].n = 1;
 }
 
+/* tshark 4.0's setup time (its "Average setup time"): an ACK sent over
+ * UDP, back to the latest request sent before it the same way (same
+ * source and destination, retransmissions left aside) with the ACK's CSeq
+ * number: the INVITE, or the CANCEL of a cancelled call (PRACKs and
+ * UPDATEs in between have their own numbers).  Milliseconds kept in 32 bits as tshark keeps them,
+ * and a time of 0 ms left out of the count, min and max as tshark leaves it. tshark finds no time
+ * over TCP, TLS or SCTP (it tracks requests only for UDP's retransmissions), so neither does this.
+ */
+static int64_t tshark_setup_ms(const struct store_call *c, uint32_t j)
+{
+    const struct store_msg *a = &c->msgs[j];
+    int64_t ms;
+    uint32_t k;
+
+    if (a->transport != CAP_TRANSPORT_UDP)
+        return 0;
+    for (k = j; k-- > 0;) {
+        const struct store_msg *m = &c->msgs[k];
+
+        if (!(m->flags & STORE_MSG_REQUEST) || (m->flags & STORE_MSG_RESENT) ||
+            m->method == SIP_METHOD_ACK || m->src_ep != a->src_ep || m->dst_ep != a->dst_ep ||
+            m->cseq != a->cseq)
+            continue;
+        /* Whole seconds apart, then the nanoseconds apart truncated
+         * toward zero, as tshark subtracts: 10.999 s to 13.507 s is 2508
+         * ms, not the 2507 that truncating the whole difference gives. */
+        ms = (a->ts_ns / 1000000000 - m->ts_ns / 1000000000) * 1000 +
+             (a->ts_ns % 1000000000 - m->ts_ns % 1000000000) / 1000000;
+        return (int64_t)(uint32_t)ms;
+    }
+    return 0;
+}
+
 void stats_setup_times(const struct store *s, stats_call_pred keep, void *ctx, struct sipstat *st)
 {
     size_t i, n = store_ncalls(s), cnt = 0;
@@ -153,19 +186,25 @@ void stats_setup_times(const struct store *s, stats_call_pred keep, void *ctx, s
     st->setup_avg = st->setup_min = st->setup_max = 0;
     for (i = 0; i < n; i++) {
         const struct store_call *c = store_call_at(s, i);
-        int64_t t;
+        uint32_t j;
 
-        if (!c->answer_ts || !c->invite_ts)
-            continue;
         if (keep && !keep(ctx, c))
             continue;
-        t = (c->answer_ts - c->invite_ts) / 1000000;
-        if (cnt == 0 || t < st->setup_min)
-            st->setup_min = t;
-        if (cnt == 0 || t > st->setup_max)
-            st->setup_max = t;
-        sum += t;
-        cnt++;
+        for (j = 0; j < c->nmsgs; j++) {
+            int64_t t;
+
+            if (!(c->msgs[j].flags & STORE_MSG_REQUEST) || c->msgs[j].method != SIP_METHOD_ACK)
+                continue;
+            t = tshark_setup_ms(c, j);
+            if (t <= 0)
+                continue;
+            if (cnt == 0 || t < st->setup_min)
+                st->setup_min = t;
+            if (cnt == 0 || t > st->setup_max)
+                st->setup_max = t;
+            sum += t;
+            cnt++;
+        }
     }
     if (cnt)
         st->setup_avg = sum / (int64_t)cnt;
