@@ -87,6 +87,10 @@ void cli_json_bool(struct strbuf *b, const char *key, bool v, bool first);
 void cli_json_secs(struct strbuf *b, const char *key, int64_t ns, bool first);
 /* Seconds with 3 decimals, or "-" when ns < 0. */
 void cli_fmt_secs(int64_t ns, char *out, size_t outlen);
+/* Appends a frame number for text output: "FRAME" with one input, and
+ * "SOURCE#FRAME" (SOURCE the 0-based input index, JSON's "source") when
+ * several files are merged, where frame numbers repeat. */
+void cli_frame_text(struct strbuf *b, const struct config *cfg, unsigned source, uint64_t frame);
 /* Writes b to cfg->out and resets it. */
 void cli_flush(const struct config *cfg, struct strbuf *b);
 /* What --max-memory (or the live default) rotated out, for every output

@@ -274,6 +274,17 @@ void cli_fmt_secs(int64_t ns, char *out, size_t outlen)
     out[n] = '\0';
 }
 
+void cli_frame_text(struct strbuf *b, const struct config *cfg, unsigned source, uint64_t frame)
+{
+    char num[24];
+
+    if (cfg->ninputs > 1) {
+        sb_puts(b, fmt_u64(source, num));
+        sb_putc(b, '#');
+    }
+    sb_puts(b, fmt_u64(frame, num));
+}
+
 void cli_flush(const struct config *cfg, struct strbuf *b)
 {
     if (b->len)

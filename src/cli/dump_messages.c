@@ -103,7 +103,8 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
         }
         sb_puts(b, "}\n");
     } else {
-        sb_printf(b, "%llu %s %s -> %s %s ", (unsigned long long)in->frame, t, src, dst, tr);
+        cli_frame_text(b, d->cfg, in->source, in->frame);
+        sb_printf(b, " %s %s -> %s %s ", t, src, dst, tr);
         if (in->is_request) {
             put(b, in->method_str);
         } else {

@@ -109,8 +109,9 @@ static void dump_one(void *arg, const struct cap_payload *p)
         sb_printf(b, "],\"sip\":%s,\"truncated\":%s}\n", p->sip_likely ? "true" : "false",
                   p->truncated ? "true" : "false");
     } else {
-        sb_printf(b, "%llu %s %s -> %s %s %zu ", (unsigned long long)p->frame, ts, src, dst,
-                  cap_transport_name(p->transport), p->len);
+        cli_frame_text(b, dc->cfg, p->source, p->frame);
+        sb_printf(b, " %s %s -> %s %s %zu ", ts, src, dst, cap_transport_name(p->transport),
+                  p->len);
         for (i = 0; i < p->nlayers; i++)
             sb_printf(b, "%s%s", i ? "/" : "", cap_layer_name(p->layers[i]));
         if (p->sip_likely)
