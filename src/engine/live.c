@@ -75,6 +75,7 @@ struct live {
     struct export_writer *w;    /* owned, live thread (the export module's writer) */
     uint64_t w_bytes;           /* record bytes in the current file (headers aside) */
     int64_t w_opened;           /* monotonic ns */
+    time_t w_opened_wall;       /* the same, wall clock (the rotated file's name) */
     struct cap_decoder *dec;    /* owned, live thread */
     struct cap_tls_keys *keys;  /* borrowed: the loader's TLS key store */
     struct keylog_live *keylog; /* owned: keys arriving while capturing */
@@ -378,13 +379,17 @@ static int writer_check(struct live *lv, struct err *d)
     return 0;
 }
 
-/* Moves an existing regular FILE aside as FILE.YYYYmmdd-HHMMSS (UTC), with
- * .N added when that name is taken: nothing is ever overwritten. */
-static int move_aside(const char *path)
+/* Moves an existing regular FILE aside as dumpcap names its ring files,
+ * STEM_NNNNN_YYYYmmddHHMMSS.EXT (n the rotation's number, the time the
+ * file was opened, local time as dumpcap's), so the extension stays and
+ * tools that open by extension still read it; _N is added when the name is
+ * taken: nothing is ever overwritten. */
+static int move_aside(const char *path, unsigned n, time_t opened)
 {
     char name[4200], stamp[32];
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    size_t stem;
     struct stat st;
-    time_t t = time(NULL);
     struct tm tm;
     int i;
 
@@ -392,13 +397,16 @@ static int move_aside(const char *path)
      * not rename the device. */
     if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
-    gmtime_r(&t, &tm);
-    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+    if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : path))
+        dot = path + strlen(path); /* no extension */
+    stem = (size_t)(dot - path);
+    localtime_r(&opened, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
     for (i = 0; i < 1000; i++) {
         if (i == 0)
-            snprintf(name, sizeof(name), "%s.%s", path, stamp);
+            snprintf(name, sizeof(name), "%.*s_%05u_%s%s", (int)stem, path, n, stamp, dot);
         else
-            snprintf(name, sizeof(name), "%s.%s.%d", path, stamp, i);
+            snprintf(name, sizeof(name), "%.*s_%05u_%s_%d%s", (int)stem, path, n, stamp, i, dot);
         if (stat(name, &st) != 0)
             return rename(path, name);
     }
@@ -415,7 +423,8 @@ static void writer_rotate(struct live *lv)
     err_clear(&d);
     if (export_writer_flush(lv->w, &d) != 0)
         err_format(&d, lv->error, sizeof(lv->error));
-    if (move_aside(lv->o.write_path) != 0) {
+    if (move_aside(lv->o.write_path, (unsigned)atomic_load(&lv->rotations) + 1,
+                   lv->w_opened_wall) != 0) {
         err_clear(&d);
         err_set(&d, "-w %s: cannot rename: %s", lv->o.write_path, strerror(errno));
         err_format(&d, lv->error, sizeof(lv->error));
@@ -432,6 +441,7 @@ static void writer_rotate(struct live *lv)
     }
     lv->w_bytes = 0;
     lv->w_opened = lv->now;
+    lv->w_opened_wall = time(NULL);
 }
 
 static void writer_tick(struct live *lv)
@@ -449,8 +459,11 @@ static void writer_tick(struct live *lv)
     }
     if (!lv->w)
         return;
+    /* --rotate-time with nothing written yet keeps the file: a quiet
+     * first interval must not leave an empty file behind. */
     if (reopen || (lv->o.rotate_size && lv->w_bytes >= lv->o.rotate_size) ||
-        (lv->o.rotate_time && lv->now - lv->w_opened >= (int64_t)lv->o.rotate_time * 1000000000))
+        (lv->o.rotate_time && lv->w_bytes &&
+         lv->now - lv->w_opened >= (int64_t)lv->o.rotate_time * 1000000000))
         writer_rotate(lv);
 }
 
@@ -657,6 +670,7 @@ int live_start(struct live *lv, struct msgq *q, struct rtp_tracker *rtp, struct 
         if (!lv->w)
             return -1;
         lv->w_opened = mono_ns();
+        lv->w_opened_wall = time(NULL);
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = on_usr1;
         sigaction(SIGUSR1, &sa, NULL);
