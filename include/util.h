@@ -68,11 +68,20 @@ void sb_append_escaped(struct strbuf *b, const char *s, size_t n);
 /* s escaped as above into out (cut to outlen); returns out.  For echoing
  * a command-line argument or a name in an error message. */
 const char *str_escape(const char *s, char *out, size_t outlen);
-/* Appends a JSON string literal (with quotes). Invalid UTF-8 becomes \u00NN
- * of each byte, so the output is always valid JSON; the invisible
- * formatting characters are written as \uXXXX (the same string, but a
- * terminal showing the JSON shows the escape). */
+/* The bytes that sb_append_escaped wrote s for (\\ \r \n \t \e \xNN \uXXXX
+ * undone; anything else copied), NUL-terminated in out; returns their
+ * length, or -1 when they do not fit.  Lets a user give back a Call-ID
+ * as any output printed it. */
+long str_unescape(const char *s, char *out, size_t outlen);
+/* Appends a JSON string literal (with quotes) whose value is the text
+ * sb_append_escaped writes: a byte that is not UTF-8 is "\\xNN" in the
+ * value, an invisible character "\\uXXXX", a backslash "\\\\", as on a
+ * terminal, so every output writes a wire string one way (docs/json.md). */
 void sb_append_json(struct strbuf *b, const char *s, size_t n);
+/* Appends a JSON string literal whose value is s itself: for text that is
+ * already display text (sb_append_escaped's output), so that it is not
+ * escaped twice.  Only '"', '\\' and any control byte are JSON-escaped. */
+void sb_append_json_shown(struct strbuf *b, const char *s, size_t n);
 
 /* ---- arena: bump allocator for data that lives as long as its owner ---- */
 struct arena_chunk;

@@ -344,6 +344,19 @@ static int opt_save_format(struct args *st, const struct cli_option *o, const ch
     return 0;
 }
 
+/* --lang: a language the knowledge base has, or a usage error (a silent
+ * fallback to English hid typos). */
+static int opt_lang(struct args *st, const struct cli_option *o, const char *arg)
+{
+    if (strcmp(arg, "en") != 0 && strcmp(arg, "ru") != 0) {
+        fprintf(st->cfg->err, "sipdx: --lang: '%s' is not a language sipdx has (%s)\n",
+                esc(st, arg), o->choices);
+        return 2;
+    }
+    st->cfg->lang = arg;
+    return 0;
+}
+
 /* -Y, --ext, --match: kept as text until every option is read. */
 static int opt_filter_text(struct args *st, const struct cli_option *o, const char *arg)
 {
@@ -581,7 +594,7 @@ static const struct cli_option options[] = {
     {"lang", 0, NULL, "LANG", S_KB,
      "language of explanations: en or ru (default from\n"
      "LC_ALL, LC_MESSAGES or LANG)",
-     .choices = "en ru", .fn = opt_string, CFG(lang)},
+     .choices = "en ru", .fn = opt_lang},
     {"kb-dir", 0, NULL, "DIR", S_KB,
      "extra knowledge-base files that override the built-in\n"
      "ones (also read from $XDG_DATA_HOME/sipdx/kb)",
@@ -863,6 +876,10 @@ int cli_parse_args(int argc, char **argv, struct config *cfg)
     free(long_opts);
     if (rc)
         return rc;
+    /* Machine output does not follow the locale: explanation texts in
+     * JSON are English unless --lang says otherwise (docs/json.md). */
+    if (cfg->json && !cfg->lang)
+        cfg->lang = "en";
     if (build_filter(cfg, st.expr, st.ext, st.calls_only))
         return 2;
     if (st.match) {

@@ -76,11 +76,12 @@ void cli_json_legs(struct strbuf *b, const struct store *s, const struct legs *l
         cli_json_int(b, "confidence", m[i].link.confidence, false);
         if (m[i].link.how == LEGS_HOW_RULE)
             cli_json_int(b, "rule_line", m[i].link.rule_line, false);
-        if (!m[i].direct) {
-            const struct store_call *v = store_call_get(s, m[i].via);
+        else
+            sb_puts(b, ",\"rule_line\":null");
+        {
+            const struct store_call *v = m[i].direct ? NULL : store_call_get(s, m[i].via);
 
-            if (v)
-                cli_json_str(b, "via", v->call_id, v->call_id_len, false);
+            cli_json_str(b, "via", v ? v->call_id : NULL, v ? v->call_id_len : 0, false);
         }
         sb_putc(b, '}');
     }

@@ -34,6 +34,9 @@ struct cli_option {
 /* Every option, in --help order. */
 const struct cli_option *cli_options(size_t *n);
 
+/* The call whose Call-ID is text, as given or as any output printed it
+ * (\xNN and the other escapes of sb_append_escaped undone), or NULL. */
+const struct store_call *cli_find_call(const struct store *s, const char *text);
 /* A new store with cfg's limits (--max-memory, --match). */
 struct store *cli_store_new(const struct config *cfg);
 /* Loads every input of cfg into s (fn may be NULL); 0, or 1 when an input
@@ -95,7 +98,8 @@ void cli_frame_text(struct strbuf *b, const struct config *cfg, unsigned source,
 void cli_flush(const struct config *cfg, struct strbuf *b);
 /* What --max-memory (or the live default) rotated out, for every output
  * that summarises: one text line ("" when nothing was), or a JSON member
- * ,"rotated_out":{"calls":N,"messages":M,"from":T,"to":T} ("" likewise). */
+ * ,"rotated_out":{"calls":N,"messages":M,"from":T,"to":T} (null when nothing
+ * was; docs/json.md). */
 struct store_counts;
 void cli_rotated_text(struct strbuf *b, const struct store_counts *cnt);
 void cli_rotated_json(struct strbuf *b, const struct store_counts *cnt);

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -167,8 +168,10 @@ void cli_json_explain(struct strbuf *b, const struct kb_entry *e)
 {
     const char *sev;
 
-    if (!e)
+    if (!e) {
+        sb_puts(b, ",\"explain\":null");
         return;
+    }
     sev = kb_severity_name(e->severity);
     sb_puts(b, ",\"explain\":{");
     cli_json_str(b, "title", e->title, strlen(e->title), true);
@@ -322,12 +325,32 @@ void cli_rotated_json(struct strbuf *b, const struct store_counts *cnt)
 {
     char from[40], to[40];
 
-    if (!cnt->rotated_calls)
+    if (!cnt->rotated_calls) { /* the key is always there (docs/json.md) */
+        sb_puts(b, ",\"rotated_out\":null");
         return;
+    }
     fmt_time_epoch(cnt->rotated_from_ns, from, sizeof(from));
     fmt_time_epoch(cnt->rotated_to_ns, to, sizeof(to));
     sb_printf(b,
               ",\"rotated_out\":{\"calls\":%" PRIu64 ",\"messages\":%" PRIu64
               ",\"from\":%s,\"to\":%s}",
               cnt->rotated_calls, cnt->rotated_messages, from, to);
+}
+
+const struct store_call *cli_find_call(const struct store *s, const char *text)
+{
+    const struct store_call *c = store_call_find(s, text, strlen(text));
+    size_t n = strlen(text) + 1;
+    char *raw;
+    long len;
+
+    if (c)
+        return c;
+    /* The Call-ID as an output printed it: escapes undone. */
+    raw = xmalloc(n);
+    len = str_unescape(text, raw, n);
+    if (len >= 0)
+        c = store_call_find(s, raw, (size_t)len);
+    free(raw);
+    return c;
 }

@@ -65,22 +65,28 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
     cap_addr_format(&in->src, true, src, sizeof(src));
     cap_addr_format(&in->dst, true, dst, sizeof(dst));
     if (d->cfg->json) {
-        sb_putc(b, '{');
-        cli_json_int(b, "source", in->source, true);
+        sb_puts(b, "{\"type\":\"message\"");
+        cli_json_int(b, "file", in->source, false);
         cli_json_int(b, "frame", (long long)in->frame, false);
         sb_printf(b, ",\"time\":%s", t);
         cli_json_str(b, "src", src, strlen(src), false);
         cli_json_str(b, "dst", dst, strlen(dst), false);
         cli_json_str(b, "transport", tr, strlen(tr), false);
-        if (in->hep_agent) /* arrived over HEP: the capture agent's id */
+        /* The capture agent's id when it arrived over HEP, else null. */
+        if (in->hep_agent)
             cli_json_int(b, "hep_agent", in->hep_agent, false);
+        else
+            sb_puts(b, ",\"hep_agent\":null");
         json_str(b, "call_id", in->call_id);
         /* The CSeq as written (tshark's sip.CSeq), so a malformed one is
          * shown as it is rather than as a parsed 0. */
         json_str(b, "cseq", in->cseq_raw);
         if (in->is_request) {
             json_str(b, "method", in->method_str);
+            sb_puts(b, ",\"status\":null,\"reason\":null,\"explain\":null,\"q850\":null,"
+                       "\"warning\":null");
         } else {
+            sb_puts(b, ",\"method\":null");
             cli_json_int(b, "status", in->status, false);
             json_str(b, "reason", in->reason);
             cli_json_explain(b, ladder_explain(d->kb, in->status, in->reason.p, in->reason.len));
@@ -93,6 +99,8 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
 
                 if (msg_bytes(d, in, msg, &p, &n))
                     diag_response_extras_json(d->kb, p, n, b);
+                else
+                    sb_puts(b, ",\"q850\":null,\"warning\":null");
             }
         }
         cli_json_bool(b, "resent", resent, false);
@@ -100,6 +108,8 @@ static void on_msg(void *vctx, const struct store_input *in, const struct store_
             const char *pr = sip_problem_str(in->problems);
 
             cli_json_str(b, "malformed", pr, strlen(pr), false);
+        } else {
+            sb_puts(b, ",\"malformed\":null");
         }
         sb_puts(b, "}\n");
     } else {

@@ -100,7 +100,8 @@ static void dump_one(void *arg, const struct cap_payload *p)
     sb_reset(b);
     if (dc->cfg->json) {
         sb_printf(b,
-                  "{\"source\":%u,\"frame\":%llu,\"time\":%s,\"src\":\"%s\",\"dst\":\"%s\","
+                  "{\"type\":\"packet\",\"file\":%u,\"frame\":%llu,\"time\":%s,\"src\":\"%s\","
+                  "\"dst\":\"%s\","
                   "\"transport\":\"%s\",\"len\":%zu,\"layers\":[",
                   p->source, (unsigned long long)p->frame, ts, src, dst,
                   cap_transport_name(p->transport), p->len);

@@ -259,7 +259,9 @@ static void put_json(struct strbuf *b, const struct kb *kb, const struct kb_entr
 {
     static const char *const kinds[] = {"sip", "q850", "warning"};
 
-    sb_printf(b, "{\"kind\":\"%s\",\"code\":%d,\"reason\":", kinds[what], code);
+    sb_printf(b,
+              "{\"type\":\"explanation\",\"subject\":\"%s\",\"code\":%d,\"reason\":", kinds[what],
+              code);
     json_str(b, reason && *reason ? reason : NULL);
     sb_printf(b, ",\"found\":%s,\"lang\":", found ? "true" : "false");
     json_str(b, kb_lang(kb));
@@ -278,6 +280,10 @@ static void put_json(struct strbuf *b, const struct kb *kb, const struct kb_entr
         json_array(b, e->checks, e->nchecks);
         sb_printf(b, ",\"severity\":\"%s\",\"refs\":", kb_severity_name(e->severity));
         json_array(b, e->refs, e->nrefs);
+    } else { /* not in the knowledge base: the keys, without values */
+        sb_puts(b, ",\"class\":null,\"match\":null,\"title\":null,\"short\":null,"
+                   "\"meaning\":null,\"causes\":null,\"checks\":null,\"severity\":null,"
+                   "\"refs\":null");
     }
     if (what == WHAT_SIP) {
         bool cls = e && e->is_class && code % 100 == 0 && code / 100 == e->code;
@@ -285,19 +291,23 @@ static void put_json(struct strbuf *b, const struct kb *kb, const struct kb_entr
         const struct kb_entry *q = cause ? kb_lookup_q850(kb, cause) : NULL;
 
         if (cause) {
-            sb_printf(b, ",\"q850\":{\"cause\":%d,\"title\":", cause);
+            sb_printf(b, ",\"maps_to_q850\":{\"cause\":%d,\"title\":", cause);
             json_str(b, q ? q->title : NULL);
             sb_putc(b, '}');
         } else {
-            sb_puts(b, ",\"q850\":null");
+            sb_puts(b, ",\"maps_to_q850\":null");
         }
+        sb_puts(b, ",\"maps_to_sip\":null");
     } else if (what == WHAT_Q850) {
         int sip = kb_q850_to_sip(code);
 
+        sb_puts(b, ",\"maps_to_q850\":null");
         if (sip)
-            sb_printf(b, ",\"sip\":%d", sip);
+            sb_printf(b, ",\"maps_to_sip\":%d", sip);
         else
-            sb_puts(b, ",\"sip\":null");
+            sb_puts(b, ",\"maps_to_sip\":null");
+    } else {
+        sb_puts(b, ",\"maps_to_q850\":null,\"maps_to_sip\":null");
     }
     sb_puts(b, "}\n");
 }

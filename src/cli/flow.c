@@ -37,7 +37,7 @@ int cli_flow(const struct config *cfg)
         store_free(s);
         return rc;
     }
-    c = store_call_find(s, cfg->flow_call_id, strlen(cfg->flow_call_id));
+    c = cli_find_call(s, cfg->flow_call_id);
     if (!c) {
         char e[1024];
 

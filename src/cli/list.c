@@ -256,8 +256,8 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
         const struct store_call *a = store_call_aleg(s, c);
 
         fmt_time_epoch(c->first_ts, t, sizeof(t));
-        sb_putc(b, '{');
-        cli_json_int(b, "index", (long long)c->id + 1, true);
+        sb_puts(b, "{\"type\":\"call\"");
+        cli_json_int(b, "index", (long long)c->id + 1, false);
         cli_json_str(b, "call_id", c->call_id, c->call_id_len, false);
         sb_puts(b, ",\"start\":");
         sb_puts(b, t);
@@ -267,7 +267,7 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
         cli_json_str(b, "src", src, strlen(src), false);
         cli_json_str(b, "dst", dst, strlen(dst), false);
         cli_json_int(b, "messages", c->nmsgs, false);
-        cli_json_int(b, "resent", c->nretrans, false);
+        cli_json_int(b, "retransmissions", c->nretrans, false);
         cli_json_str(b, "state", call_state_name(c->state), strlen(call_state_name(c->state)),
                      false);
         if (c->final_status) {
@@ -277,18 +277,18 @@ static void format_call(const struct list_ctx *x, struct list_memo *memo,
             memo_json_explain(memo, b, e);
             cli_json_response_context(s, kb, c, diag_call_final_msg(c), b);
         } else {
-            sb_puts(b, ",\"status\":null,\"reason\":null");
+            sb_puts(b, ",\"status\":null,\"reason\":null,\"explain\":null,\"context\":null,"
+                       "\"q850\":null,\"warning\":null");
         }
         if (store_call_duration(c) >= 0)
-            cli_json_secs(b, "duration", store_call_duration(c), false);
+            cli_json_secs(b, "duration_s", store_call_duration(c), false);
         else
-            sb_puts(b, ",\"duration\":null");
+            sb_puts(b, ",\"duration_s\":null");
         if (store_call_setup(c) >= 0)
-            cli_json_secs(b, "setup_time", store_call_setup(c), false);
+            cli_json_secs(b, "setup_s", store_call_setup(c), false);
         else
-            sb_puts(b, ",\"setup_time\":null");
-        if (a)
-            cli_json_str(b, "a_leg", a->call_id, a->call_id_len, false);
+            sb_puts(b, ",\"setup_s\":null");
+        cli_json_str(b, "a_leg", a ? a->call_id : NULL, a ? a->call_id_len : 0, false);
         cli_json_legs(b, s, x->legs, c);
         sb_puts(b, "}\n");
         return;
@@ -638,7 +638,7 @@ int cli_list(const struct config *cfg)
         sb_putc(&b, '\n');
     } else if (cnt.rotated_calls) {
         /* JSON lines are calls; what is missing gets a line of its own. */
-        sb_puts(&b, "{\"summary\":true");
+        sb_puts(&b, "{\"type\":\"rotation\"");
         cli_rotated_json(&b, &cnt);
         sb_puts(&b, "}\n");
     }

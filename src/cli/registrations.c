@@ -17,7 +17,7 @@ static void json_status(struct strbuf *b, const struct kb *kb, uint16_t status, 
 
     cli_json_int(b, "status", status, true);
     cli_json_str(b, "reason", reason, strlen(reason), false);
-    cli_json_str(b, "meaning", m, strlen(m), false);
+    cli_json_str(b, "short", m, strlen(m), false);
 }
 
 static void json_entry(struct strbuf *b, const struct reg_entry *e, int64_t end,
@@ -27,9 +27,10 @@ static void json_entry(struct strbuf *b, const struct reg_entry *e, int64_t end,
     size_t i;
 
     sb_putc(b, '{');
-    cli_json_str(b, "aor", e->aor, strlen(e->aor), true);
+    sb_puts(b, "\"type\":\"registration\"");
+    cli_json_str(b, "aor", e->aor, strlen(e->aor), false);
     cli_json_str(b, "state", st, strlen(st), false);
-    cli_json_str(b, "source", e->source, strlen(e->source), false);
+    cli_json_str(b, "src", e->source, strlen(e->source), false);
     cli_json_str(b, "transport", e->transport, strlen(e->transport), false);
     cli_json_str(b, "user_agent", e->user_agent, strlen(e->user_agent), false);
     cli_json_str(b, "call_id", e->call_id, strlen(e->call_id), false);
@@ -37,19 +38,19 @@ static void json_entry(struct strbuf *b, const struct reg_entry *e, int64_t end,
     for (i = 0; i < e->ncontacts; i++) {
         sb_puts(b, i ? ",{" : "{");
         cli_json_str(b, "uri", e->contacts[i].uri, strlen(e->contacts[i].uri), true);
-        cli_json_int(b, "expires", e->contacts[i].expires, false);
+        cli_json_int(b, "expires_s", e->contacts[i].expires, false);
         sb_putc(b, '}');
     }
     sb_puts(b, "],\"last\":{");
     json_status(b, kb, e->last_status, e->last_reason);
     cli_json_num(b, "time", (double)e->last_ts / 1e9, 6, false);
     sb_putc(b, '}');
-    cli_json_int(b, "granted", e->granted, false);
+    cli_json_int(b, "granted_s", e->granted, false);
     if (e->expires_at) {
         cli_json_num(b, "expires_at", (double)e->expires_at / 1e9, 6, false);
-        cli_json_num(b, "expires_after_end", (double)(e->expires_at - end) / 1e9, 3, false);
+        cli_json_num(b, "expires_after_end_s", (double)(e->expires_at - end) / 1e9, 3, false);
     } else {
-        sb_puts(b, ",\"expires_at\":null,\"expires_after_end\":null");
+        sb_puts(b, ",\"expires_at\":null,\"expires_after_end_s\":null");
     }
     cli_json_bool(b, "deregistered", e->deregistered, false);
     cli_json_int(b, "requests", e->requests, false);

@@ -68,7 +68,7 @@ static bool call_listed(const struct store *s, const struct kb *kb, const struct
 }
 
 static void final_extras(const struct store *s, const struct kb *kb, const struct store_call *c,
-                         struct strbuf *out, bool json)
+                         struct strbuf *out)
 {
     uint32_t fm = diag_call_final_msg(c);
     struct strbuf bytes;
@@ -77,10 +77,7 @@ static void final_extras(const struct store *s, const struct kb *kb, const struc
         return;
     sb_init(&bytes);
     if (store_msg_bytes(s, &c->msgs[fm], &bytes) == 0 && bytes.s) {
-        if (json)
-            diag_response_extras_json(kb, bytes.s, bytes.len, out);
-        else
-            diag_response_extras(kb, bytes.s, bytes.len, out);
+        diag_response_extras(kb, bytes.s, bytes.len, out);
     }
     sb_fini(&bytes);
 }
@@ -122,7 +119,7 @@ static void text_call(const struct config *cfg, const struct store *s, const str
                       : ctx == DIAG_CTX_NORMAL ? kb_severity_name(KB_SEV_NORMAL)
                                                : kb_severity_name(e->severity));
         }
-        final_extras(s, kb, c, &tmp, false);
+        final_extras(s, kb, c, &tmp);
         if (tmp.len) {
             sb_puts(b, "         ");
             sb_append(b, tmp.s, tmp.len);
@@ -163,18 +160,15 @@ static void text_call(const struct config *cfg, const struct store *s, const str
 }
 
 static void json_call(const struct store *s, const struct kb *kb, const struct store_call *c,
-                      const struct diag_finding *f, size_t nf, enum diag_ctx ctx,
-                      const struct kb_entry *e, struct strbuf *b, bool first)
+                      const struct diag_finding *f, size_t nf, const struct kb_entry *e,
+                      struct strbuf *b)
 {
     const char *lang = kb ? kb_lang(kb) : "en";
-    const char *ctxs = ctx == DIAG_CTX_NORMAL    ? "normal"
-                       : ctx == DIAG_CTX_FAILURE ? "failure"
-                                                 : "plain";
     size_t i;
     uint8_t k;
 
-    sb_puts(b, first ? "\n{" : ",\n{");
-    cli_json_int(b, "index", (long long)c->id + 1, true);
+    sb_puts(b, "{\"type\":\"report\"");
+    cli_json_int(b, "index", (long long)c->id + 1, false);
     cli_json_str(b, "call_id", c->call_id, c->call_id_len, false);
     cli_json_str(b, "kind", call_kind_name(c->kind), strlen(call_kind_name(c->kind)), false);
     cli_json_str(b, "from", c->from_user, strlen(c->from_user), false);
@@ -185,10 +179,10 @@ static void json_call(const struct store *s, const struct kb *kb, const struct s
         cli_json_str(b, "reason", c->final_reason, c->final_reason ? strlen(c->final_reason) : 0,
                      false);
         cli_json_explain(b, e);
-        cli_json_str(b, "context", ctxs, strlen(ctxs), false);
-        final_extras(s, kb, c, b, true);
+        cli_json_response_context(s, kb, c, diag_call_final_msg(c), b);
     } else {
-        sb_puts(b, ",\"status\":null");
+        sb_puts(b, ",\"status\":null,\"reason\":null,\"explain\":null,\"context\":null,"
+                   "\"q850\":null,\"warning\":null");
     }
     sb_puts(b, ",\"findings\":[");
     for (i = 0; i < nf; i++) {
@@ -203,26 +197,30 @@ static void json_call(const struct store *s, const struct kb *kb, const struct s
         cli_json_str(b, "facts", f[i].facts, strlen(f[i].facts), false);
         cli_json_str(b, "explanation", t->explain, strlen(t->explain), false);
         cli_json_str(b, "advice", t->advice, strlen(t->advice), false);
-        sb_puts(b, ",\"messages\":[");
+        sb_puts(b, ",\"evidence\":[");
         for (k = 0; k < f[i].nmsgs; k++) {
             const struct store_msg *m =
                 fc && f[i].msgs[k] < fc->nmsgs ? &fc->msgs[f[i].msgs[k]] : NULL;
 
             sb_puts(b, k ? ",{" : "{");
             cli_json_int(b, "index", (long long)f[i].msgs[k] + 1, true);
-            if (m) {
+            if (!m)
+                sb_puts(b, ",\"frame\":null,\"method\":null,\"status\":null");
+            else if (m->flags & STORE_MSG_REQUEST) {
                 cli_json_int(b, "frame", (long long)m->frame, false);
-                if (m->flags & STORE_MSG_REQUEST)
-                    cli_json_str(b, "method", sip_method_name(m->method),
-                                 strlen(sip_method_name(m->method)), false);
-                else
-                    cli_json_int(b, "status", m->status, false);
+                cli_json_str(b, "method", sip_method_name(m->method),
+                             strlen(sip_method_name(m->method)), false);
+                sb_puts(b, ",\"status\":null");
+            } else {
+                cli_json_int(b, "frame", (long long)m->frame, false);
+                sb_puts(b, ",\"method\":null");
+                cli_json_int(b, "status", m->status, false);
             }
             sb_putc(b, '}');
         }
         sb_puts(b, "]}");
     }
-    sb_puts(b, "]}");
+    sb_puts(b, "]}\n");
 }
 
 int cli_report(const struct config *cfg)
@@ -257,8 +255,6 @@ int cli_report(const struct config *cfg)
         qsort(all.v, all.n, sizeof(*all.v), diag_finding_cmp);
     sb_init(&b);
     sb_init(&tmp);
-    if (cfg->json)
-        sb_puts(&b, "{\"calls\":[");
     n = store_ncalls(s);
     for (ci = 0; ci < n; ci++) {
         const struct store_call *c = store_call_at(s, ci);
@@ -292,7 +288,7 @@ int cli_report(const struct config *cfg)
         for (k = first; k < fi; k++)
             nfind++;
         if (cfg->json)
-            json_call(s, kb, c, all.v + first, fi - first, ctx, e, &b, listed == 0);
+            json_call(s, kb, c, all.v + first, fi - first, e, &b);
         else
             text_call(cfg, s, kb, c, all.v + first, fi - first, ctx, e, &b);
         listed++;
@@ -302,11 +298,11 @@ int cli_report(const struct config *cfg)
     store_counts(s, &cnt);
     if (cfg->json) {
         sb_printf(&b,
-                  "\n],\"summary\":{\"calls\":%zu,\"listed\":%zu,\"healthy\":%zu,"
+                  "{\"type\":\"summary\",\"calls\":%zu,\"listed\":%zu,\"healthy\":%zu,"
                   "\"findings\":%zu,\"in_scans\":%zu",
                   cfg->filter ? listed + healthy + scanned : n, listed, healthy, nfind, scanned);
         cli_rotated_json(&b, &cnt);
-        sb_puts(&b, "}}\n");
+        sb_puts(&b, "}\n");
     } else {
         sb_printf(&b, "%zu calls: %zu failed or suspicious (%zu findings), %zu healthy not listed",
                   cfg->filter ? listed + healthy + scanned : n, listed, nfind, healthy);

@@ -85,7 +85,7 @@ static void text_detail(struct strbuf *b, size_t n, const struct rtp_stream *s)
     sb_putc(b, '\n');
 }
 
-static void json_stream(struct strbuf *b, const struct rtp_stream *s, int64_t origin)
+static void json_stream(struct strbuf *b, const struct rtp_stream *s)
 {
     char src[64], dst[64], pl[256], codec[64];
 
@@ -94,15 +94,17 @@ static void json_stream(struct strbuf *b, const struct rtp_stream *s, int64_t or
     rtp_stream_payloads(s, pl, sizeof(pl));
     rtp_stream_codec(s, codec, sizeof(codec));
     sb_puts(b, "{\"type\":\"rtp_stream\"");
-    cli_json_int(b, "id", s->id, false);
+    cli_json_int(b, "stream", s->id, false);
     cli_json_str(b, "src", src, strlen(src), false);
     cli_json_str(b, "dst", dst, strlen(dst), false);
     sb_printf(b, ",\"ssrc\":\"0x%08X\"", s->ssrc);
     cli_json_str(b, "call_id", s->call_id[0] ? s->call_id : NULL, strlen(s->call_id), false);
     cli_json_str(b, "payload", pl, strlen(pl), false);
     cli_json_str(b, "codec", codec, strlen(codec), false);
-    cli_json_num(b, "start", rel_secs(s->first_ts_ns, origin), 6, false);
-    cli_json_num(b, "end", rel_secs(s->last_ts_ns, origin), 6, false);
+    /* Instants are epoch seconds in every --json mode (docs/json.md); the
+     * text table keeps tshark's seconds from the first frame. */
+    cli_json_num(b, "start", (double)s->first_ts_ns / 1e9, 6, false);
+    cli_json_num(b, "end", (double)s->last_ts_ns / 1e9, 6, false);
     cli_json_int(b, "first_frame", (long long)s->first_frame, false);
     cli_json_int(b, "packets", s->packets, false);
     cli_json_int(b, "expected", (long long)s->expected, false);
@@ -124,6 +126,8 @@ static void json_stream(struct strbuf *b, const struct rtp_stream *s, int64_t or
         cli_json_num(b, "rr_fraction_lost_pct", s->rr_fraction_lost * 100.0 / 256.0, 1, false);
         cli_json_int(b, "rr_cum_lost", s->rr_cum_lost, false);
         cli_json_int(b, "rr_jitter_ts", s->rr_jitter, false);
+    } else {
+        sb_puts(b, ",\"rr_fraction_lost_pct\":null,\"rr_cum_lost\":null,\"rr_jitter_ts\":null");
     }
     sb_puts(b, "}\n");
 }
@@ -145,12 +149,12 @@ static size_t findings(const struct config *cfg, struct strbuf *b, const struct 
             if (cfg->json) {
                 sb_puts(b, "{\"type\":\"rtp_finding\"");
                 cli_json_str(b, "call_id", c->call_id, c->call_id_len, false);
-                cli_json_str(b, "kind", rtp_finding_name(f[k].kind),
+                cli_json_str(b, "id", rtp_finding_name(f[k].kind),
                              strlen(rtp_finding_name(f[k].kind)), false);
                 cli_json_str(b, "severity", f[k].error ? "error" : "warning", f[k].error ? 5 : 7,
                              false);
                 cli_json_int(b, "stream", f[k].stream, false);
-                cli_json_str(b, "text", f[k].text, strlen(f[k].text), false);
+                cli_json_str(b, "facts", f[k].text, strlen(f[k].text), false);
                 sb_puts(b, "}\n");
             } else {
                 if (total == 0)
@@ -205,7 +209,7 @@ int cli_rtp_streams(const struct config *cfg)
             text_detail(&b, i + 1, v[i]);
     } else {
         for (i = 0; i < n; i++)
-            json_stream(&b, v[i], origin);
+            json_stream(&b, v[i]);
     }
     findings(cfg, &b, store, t);
     cli_flush(cfg, &b);

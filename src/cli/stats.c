@@ -105,7 +105,7 @@ static void json_kpi_report(struct strbuf *b, const struct kpi_report *r, const 
         cli_json_int(b, "code", r->codes[i].code, true);
         cli_json_str(b, "reason", r->codes[i].reason, strlen(r->codes[i].reason), false);
         cli_json_int(b, "count", (long long)r->codes[i].count, false);
-        cli_json_str(b, "meaning", m, strlen(m), false);
+        cli_json_str(b, "short", m, strlen(m), false);
         sb_putc(b, '}');
     }
     sb_putc(b, ']');
@@ -145,8 +145,10 @@ int cli_stats(const struct config *cfg)
     if (cfg->json) {
         const struct sipstat *c = &st.counts;
 
-        sb_printf(&b, "{\"messages\":%" PRIu64 ",\"resent\":%" PRIu64 ",\"status\":{", c->messages,
-                  c->resent);
+        sb_printf(&b,
+                  "{\"type\":\"stats\",\"messages\":%" PRIu64 ",\"retransmissions\":%" PRIu64
+                  ",\"responses\":{",
+                  c->messages, c->resent);
         for (i = 0; i < c->nstatus; i++)
             sb_printf(&b, "%s\"%d\":%" PRIu64, i ? "," : "", c->status_order[i],
                       c->status[c->status_order[i]]);

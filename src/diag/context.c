@@ -236,6 +236,8 @@ static void extra_json(const struct kb *kb, const struct sip_msg *m, bool is_q85
         sb_append_json(out, e->short_text, strlen(e->short_text));
         sb_puts(out, ",\"meaning\":");
         sb_append_json(out, e->meaning, strlen(e->meaning));
+    } else { /* a code the knowledge base does not know */
+        sb_puts(out, ",\"title\":null,\"short\":null,\"meaning\":null");
     }
     sb_putc(out, '}');
 }
@@ -243,5 +245,11 @@ static void extra_json(const struct kb *kb, const struct sip_msg *m, bool is_q85
 void diag_response_extras_json(const struct kb *kb, const char *bytes, size_t len,
                                struct strbuf *out)
 {
-    walk_extras(kb, bytes, len, out, extra_json);
+    int seen = walk_extras(kb, bytes, len, out, extra_json);
+
+    /* Both keys always, null when the response has none (docs/json.md). */
+    if (!(seen & 1))
+        sb_puts(out, ",\"q850\":null");
+    if (!(seen & 2))
+        sb_puts(out, ",\"warning\":null");
 }

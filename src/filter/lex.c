@@ -10,7 +10,8 @@
  * and ^a[0-9]+ are single words, as Asterisk's whitespace-split CLI words
  * are.  '[' and ']' are tokens only right after the word sip.msg.header
  * (sip.msg.header["X-Name"] or sip.msg.header[X-Name]).
- * "..." strings take C escapes (\" \\ \n \r \t \xHH; any other backslash is
+ * "..." strings take C escapes (\" \\ \n \r \t \e \xHH \uXXXX, so a string
+ * sipdx printed can be pasted back; any other backslash is
  * kept, so "\d+" reaches PCRE2 unchanged); '...' strings are raw.
  */
 #include "filter_int.h"
@@ -80,6 +81,32 @@ static void lex_string(struct lexer *lx, struct token *t)
                 break;
             case 't':
                 out[o++] = '\t';
+                break;
+            case 'e': /* as sipdx prints ESC in a wire string */
+                out[o++] = 0x1b;
+                break;
+            case 'u': /* \uXXXX: how sipdx prints an invisible character */
+                if (i + 3 < lx->len && hexval(lx->src[i]) >= 0 && hexval(lx->src[i + 1]) >= 0 &&
+                    hexval(lx->src[i + 2]) >= 0 && hexval(lx->src[i + 3]) >= 0) {
+                    unsigned v = (unsigned)(hexval(lx->src[i]) << 12 | hexval(lx->src[i + 1]) << 8 |
+                                            hexval(lx->src[i + 2]) << 4 | hexval(lx->src[i + 3]));
+
+                    if (v >= 0x800) {
+                        out[o++] = (char)(0xe0 | v >> 12);
+                        out[o++] = (char)(0x80 | (v >> 6 & 0x3f));
+                        out[o++] = (char)(0x80 | (v & 0x3f));
+                        i += 4;
+                        break;
+                    }
+                    if (v >= 0x80) {
+                        out[o++] = (char)(0xc0 | v >> 6);
+                        out[o++] = (char)(0x80 | (v & 0x3f));
+                        i += 4;
+                        break;
+                    }
+                }
+                out[o++] = '\\';
+                out[o++] = 'u';
                 break;
             case '"':
             case '\\':

@@ -42,14 +42,15 @@ void ladder_response_extras(const struct store *s, const struct kb *kb, const st
                             uint32_t i, bool json, struct strbuf *out)
 {
     struct strbuf bytes;
+    bool done = false;
 
     if (!c || i >= c->nmsgs)
-        return;
+        goto none;
     /* Nothing to add when ingest saw neither a Reason nor a Warning, and
      * nothing to read when all they add is one Q.850 cause (kept at ingest:
      * re-reading every such final response was a third of a listing). */
     if ((c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) && !(c->msgs[i].flags & STORE_MSG_REASON_WARNING))
-        return;
+        goto none;
     if (!json && (c->msgs[i].flags & STORE_MSG_HDRS_KNOWN) &&
         c->msgs[i].q850 != STORE_Q850_UNKNOWN) {
         if (c->msgs[i].q850 != STORE_Q850_NONE)
@@ -62,8 +63,12 @@ void ladder_response_extras(const struct store *s, const struct kb *kb, const st
             diag_response_extras_json(kb, bytes.s, bytes.len, out);
         else
             diag_response_extras(kb, bytes.s, bytes.len, out);
+        done = true;
     }
     sb_fini(&bytes);
+none:
+    if (json && !done) /* both keys always, null when absent (docs/json.md) */
+        sb_puts(out, ",\"q850\":null,\"warning\":null");
 }
 
 void ladder_response_note(const struct store *s, const struct kb *kb, const struct store_call *c,

@@ -238,8 +238,11 @@ void sb_append_json(struct strbuf *b, const char *s, size_t n)
 
     sb_grow(b, n + 2);
     sb_putc(b, '"');
-    /* Runs of bytes that go out as they are are copied at once, as in
-     * sb_append_escaped: a byte at a time was most of a --list --json. */
+    /* The string's value is what sb_append_escaped writes for a terminal
+     * (one form of every byte in every output, which --flow and -Y take
+     * back); JSON then only needs '"' and that text's backslashes escaped.
+     * Runs of bytes that go out as they are are copied at once: a byte at
+     * a time was most of a --list --json. */
     while (i < n) {
         unsigned c = p[i], cp = 0;
         size_t ulen;
@@ -249,48 +252,73 @@ void sb_append_json(struct strbuf *b, const char *s, size_t n)
             run++;
             continue;
         }
-        ulen = 0;
-        if (c >= 0x80) {
-            ulen = utf8_valid_len(p + i, n - i, &cp);
-            if (ulen > 1 && !cp_is_invisible(cp)) {
-                i += ulen;
-                run += ulen;
-                continue;
-            }
+        ulen = c >= 0x80 ? utf8_valid_len(p + i, n - i, &cp) : 0;
+        if (ulen > 1 && !cp_is_invisible(cp)) {
+            i += ulen;
+            run += ulen;
+            continue;
         }
         if (run)
             sb_append(b, (const char *)p + i - run, run);
         run = 0;
-        if (ulen > 1) { /* the same character, invisible no more */
-            snprintf(esc, sizeof(esc), "\\u%04X", cp);
-            sb_append(b, esc, 6);
+        if (c == '"') {
+            sb_append(b, "\\\"", 2);
+            i++;
+            continue;
+        }
+        /* The terminal escape, its backslash doubled for JSON. */
+        sb_append(b, "\\\\", 2);
+        if (ulen > 1) { /* an invisible formatting character */
+            snprintf(esc, sizeof(esc), "u%04X", cp);
+            sb_append(b, esc, 5);
             i += ulen;
             continue;
         }
         switch (c) {
-        case '"':
-            sb_append(b, "\\\"", 2);
-            break;
         case '\\':
             sb_append(b, "\\\\", 2);
             break;
         case '\r':
-            sb_append(b, "\\r", 2);
+            sb_putc(b, 'r');
             break;
         case '\n':
-            sb_append(b, "\\n", 2);
+            sb_putc(b, 'n');
             break;
         case '\t':
-            sb_append(b, "\\t", 2);
+            sb_putc(b, 't');
+            break;
+        case 0x1b:
+            sb_putc(b, 'e');
             break;
         default:
-            snprintf(esc, sizeof(esc), "\\u%04X", c);
-            sb_append(b, esc, 6);
+            snprintf(esc, sizeof(esc), "x%02X", c);
+            sb_append(b, esc, 3);
         }
         i++;
     }
     if (run)
         sb_append(b, (const char *)p + i - run, run);
+    sb_putc(b, '"');
+}
+
+void sb_append_json_shown(struct strbuf *b, const char *s, size_t n)
+{
+    size_t i;
+
+    sb_grow(b, n + 2);
+    sb_putc(b, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '"' || c == '\\') {
+            sb_putc(b, '\\');
+            sb_putc(b, (char)c);
+        } else if (c < 0x20 || c == 0x7f) {
+            sb_printf(b, "\\u%04X", c);
+        } else {
+            sb_putc(b, (char)c);
+        }
+    }
     sb_putc(b, '"');
 }
 
@@ -326,4 +354,96 @@ const char *str_escape(const char *s, char *out, size_t outlen)
     out[k] = '\0';
     sb_fini(&b);
     return out;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The hex number of the n digits at s, or -1. */
+static long hexn(const char *s, int n)
+{
+    long v = 0;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        int h = hexval((unsigned char)s[i]);
+
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+long str_unescape(const char *s, char *out, size_t outlen)
+{
+    size_t k = 0;
+
+    while (*s) {
+        unsigned char enc[4];
+        size_t m = 1;
+        long v;
+
+        enc[0] = (unsigned char)*s;
+        if (*s == '\\' && s[1]) {
+            switch (s[1]) {
+            case '\\':
+                s += 2;
+                break;
+            case 'r':
+                enc[0] = '\r', s += 2;
+                break;
+            case 'n':
+                enc[0] = '\n', s += 2;
+                break;
+            case 't':
+                enc[0] = '\t', s += 2;
+                break;
+            case 'e':
+                enc[0] = 0x1b, s += 2;
+                break;
+            case 'x':
+                if ((v = hexn(s + 2, 2)) < 0)
+                    goto literal;
+                enc[0] = (unsigned char)v, s += 4;
+                break;
+            case 'u':
+                if ((v = hexn(s + 2, 4)) < 0x80) /* only what the escaper writes */
+                    goto literal;
+                if (v < 0x800) {
+                    enc[0] = (unsigned char)(0xc0 | v >> 6);
+                    enc[1] = (unsigned char)(0x80 | (v & 0x3f));
+                    m = 2;
+                } else {
+                    enc[0] = (unsigned char)(0xe0 | v >> 12);
+                    enc[1] = (unsigned char)(0x80 | (v >> 6 & 0x3f));
+                    enc[2] = (unsigned char)(0x80 | (v & 0x3f));
+                    m = 3;
+                }
+                s += 6;
+                break;
+            default:
+                goto literal;
+            }
+        } else {
+        literal:
+            s++;
+        }
+        if (k + m >= outlen)
+            return -1;
+        memcpy(out + k, enc, m);
+        k += m;
+    }
+    if (k >= outlen)
+        return -1;
+    out[k] = '\0';
+    return (long)k;
 }

@@ -218,64 +218,27 @@ static void epoch_matches_printf(void **state)
     assert_string_equal(got, "17095");
 }
 
-/* The reference: sb_append_json as it was, one byte at a time. */
+/* The reference: a JSON string whose value is the terminal text
+ * sb_append_escaped writes (docs/json.md rule 6); that text holds no
+ * control character, so only '"' and '\\' need escaping for JSON. */
 static void ref_json(struct strbuf *b, const unsigned char *p, size_t n)
 {
-    size_t i = 0;
+    struct strbuf text;
+    size_t i;
 
+    sb_init(&text);
+    sb_append_escaped(&text, (const char *)p, n);
     sb_putc(b, '"');
-    while (i < n) {
-        unsigned c = p[i], cp = 0;
-        size_t len = 0, k;
-
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-            sb_putc(b, (char)c);
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            len = 2, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-            len = 3, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-            len = 4, cp = c & 0x07;
-        for (k = 1; len && k < len; k++) {
-            if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
-                len = 0;
-            else
-                cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        if (len && !((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-                     (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))) {
-            /* invisible formatting characters: escaped since issue 22 */
-            if (cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-                (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff) {
-                sb_printf(b, "\\u%04X", cp);
-                i += len;
-                continue;
-            }
-            sb_append(b, (const char *)p + i, len);
-            i += len;
-            continue;
-        }
-        if (c == '"')
-            sb_puts(b, "\\\"");
-        else if (c == '\\')
-            sb_puts(b, "\\\\");
-        else if (c == '\r')
-            sb_puts(b, "\\r");
-        else if (c == '\n')
-            sb_puts(b, "\\n");
-        else if (c == '\t')
-            sb_puts(b, "\\t");
-        else
-            sb_printf(b, "\\u%04X", c);
-        i++;
+    for (i = 0; i < text.len; i++) {
+        if (text.s[i] == '"' || text.s[i] == '\\')
+            sb_putc(b, '\\');
+        sb_putc(b, text.s[i]);
     }
     sb_putc(b, '"');
+    sb_fini(&text);
 }
 
-static void json_escapes_as_before(void **state)
+static void json_value_is_the_terminal_text(void **state)
 {
     static const char *const fixed[] = {
         "",
@@ -396,8 +359,14 @@ static void invisible_characters_are_escaped(void **state)
         assert_string_equal(b.s, want);
         sb_reset(&b);
         sb_append_json(&b, in, n);
-        assert_int_equal(b.len, strlen(want) + 2);
-        assert_memory_equal(b.s + 1, want, strlen(want));
+        if (hide) { /* the terminal's \uXXXX, its backslash escaped for JSON */
+            assert_int_equal(b.len, strlen(want) + 3);
+            assert_memory_equal(b.s + 1, "a\\\\u", 4);
+            assert_memory_equal(b.s + 5, want + 3, strlen(want) - 3);
+        } else {
+            assert_int_equal(b.len, strlen(want) + 2);
+            assert_memory_equal(b.s + 1, want, strlen(want));
+        }
     }
     /* A cut sequence is still escaped byte by byte. */
     sb_reset(&b);
@@ -423,6 +392,40 @@ static void errors_escape_what_they_quote(void **state)
     assert_string_equal(str_escape("abcdef", out, 4), "abc");
 }
 
+/* Whatever sb_append_escaped prints, str_unescape gives back the bytes
+ * (how --flow takes a Call-ID as any output printed it). */
+static void unescape_inverts_the_terminal_text(void **state)
+{
+    static const unsigned char alphabet[] =
+        "aZ0 \"\\\t\n\x01\x1b\x7f\xc2\xa9\xe2\x80\xae\xed\xa0\xffx";
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    unsigned char buf[48];
+    char out[512];
+    struct strbuf text;
+    size_t i, j, n;
+    long got;
+
+    (void)state;
+    sb_init(&text);
+    for (i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        n = x % sizeof(buf);
+        for (j = 0; j < n; j++)
+            buf[j] = alphabet[(x >> (j % 40)) * (j + 3) % (sizeof(alphabet) - 1)];
+        sb_reset(&text);
+        sb_append_escaped(&text, (const char *)buf, n);
+        got = str_unescape(text.s, out, sizeof(out));
+        assert_int_equal(got, (long)n);
+        assert_memory_equal(out, buf, n);
+    }
+    assert_int_equal(str_unescape("abc", out, 3), -1);               /* no room for the NUL */
+    assert_int_equal(str_unescape("a\\q\\x4", out, sizeof(out)), 6); /* not escapes: kept */
+    assert_string_equal(out, "a\\q\\x4");
+    sb_fini(&text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,7 +435,8 @@ int main(void)
         cmocka_unit_test(printf_grows_and_appends),
         cmocka_unit_test(pads_like_printf),
         cmocka_unit_test(epoch_matches_printf),
-        cmocka_unit_test(json_escapes_as_before),
+        cmocka_unit_test(json_value_is_the_terminal_text),
+        cmocka_unit_test(unescape_inverts_the_terminal_text),
         cmocka_unit_test(hash_spreads_keys_over_the_buckets),
         cmocka_unit_test(invisible_characters_are_escaped),
         cmocka_unit_test(errors_escape_what_they_quote),
